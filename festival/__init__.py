@@ -1,0 +1,92 @@
+"""festival: host a gastronomy festival and the delegations it invites."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from festival import config as app_config
+from festival.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``config`` on top."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    app.config.from_mapping(app_config.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _require_secret_key(app)
+    # Cookies travel over HTTPS only, except on a developer's plain-HTTP run.
+    secure = not (app.debug or app.testing) and app_config.cookies_secure_by_default()
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
+
+    db.init_app(app)
+    import festival.models  # noqa: F401  (register every table on the metadata)
+
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(PROJECT_ROOT, "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from festival.core import i18n, security, templating
+
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "translations"
+        ),
+    )
+    templating.init_app(app)
+    security.init_app(app)
+
+    from festival.auth import views as auth_views
+
+    login_manager.init_app(app)
+    auth_views.init_login_manager(login_manager)
+
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = app_config.local_secret_key(app.instance_path)
+        return
+    raise RuntimeError(
+        "SECRET_KEY is not set. Set it to a long random string "
+        '(python -c "import secrets; print(secrets.token_hex(32))"), '
+        "or run with --debug for local development."
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from festival import blueprints
+
+    for blueprint in blueprints.ALL:
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from festival import commands
+
+    commands.init_app(app)

@@ -1,0 +1,79 @@
+"""Logins: organisers (password) and delegates (e-mailed sign-in links)."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from festival.core.types import UTCDateTime, enum_column, utcnow
+from festival.extensions import db
+
+
+class UserRole(enum.StrEnum):
+    ORGANISER = "organiser"
+    DELEGATE = "delegate"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    role: Mapped[UserRole] = mapped_column(enum_column(UserRole, "user_role"))
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # Part of the session cookie's identity; rotated at sign-out so a copy of
+    # an old cookie signs nobody in.
+    session_nonce: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
+    is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.is_active_flag
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == UserRole.ORGANISER
+
+    @property
+    def is_delegate(self) -> bool:
+        return self.role == UserRole.DELEGATE
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued to this user so far."""
+        self.session_nonce = secrets.token_hex(16)
+
+
+class LoginLink(db.Model):
+    """A single-use, short-lived sign-in link e-mailed to a delegate."""
+
+    __tablename__ = "login_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = db.relationship()

@@ -1,0 +1,117 @@
+"""Sign in and out: organisers with a password, delegates with an e-mailed link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from festival.auth import services
+from festival.auth.forms import ConfirmForm, LoginForm, LoginLinkRequestForm
+from festival.auth.models import User
+from festival.core.types import utcnow
+from festival.core.urls import safe_next
+from festival.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def init_login_manager(manager: LoginManager) -> None:
+    manager.login_view = "auth.login"
+    manager.login_message = None
+
+    @manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        # The cookie holds "id:nonce"; a rotated nonce means "signed out".
+        user_id, _sep, nonce = session_id.partition(":")
+        if not user_id.isdigit() or not nonce:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_nonce != nonce:
+            return None
+        return user
+
+
+def _home_for(user: User) -> str:
+    if user.is_organiser:
+        return url_for("festivals_admin.dashboard")
+    return url_for("core.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.user_by_email(form.email.data)
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data) or _home_for(user))
+        form.password.errors.append(_("The e-mail or the password is not right."))
+        return render_template("auth/login.html", form=form), 401
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/login/link", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def request_login_link() -> str | Response | tuple[str, int]:
+    """Delegates sign in without a password: we e-mail them a link."""
+    form = LoginLinkRequestForm()
+    if form.validate_on_submit():
+        user = services.user_by_email(form.email.data)
+        # Same answer whether or not the address is known: no account probing.
+        if user is not None and user.is_active and user.is_delegate:
+            services.send_login_link(user)
+            db.session.commit()
+        flash(
+            _(
+                "If %(email)s belongs to a delegate, a sign-in link is on its way.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.request_login_link"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login_link.html", form=form), status
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def use_login_link(token: str) -> str | Response | tuple[str, int]:
+    # GET only shows a button: mail scanners that prefetch links must not
+    # use up a single-use link.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = services.redeem_login_link(token)
+        if user is not None:
+            user.end_sessions()  # a fresh identity for this sign-in
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user)
+            return redirect(_home_for(user))
+        db.session.rollback()
+    elif services.find_login_link(token) is not None:
+        return render_template("auth/use_login_link.html", form=form)
+    return render_template("auth/login_link_expired.html"), 410

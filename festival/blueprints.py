@@ -1,0 +1,8 @@
+"""Every blueprint, in one list: the app's URL map starts here."""
+
+from festival.auth.views import bp as auth_bp
+from festival.core.views import bp as core_bp
+from festival.festivals.views import bp as festivals_admin_bp
+from festival.outbox.views import bp as outbox_bp
+
+ALL = [core_bp, auth_bp, festivals_admin_bp, outbox_bp]

@@ -1,0 +1,1 @@
+"""Pieces every domain uses: column types, tokens, pagination, security."""

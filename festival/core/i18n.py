@@ -1,0 +1,40 @@
+"""Language choice: the user's preference, then the browser's, then English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask import current_app, request, session
+from flask_babel import format_datetime
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "fr": "Français"}
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language ("fr" -> "français")."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def in_zone(value: Any, tz: Any, fmt: str = "medium") -> str:
+    """Format an aware UTC datetime in a festival's zone, in the user's language."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(tz), fmt, rebase=False)

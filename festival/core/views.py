@@ -1,0 +1,66 @@
+"""Site-wide pages: home, health check, language switch, error pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from festival.core.urls import safe_next
+from festival.extensions import db
+from festival.festivals.models import Festival
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    festivals = db.session.scalars(sa.select(Festival).order_by(Festival.starts_on.desc())).all()
+    return render_template("core/index.html", festivals=festivals)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    code = request.form.get("locale", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    # Only the statuses a person meets get a page of ours; the rest keep
+    # Werkzeug's response (405 with its Allow header, for instance).
+    if error.code in (400, 403, 404, 410, 413, 429):
+        return render_template("errors/error.html", error=error), error.code
+    return error
+
+
+@bp.app_errorhandler(500)
+def server_error(error: Exception) -> tuple[str, int]:
+    db.session.rollback()
+    return render_template("errors/error.html", error=None), 500

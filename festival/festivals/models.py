@@ -1,0 +1,68 @@
+"""A festival edition and its venues."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.core.types import UTCDateTime, utcnow
+from festival.extensions import db
+
+if TYPE_CHECKING:
+    from festival.programme.models import ProgrammeSession
+
+
+class Festival(db.Model):
+    __tablename__ = "festivals"
+    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    host_city: Mapped[str] = mapped_column(sa.String(120))
+    # Language codes the festival works in, e.g. ["en", "ja", "fr"].
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    venues: Mapped[list[Venue]] = relationship(
+        back_populates="festival", order_by="Venue.name", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list[ProgrammeSession]] = relationship(
+        back_populates="festival", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Festival {self.slug}>"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+    __table_args__ = (sa.UniqueConstraint("festival_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(400), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    capacity: Mapped[int | None]
+
+    festival: Mapped[Festival] = relationship(back_populates="venues")
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.name}>"

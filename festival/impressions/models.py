@@ -1,0 +1,1 @@
+"""Impression forms and responses (models land with the impressions issue)."""

@@ -1,0 +1,26 @@
+"""Imports every model so that Alembic and ``db.metadata`` see all tables."""
+
+from festival.auth.models import LoginLink, User
+from festival.cities.models import City
+from festival.festivals.models import Festival, Venue
+from festival.impressions import models as _impressions  # noqa: F401
+from festival.invitations.models import Invitation
+from festival.itineraries.models import ItineraryItem
+from festival.outbox.models import OutboxMessage
+from festival.programme.models import Attendance, ProgrammeSession
+from festival.registration.models import Delegate, Delegation
+
+__all__ = [
+    "Attendance",
+    "City",
+    "Delegate",
+    "Delegation",
+    "Festival",
+    "Invitation",
+    "ItineraryItem",
+    "LoginLink",
+    "OutboxMessage",
+    "ProgrammeSession",
+    "User",
+    "Venue",
+]

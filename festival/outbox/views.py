@@ -1,0 +1,59 @@
+"""The organiser's view of the outbox: what was sent, what waits, what failed."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from festival.core.access import organiser_blueprint
+from festival.core.pagination import paginate
+from festival.extensions import db
+from festival.outbox import services
+from festival.outbox.models import OutboxMessage, OutboxStatus
+
+bp = organiser_blueprint("outbox", __name__, "/outbox")
+
+
+@bp.get("/")
+def index() -> str:
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    status = request.args.get("status", "")
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == status)
+    q = request.args.get("q", "").strip()
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            sa.or_(OutboxMessage.recipient.ilike(like), OutboxMessage.subject.ilike(like))
+        )
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "outbox/index.html",
+        page=paginate(query),
+        counts=counts,
+        statuses=list(OutboxStatus),
+        status=status,
+        q=q,
+        smtp_configured=services.smtp_configured(),
+    )
+
+
+@bp.get("/<int:message_id>")
+def show(message_id: int) -> str:
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("outbox/show.html", message=message)
+
+
+@bp.post("/<int:message_id>/retry")
+def retry(message_id: int) -> Response:
+    message = db.get_or_404(OutboxMessage, message_id)
+    services.retry(message)
+    db.session.commit()
+    flash(_("The message will be sent on the worker's next pass."), "info")
+    return redirect(url_for("outbox.show", message_id=message.id))

@@ -1,0 +1,112 @@
+"""The programme: sessions, who may attend them, and who does."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.core.types import UTCDateTime, enum_column, utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival, Venue
+from festival.registration.models import Delegate, Delegation
+
+
+class SessionType(enum.StrEnum):
+    CEREMONY = "ceremony"
+    THEMATIC = "thematic_session"
+    FORUM = "forum"
+    WORKSHOP = "workshop"
+    EXCHANGE = "exchange"
+    TASTING = "tasting"
+    MEAL = "meal"
+    EXCURSION = "excursion"
+    TRANSFER = "transfer"
+
+
+class Audience(enum.StrEnum):
+    PUBLIC = "public"
+    DELEGATES = "delegates"
+    MAYORS = "mayors"  # mayors and deputy mayors only
+    INVITED = "invited"  # the delegations on the session's invited list
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+session_invited_delegations = sa.Table(
+    "session_invited_delegations",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "delegation_id", sa.ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class ProgrammeSession(db.Model):
+    """A programme item (called a session; not to be confused with db.session)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="times_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    type: Mapped[SessionType] = mapped_column(enum_column(SessionType, "session_type"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    venue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    speakers: Mapped[str] = mapped_column(sa.Text, default="")
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    interpretation: Mapped[str] = mapped_column(sa.String(200), default="")
+    audience: Mapped[Audience] = mapped_column(
+        enum_column(Audience, "audience"), default=Audience.PUBLIC, index=True
+    )
+    capacity: Mapped[int | None]
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus, "session_status"), default=SessionStatus.SCHEDULED
+    )
+    # Calendar clients take a higher SEQUENCE as "this event changed".
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    festival: Mapped[Festival] = relationship(back_populates="sessions")
+    venue: Mapped[Venue | None] = relationship()
+    invited_delegations: Mapped[list[Delegation]] = relationship(
+        secondary=session_invited_delegations
+    )
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="session")
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeSession {self.id} {self.title!r}>"
+
+
+class Attendance(db.Model):
+    """A delegate's place in a session: enrolled, and perhaps checked in."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (sa.UniqueConstraint("session_id", "delegate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    delegate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delegates.id", ondelete="CASCADE"), index=True
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    session: Mapped[ProgrammeSession] = relationship(back_populates="attendances")
+    delegate: Mapped[Delegate] = relationship(back_populates="attendances")

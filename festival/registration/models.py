@@ -1,0 +1,138 @@
+"""Delegations and the delegates in them."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.auth.models import User
+from festival.cities.models import City
+from festival.core.types import UTCDateTime, enum_column, utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.invitations.models import Invitation
+
+if TYPE_CHECKING:
+    from festival.programme.models import Attendance
+
+
+class DelegateRole(enum.StrEnum):
+    MAYOR = "mayor"
+    DEPUTY_MAYOR = "deputy_mayor"
+    OFFICIAL = "official"
+    INTERPRETER = "interpreter"
+    CHEF = "chef"
+    PRESS = "press"
+    OTHER = "other"
+
+
+class DelegateStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class Delegation(db.Model):
+    """The group an accepted invitation brings: one per invitation."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
+    festival_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    city_id: Mapped[int] = mapped_column(sa.ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="delegation")
+    festival: Mapped[Festival] = relationship()
+    city: Mapped[City] = relationship()
+    delegates: Mapped[list[Delegate]] = relationship(
+        back_populates="delegation", order_by="(Delegate.is_head.desc(), Delegate.id)"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Delegation {self.city_id}@{self.festival_id}>"
+
+
+class Delegate(db.Model):
+    __tablename__ = "delegates"
+    __table_args__ = (
+        sa.UniqueConstraint("delegation_id", "email"),
+        sa.CheckConstraint(
+            "departure_at IS NULL OR arrival_at IS NULL OR departure_at > arrival_at",
+            name="travel_in_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delegations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    is_head: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[DelegateStatus] = mapped_column(
+        enum_column(DelegateStatus, "delegate_status"), default=DelegateStatus.PENDING, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    native_name: Mapped[str | None] = mapped_column(sa.String(200))
+    position: Mapped[str] = mapped_column(sa.String(200), default="")
+    role: Mapped[DelegateRole] = mapped_column(
+        enum_column(DelegateRole, "delegate_role"), default=DelegateRole.OFFICIAL, index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    dietary: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    dietary_other: Mapped[str | None] = mapped_column(sa.String(400))
+    allergens: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    allergens_other: Mapped[str | None] = mapped_column(sa.String(400))
+    accessibility: Mapped[str | None] = mapped_column(sa.Text)
+
+    arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    arrival_flight: Mapped[str | None] = mapped_column(sa.String(20))
+    arrival_airport: Mapped[str | None] = mapped_column(sa.String(3))
+    departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    departure_flight: Mapped[str | None] = mapped_column(sa.String(20))
+    departure_airport: Mapped[str | None] = mapped_column(sa.String(3))
+
+    needs_room: Mapped[bool] = mapped_column(default=True)
+    shares_room_with: Mapped[str | None] = mapped_column(sa.String(200))
+    check_in_on: Mapped[date | None]
+    check_out_on: Mapped[date | None]
+    hotel: Mapped[str | None] = mapped_column(sa.String(200))
+
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Random per delegate: the personal calendar link is signed with it, so
+    # changing it revokes the old link (see festival.calendar).
+    feed_secret: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    delegation: Mapped[Delegation] = relationship(back_populates="delegates")
+    user: Mapped[User | None] = relationship()
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="delegate")
+
+    def __repr__(self) -> str:
+        return f"<Delegate {self.full_name} {self.role}>"
+
+    @property
+    def is_mayor(self) -> bool:
+        """Mayors and deputy mayors: the only ones allowed at the Mayors' Forum."""
+        return self.role in (DelegateRole.MAYOR, DelegateRole.DEPUTY_MAYOR)

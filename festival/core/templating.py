@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from festival.core.i18n import LANGUAGE_NAMES, in_zone, language_name
 from festival.core.pagination import page_args
+from festival.festivals.nav import festival_nav
 
 
 def init_app(app: Flask) -> None:
@@ -16,4 +17,5 @@ def init_app(app: Flask) -> None:
         language_name=language_name,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         page_args=page_args,
+        festival_nav=festival_nav,
     )

@@ -1,0 +1,58 @@
+"""Who may attend which session: the one place the audience rules live.
+
+A public or all-delegates session is open to every active delegate; a
+mayors' session to mayors and deputy mayors only; an invited-list session to
+the delegations on its list. Feeds, itineraries, enrolment and impression
+forms all ask here, so a non-mayor never sees the Mayors' Forum anywhere.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from festival.programme.models import (
+    Audience,
+    ProgrammeSession,
+    session_invited_delegations,
+)
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+
+ACTIVE_STATUSES = (DelegateStatus.PENDING, DelegateStatus.CONFIRMED)
+MAYOR_ROLES = (DelegateRole.MAYOR, DelegateRole.DEPUTY_MAYOR)
+
+
+def may_attend(session: ProgrammeSession, delegate: Delegate) -> bool:
+    """Whether ``delegate`` may see and enrol in ``session`` (loads the invited list)."""
+    if delegate.status not in ACTIVE_STATUSES:
+        return False
+    if session.festival_id != delegate.delegation.festival_id:
+        return False
+    if session.audience in (Audience.PUBLIC, Audience.DELEGATES):
+        return True
+    if session.audience == Audience.MAYORS:
+        return delegate.role in MAYOR_ROLES
+    return any(d.id == delegate.delegation_id for d in session.invited_delegations)
+
+
+def visible_to(delegate: Delegate) -> ColumnElement[bool]:
+    """A WHERE clause on ProgrammeSession: the sessions ``delegate`` may attend.
+
+    Combine it with ``ProgrammeSession.festival_id == ...`` in a query.
+    """
+    if delegate.status not in ACTIVE_STATUSES:
+        return sa.false()
+    conditions: list[ColumnElement[bool]] = [
+        ProgrammeSession.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
+        sa.and_(
+            ProgrammeSession.audience == Audience.INVITED,
+            ProgrammeSession.id.in_(
+                sa.select(session_invited_delegations.c.session_id).where(
+                    session_invited_delegations.c.delegation_id == delegate.delegation_id
+                )
+            ),
+        ),
+    ]
+    if delegate.role in MAYOR_ROLES:
+        conditions.append(ProgrammeSession.audience == Audience.MAYORS)
+    return sa.or_(*conditions)

@@ -102,8 +102,9 @@ def make_delegate(delegation: Delegation, *, with_user: bool = True, **values: A
         "consent_at": datetime(2026, 12, 2, tzinfo=UTC),
     }
     delegate = Delegate(delegation=delegation, email=email, **{**defaults, **values})
+    db.session.add(delegate)
     if with_user:
-        delegate.user = make_user(email=email)
+        delegate.user = User(email=email, role=UserRole.DELEGATE)
     return _save(delegate)
 
 

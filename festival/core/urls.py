@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def external_url(endpoint: str, **values: object) -> str:
     """An absolute URL on SERVER_URL, usable outside a request (worker, CLI)."""
-    path = url_for(endpoint, _external=False, **values)
+    if has_request_context():
+        path = url_for(endpoint, _external=False, **values)
+    else:
+        # url_for needs SERVER_NAME outside a request; the path is all we need.
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["SERVER_URL"] + path
 
 

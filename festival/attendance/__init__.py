@@ -1,0 +1,2 @@
+"""Attendance: check-in per session (list, scan, typed code), check-in codes
+and badges, and the rule that says who attended a session."""

@@ -1,0 +1,293 @@
+"""Who attended a session, and checking delegates in and out of it.
+
+The rule other domains rely on (impression forms go to attendees):
+
+- if any check-in was taken for a session, its attendees are the delegates
+  checked in;
+- otherwise (nobody ran the door) they are its enrolled delegates whose
+  registration is confirmed, unless the session was cancelled;
+- either way, only delegates the audience rules allow in the session
+  (festival.programme.eligibility): a cancelled delegate, or a non-mayor
+  somehow enrolled in the Mayors' Forum, never counts.
+
+Services never commit: the view (or the worker) does.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.sql.elements import ColumnElement
+
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.programme.eligibility import ACTIVE_STATUSES, MAYOR_ROLES, may_attend
+from festival.programme.models import (
+    Attendance,
+    Audience,
+    ProgrammeSession,
+    SessionStatus,
+    session_invited_delegations,
+)
+from festival.registration.models import Delegate, DelegateStatus, Delegation
+
+from . import codes
+
+
+def allowed_in_session() -> ColumnElement[bool]:
+    """SQL twin of ``eligibility.may_attend`` for a row that has a
+    ProgrammeSession, a Delegate and the Delegate's Delegation in its FROM.
+
+    ``visible_to`` is per delegate; the bulk queries here need the rule per
+    (session, delegate) pair. tests/test_attendance_rule.py checks that both
+    agree on every audience.
+    """
+    return sa.and_(
+        Delegate.status.in_(ACTIVE_STATUSES),
+        Delegation.festival_id == ProgrammeSession.festival_id,
+        sa.or_(
+            ProgrammeSession.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
+            sa.and_(
+                ProgrammeSession.audience == Audience.MAYORS,
+                Delegate.role.in_(MAYOR_ROLES),
+            ),
+            sa.and_(
+                ProgrammeSession.audience == Audience.INVITED,
+                sa.exists().where(
+                    session_invited_delegations.c.session_id == ProgrammeSession.id,
+                    session_invited_delegations.c.delegation_id == Delegate.delegation_id,
+                ),
+            ),
+        ),
+    )
+
+
+def _counts_as_attendee() -> ColumnElement[bool]:
+    """WHERE clause on an Attendance row (joined as in ``allowed_in_session``)."""
+    any_check_in = aliased(Attendance)
+    check_in_taken = sa.exists().where(
+        any_check_in.session_id == Attendance.session_id,
+        any_check_in.checked_in_at.is_not(None),
+    )
+    return sa.and_(
+        allowed_in_session(),
+        sa.or_(
+            Attendance.checked_in_at.is_not(None),
+            sa.and_(
+                ~check_in_taken,
+                Delegate.status == DelegateStatus.CONFIRMED,
+                ProgrammeSession.status == SessionStatus.SCHEDULED,
+            ),
+        ),
+    )
+
+
+def _attendance_rows() -> sa.Select:
+    return (
+        sa.select(Attendance.session_id, Attendance.delegate_id)
+        .join(ProgrammeSession, ProgrammeSession.id == Attendance.session_id)
+        .join(Delegate, Delegate.id == Attendance.delegate_id)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(_counts_as_attendee())
+    )
+
+
+def attendee_ids_by_session(session_ids: Iterable[int]) -> dict[int, set[int]]:
+    """{session id: ids of its attendees} for many sessions, in one query.
+
+    Every asked-for session is a key, with an empty set when nobody attended.
+    """
+    ids = sorted(set(session_ids))
+    result: dict[int, set[int]] = {session_id: set() for session_id in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(_attendance_rows().where(Attendance.session_id.in_(ids)))
+    for session_id, delegate_id in rows:
+        result[session_id].add(delegate_id)
+    return result
+
+
+def attendees_of(session: ProgrammeSession) -> list[Delegate]:
+    """The delegates who attended ``session`` (see the module docstring),
+    by name, with their delegation and city loaded."""
+    query = (
+        sa.select(Delegate)
+        .join(Attendance, Attendance.delegate_id == Delegate.id)
+        .join(ProgrammeSession, ProgrammeSession.id == Attendance.session_id)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(Attendance.session_id == session.id, _counts_as_attendee())
+        .options(joinedload(Delegate.delegation).joinedload(Delegation.city))
+        .order_by(Delegate.full_name, Delegate.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+# --- checking in ---------------------------------------------------------
+
+
+class Outcome(enum.StrEnum):
+    """What a check-in attempt did (also the ``status`` of the scan JSON)."""
+
+    CHECKED_IN = "checked_in"
+    WALK_IN = "walk_in"  # checked in without having enrolled
+    ALREADY = "already"
+    NOT_ELIGIBLE = "not_eligible"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class CheckIn:
+    outcome: Outcome
+    delegate: Delegate | None = None
+    attendance: Attendance | None = None
+    message: str = ""
+
+
+def refusal(session: ProgrammeSession, delegate: Delegate) -> str | None:
+    """Why ``delegate`` may not be checked in to ``session``, or None."""
+    if session.status == SessionStatus.CANCELLED:
+        return _("This session is cancelled: nobody can be checked in.")
+    if may_attend(session, delegate):
+        return None
+    name = delegate.full_name
+    if delegate.status not in ACTIVE_STATUSES:
+        return _(
+            "%(name)s's registration is %(status)s: they cannot be checked in.",
+            name=name,
+            status=delegate_status_label(delegate.status),
+        )
+    if session.audience == Audience.MAYORS:
+        return _(
+            "%(name)s is not a mayor or deputy mayor: this session is for mayors "
+            "and deputy mayors only.",
+            name=name,
+        )
+    if session.audience == Audience.INVITED:
+        return _(
+            "%(name)s's delegation is not on this session's invited list.",
+            name=name,
+        )
+    return _("%(name)s is not registered for this festival.", name=name)
+
+
+def delegate_status_label(status: DelegateStatus) -> str:
+    labels = {
+        DelegateStatus.PENDING: _("pending"),
+        DelegateStatus.CONFIRMED: _("confirmed"),
+        DelegateStatus.DECLINED: _("declined"),
+        DelegateStatus.CANCELLED: _("cancelled"),
+    }
+    return labels[status]
+
+
+def attendance_of(session: ProgrammeSession, delegate: Delegate) -> Attendance | None:
+    return db.session.scalar(
+        sa.select(Attendance).where(
+            Attendance.session_id == session.id, Attendance.delegate_id == delegate.id
+        )
+    )
+
+
+def is_walk_in(attendance: Attendance) -> bool:
+    """A walk-in's row was made at the door: enrolled the instant it was
+    checked in (``check_in`` stamps both with one value)."""
+    return (
+        attendance.checked_in_at is not None and attendance.enrolled_at == attendance.checked_in_at
+    )
+
+
+def check_in(
+    session: ProgrammeSession, delegate: Delegate, *, now: datetime | None = None
+) -> CheckIn:
+    """Check ``delegate`` in to ``session``: enrolled or walk-in, once.
+
+    Safe when two organisers scan the same badge at the same moment: the
+    update only takes when nobody checked them in yet, and a walk-in's
+    insert that loses the race reads as "already".
+    """
+    reason = refusal(session, delegate)
+    if reason is not None:
+        return CheckIn(Outcome.NOT_ELIGIBLE, delegate, message=reason)
+    now = now or utcnow()
+    attendance = attendance_of(session, delegate)
+    if attendance is None:
+        attendance = Attendance(
+            session_id=session.id, delegate_id=delegate.id, enrolled_at=now, checked_in_at=now
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(attendance)
+        except sa.exc.IntegrityError:
+            attendance = attendance_of(session, delegate)
+            return _already(delegate, attendance)
+        message = _("%(name)s checked in (walk-in).", name=delegate.full_name)
+        return CheckIn(Outcome.WALK_IN, delegate, attendance, message)
+    taken = db.session.execute(
+        sa.update(Attendance)
+        .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attendance)
+    if not taken:
+        return _already(delegate, attendance)
+    message = _("%(name)s checked in.", name=delegate.full_name)
+    return CheckIn(Outcome.CHECKED_IN, delegate, attendance, message)
+
+
+def _already(delegate: Delegate, attendance: Attendance | None) -> CheckIn:
+    message = _("%(name)s was already checked in.", name=delegate.full_name)
+    return CheckIn(Outcome.ALREADY, delegate, attendance, message)
+
+
+def undo_check_in(session: ProgrammeSession, delegate: Delegate) -> bool:
+    """Take back a check-in; a walk-in's row goes entirely (they never
+    enrolled). False when there was nothing to undo."""
+    attendance = attendance_of(session, delegate)
+    if attendance is None or attendance.checked_in_at is None:
+        return False
+    if is_walk_in(attendance):
+        db.session.delete(attendance)
+    else:
+        attendance.checked_in_at = None
+    db.session.flush()
+    return True
+
+
+def delegate_by_code(festival: Festival, typed: str) -> Delegate | None:
+    """The festival's delegate whose check-in code this is, or None."""
+    delegate_id = codes.delegate_id_from(typed)
+    if delegate_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Delegate)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(Delegate.id == delegate_id, Delegation.festival_id == festival.id)
+        .options(joinedload(Delegate.delegation).joinedload(Delegation.city))
+    )
+
+
+def check_in_by_code(festival: Festival, session: ProgrammeSession, typed: str) -> CheckIn:
+    """Check in whoever ``typed`` (a scanned or typed code) belongs to."""
+    delegate = delegate_by_code(festival, typed)
+    if delegate is None:
+        if codes.normalise(typed) is None:
+            message = _(
+                "“%(code)s” is not a check-in code: codes have 8 letters and digits, "
+                "like ABCD-EFGH.",
+                code=(typed or "").strip()[:40],
+            )
+        else:
+            message = _(
+                "No delegate of this festival has the code %(code)s. Check it and try again.",
+                code=codes.grouped(codes.normalise(typed) or ""),
+            )
+        return CheckIn(Outcome.UNKNOWN, message=message)
+    return check_in(session, delegate)

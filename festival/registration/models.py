@@ -38,6 +38,10 @@ class DelegateStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# The statuses that take one of the invitation's places.
+ACTIVE_STATUSES = (DelegateStatus.PENDING, DelegateStatus.CONFIRMED)
+
+
 class Delegation(db.Model):
     """The group an accepted invitation brings: one per invitation."""
 
@@ -64,14 +68,33 @@ class Delegation(db.Model):
     def __repr__(self) -> str:
         return f"<Delegation {self.city_id}@{self.festival_id}>"
 
+    @property
+    def head(self) -> Delegate | None:
+        """The head of delegation (the person who registered), if any yet."""
+        return next((d for d in self.delegates if d.is_head), None)
+
 
 class Delegate(db.Model):
+    """A person in a delegation: the head (who registered) or a member they added."""
+
     __tablename__ = "delegates"
     __table_args__ = (
         sa.UniqueConstraint("delegation_id", "email"),
         sa.CheckConstraint(
             "departure_at IS NULL OR arrival_at IS NULL OR departure_at > arrival_at",
             name="travel_in_order",
+        ),
+        sa.CheckConstraint(
+            "check_in_on IS NULL OR check_out_on IS NULL OR check_out_on > check_in_on",
+            name="nights_in_order",
+        ),
+        # One head per delegation, even when two registrations race.
+        sa.Index(
+            "uq_delegates_one_head",
+            "delegation_id",
+            unique=True,
+            sqlite_where=sa.text("is_head"),
+            postgresql_where=sa.text("is_head"),
         ),
     )
 
@@ -122,6 +145,11 @@ class Delegate(db.Model):
     # changing it revokes the old link (see festival.calendar).
     feed_secret: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the head's e-mail with a sign-in link last went to this member.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The person asked us to delete their data (organisers act on it).
+    deletion_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deletion_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

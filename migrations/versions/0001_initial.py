@@ -224,8 +224,12 @@ def upgrade():
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('feed_secret', sa.String(length=32), nullable=False),
     sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('invited_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('deletion_requested_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('deletion_reason', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('check_in_on IS NULL OR check_out_on IS NULL OR check_out_on > check_in_on', name=op.f('ck_delegates_nights_in_order')),
     sa.CheckConstraint('departure_at IS NULL OR arrival_at IS NULL OR departure_at > arrival_at', name=op.f('ck_delegates_travel_in_order')),
     sa.ForeignKeyConstraint(['delegation_id'], ['delegations.id'], name=op.f('fk_delegates_delegation_id_delegations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_delegates_user_id_users'), ondelete='SET NULL'),
@@ -238,6 +242,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delegates_role'), ['role'], unique=False)
         batch_op.create_index(batch_op.f('ix_delegates_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_delegates_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_delegates_one_head', ['delegation_id'], unique=True, sqlite_where=sa.text('is_head'), postgresql_where=sa.text('is_head'))
+
+    op.create_table('impression_forms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('festival_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('delay_minutes', sa.Integer(), nullable=False),
+    sa.Column('closes_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('delay_minutes >= 0', name=op.f('ck_impression_forms_delay_not_negative')),
+    sa.ForeignKeyConstraint(['festival_id'], ['festivals.id'], name=op.f('fk_impression_forms_festival_id_festivals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_impression_forms_session_id_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_impression_forms')),
+    sa.UniqueConstraint('session_id', name=op.f('uq_impression_forms_session_id'))
+    )
+    with op.batch_alter_table('impression_forms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_impression_forms_festival_id'), ['festival_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_impression_forms_sent_at'), ['sent_at'], unique=False)
+        batch_op.create_index('uq_impression_forms_closing', ['festival_id'], unique=True, sqlite_where=sa.text('session_id IS NULL'), postgresql_where=sa.text('session_id IS NULL'))
 
     op.create_table('session_invited_delegations',
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -260,6 +286,64 @@ def upgrade():
     with op.batch_alter_table('attendances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendances_delegate_id'), ['delegate_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendances_session_id'), ['session_id'], unique=False)
+
+    op.create_table('impression_invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('delegate_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('token_salt', sa.String(length=32), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resent_count', sa.Integer(), nullable=False),
+    sa.Column('resent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['delegate_id'], ['delegates.id'], name=op.f('fk_impression_invites_delegate_id_delegates'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['form_id'], ['impression_forms.id'], name=op.f('fk_impression_invites_form_id_impression_forms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_impression_invites')),
+    sa.UniqueConstraint('form_id', 'delegate_id', name=op.f('uq_impression_invites_form_id_delegate_id')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_impression_invites_token_hash'))
+    )
+    with op.batch_alter_table('impression_invites', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_impression_invites_delegate_id'), ['delegate_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_impression_invites_form_id'), ['form_id'], unique=False)
+
+    op.create_table('impression_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('rating', 'single_choice', 'multiple_choice', 'yes_no', 'text', name='question_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('text', sa.String(length=500), nullable=False),
+    sa.Column('choices', sa.JSON(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('builtin', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['form_id'], ['impression_forms.id'], name=op.f('fk_impression_questions_form_id_impression_forms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_impression_questions'))
+    )
+    with op.batch_alter_table('impression_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_impression_questions_form_id'), ['form_id'], unique=False)
+
+    op.create_table('impression_responses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('delegate_id', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('quote', sa.Text(), nullable=False),
+    sa.Column('consent_to_quote', sa.Boolean(), nullable=False),
+    sa.Column('in_report', sa.Boolean(), nullable=False),
+    sa.Column('report_position', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('rating IS NULL OR rating BETWEEN 1 AND 5', name=op.f('ck_impression_responses_rating_range')),
+    sa.ForeignKeyConstraint(['delegate_id'], ['delegates.id'], name=op.f('fk_impression_responses_delegate_id_delegates'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['form_id'], ['impression_forms.id'], name=op.f('fk_impression_responses_form_id_impression_forms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_impression_responses')),
+    sa.UniqueConstraint('form_id', 'delegate_id', name=op.f('uq_impression_responses_form_id_delegate_id'))
+    )
+    with op.batch_alter_table('impression_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_impression_responses_delegate_id'), ['delegate_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_impression_responses_form_id'), ['form_id'], unique=False)
 
     op.create_table('itinerary_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -294,13 +378,34 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_itinerary_items_delegate_id'))
 
     op.drop_table('itinerary_items')
+    with op.batch_alter_table('impression_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_impression_responses_form_id'))
+        batch_op.drop_index(batch_op.f('ix_impression_responses_delegate_id'))
+
+    op.drop_table('impression_responses')
+    with op.batch_alter_table('impression_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_impression_questions_form_id'))
+
+    op.drop_table('impression_questions')
+    with op.batch_alter_table('impression_invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_impression_invites_form_id'))
+        batch_op.drop_index(batch_op.f('ix_impression_invites_delegate_id'))
+
+    op.drop_table('impression_invites')
     with op.batch_alter_table('attendances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendances_session_id'))
         batch_op.drop_index(batch_op.f('ix_attendances_delegate_id'))
 
     op.drop_table('attendances')
     op.drop_table('session_invited_delegations')
+    with op.batch_alter_table('impression_forms', schema=None) as batch_op:
+        batch_op.drop_index('uq_impression_forms_closing', sqlite_where=sa.text('session_id IS NULL'), postgresql_where=sa.text('session_id IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_impression_forms_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_impression_forms_festival_id'))
+
+    op.drop_table('impression_forms')
     with op.batch_alter_table('delegates', schema=None) as batch_op:
+        batch_op.drop_index('uq_delegates_one_head', sqlite_where=sa.text('is_head'), postgresql_where=sa.text('is_head'))
         batch_op.drop_index(batch_op.f('ix_delegates_user_id'))
         batch_op.drop_index(batch_op.f('ix_delegates_status'))
         batch_op.drop_index(batch_op.f('ix_delegates_role'))

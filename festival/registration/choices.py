@@ -1,0 +1,140 @@
+"""The fixed lists a delegate picks from, with their translated labels.
+
+Stored values are the stable keys on the left; labels are translated where
+shown. Other domains (catering counts, rooming lists) read these lists too.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from festival.core.i18n import language_name
+from festival.registration.models import DelegateRole, DelegateStatus
+
+ROLE_LABELS = {
+    DelegateRole.MAYOR: _l("Mayor"),
+    DelegateRole.DEPUTY_MAYOR: _l("Deputy mayor"),
+    DelegateRole.OFFICIAL: _l("Official"),
+    DelegateRole.INTERPRETER: _l("Interpreter"),
+    DelegateRole.CHEF: _l("Chef"),
+    DelegateRole.PRESS: _l("Press"),
+    DelegateRole.OTHER: _l("Other"),
+}
+
+STATUS_LABELS = {
+    DelegateStatus.PENDING: _l("Awaiting confirmation"),
+    DelegateStatus.CONFIRMED: _l("Confirmed"),
+    DelegateStatus.DECLINED: _l("Declined"),
+    DelegateStatus.CANCELLED: _l("Cancelled"),
+}
+
+# The app's own languages: pages and e-mails.
+INTERFACE_LANGUAGES = ["en", "ja", "fr"]
+
+# Languages offered as checkboxes; anything else goes in "other languages".
+SPOKEN_LANGUAGES = [
+    "en",
+    "ja",
+    "fr",
+    "es",
+    "pt",
+    "it",
+    "de",
+    "zh",
+    "ko",
+    "ar",
+    "ru",
+    "hi",
+    "th",
+    "tr",
+    "fa",
+    "pl",
+    "id",
+    "vi",
+    "nl",
+    "sv",
+]
+
+DIETARY = {
+    "vegetarian": _l("Vegetarian"),
+    "vegan": _l("Vegan"),
+    "pescatarian": _l("Pescatarian"),
+    "halal": _l("Halal"),
+    "kosher": _l("Kosher"),
+    "no_pork": _l("No pork"),
+    "no_alcohol": _l("No alcohol"),
+    "other": _l("Other (please describe)"),
+}
+
+# The EU's 14 allergens (Regulation 1169/2011, Annex II), then the ones
+# Japanese labels name (mandatory and recommended) that the EU list does not
+# already cover word for word. Groups stay general ("crustaceans") next to the
+# specific items a Japanese kitchen labels ("shrimp", "crab"): someone
+# allergic to all crustaceans ticks one box, someone allergic to crab only
+# ticks that one.
+EU_ALLERGENS = {
+    "gluten": _l("Cereals containing gluten (wheat, rye, barley, oats)"),
+    "crustaceans": _l("Crustaceans (all: shrimp, crab, lobster…)"),
+    "eggs": _l("Eggs"),
+    "fish": _l("Fish (all)"),
+    "peanuts": _l("Peanuts"),
+    "soybeans": _l("Soybeans"),
+    "milk": _l("Milk"),
+    "tree_nuts": _l("Tree nuts (all: almond, hazelnut, walnut, cashew…)"),
+    "celery": _l("Celery"),
+    "mustard": _l("Mustard"),
+    "sesame": _l("Sesame"),
+    "sulphites": _l("Sulphites"),
+    "lupin": _l("Lupin"),
+    "molluscs": _l("Molluscs (all: squid, octopus, clams, abalone…)"),
+}
+
+JAPAN_ALLERGENS = {
+    "wheat": _l("Wheat"),
+    "buckwheat": _l("Buckwheat (soba)"),
+    "shrimp": _l("Shrimp / prawn"),
+    "crab": _l("Crab"),
+    "walnut": _l("Walnut"),
+    "almond": _l("Almond"),
+    "cashew": _l("Cashew nut"),
+    "macadamia": _l("Macadamia nut"),
+    "abalone": _l("Abalone"),
+    "squid": _l("Squid"),
+    "salmon_roe": _l("Salmon roe (ikura)"),
+    "salmon": _l("Salmon"),
+    "mackerel": _l("Mackerel"),
+    "beef": _l("Beef"),
+    "pork": _l("Pork"),
+    "chicken": _l("Chicken"),
+    "gelatin": _l("Gelatin"),
+    "orange": _l("Orange"),
+    "kiwi": _l("Kiwi fruit"),
+    "banana": _l("Banana"),
+    "peach": _l("Peach"),
+    "apple": _l("Apple"),
+    "yam": _l("Yam (yamaimo)"),
+    "matsutake": _l("Matsutake mushroom"),
+}
+
+ALLERGENS = {**EU_ALLERGENS, **JAPAN_ALLERGENS}
+
+
+def role_label(role: DelegateRole | str) -> str:
+    return str(ROLE_LABELS.get(DelegateRole(role), role))
+
+
+def status_label(status: DelegateStatus | str) -> str:
+    return str(STATUS_LABELS.get(DelegateStatus(status), status))
+
+
+def dietary_label(key: str) -> str:
+    return str(DIETARY.get(key, key))
+
+
+def allergen_label(key: str) -> str:
+    return str(ALLERGENS.get(key, key))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, the language's own name) for the spoken-languages checkboxes."""
+    return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]

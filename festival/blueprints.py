@@ -3,6 +3,15 @@
 from festival.auth.views import bp as auth_bp
 from festival.core.views import bp as core_bp
 from festival.festivals.views import bp as festivals_admin_bp
+from festival.invitations.public import bp as invitations_bp
+from festival.invitations.views import bp as invitations_admin_bp
 from festival.outbox.views import bp as outbox_bp
 
-ALL = [core_bp, auth_bp, festivals_admin_bp, outbox_bp]
+ALL = [
+    core_bp,
+    auth_bp,
+    festivals_admin_bp,
+    outbox_bp,
+    invitations_admin_bp,
+    invitations_bp,
+]

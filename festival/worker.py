@@ -8,8 +8,11 @@ rely on the outbox's unique keys.
 from __future__ import annotations
 
 import importlib
-import time
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import click
 from flask import current_app
@@ -20,7 +23,11 @@ from festival.outbox import services as outbox
 
 # "module:function" of every periodic job, in order; the outbox goes last so
 # that what the other jobs queued goes out in the same pass.
-JOBS: list[str] = []
+JOBS: list[str] = [
+    "festival.invitations.services:expire_overdue",
+]
+
+FAILED = -1
 
 
 def _load(path: str) -> Callable[[], int]:
@@ -29,7 +36,11 @@ def _load(path: str) -> Callable[[], int]:
 
 
 def run_once() -> dict[str, int]:
-    """One pass of every job, then the outbox."""
+    """One pass of every job, then the outbox; a job that fails counts -1.
+
+    A failing job (or an unreachable database) is logged and rolled back;
+    it never stops the other jobs or the worker.
+    """
     done: dict[str, int] = {}
     for path in JOBS:
         try:
@@ -38,11 +49,40 @@ def run_once() -> dict[str, int]:
         except Exception:
             db.session.rollback()
             current_app.logger.exception("worker: job %s failed", path)
-            done[path] = -1
-    counts = outbox.send_due()
+            done[path] = FAILED
+    try:
+        counts = outbox.send_due()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("worker: the outbox pass failed")
+        counts = {"sent": 0, "failed": FAILED}
     done["outbox sent"] = counts["sent"]
     done["outbox failed"] = counts["failed"]
     return done
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or Ctrl+C: the pass under way finishes, then we stop.
+
+    A second Ctrl+C interrupts at once, for the impatient.
+    """
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signals are only delivered to the main thread
+        return
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @click.command("worker")
@@ -53,12 +93,20 @@ def worker(once: bool, interval: float) -> None:
     """Send the outbox and run follow-ups and reminders."""
     if not outbox.smtp_configured():
         click.echo("No SMTP_HOST set: e-mails stay in the outbox (organisers can read them).")
-    while True:
-        done = run_once()
-        summary = ", ".join(f"{name}: {count}" for name, count in done.items() if count)
-        if summary or once:
-            click.echo(summary or "nothing to do")
-        if once:
-            return
-        db.session.remove()
-        time.sleep(interval)
+    if not once:
+        click.echo(f"Worker started: a pass every {interval:g} s (Ctrl+C or SIGTERM stops it).")
+    with _stop_on_signals() as stop:
+        while True:
+            done = run_once()
+            summary = ", ".join(f"{name}: {count}" for name, count in done.items() if count)
+            if summary or once:
+                click.echo(summary or "nothing to do")
+            db.session.remove()
+            if once:
+                # Cron and scripts see a failed job in the exit status.
+                if FAILED in done.values():
+                    raise SystemExit(1)
+                return
+            if stop.wait(interval):
+                break
+    click.echo("Worker stopped.")

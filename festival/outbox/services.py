@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 50
+# Keys looked up per statement when queueing in bulk (well under any
+# database's limit on bound parameters).
+KEY_CHUNK = 500
 
 
 def queue_email(
@@ -50,21 +55,9 @@ def queue_email(
     existing = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.key == key))
     if existing is not None:
         return None
+    email = Email(key, recipient, subject, template, locale, category, context, send_after)
     with force_locale(locale):
-        subject_text = str(subject)
-        context.setdefault("subject", subject_text)
-        text_body = render_template(f"email/{template}.txt", **context)
-        html_body = render_template(f"email/{template}.html", **context)
-    message = OutboxMessage(
-        key=key,
-        recipient=recipient,
-        subject=subject_text,
-        text_body=text_body,
-        html_body=html_body,
-        locale=locale,
-        category=category,
-        next_attempt_at=send_after or utcnow(),
-    )
+        message = OutboxMessage(**_render(email))
     try:
         with db.session.begin_nested():
             db.session.add(message)
@@ -72,6 +65,76 @@ def queue_email(
         # Another transaction queued the same key first: that one counts.
         return None
     return message
+
+
+@dataclass
+class Email:
+    """One e-mail to queue with :func:`queue_many` (the arguments of :func:`queue_email`)."""
+
+    key: str
+    recipient: str
+    subject: Any
+    template: str
+    locale: str = "en"
+    category: str = "other"
+    context: dict[str, Any] = field(default_factory=dict)
+    send_after: datetime | None = None
+
+
+def _render(email: Email) -> dict[str, Any]:
+    """The outbox row's values; call inside ``force_locale(email.locale)``."""
+    subject_text = str(email.subject)
+    context = {"subject": subject_text, **email.context}
+    return {
+        "key": email.key,
+        "recipient": email.recipient,
+        "subject": subject_text,
+        "text_body": render_template(f"email/{email.template}.txt", **context),
+        "html_body": render_template(f"email/{email.template}.html", **context),
+        "locale": email.locale,
+        "category": email.category,
+        "next_attempt_at": email.send_after or utcnow(),
+    }
+
+
+def queue_many(emails: Sequence[Email]) -> int:
+    """Queue many e-mails in a handful of statements, whatever their number.
+
+    Same rules as :func:`queue_email`: keys already queued (or repeated in
+    ``emails``) are skipped, a key another transaction queues at the same
+    time is skipped by the database (ON CONFLICT DO NOTHING). Returns how many
+    rows were offered for insertion. Does not commit.
+    """
+    keys = list(dict.fromkeys(e.key for e in emails))
+    seen: set[str] = set()
+    for start in range(0, len(keys), KEY_CHUNK):
+        chunk = keys[start : start + KEY_CHUNK]
+        seen.update(
+            db.session.scalars(sa.select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
+        )
+    rows: list[dict[str, Any]] = []
+    # Switching the locale reloads catalogues: render one language at a time.
+    for locale in sorted({e.locale for e in emails}):
+        with force_locale(locale):
+            for email in emails:
+                if email.locale != locale or email.key in seen:
+                    continue
+                seen.add(email.key)
+                rows.append(_render(email))
+    if rows:
+        db.session.execute(_insert_ignoring_duplicates(), rows)
+    return len(rows)
+
+
+def _insert_ignoring_duplicates() -> Any:
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover (only the two supported databases)
+        return sa.insert(OutboxMessage)
+    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
 
 
 def smtp_configured() -> bool:
@@ -153,8 +216,12 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
                 _record_failure(message, error, now)
                 counts["failed"] += 1
                 db.session.commit()
+                if _server_answered(error):
+                    # The server refused this one message (a bad address,
+                    # say): the others may well go through.
+                    continue
                 smtp = _close(smtp)
-                # The server is likely down: leave the rest for the next pass.
+                # The server is down or unreachable: leave the rest for the next pass.
                 break
             message.status = OutboxStatus.SENT
             message.sent_at = now
@@ -167,10 +234,26 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
     return counts
 
 
+def _server_answered(error: Exception) -> bool:
+    """The server refused this message but the connection is still usable."""
+    return isinstance(
+        error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError
+    )
+
+
+def _permanent(error: Exception) -> bool:
+    """A 5xx refusal: retrying the same message will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
+    if message.attempts >= MAX_ATTEMPTS or _permanent(error):
         message.status = OutboxStatus.FAILED
     else:
         message.next_attempt_at = now + backoff(message.attempts)

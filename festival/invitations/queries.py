@@ -1,0 +1,114 @@
+"""The queries behind the organiser's lists: a fixed number per page, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from festival.cities.models import City, CreativeField
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.invitations.models import Invitation, InvitationStatus
+
+
+@dataclass(frozen=True)
+class CityFilter:
+    """What the organiser typed to narrow a list of cities."""
+
+    q: str = ""
+    country: str = ""
+    field: str = ""
+
+    @classmethod
+    def from_args(cls, args: dict[str, str] | object) -> CityFilter:
+        get = args.get  # type: ignore[attr-defined]
+        field = get("field", "").strip()
+        return cls(
+            q=get("q", "").strip()[:100],
+            country=get("country", "").strip().upper()[:2],
+            field=field if field in {f.value for f in CreativeField} else "",
+        )
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        where: list[sa.ColumnElement[bool]] = []
+        if self.q:
+            like = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                sa.or_(
+                    City.name.ilike(like, escape="\\"),
+                    City.contact_email.ilike(like, escape="\\"),
+                )
+            )
+        if self.country:
+            where.append(City.country_code == self.country)
+        if self.field:
+            where.append(City.creative_field == self.field)
+        return where
+
+
+def _not_invited(festival: Festival) -> sa.ColumnElement[bool]:
+    invited = sa.select(Invitation.id).where(
+        Invitation.festival_id == festival.id, Invitation.city_id == City.id
+    )
+    return ~invited.exists()
+
+
+def uninvited_cities(festival: Festival, where: CityFilter) -> sa.Select:
+    """Cities matching the filter that this festival has not invited yet, by name."""
+    return (
+        sa.select(City)
+        .where(_not_invited(festival), *where.conditions())
+        .order_by(City.name, City.country_code)
+    )
+
+
+def uninvited_city_ids(festival: Festival, where: CityFilter) -> list[int]:
+    """Ids for "invite every city matching the filter" (one query)."""
+    return list(
+        db.session.scalars(sa.select(City.id).where(_not_invited(festival), *where.conditions()))
+    )
+
+
+def invited_count(festival: Festival, where: CityFilter) -> int:
+    """How many cities matching the filter are already invited."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Invitation)
+            .join(City, City.id == Invitation.city_id)
+            .where(Invitation.festival_id == festival.id, *where.conditions())
+        )
+        or 0
+    )
+
+
+def city_countries() -> list[str]:
+    """Every country some city is in (for the filter's list)."""
+    return list(db.session.scalars(sa.select(City.country_code).distinct()))
+
+
+def invited_countries(festival: Festival) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(City.country_code)
+            .join(Invitation, Invitation.city_id == City.id)
+            .where(Invitation.festival_id == festival.id)
+            .distinct()
+        )
+    )
+
+
+def invitations(festival: Festival, where: CityFilter, status: str = "") -> sa.Select:
+    """The festival's invitations, each with its city, for one list page."""
+    query = (
+        sa.select(Invitation)
+        .join(Invitation.city)
+        .options(contains_eager(Invitation.city))
+        .where(Invitation.festival_id == festival.id, *where.conditions())
+        .order_by(City.name, City.country_code, Invitation.id)
+    )
+    if status in {s.value for s in InvitationStatus}:
+        query = query.where(Invitation.status == status)
+    return query

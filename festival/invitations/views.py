@@ -1,0 +1,239 @@
+"""Organiser pages: a festival's invitations, inviting cities, resending, revoking."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from festival.cities.models import City
+from festival.cities.reference import country_choices, field_choices
+from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.pagination import paginate
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.invitations import queries, services
+from festival.invitations.forms import InviteForm, RevokeForm, SendForm, default_deadline
+from festival.invitations.models import Invitation, InvitationStatus
+from festival.invitations.presentation import STATUS_LABELS, status_bar
+
+bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
+
+PICKER_PER_PAGE = 100
+
+
+def _invitation_or_404(festival: Festival, invitation_id: int) -> Invitation:
+    invitation = db.session.scalar(
+        sa.select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.festival_id == festival.id)
+        .options(sa.orm.joinedload(Invitation.city))
+    )
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+@bp.get("")
+def index(slug: str) -> str:
+    festival = festival_or_404(slug)
+    where = queries.CityFilter.from_args(request.args)
+    status = request.args.get("status", "")
+    counts = services.status_counts(festival)
+    return render_template(
+        "invitations/index.html",
+        festival=festival,
+        counts=counts,
+        total=sum(counts.values()),
+        bar=status_bar(counts),
+        labels=STATUS_LABELS,
+        statuses=InvitationStatus,
+        page=paginate(queries.invitations(festival, where, status)),
+        where=where,
+        status=status,
+        countries=country_choices(queries.invited_countries(festival)),
+    )
+
+
+def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> ResponseReturnValue:
+    where = queries.CityFilter.from_args(request.args)
+    page = db.paginate(
+        queries.uninvited_cities(festival, where),
+        per_page=PICKER_PER_PAGE,
+        max_per_page=PICKER_PER_PAGE,
+    )
+    html = render_template(
+        "invitations/new.html",
+        festival=festival,
+        form=form,
+        page=page,
+        where=where,
+        already_invited=queries.invited_count(festival, where),
+        countries=country_choices(queries.city_countries()),
+        fields=field_choices(),
+        selected=set(form.city_ids.data or []),
+    )
+    return html, status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(slug: str) -> ResponseReturnValue:
+    festival = festival_or_404(slug)
+    form = InviteForm(tz=festival.tz)
+    if request.method == "GET":
+        form.deadline.data = default_deadline(festival)
+        # "Invite" from a city's page arrives with that city ticked.
+        form.city_ids.data = [int(v) for v in request.args.getlist("city") if v.isdigit()]
+        return _render_new(festival, form)
+    if not form.validate():
+        return _render_new(festival, form, 422)
+    if form.select_all.data:
+        city_ids = queries.uninvited_city_ids(festival, queries.CityFilter.from_args(request.args))
+    else:
+        city_ids = form.city_ids.data
+    known = set(db.session.scalars(sa.select(City.id).where(City.id.in_(city_ids))))
+    if not known:
+        form.city_ids.errors.append(_("No city matches: choose at least one city."))
+        return _render_new(festival, form, 422)
+    try:
+        result = services.invite_cities(
+            festival,
+            known,
+            quota=form.quota.data,
+            deadline=form.deadline_utc(),
+            send=not form.save_draft.data,
+        )
+    except services.AlreadyInvited as error:
+        db.session.rollback()
+        if error.city_names:
+            message = _(
+                "Already invited to this festival: %(cities)s. Untick them, or open "
+                "their invitations in the list to resend them.",
+                cities=", ".join(error.city_names),
+            )
+        else:
+            message = _("Some of these cities were invited a moment ago. Please try again.")
+        form.city_ids.errors.append(message)
+        return _render_new(festival, form, 409)
+    db.session.commit()
+    _flash_result(result)
+    return redirect(url_for(".index", slug=festival.slug))
+
+
+def _flash_result(result: services.InviteResult) -> None:
+    if result.sent:
+        flash(
+            ngettext(
+                "%(num)s invitation sent.",
+                "%(num)s invitations sent.",
+                result.sent,
+            ),
+            "success",
+        )
+    if result.drafts:
+        flash(
+            ngettext(
+                "%(num)s invitation saved as a draft.",
+                "%(num)s invitations saved as drafts.",
+                result.drafts,
+            ),
+            "info",
+        )
+    if result.without_email:
+        flash(
+            _(
+                "No contact e-mail for %(cities)s: saved as drafts. Add an address to the "
+                "city, then send the invitation from its page.",
+                cities=", ".join(result.without_email),
+            ),
+            "warning",
+        )
+
+
+def _render_show(
+    festival: Festival, invitation: Invitation, form: SendForm, status: int = 200
+) -> ResponseReturnValue:
+    html = render_template(
+        "invitations/show.html",
+        festival=festival,
+        invitation=invitation,
+        form=form,
+        labels=STATUS_LABELS,
+        messages=services.messages_for(invitation),
+        can_send=invitation.status in services.SENDABLE,
+        can_revoke=invitation.status in services.REVOCABLE,
+    )
+    return html, status
+
+
+@bp.get("/<int:invitation_id>")
+def show(slug: str, invitation_id: int) -> ResponseReturnValue:
+    festival = festival_or_404(slug)
+    invitation = _invitation_or_404(festival, invitation_id)
+    form = SendForm(tz=festival.tz, quota=invitation.quota)
+    form.deadline.data = invitation.deadline.astimezone(festival.tz).replace(tzinfo=None)
+    return _render_show(festival, invitation, form)
+
+
+@bp.post("/<int:invitation_id>/send")
+def send(slug: str, invitation_id: int) -> ResponseReturnValue:
+    festival = festival_or_404(slug)
+    invitation = _invitation_or_404(festival, invitation_id)
+    form = SendForm(tz=festival.tz)
+    if not form.validate():
+        return _render_show(festival, invitation, form, 422)
+    was_draft = invitation.status == InvitationStatus.DRAFT
+    try:
+        services.send_invitation(invitation, quota=form.quota.data, deadline=form.deadline_utc())
+    except services.NoAddress:
+        flash(
+            _("%(city)s has no contact e-mail: add one first.", city=invitation.city.name),
+            "error",
+        )
+        return _render_show(festival, invitation, form, 409)
+    except services.InvitationError:
+        db.session.rollback()
+        flash(_("This invitation has been answered: it can no longer be sent."), "error")
+        return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+    db.session.commit()
+    if was_draft:
+        flash(_("Invitation sent to %(city)s.", city=invitation.city.name), "success")
+    else:
+        flash(
+            _(
+                "Invitation sent again to %(city)s with a new link; the old link no longer works.",
+                city=invitation.city.name,
+            ),
+            "success",
+        )
+    return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+
+
+@bp.route("/<int:invitation_id>/revoke", methods=["GET", "POST"])
+def revoke(slug: str, invitation_id: int) -> ResponseReturnValue:
+    festival = festival_or_404(slug)
+    invitation = _invitation_or_404(festival, invitation_id)
+    form = RevokeForm()
+    if invitation.status not in services.REVOCABLE:
+        flash(_("This invitation can no longer be revoked."), "error")
+        return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+    if form.validate_on_submit():
+        try:
+            services.revoke_invitation(invitation)
+        except services.InvitationError:
+            db.session.rollback()
+            flash(_("The city answered in the meantime: the invitation was not revoked."), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Invitation to %(city)s revoked: its link no longer works.",
+                    city=invitation.city.name,
+                ),
+                "success",
+            )
+        return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+    return render_template(
+        "invitations/revoke.html", festival=festival, invitation=invitation, form=form
+    )

@@ -1,6 +1,7 @@
 """Every blueprint, in one list: the app's URL map starts here."""
 
 from festival.auth.views import bp as auth_bp
+from festival.cities.views import bp as cities_bp
 from festival.core.views import bp as core_bp
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.invitations.public import bp as invitations_bp
@@ -12,6 +13,7 @@ ALL = [
     auth_bp,
     festivals_admin_bp,
     outbox_bp,
+    cities_bp,
     invitations_admin_bp,
     invitations_bp,
 ]

@@ -1,0 +1,59 @@
+"""Forms for invited cities and their import."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from festival.cities.reference import CITY_LANGUAGES, country_choices, field_choices
+from festival.core.i18n import LANGUAGE_NAMES
+
+
+class CityForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    creative_field = SelectField(_l("Creative field"), validators=[DataRequired()])
+    contact_name = StringField(_l("Contact name"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(
+        _l("Contact e-mail"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Invitations go to this address."),
+    )
+    preferred_language = SelectField(
+        _l("Preferred language"),
+        choices=[(code, LANGUAGE_NAMES[code]) for code in CITY_LANGUAGES],
+        default="en",
+        description=_l("The language of the e-mails the city receives."),
+    )
+    year_designated = IntegerField(
+        _l("Year designated"),
+        validators=[Optional(), NumberRange(min=1900, max=2100)],
+        description=_l("When the city joined the network, if it is a member."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per request: the names are in the reader's language.
+        self.country_code.choices = [("", _l("Choose a country…")), *country_choices()]
+        self.creative_field.choices = [("", _l("Choose a field…")), *field_choices()]
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV or XLSX file"),
+        validators=[FileRequired(_l("Choose a file to upload."))],
+        description=_l(
+            "Columns: name, country, creative field, contact e-mail, preferred language. "
+            "Headers may be in English, French or Japanese; countries as ISO codes or names."
+        ),
+    )
+    submit = SubmitField(_l("Preview the import"))
+
+
+class ConfirmImportForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Import"))

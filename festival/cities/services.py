@@ -1,0 +1,70 @@
+"""Invited cities: search, and the checks and saves the city form needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import Select
+
+from festival.cities.models import City, CreativeField
+from festival.cities.reference import name_key, normalise_name
+from festival.extensions import db
+
+
+def city_query(q: str = "", country: str = "", field: str = "") -> Select[tuple[City]]:
+    """Cities matching a search (name or contact e-mail) and filters, by name."""
+    query = sa.select(City).order_by(City.name, City.country_code, City.id)
+    q = q.strip()
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            sa.or_(
+                City.name.ilike(like, escape="\\"),
+                City.contact_email.ilike(like, escape="\\"),
+                City.contact_name.ilike(like, escape="\\"),
+            )
+        )
+    if country:
+        query = query.where(City.country_code == country)
+    if field in {f.value for f in CreativeField}:
+        query = query.where(City.creative_field == field)
+    return query
+
+
+def countries_in_use() -> list[str]:
+    """The country codes that have at least one city (for the filter)."""
+    return list(db.session.scalars(sa.select(City.country_code).distinct()))
+
+
+def field_counts() -> dict[str, int]:
+    """How many cities each creative field has."""
+    rows = db.session.execute(
+        sa.select(City.creative_field, sa.func.count()).group_by(City.creative_field)
+    )
+    return {field.value: count for field, count in rows}
+
+
+def find_city(name: str, country_code: str, exclude_id: int | None = None) -> City | None:
+    """The city of this name in this country, whatever the case or spacing."""
+    key = name_key(name)
+    query = sa.select(City).where(City.country_code == country_code)
+    if exclude_id is not None:
+        query = query.where(City.id != exclude_id)
+    # One country has at most a few hundred cities; comparing in Python
+    # casefolds non-ASCII names the same way on SQLite and PostgreSQL.
+    return next((c for c in db.session.scalars(query) if name_key(c.name) == key), None)
+
+
+def save_city(city: City, data: dict[str, Any]) -> City:
+    """Copy the form's values onto ``city`` (new or not) and flush."""
+    city.name = normalise_name(data["name"])
+    city.country_code = data["country_code"]
+    city.creative_field = CreativeField(data["creative_field"])
+    city.contact_name = normalise_name(data.get("contact_name") or "") or None
+    city.contact_email = (data.get("contact_email") or "").strip() or None
+    city.preferred_language = data.get("preferred_language") or "en"
+    city.year_designated = data.get("year_designated")
+    db.session.add(city)
+    db.session.flush()
+    return city

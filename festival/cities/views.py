@@ -1,0 +1,179 @@
+"""Organiser pages for the invited cities: list, search, add, edit, import."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response as BaseResponse
+
+from festival.cities import imports, services
+from festival.cities.forms import CityForm, ConfirmImportForm, ImportForm
+from festival.cities.importer import parse_city_file
+from festival.cities.models import City
+from festival.cities.reference import (
+    country_choices,
+    country_codes,
+    country_name,
+    default_language,
+    field_choices,
+    field_label,
+)
+from festival.core.access import organiser_blueprint
+from festival.core.pagination import paginate
+from festival.extensions import db
+
+bp = organiser_blueprint("cities", __name__, "/cities")
+# Other domains' templates show cities too: give them the same names.
+bp.add_app_template_filter(country_name, "country_name")
+bp.add_app_template_filter(field_label, "field_label")
+
+
+@bp.get("/")
+def index() -> str:
+    q = request.args.get("q", "").strip()
+    country = request.args.get("country", "").strip().upper()
+    if country not in country_codes():
+        country = ""
+    field = request.args.get("field", "")
+    page = paginate(services.city_query(q, country, field))
+    return render_template(
+        "cities/index.html",
+        page=page,
+        q=q,
+        country=country,
+        field=field,
+        countries=country_choices(services.countries_in_use()),
+        fields=field_choices(),
+    )
+
+
+def _render_form(form: CityForm, city: City | None, status: int = 200) -> tuple[str, int]:
+    return render_template("cities/form.html", form=form, city=city), status
+
+
+def _duplicate_error(form: CityForm, city_id: int | None) -> bool:
+    """Put a message on the name field if the city already exists."""
+    other = services.find_city(form.name.data or "", form.country_code.data or "", city_id)
+    if other is None:
+        return False
+    form.name.errors.append(
+        _(
+            "%(name)s (%(country)s) is already in the list.",
+            name=other.name,
+            country=country_name(other.country_code),
+        )
+    )
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> tuple[str, int] | BaseResponse:
+    form = CityForm()
+    if request.method == "GET" and request.args.get("country", "").upper() in country_codes():
+        form.country_code.data = request.args["country"].upper()
+        form.preferred_language.data = default_language(form.country_code.data)
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422 if form.is_submitted() else 200)
+    if _duplicate_error(form, None):
+        return _render_form(form, None, 409)
+    city = services.save_city(City(), form.data)
+    db.session.commit()
+    flash(_("%(name)s was added.", name=city.name), "success")
+    return redirect(url_for("cities.index", q=city.name))
+
+
+@bp.route("/<int:city_id>/edit", methods=["GET", "POST"])
+def edit(city_id: int) -> tuple[str, int] | BaseResponse:
+    city = db.get_or_404(City, city_id)
+    form = CityForm(obj=city)
+    if request.method == "GET":
+        form.creative_field.data = city.creative_field.value
+    if not form.validate_on_submit():
+        return _render_form(form, city, 422 if form.is_submitted() else 200)
+    if _duplicate_error(form, city.id):
+        return _render_form(form, city, 409)
+    services.save_city(city, form.data)
+    db.session.commit()
+    flash(_("%(name)s was saved.", name=city.name), "success")
+    return redirect(url_for("cities.index", q=city.name))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_file() -> tuple[str, int]:
+    form = ImportForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("cities/import.html", form=form), status
+    upload = form.file.data
+    parsed = parse_city_file(upload.read(), upload.filename or "")
+    if parsed.errors:
+        form.file.errors = list(parsed.errors)
+        return render_template("cities/import.html", form=form, parsed=parsed), 422
+    planned = imports.plan(parsed.rows)
+    counts = Counter(item.status for item in planned)
+    confirm = None
+    if parsed.clean:
+        confirm = ConfirmImportForm(
+            formdata=None, payload=imports.sign_rows(parsed.rows, current_user.id)
+        )
+    return render_template(
+        "cities/preview.html",
+        form=ImportForm(formdata=None),
+        confirm=confirm,
+        parsed=parsed,
+        planned=planned,
+        counts=counts,
+        filename=upload.filename,
+    ), (200 if parsed.clean else 422)
+
+
+@bp.post("/import/confirm")
+def import_confirm() -> tuple[str, int] | BaseResponse:
+    form = ConfirmImportForm()
+    rows = imports.load_rows(form.payload.data or "", current_user.id)
+    if not form.validate_on_submit() or rows is None:
+        upload = ImportForm(formdata=None)
+        upload.file.errors = [
+            _("This preview has expired or was altered. Please upload the file again.")
+        ]
+        return render_template("cities/import.html", form=upload), 400
+    try:
+        counts = imports.apply(rows)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        upload = ImportForm(formdata=None)
+        upload.file.errors = [
+            _("The list of cities changed while you were importing. Please upload the file again.")
+        ]
+        return render_template("cities/import.html", form=upload), 409
+    flash(
+        _(
+            "Import done: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
+            created=counts.created,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("cities.index"))
+
+
+@bp.get("/import/template.csv")
+def import_template() -> Response:
+    return Response(
+        imports.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="cities-template.csv"'},
+    )
+
+
+@bp.errorhandler(413)
+def too_large(error: Exception) -> tuple[str, int]:
+    form = ImportForm(formdata=None)
+    form.file.errors = [_("The file is too large (5 MB at most).")]
+    return render_template("cities/import.html", form=form), 413

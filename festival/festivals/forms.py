@@ -1,0 +1,197 @@
+"""Forms for festival editions and their venues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    Field,
+    FloatField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from festival.core.i18n import language_name
+from festival.festivals import services
+from festival.festivals.zones import canonical_timezone
+
+# Languages a festival may work in (ISO 639-1), most likely first.
+FESTIVAL_LANGUAGES = [
+    "en", "ja", "fr", "es", "zh", "ko", "ar", "pt", "it", "de", "ru", "tr", "nl", "pl",
+    "el", "sv", "th", "vi", "id", "hi", "fa", "he", "uk", "ro",
+]  # fmt: skip
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (rendered by the ``field`` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LenientFloatField(FloatField):
+    """A number that also accepts a decimal comma ("38,7275"), as French users type it."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
+def language_choices(extra: list[str] | None = None) -> list[tuple[str, str]]:
+    """(code, "Japanese (日本語)") in the reader's language, plus any ``extra`` codes."""
+    reader = get_locale() or Locale("en")
+    codes = FESTIVAL_LANGUAGES + [c for c in (extra or []) if c not in FESTIVAL_LANGUAGES]
+    choices = []
+    for code in codes:
+        own = language_name(code)
+        try:
+            local = Locale.parse(code).get_display_name(reader) or own
+        except (ValueError, TypeError):
+            local = own
+        label = local if local.casefold() == own.casefold() else f"{local} ({own})"
+        choices.append((code, label[:1].upper() + label[1:]))
+    return choices
+
+
+class FestivalForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name for web addresses"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(
+                SLUG_PATTERN,
+                message=_l(
+                    "Use lower-case letters, digits and single hyphens only, "
+                    "such as gastronomy-2027."
+                ),
+            ),
+        ],
+        description=_l("Appears in the public links, e.g. /festivals/gastronomy-2027/programme."),
+    )
+    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired()],
+        description=_l("The festival's local time: type a city, such as Tokyo, and pick it."),
+    )
+    host_city = StringField(_l("Host city"), validators=[DataRequired(), Length(max=120)])
+    languages = MultiCheckboxField(_l("Languages"))
+    contact_email = EmailField(
+        _l("Contact e-mail"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Shown to delegates for their questions."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, festival_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._festival_id = festival_id
+        # A language the festival already has stays offered even if the list
+        # above does not name it; submitted values are never trusted for this.
+        stored = getattr(kwargs.get("obj"), "languages", None) or []
+        self.languages.choices = language_choices(list(stored))
+
+    def validate_slug(self, field: Field) -> None:
+        if field.data and services.slug_taken(field.data, self._festival_id):
+            raise ValidationError(_l("Another festival already uses %(slug)s.", slug=field.data))
+
+    def validate_ends_on(self, field: Field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_timezone(self, field: Field) -> None:
+        zone = canonical_timezone(field.data)
+        if zone is None:
+            raise ValidationError(
+                _l(
+                    'Unknown time zone "%(zone)s": choose one from the list, '
+                    "such as Asia/Tokyo or Europe/Paris.",
+                    zone=field.data,
+                )
+            )
+        field.data = zone
+
+    def validate_languages(self, field: Field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one language."))
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=400)])
+    latitude = LenientFloatField(
+        _l("Latitude"),
+        validators=[
+            Optional(),
+            NumberRange(-90, 90, message=_l("A latitude is between -90 and 90.")),
+        ],
+        description=_l("Decimal degrees, such as 38.7275 (optional)."),
+    )
+    longitude = LenientFloatField(
+        _l("Longitude"),
+        validators=[
+            Optional(),
+            NumberRange(-180, 180, message=_l("A longitude is between -180 and 180.")),
+        ],
+        description=_l("Decimal degrees, such as 139.8267 (optional)."),
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[
+            Optional(),
+            NumberRange(1, 1_000_000, message=_l("The capacity is a number of people, 1 or more.")),
+        ],
+        description=_l("Seats or people the room holds (optional)."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(
+        self, *args: Any, festival_id: int, venue_id: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._festival_id = festival_id
+        self._venue_id = venue_id
+
+    def validate_name(self, field: Field) -> None:
+        if field.data and services.venue_name_taken(self._festival_id, field.data, self._venue_id):
+            raise ValidationError(_l("This festival already has a venue with this name."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        latitude, longitude = self.latitude, self.longitude
+        if latitude.errors or longitude.errors:
+            return valid
+        if (latitude.data is None) != (longitude.data is None):
+            blank = longitude if longitude.data is None else latitude
+            blank.errors = [
+                *blank.errors,
+                _l("Give both the latitude and the longitude, or neither."),
+            ]
+            return False
+        return valid

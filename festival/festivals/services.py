@@ -1,0 +1,168 @@
+"""Festival editions and venues: the operations the organiser pages call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+
+from festival.extensions import db
+from festival.festivals.models import Festival, Venue
+from festival.invitations.models import Invitation
+from festival.programme.models import ProgrammeSession
+from festival.registration.models import Delegate, Delegation
+
+FESTIVAL_FIELDS = (
+    "name",
+    "slug",
+    "starts_on",
+    "ends_on",
+    "timezone",
+    "host_city",
+    "languages",
+    "contact_email",
+)
+VENUE_FIELDS = ("name", "address", "latitude", "longitude", "capacity")
+
+
+def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
+    """Whether another festival already has this slug."""
+    query = sa.select(Festival.id).where(Festival.slug == slug)
+    if exclude_id is not None:
+        query = query.where(Festival.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
+    """Copy the form's values onto ``festival`` (new or not) and flush."""
+    for name in FESTIVAL_FIELDS:
+        setattr(festival, name, data[name])
+    festival.name = festival.name.strip()
+    festival.host_city = festival.host_city.strip()
+    festival.contact_email = (festival.contact_email or "").strip() or None
+    db.session.add(festival)
+    db.session.flush()
+    return festival
+
+
+def festivals_with_venue_counts() -> list[tuple[Festival, int]]:
+    """Every festival, newest first, with its number of venues: one query."""
+    venues = (
+        sa.select(sa.func.count(Venue.id))
+        .where(Venue.festival_id == Festival.id)
+        .correlate(Festival)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Festival, venues).order_by(Festival.starts_on.desc(), Festival.id.desc())
+    )
+    return [(festival, count) for festival, count in rows]
+
+
+@dataclass
+class Overview:
+    """Counts at a glance; a block is empty when its table has no rows yet."""
+
+    venues: int = 0
+    invitations: dict[str, int] = field(default_factory=dict)
+    delegates: dict[str, int] = field(default_factory=dict)
+    sessions: dict[str, int] = field(default_factory=dict)
+
+
+def _by_status(query: sa.Select[Any]) -> dict[str, int]:
+    return {
+        str(getattr(status, "value", status)): count for status, count in db.session.execute(query)
+    }
+
+
+def overview(festival: Festival) -> Overview:
+    """The festival's counts, four aggregate queries whatever its size."""
+    venues = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Venue).where(Venue.festival_id == festival.id)
+    )
+    invitations = _by_status(
+        sa.select(Invitation.status, sa.func.count())
+        .where(Invitation.festival_id == festival.id)
+        .group_by(Invitation.status)
+    )
+    delegates = _by_status(
+        sa.select(Delegate.status, sa.func.count())
+        .join(Delegation, Delegate.delegation_id == Delegation.id)
+        .where(Delegation.festival_id == festival.id)
+        .group_by(Delegate.status)
+    )
+    sessions = _by_status(
+        sa.select(ProgrammeSession.status, sa.func.count())
+        .where(ProgrammeSession.festival_id == festival.id)
+        .group_by(ProgrammeSession.status)
+    )
+    return Overview(venues or 0, invitations, delegates, sessions)
+
+
+def venue_name_taken(festival_id: int, name: str, exclude_id: int | None = None) -> bool:
+    """Whether the festival has another venue of this name (case-insensitive)."""
+    wanted = " ".join(name.split()).casefold()
+    query = sa.select(Venue.id, Venue.name).where(Venue.festival_id == festival_id)
+    if exclude_id is not None:
+        query = query.where(Venue.id != exclude_id)
+    return any(
+        " ".join(other.split()).casefold() == wanted for _id, other in db.session.execute(query)
+    )
+
+
+def save_venue(venue: Venue, data: dict[str, Any]) -> Venue:
+    """Copy the form's values onto ``venue`` (new or not) and flush."""
+    for name in VENUE_FIELDS:
+        setattr(venue, name, data[name])
+    venue.name = " ".join(venue.name.split())
+    venue.address = (venue.address or "").strip()
+    db.session.add(venue)
+    db.session.flush()
+    return venue
+
+
+def venue_or_404(festival: Festival, venue_id: int) -> Venue:
+    """The festival's venue, or a 404 (a venue of another festival is not found)."""
+    venue = db.session.scalar(
+        sa.select(Venue).where(Venue.id == venue_id, Venue.festival_id == festival.id)
+    )
+    if venue is None:
+        abort(404)
+    return venue
+
+
+def sessions_at(venue: Venue) -> int:
+    """How many programme sessions take place at ``venue``."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ProgrammeSession)
+            .where(ProgrammeSession.venue_id == venue.id)
+        )
+        or 0
+    )
+
+
+def venue_session_counts(festival: Festival) -> dict[int, int]:
+    """Venue id -> number of sessions there, for the festival: one query."""
+    rows = db.session.execute(
+        sa.select(ProgrammeSession.venue_id, sa.func.count())
+        .where(ProgrammeSession.festival_id == festival.id, ProgrammeSession.venue_id.is_not(None))
+        .group_by(ProgrammeSession.venue_id)
+    )
+    return {venue_id: count for venue_id, count in rows}
+
+
+def delete_venue(venue: Venue) -> None:
+    """Delete ``venue``; its sessions keep their times and lose their place."""
+    # Explicit, not left to ON DELETE SET NULL: SQLite does not enforce it
+    # unless foreign keys are switched on.
+    db.session.execute(
+        sa.update(ProgrammeSession)
+        .where(ProgrammeSession.venue_id == venue.id)
+        .values(venue_id=None)
+    )
+    db.session.delete(venue)
+    db.session.flush()

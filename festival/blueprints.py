@@ -6,7 +6,11 @@ from festival.core.views import bp as core_bp
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.invitations.public import bp as invitations_bp
 from festival.invitations.views import bp as invitations_admin_bp
+from festival.itineraries.views import admin_bp as itineraries_admin_bp
+from festival.itineraries.views import bp as itineraries_bp
 from festival.outbox.views import bp as outbox_bp
+from festival.programme.views import admin_bp as programme_admin_bp
+from festival.programme.views import bp as programme_bp
 
 ALL = [
     core_bp,
@@ -16,4 +20,8 @@ ALL = [
     cities_bp,
     invitations_admin_bp,
     invitations_bp,
+    programme_bp,
+    programme_admin_bp,
+    itineraries_bp,
+    itineraries_admin_bp,
 ]

@@ -1,0 +1,375 @@
+"""Itineraries: a delegation's own items, and what a delegate's itinerary is.
+
+:func:`itinerary_for` is the one definition of "a delegate's itinerary"
+(DESIGN.md): the sessions they may attend and are enrolled in, plus their
+delegation's items and their own. The "My itinerary" page and the personal
+calendar feed both read it. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from festival.cities.models import City
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.invitations.models import Invitation, InvitationStatus
+from festival.itineraries.models import ItineraryItem
+from festival.itineraries.overlaps import overlapping_pairs
+from festival.programme.eligibility import ACTIVE_STATUSES, visible_to
+from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
+from festival.programme.times import local_day
+from festival.registration.models import Delegate, Delegation
+
+# A change to any of these moves the item in a calendar: SEQUENCE goes up.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "all_day", "location")
+
+
+# --- a delegate's itinerary ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a delegate's itinerary: a session or an itinerary item.
+
+    Times are aware UTC datetimes. A timed entry whose ``ends_at`` equals its
+    ``starts_at`` is a moment (a pickup at 14:00). An all-day entry (a hotel
+    stay) runs from local midnight of ``start_date`` to local midnight of
+    ``end_date`` in the festival's zone: ``end_date`` is exclusive, the day
+    after the last, as iCalendar's DTEND;VALUE=DATE wants.
+
+    ``key`` is stable and never reused: "session-<id>" or "item-<id>".
+    ``sequence`` rises whenever the time, place or status changes.
+    """
+
+    kind: str  # "session", or an ItemKind value: pickup, hotel, visit, dinner...
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    location: str
+    key: str
+    updated_at: datetime
+    sequence: int
+    status: str  # "scheduled" or "cancelled"
+    created_at: datetime | None = None
+    description: str = ""
+    session_id: int | None = None
+    session_type: str | None = None  # a SessionType value, for sessions
+    item_id: int | None = None
+    personal: bool = False  # an item for this delegate alone (not the delegation)
+    latitude: float | None = None
+    longitude: float | None = None
+    start_date: date | None = None  # all-day entries only
+    end_date: date | None = None  # all-day entries only: exclusive
+
+    @property
+    def is_moment(self) -> bool:
+        return not self.all_day and self.ends_at == self.starts_at
+
+
+def _session_entry(session: ProgrammeSession) -> Entry:
+    venue = session.venue
+    location = ", ".join(x for x in (venue.name, venue.address) if x) if venue else ""
+    return Entry(
+        kind="session",
+        title=session.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        all_day=False,
+        location=location,
+        key=f"session-{session.id}",
+        updated_at=session.updated_at,
+        sequence=session.sequence or 0,
+        status=SessionStatus(session.status).value,
+        created_at=session.created_at,
+        description=session.description or "",
+        session_id=session.id,
+        session_type=getattr(session.type, "value", session.type),
+        latitude=venue.latitude if venue else None,
+        longitude=venue.longitude if venue else None,
+    )
+
+
+def all_day_dates(item: ItineraryItem, festival: Festival) -> tuple[date, date]:
+    """First day and the day after the last of an all-day item, in the festival's zone."""
+    first = local_day(item.starts_at, festival.tz)
+    end_local = item.ends_at.astimezone(festival.tz)
+    after_last = end_local.date()
+    if end_local.time() != datetime.min.time():  # an end inside a day includes it
+        after_last += timedelta(days=1)
+    return first, max(after_last, first + timedelta(days=1))
+
+
+def _item_entry(item: ItineraryItem, festival: Festival) -> Entry:
+    dates = all_day_dates(item, festival) if item.all_day else (None, None)
+    return Entry(
+        kind=getattr(item.kind, "value", item.kind),
+        title=item.title,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        all_day=item.all_day,
+        location=item.location or "",
+        key=f"item-{item.id}",
+        updated_at=item.updated_at,
+        sequence=item.sequence or 0,
+        status="scheduled",
+        created_at=item.created_at,
+        description=item.notes or "",
+        item_id=item.id,
+        personal=item.delegate_id is not None,
+        start_date=dates[0],
+        end_date=dates[1],
+    )
+
+
+def enrolled_sessions(
+    delegates: Sequence[Delegate], festival_id: int | None = None
+) -> dict[int, list[ProgrammeSession]]:
+    """The sessions each delegate may attend and is enrolled in (one query,
+    cancelled ones included), venues loaded, in time order."""
+    if not delegates:
+        return {}
+    by_id = {d.id: d for d in delegates}
+    festival_ids = {festival_id} if festival_id else {d.delegation.festival_id for d in delegates}
+    rows = db.session.execute(
+        sa.select(Attendance.delegate_id, ProgrammeSession)
+        .join(Attendance, Attendance.session_id == ProgrammeSession.id)
+        .options(joinedload(ProgrammeSession.venue))
+        .where(
+            Attendance.delegate_id.in_(by_id),
+            ProgrammeSession.festival_id.in_(festival_ids),
+            sa.or_(*(sa.and_(Attendance.delegate_id == d.id, visible_to(d)) for d in delegates)),
+        )
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ).all()
+    result: dict[int, list[ProgrammeSession]] = {d.id: [] for d in delegates}
+    for delegate_id, session in rows:
+        result[delegate_id].append(session)
+    return result
+
+
+def itinerary_for(delegate: Delegate) -> list[Entry]:
+    """Everything in ``delegate``'s itinerary, in time order (at most four queries,
+    whatever its length: delegation and festival if not loaded, sessions, items).
+
+    The sessions they may attend (eligibility.visible_to) and are enrolled
+    in, cancelled ones included (marked ``status="cancelled"``, so calendars
+    show them struck out), plus the items for their whole delegation and
+    those for them alone. A delegate who is not active (declined,
+    cancelled) has an empty itinerary. All-day entries sort first on their day.
+    """
+    if delegate.status not in ACTIVE_STATUSES:
+        return []
+    festival = delegate.delegation.festival
+    sessions = enrolled_sessions([delegate], festival.id)[delegate.id]
+    items = db.session.scalars(
+        sa.select(ItineraryItem)
+        .where(
+            ItineraryItem.delegation_id == delegate.delegation_id,
+            sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate.id),
+        )
+        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+    ).all()
+    entries = [_session_entry(s) for s in sessions] + [_item_entry(i, festival) for i in items]
+    return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
+
+
+def entries_by_day(entries: Iterable[Entry], festival: Festival) -> list[tuple[date, list[Entry]]]:
+    """Entries grouped by the day they start on, in the festival's zone."""
+    days: dict[date, list[Entry]] = {}
+    for entry in entries:
+        day = entry.start_date or local_day(entry.starts_at, festival.tz)
+        days.setdefault(day, []).append(entry)
+    return sorted(days.items())
+
+
+# --- items ----------------------------------------------------------------------
+
+
+def create_item(delegation: Delegation, values: dict[str, Any]) -> ItineraryItem:
+    item = ItineraryItem(delegation=delegation, sequence=0, **values)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_item(item: ItineraryItem, values: dict[str, Any]) -> bool:
+    """Apply ``values``; return whether time or place changed (then SEQUENCE rises)."""
+    before = {name: getattr(item, name) for name in SCHEDULE_FIELDS}
+    for name, value in values.items():
+        setattr(item, name, value)
+    changed = any(getattr(item, name) != before[name] for name in SCHEDULE_FIELDS)
+    if changed:
+        item.sequence = (item.sequence or 0) + 1
+    item.updated_at = utcnow()
+    db.session.flush()
+    return changed
+
+
+def delete_item(item: ItineraryItem) -> None:
+    db.session.delete(item)
+    db.session.flush()
+
+
+# --- the organiser's view -------------------------------------------------------
+
+
+def delegations_query(festival: Festival, search: str = "") -> sa.Select:
+    """The festival's accepted delegations, by city name, city loaded."""
+    query = (
+        sa.select(Delegation)
+        .join(Delegation.city)
+        .join(Delegation.invitation)
+        .options(joinedload(Delegation.city))
+        .where(
+            Delegation.festival_id == festival.id,
+            Invitation.status == InvitationStatus.ACCEPTED,
+        )
+        .order_by(City.name, Delegation.id)
+    )
+    if search:
+        like = f"%{search}%"
+        query = query.where(sa.or_(City.name.ilike(like), City.country_code.ilike(search)))
+    return query
+
+
+def item_counts(delegation_ids: Sequence[int]) -> dict[int, int]:
+    if not delegation_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ItineraryItem.delegation_id, sa.func.count())
+        .where(ItineraryItem.delegation_id.in_(delegation_ids))
+        .group_by(ItineraryItem.delegation_id)
+    ).all()
+    return dict(rows)
+
+
+def delegate_counts(delegation_ids: Sequence[int]) -> dict[int, int]:
+    if not delegation_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Delegate.delegation_id, sa.func.count())
+        .where(Delegate.delegation_id.in_(delegation_ids), Delegate.status.in_(ACTIVE_STATUSES))
+        .group_by(Delegate.delegation_id)
+    ).all()
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Item ``item_id`` overlaps ``other`` (a title) for ``person`` (None: everyone)."""
+
+    item_id: int
+    other: str
+    person: str | None
+
+
+def delegation_clashes(
+    items: Sequence[ItineraryItem],
+    delegates: Sequence[Delegate],
+    sessions_by_delegate: dict[int, list[ProgrammeSession]],
+) -> dict[int, list[Clash]]:
+    """For each timed item, what it overlaps in the day of someone it concerns.
+
+    A whole-delegation item concerns every active delegate, a personal item
+    its delegate; each person's items and enrolled (scheduled) sessions are
+    checked against each other. All-day items (hotel stays) overlap
+    everything by nature and are left out. Pure: no queries.
+    """
+    people: list[Delegate | None] = [d for d in delegates if d.status in ACTIVE_STATUSES]
+    if not people:
+        people = [None]
+    found: dict[int, list[Clash]] = {}
+    seen: set[tuple[int, str, str | None]] = set()
+    titles: dict[tuple[str, int], str] = {}
+    for person in people:
+        person_id = person.id if person else None
+        spans: list[tuple[tuple[str, int], datetime, datetime]] = []
+        for item in items:
+            if item.all_day or item.delegate_id not in (None, person_id):
+                continue
+            spans.append((("item", item.id), item.starts_at, item.ends_at))
+            titles[("item", item.id)] = item.title
+        for session in sessions_by_delegate.get(person_id or 0, []):
+            if session.status == SessionStatus.SCHEDULED:
+                spans.append((("session", session.id), session.starts_at, session.ends_at))
+                titles[("session", session.id)] = session.title
+        for a, b in overlapping_pairs(spans):
+            for mine, other in ((a, b), (b, a)):
+                if mine[0] != "item":
+                    continue
+                whose = person.full_name if person and len(people) > 1 else None
+                marker = (mine[1], f"{other[0]}-{other[1]}", whose)
+                if marker not in seen:
+                    seen.add(marker)
+                    found.setdefault(mine[1], []).append(Clash(mine[1], titles[other], whose))
+    return found
+
+
+def delegation_delegates(delegation: Delegation) -> list[Delegate]:
+    """The delegation's people (all statuses), head first, in one query."""
+    return list(
+        db.session.scalars(
+            sa.select(Delegate)
+            .where(Delegate.delegation_id == delegation.id)
+            .order_by(Delegate.is_head.desc(), Delegate.id)
+        )
+    )
+
+
+def delegation_items(delegation: Delegation) -> list[ItineraryItem]:
+    return list(
+        db.session.scalars(
+            sa.select(ItineraryItem)
+            .options(joinedload(ItineraryItem.delegate))
+            .where(ItineraryItem.delegation_id == delegation.id)
+            .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+        )
+    )
+
+
+def items_of(delegation_ids: Sequence[int]) -> dict[int, list[ItineraryItem]]:
+    """The items of several delegations (one query), in time order."""
+    result: dict[int, list[ItineraryItem]] = {d: [] for d in delegation_ids}
+    if delegation_ids:
+        for item in db.session.scalars(
+            sa.select(ItineraryItem)
+            .where(ItineraryItem.delegation_id.in_(delegation_ids))
+            .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+        ):
+            result[item.delegation_id].append(item)
+    return result
+
+
+def delegates_of(delegation_ids: Sequence[int]) -> dict[int, list[Delegate]]:
+    """The active delegates of several delegations (one query)."""
+    result: dict[int, list[Delegate]] = {d: [] for d in delegation_ids}
+    if delegation_ids:
+        for delegate in db.session.scalars(
+            sa.select(Delegate)
+            .where(Delegate.delegation_id.in_(delegation_ids), Delegate.status.in_(ACTIVE_STATUSES))
+            .order_by(Delegate.is_head.desc(), Delegate.id)
+        ):
+            result[delegate.delegation_id].append(delegate)
+    return result
+
+
+def group_items_by_day(
+    items: Iterable[ItineraryItem], festival: Festival
+) -> list[tuple[date, list[ItineraryItem]]]:
+    """Items grouped by the day they start on, in the festival's zone."""
+    days: dict[date, list[ItineraryItem]] = {}
+    for item in items:
+        days.setdefault(local_day(item.starts_at, festival.tz), []).append(item)
+    return [
+        (day, sorted(group, key=lambda i: (not i.all_day, i.starts_at, i.id)))
+        for day, group in sorted(days.items())
+    ]

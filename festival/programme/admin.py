@@ -1,0 +1,284 @@
+"""The organiser's programme: sessions by day, create, edit, cancel, enrol."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from festival.cities.models import City
+from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.pagination import paginate
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.itineraries.overlaps import keys_in_overlaps
+from festival.programme import services
+from festival.programme.forms import ConfirmForm, EnrolDelegationForm, SessionForm, choices
+from festival.programme.models import (
+    Attendance,
+    Audience,
+    ProgrammeSession,
+    SessionStatus,
+    SessionType,
+)
+from festival.programme.times import local_day
+from festival.registration.models import Delegate, Delegation
+
+bp = organiser_blueprint("programme_admin", __name__, "/festivals/<slug>/programme")
+
+
+def _session_or_404(festival: Festival, session_id: int) -> ProgrammeSession:
+    session = services.session_or_none(festival, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def _default_day(festival: Festival) -> date:
+    today = local_day(utcnow(), festival.tz)
+    return today if festival.starts_on <= today <= festival.ends_on else festival.starts_on
+
+
+def _day_counts(festival: Festival) -> dict[date, int]:
+    """How many sessions start on each day (one light query)."""
+    counts: dict[date, int] = {}
+    for starts_at in db.session.scalars(
+        sa.select(ProgrammeSession.starts_at).where(ProgrammeSession.festival_id == festival.id)
+    ):
+        day = local_day(starts_at, festival.tz)
+        counts[day] = counts.get(day, 0) + 1
+    return counts
+
+
+@bp.get("")
+def sessions(slug: str) -> str:
+    """Sessions of one day at a time (or a search across all days)."""
+    festival = festival_or_404(slug)
+    q = request.args.get("q", "").strip()[:100]
+    day_arg = request.args.get("day", "")
+    day: date | None
+    if day_arg == "all" or (q and not day_arg):
+        day = None
+    else:
+        try:
+            day = date.fromisoformat(day_arg) if day_arg else _default_day(festival)
+        except ValueError:
+            day = _default_day(festival)
+    rows = services.festival_sessions(festival, day=day, search=q)
+    counts = services.enrolment_counts(s.id for s in rows)
+    clashes = keys_in_overlaps(
+        [
+            ((s.venue_id, s.id), s.starts_at, s.ends_at)
+            for s in rows
+            if s.venue_id and s.status == SessionStatus.SCHEDULED
+        ]
+    )
+    # Only two sessions in the same venue clash.
+    clash_ids = {key[1] for key, others in clashes.items() if any(o[0] == key[0] for o in others)}
+    day_counts = _day_counts(festival)
+    days = sorted(
+        set(day_counts)
+        | {
+            festival.starts_on + timedelta(days=n)
+            for n in range((festival.ends_on - festival.starts_on).days + 1)
+        }
+    )
+    return render_template(
+        "programme/admin/sessions.html",
+        festival=festival,
+        days=days,
+        day_counts=day_counts,
+        day=day,
+        q=q,
+        grouped=services.by_day(rows, festival),
+        counts=counts,
+        clash_ids=clash_ids,
+    )
+
+
+def _form_choices(form: SessionForm, festival: Festival) -> None:
+    form.set_choices(
+        [(v.id, v.name) for v in festival.venues],
+        services.accepted_delegations(festival),
+        list(festival.languages or []),
+    )
+
+
+def _edit(festival: Festival, session: ProgrammeSession | None) -> str | Response | tuple[str, int]:
+    form = SessionForm()
+    if request.method == "GET":
+        if session is not None:
+            form.fill_from(session, festival.tz)
+        else:
+            form.start_date.data = _default_day(festival)
+            form.audience.data = Audience.PUBLIC.value
+            form.type.data = SessionType.THEMATIC.value
+    _form_choices(form, festival)
+    warnings = None
+    if form.validate_on_submit():
+        times = form.schedule(festival.tz)
+        if times and services.outside_festival(festival, *times):
+            form.start_date.errors.append(
+                _(
+                    "The festival runs from %(first)s to %(last)s (%(zone)s): "
+                    "the session must fall within those days.",
+                    first=festival.starts_on.isoformat(),
+                    last=festival.ends_on.isoformat(),
+                    zone=festival.timezone,
+                )
+            )
+        elif times:
+            values = form.values(*times)
+            warnings = services.schedule_warnings(
+                festival,
+                times[0],
+                times[1],
+                values["venue_id"],
+                values["capacity"],
+                exclude_id=session.id if session else None,
+            )
+            if not warnings or form.save_anyway.data:
+                if session is None:
+                    session = services.create_session(festival, values)
+                    flash(_("Session “%(title)s” created.", title=session.title), "success")
+                else:
+                    services.update_session(session, values)
+                    flash(_("Session “%(title)s” saved.", title=session.title), "success")
+                db.session.commit()
+                return redirect(
+                    url_for("programme_admin.show", slug=festival.slug, session_id=session.id)
+                )
+    page = render_template(
+        "programme/admin/edit.html", festival=festival, form=form, item=session, warnings=warnings
+    )
+    if request.method == "POST":
+        return page, 409 if warnings else 422
+    return page
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_session(slug: str) -> str | Response | tuple[str, int]:
+    return _edit(festival_or_404(slug), None)
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(slug: str, session_id: int) -> str | Response | tuple[str, int]:
+    festival = festival_or_404(slug)
+    return _edit(festival, _session_or_404(festival, session_id))
+
+
+@bp.get("/<int:session_id>")
+def show(slug: str, session_id: int) -> str:
+    """A session, its attendees, and enrolment of whole delegations."""
+    festival = festival_or_404(slug)
+    session = _session_or_404(festival, session_id)
+    attendees = paginate(
+        sa.select(Attendance)
+        .join(Attendance.delegate)
+        .join(Delegate.delegation)
+        .join(Delegation.city)
+        .options(
+            joinedload(Attendance.delegate)
+            .joinedload(Delegate.delegation)
+            .joinedload(Delegation.city)
+        )
+        .where(Attendance.session_id == session.id)
+        .order_by(City.name, Delegate.full_name, Attendance.id)
+    )
+    form = EnrolDelegationForm()
+    form.delegation_id.choices = choices(
+        [("", _("Choose a delegation")), *services.accepted_delegations(festival)]
+    )
+    return render_template(
+        "programme/admin/show.html",
+        festival=festival,
+        item=session,
+        attendees=attendees,
+        taken=attendees.total,
+        form=form,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/<int:session_id>/cancel")
+def cancel(slug: str, session_id: int) -> Response:
+    festival = festival_or_404(slug)
+    session = _session_or_404(festival, session_id)
+    if ConfirmForm().validate_on_submit() and services.cancel_session(session):
+        db.session.commit()
+        flash(
+            _(
+                "“%(title)s” is cancelled; it stays in the feeds, marked cancelled.",
+                title=session.title,
+            ),
+            "success",
+        )
+    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+
+
+@bp.post("/<int:session_id>/reinstate")
+def reinstate(slug: str, session_id: int) -> Response:
+    festival = festival_or_404(slug)
+    session = _session_or_404(festival, session_id)
+    if ConfirmForm().validate_on_submit() and services.reinstate_session(session):
+        db.session.commit()
+        flash(_("“%(title)s” is back on the programme.", title=session.title), "success")
+    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+
+
+def _names(delegates: list[Delegate]) -> str:
+    return ", ".join(d.full_name for d in delegates)
+
+
+@bp.post("/<int:session_id>/enrol-delegation")
+def enrol_delegation(slug: str, session_id: int) -> Response | tuple[str, int]:
+    festival = festival_or_404(slug)
+    session = _session_or_404(festival, session_id)
+    form = EnrolDelegationForm()
+    form.delegation_id.choices = choices([("", ""), *services.accepted_delegations(festival)])
+    delegation = None
+    if form.validate_on_submit() and form.delegation_id.data:
+        delegation = db.session.get(Delegation, form.delegation_id.data)
+    if delegation is None or delegation.festival_id != festival.id:
+        flash(_("Choose a delegation to enrol."), "error")
+        return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+    if session.status == SessionStatus.CANCELLED:
+        flash(_("This session is cancelled: nobody can be enrolled."), "error")
+        return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+    report = services.enrol_delegation(session, delegation)
+    db.session.commit()
+    if report.enrolled:
+        flash(_("Enrolled: %(names)s.", names=_names(report.enrolled)), "success")
+    if report.already:
+        flash(_("Already enrolled: %(names)s.", names=_names(report.already)), "info")
+    if report.not_allowed:
+        flash(
+            _(
+                "Skipped, not allowed in this session: %(names)s.",
+                names=_names(report.not_allowed),
+            ),
+            "warning",
+        )
+    if report.full:
+        flash(_("Skipped, no place left: %(names)s.", names=_names(report.full)), "error")
+    if not (report.enrolled or report.already or report.not_allowed or report.full):
+        flash(_("This delegation has nobody registered yet."), "info")
+    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+
+
+@bp.post("/<int:session_id>/attendees/<int:delegate_id>/remove")
+def remove_attendee(slug: str, session_id: int, delegate_id: int) -> Response:
+    festival = festival_or_404(slug)
+    session = _session_or_404(festival, session_id)
+    delegate = db.session.get(Delegate, delegate_id)
+    if delegate is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit() and services.unenrol(session, delegate):
+        db.session.commit()
+        flash(_("%(name)s is no longer enrolled.", name=delegate.full_name), "success")
+    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))

@@ -1,0 +1,187 @@
+"""Forms of the programme: a session, and enrolling a delegation in it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from festival.core.i18n import language_name
+from festival.programme.labels import AUDIENCE_LABELS, COMMON_LANGUAGES, SESSION_TYPE_LABELS
+from festival.programme.models import Audience, ProgrammeSession
+from festival.programme.times import NonexistentLocalTime, local, to_utc
+
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+
+
+def choices(pairs: Any) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def int_or_none(value: Any) -> int | None:
+    """Coerce a select's value: "" means none."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the forms macro renders it as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    type = SelectField(
+        _l("Type"), choices=choices((t.value, label) for t, label in SESSION_TYPE_LABELS.items())
+    )
+    start_date = DateField(_l("Date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Starts at"), validators=[InputRequired()], format=TIME_FORMATS)
+    end_date = DateField(
+        _l("Ends on"),
+        validators=[Optional()],
+        description=_l("Leave empty when it ends on the day it starts."),
+    )
+    end_time = TimeField(_l("Ends at"), validators=[InputRequired()], format=TIME_FORMATS)
+    venue_id = SelectField(_l("Venue"), coerce=int_or_none, validate_choice=True)
+    description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
+    speakers = TextAreaField(
+        _l("Speakers"), validators=[Length(max=4000)], description=_l("One per line.")
+    )
+    languages = MultiCheckboxField(_l("Languages spoken"))
+    interpretation = StringField(
+        _l("Interpretation"),
+        validators=[Length(max=200)],
+        description=_l("For example: simultaneous, Japanese ↔ English."),
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=100000)],
+        description=_l("Places for enrolment; leave empty for no limit."),
+    )
+    audience = SelectField(
+        _l("Audience"), choices=choices((a.value, label) for a, label in AUDIENCE_LABELS.items())
+    )
+    invited_delegations = SelectMultipleField(
+        _l("Invited delegations"),
+        coerce=int,
+        description=_l("Only for an invited-list session. Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    save_anyway = BooleanField(_l("Save anyway, despite the warnings above"))
+    submit = SubmitField(_l("Save session"))
+
+    def set_choices(
+        self,
+        venues: list[tuple[int, str]],
+        delegations: list[tuple[int, str]],
+        festival_languages: list[str],
+    ) -> None:
+        """Fill the selects from the festival's venues, delegations and languages."""
+        self.venue_id.choices = choices([("", _("No venue")), *venues])
+        self.invited_delegations.choices = choices(delegations)
+        codes = list(dict.fromkeys([*festival_languages, *COMMON_LANGUAGES]))
+        # Keep any language a session already has, even if unusual.
+        codes += [c for c in (self.languages.data or []) if c not in codes]
+        self.languages.choices = choices((c, language_name(c)) for c in codes)
+
+    def fill_from(self, session: ProgrammeSession, tz: ZoneInfo) -> None:
+        """Show a stored session's values, its times in the festival's zone."""
+        starts, ends = local(session.starts_at, tz), local(session.ends_at, tz)
+        self.title.data = session.title
+        self.type.data = session.type.value
+        self.start_date.data, self.start_time.data = starts.date(), starts.time()
+        self.end_date.data = ends.date() if ends.date() != starts.date() else None
+        self.end_time.data = ends.time()
+        self.venue_id.data = session.venue_id
+        self.description.data = session.description
+        self.speakers.data = session.speakers
+        self.languages.data = list(session.languages or [])
+        self.interpretation.data = session.interpretation
+        self.capacity.data = session.capacity
+        self.audience.data = session.audience.value
+        self.invited_delegations.data = [d.id for d in session.invited_delegations]
+
+    def schedule(self, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+        """Start and end as UTC instants, or None with the errors on the fields."""
+        start_day: date = self.start_date.data
+        end_day: date = self.end_date.data or start_day
+        start_at: time = self.start_time.data
+        end_at: time = self.end_time.data
+        starts = ends = None
+        try:
+            starts = to_utc(start_day, start_at, tz)
+        except NonexistentLocalTime:
+            self.start_time.errors.append(
+                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key)
+            )
+        try:
+            ends = to_utc(end_day, end_at, tz)
+        except NonexistentLocalTime:
+            self.end_time.errors.append(
+                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key)
+            )
+        if starts is None or ends is None:
+            return None
+        if ends <= starts:
+            self.end_time.errors.append(_("The session must end after it starts."))
+            return None
+        return starts, ends
+
+    def validate_invited_delegations(self, field: SelectMultipleField) -> None:
+        if self.audience.data == Audience.INVITED.value and not field.data:
+            raise ValueError(_("Choose at least one delegation for an invited-list session."))
+
+    def values(self, starts: datetime, ends: datetime) -> dict[str, Any]:
+        """The session's fields, ready for the services."""
+        speakers = "\n".join(
+            line.strip() for line in (self.speakers.data or "").splitlines() if line.strip()
+        )
+        audience = Audience(self.audience.data)
+        return {
+            "title": self.title.data.strip(),
+            "type": self.type.data,
+            "starts_at": starts,
+            "ends_at": ends,
+            "venue_id": self.venue_id.data,
+            "description": (self.description.data or "").strip(),
+            "speakers": speakers,
+            "languages": list(self.languages.data or []),
+            "interpretation": (self.interpretation.data or "").strip(),
+            "capacity": self.capacity.data,
+            "audience": audience,
+            "invited_delegation_ids": (
+                list(self.invited_delegations.data or []) if audience == Audience.INVITED else []
+            ),
+        }
+
+
+class EnrolDelegationForm(FlaskForm):
+    delegation_id = SelectField(_l("Delegation"), coerce=int_or_none, validators=[InputRequired()])
+    submit = SubmitField(_l("Enrol the delegation"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,6 +1,7 @@
 """Every blueprint, in one list: the app's URL map starts here."""
 
 from festival.auth.views import bp as auth_bp
+from festival.calendar.views import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
 from festival.core.views import bp as core_bp
 from festival.festivals.views import bp as festivals_admin_bp
@@ -24,4 +25,5 @@ ALL = [
     programme_admin_bp,
     itineraries_bp,
     itineraries_admin_bp,
+    calendar_bp,
 ]

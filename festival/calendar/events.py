@@ -1,0 +1,232 @@
+"""From sessions and itinerary items to the plain values ics.py renders.
+
+Called inside ``force_locale``: the words people read (calendar names,
+categories, "Speakers: ...") are in the feed's language.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
+
+from festival.calendar.ics import FeedEvent, FeedMeta, build_calendar
+from festival.calendar.identity import stable_uuid
+from festival.core.i18n import language_name
+from festival.core.urls import external_url
+from festival.festivals.models import Festival, Venue
+from festival.itineraries.models import ItemKind, ItineraryItem
+from festival.programme.labels import session_type_label
+from festival.programme.models import Audience, ProgrammeSession, SessionStatus
+from festival.registration.models import Delegate
+
+ITEM_KIND_LABELS = {
+    ItemKind.PICKUP: _l("Pickup"),
+    ItemKind.HOTEL: _l("Hotel"),
+    ItemKind.VISIT: _l("Visit"),
+    ItemKind.DINNER: _l("Dinner"),
+    ItemKind.TRANSFER: _l("Transfer"),
+    ItemKind.OTHER: _l("Other"),
+}
+
+# The delegate's "My itinerary" page, by the names the itineraries domain may use.
+ITINERARY_ENDPOINTS = ("itineraries.mine", "itineraries.my_itinerary", "itineraries.itinerary")
+
+
+def render(meta: FeedMeta, events: list[FeedEvent]) -> bytes:
+    return build_calendar(meta, events)
+
+
+# --- URLs ---------------------------------------------------------------------
+
+
+def _site(path: str) -> str:
+    return current_app.config["SERVER_URL"] + path
+
+
+def programme_page_url(festival: Festival) -> str:
+    return _site(f"/festivals/{festival.slug}/programme")
+
+
+def session_page_url(festival: Festival, session_id: int) -> str:
+    return _site(f"/festivals/{festival.slug}/sessions/{session_id}")
+
+
+def itinerary_page_url(festival: Festival) -> str:
+    """The delegate's itinerary page (sign-in needed): the link for private entries."""
+    for endpoint in ITINERARY_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            try:
+                return external_url(endpoint, slug=festival.slug)
+            except BuildError:
+                continue
+    return programme_page_url(festival)
+
+
+# --- calendars ----------------------------------------------------------------
+
+
+def _years(festival: Festival) -> tuple[int, ...]:
+    return (festival.starts_on.year, festival.ends_on.year)
+
+
+def programme_meta(festival: Festival) -> FeedMeta:
+    return FeedMeta(
+        timezone=festival.timezone,
+        name=_("%(festival)s: programme", festival=festival.name),
+        description=_(
+            "The public programme of %(festival)s in %(city)s. Times are in %(zone)s.",
+            festival=festival.name,
+            city=festival.host_city,
+            zone=festival.timezone,
+        ),
+        url=programme_page_url(festival),
+        source=external_url("calendar.programme_ics", slug=festival.slug),
+        years=_years(festival),
+    )
+
+
+def download_meta(festival: Festival) -> FeedMeta:
+    """A file to import once: no name, so clients add the event to a calendar
+    the person already has rather than making a new one."""
+    return FeedMeta(timezone=festival.timezone, years=_years(festival))
+
+
+def personal_meta(festival: Festival, delegate: Delegate) -> FeedMeta:
+    # No SOURCE: it would repeat the secret link inside every copy of the data.
+    return FeedMeta(
+        timezone=festival.timezone,
+        name=_("%(festival)s: my itinerary", festival=festival.name),
+        description=_(
+            "The itinerary of %(name)s at %(festival)s: sessions, transfers, hotel "
+            "and visits. Times are in %(zone)s. This link is personal: do not share it.",
+            name=delegate.full_name,
+            festival=festival.name,
+            zone=festival.timezone,
+        ),
+        url=itinerary_page_url(festival),
+        years=_years(festival),
+    )
+
+
+# --- events -------------------------------------------------------------------
+
+
+def _paragraphs(*parts: str) -> str:
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def _location(venue: Venue | None) -> str:
+    if venue is None:
+        return ""
+    return ", ".join(part for part in (venue.name, venue.address) if part)
+
+
+def _geo(venue: Venue | None) -> tuple[float, float] | None:
+    if venue is None or venue.latitude is None or venue.longitude is None:
+        return None
+    return (venue.latitude, venue.longitude)
+
+
+def speaker_names(speakers: str) -> list[str]:
+    """Speakers are typed one per line."""
+    return [line.strip() for line in (speakers or "").splitlines() if line.strip()]
+
+
+def session_event(
+    session: ProgrammeSession,
+    festival: Festival,
+    venue: Venue | None,
+    private_url: str | None = None,
+) -> FeedEvent:
+    """A session as a VEVENT. A restricted session links to the itinerary page
+    (``private_url``): its public page does not exist for everyone."""
+    tz = festival.tz
+    if session.audience == Audience.PUBLIC or private_url is None:
+        url = session_page_url(festival, session.id)
+    else:
+        url = private_url
+    cancelled = session.status == SessionStatus.CANCELLED
+    details = []
+    names = speaker_names(session.speakers)
+    if names:
+        details.append(_("Speakers: %(names)s", names=", ".join(names)))
+    if session.languages:
+        details.append(
+            _(
+                "Languages: %(languages)s",
+                languages=", ".join(map(language_name, session.languages)),
+            )
+        )
+    if session.interpretation:
+        details.append(_("Interpretation: %(what)s", what=session.interpretation))
+    summary = session.title
+    if cancelled:
+        # Several clients show STATUS:CANCELLED no differently: say it in words.
+        summary = _("Cancelled: %(title)s", title=session.title)
+    return FeedEvent(
+        uid=str(stable_uuid("session", session.id, session.created_at)),
+        summary=summary,
+        start=session.starts_at.astimezone(tz),
+        end=session.ends_at.astimezone(tz),
+        stamp=session.updated_at,
+        created=session.created_at,
+        sequence=session.sequence or 0,
+        cancelled=cancelled,
+        description=_paragraphs(session.description, "\n".join(details), url),
+        location=_location(venue),
+        geo=_geo(venue),
+        url=url,
+        categories=(session_type_label(session.type),),
+    )
+
+
+def all_day_dates(starts_at: datetime, ends_at: datetime, tz: object) -> tuple[date, date]:
+    """First day and the day after the last (the exclusive DTEND) of an all-day entry.
+
+    An end at exactly midnight local time is already exclusive; any other end
+    includes its day.
+    """
+    first = starts_at.astimezone(tz).date()  # type: ignore[arg-type]
+    end_local = ends_at.astimezone(tz)  # type: ignore[arg-type]
+    if end_local.time() == time(0) and ends_at > starts_at:
+        after_last = end_local.date()
+    else:
+        after_last = end_local.date() + timedelta(days=1)
+    return first, max(after_last, first + timedelta(days=1))
+
+
+def item_event(item: ItineraryItem, festival: Festival, page_url: str) -> FeedEvent:
+    """An itinerary item (pickup, hotel, visit) as a private VEVENT."""
+    tz = festival.tz
+    start: date | datetime
+    end: date | datetime | None
+    if item.all_day:
+        start, end = all_day_dates(item.starts_at, item.ends_at, tz)
+    else:
+        start = item.starts_at.astimezone(tz)
+        # A moment (a pickup at 14:00) has no DTEND: RFC 5545 wants DTEND > DTSTART.
+        end = item.ends_at.astimezone(tz) if item.ends_at > item.starts_at else None
+    return FeedEvent(
+        uid=str(stable_uuid("itinerary-item", item.id, item.created_at)),
+        summary=item.title,
+        start=start,
+        end=end,
+        stamp=item.updated_at,
+        created=item.created_at,
+        sequence=item.sequence or 0,
+        description=_paragraphs(item.notes, page_url),
+        location=item.location or "",
+        url=page_url,
+        categories=(str(ITEM_KIND_LABELS.get(ItemKind(item.kind), item.kind)),),
+        transparent=item.all_day,
+        private=True,
+    )
+
+
+def sort_key(value: date | datetime) -> str:
+    """Dates and times in one order (dates first on their day): deterministic bytes."""
+    return value.isoformat()

@@ -1,0 +1,138 @@
+"""From a festival's public sessions to the plain :class:`frab.Schedule`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from importlib import metadata
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from festival.calendar import frab
+from festival.calendar.events import programme_page_url, session_page_url, speaker_names
+from festival.calendar.identity import named_uuid, stable_uuid
+from festival.core.urls import external_url
+from festival.festivals.models import Festival, Venue
+from festival.programme.labels import session_type_label
+from festival.programme.models import ProgrammeSession
+
+
+def acronym(slug: str) -> str:
+    """The festival's slug as the schemas want an acronym: [a-z0-9_], 4 or more."""
+    text = re.sub(r"[^a-z0-9_]", "_", slug.lower())
+    return text if len(text) >= 4 else f"{text}_fest"
+
+
+def ascii_slug(text: str, limit: int = 60) -> str:
+    """ "Mayors' Forum" -> "mayors-forum"; text with no Latin letters gives ""."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:limit].strip("-")
+
+
+def event_slug(festival_acronym: str, session_id: int, title: str) -> str:
+    """Unique and stable in shape: <acronym>-<id>-<title words>."""
+    return f"{festival_acronym}-{session_id}-{ascii_slug(title) or 'session'}"
+
+
+def _generator_version() -> str:
+    try:
+        return metadata.version("festival")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def _room_guid(festival: Festival, venue_id: int | None) -> str:
+    return named_uuid("venue", festival.id, venue_id or "none")
+
+
+def _person_guid(festival: Festival, name: str) -> str:
+    return named_uuid("speaker", festival.id, name.casefold())
+
+
+def _day_bounds(day: date, tz: object) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=tz)  # type: ignore[arg-type]
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)  # type: ignore[arg-type]
+    return start, end
+
+
+def schedule(
+    festival: Festival,
+    venues: dict[int, Venue],
+    sessions: Sequence[ProgrammeSession],
+    version: str,
+) -> frab.Schedule:
+    """The schedule of ``sessions`` (public, not cancelled), a day per festival day.
+
+    A session belongs to the day on which it starts, in the festival's time;
+    a day ends at midnight, or later when a session runs past it.
+    """
+    tz = festival.tz
+    short = acronym(festival.slug)
+    tba = frab.Room(_("Venue to be announced"), _room_guid(festival, None))
+    rooms_by_venue: dict[int | None, frab.Room] = {}
+    for venue in sorted(venues.values(), key=lambda v: (v.name, v.id)):
+        rooms_by_venue[venue.id] = frab.Room(
+            venue.name, _room_guid(festival, venue.id), venue.capacity
+        )
+    events_by_day: dict[date, list[tuple[frab.Room, frab.Event]]] = {}
+    for session in sessions:
+        room = rooms_by_venue.get(session.venue_id, tba)
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        interpretation = session.interpretation or ""
+        event = frab.Event(
+            id=session.id,
+            guid=str(stable_uuid("session", session.id, session.created_at)),
+            start=start,
+            end=end,
+            room=room.name,
+            slug=event_slug(short, session.id, session.title),
+            url=session_page_url(festival, session.id),
+            title=session.title,
+            type=str(session.type),
+            track=session_type_label(session.type),
+            language=(session.languages or [None])[0],
+            abstract=session.description or "",
+            description=_("Interpretation: %(what)s", what=interpretation)
+            if interpretation
+            else "",
+            persons=tuple(
+                frab.Person(name, _person_guid(festival, name))
+                for name in speaker_names(session.speakers)
+            ),
+        )
+        events_by_day.setdefault(start.date(), []).append((room, event))
+
+    used = {room.guid for pairs in events_by_day.values() for room, _event in pairs}
+    rooms = tuple(r for r in [*rooms_by_venue.values(), tba] if r.guid in used)
+    first = min([festival.starts_on, *events_by_day])
+    last = max([festival.ends_on, *events_by_day])
+    days = []
+    for index, day in enumerate(
+        (first + timedelta(days=n) for n in range((last - first).days + 1)), start=1
+    ):
+        pairs = events_by_day.get(day, [])
+        day_start, day_end = _day_bounds(day, tz)
+        day_end = max([day_end, *(event.end for _room, event in pairs)])
+        per_room = tuple(
+            (room, tuple(event for r, event in pairs if r.guid == room.guid)) for room in rooms
+        )
+        days.append(frab.Day(index, day, day_start, day_end, per_room))
+
+    return frab.Schedule(
+        version=version,
+        url=external_url("calendar.schedule_xml", slug=festival.slug),
+        base_url=current_app.config["SERVER_URL"] + "/",
+        conference_url=programme_page_url(festival),
+        title=festival.name,
+        acronym=short,
+        start=festival.starts_on,
+        end=festival.ends_on,
+        time_zone=festival.timezone,
+        rooms=rooms,
+        days=tuple(days),
+        generator_version=_generator_version(),
+    )

@@ -1,0 +1,47 @@
+"""Links to subscribe to a personal feed: webcal://, https, Google, Outlook, a QR code."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import segno
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from festival.calendar.services import personal_token
+from festival.core.urls import external_url
+from festival.registration.models import Delegate
+
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render"
+OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
+
+
+def webcal(url: str) -> str:
+    """The same feed with the scheme calendar apps open as a subscription."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url[len(scheme) :]
+    return url
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """The URL as an inline SVG QR code (attributes only: no style, so the CSP allows it)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=2, title=title, svgclass="feed-qr-code", lineclass=None)
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 (segno's own markup)
+
+
+def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
+    """Everything templates/calendar/_subscribe.html shows for ``delegate``."""
+    https = external_url("calendar.personal_feed", token=personal_token(delegate))
+    name = _("%(festival)s: my itinerary", festival=delegate.delegation.festival.name)
+    outlook = urlencode({"url": https, "name": name}, quote_via=quote)
+    return {
+        "https": https,
+        "webcal": webcal(https),
+        "google": f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(https)}, quote_via=quote)}",
+        "outlook": f"{OUTLOOK_SUBSCRIBE}?{outlook}",
+        "qr_svg": qr_svg(webcal(https), _("QR code of your calendar link")),
+        "regenerate": url_for("calendar.regenerate_feed", delegate_id=delegate.id),
+    }

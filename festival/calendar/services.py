@@ -1,0 +1,331 @@
+"""The feeds' data: what goes in each feed, its version stamp, and its events.
+
+Each feed is prepared in two steps so a conditional GET costs little:
+
+1. :class:`PreparedFeed` holds the feed's identity and an ETag computed from
+   a cheap version stamp (a few aggregate queries: counts, max(updated_at),
+   sums of ids and sequences of the rows that make up the feed, plus the
+   festival and its venues);
+2. its ``build`` callable loads the rows and renders the bytes, and runs
+   only when the client's copy is stale and no cached copy matches.
+
+The number of queries does not depend on the number of sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy.orm import joinedload
+
+from festival.calendar import events as ev
+from festival.calendar.tokens import feed_token, token_delegate_id, token_is_valid
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival, Venue
+from festival.itineraries.models import ItineraryItem
+from festival.programme.eligibility import ACTIVE_STATUSES, visible_to
+from festival.programme.models import Attendance, Audience, ProgrammeSession
+from festival.registration.models import Delegate, Delegation
+
+# Bump when the bytes built from the same data change (a new property, a
+# reworded description), so cached copies and ETags are not reused.
+FORMAT_VERSION = "2"
+
+
+@dataclass(frozen=True)
+class PreparedFeed:
+    """A feed whose version is known and whose bytes are built on demand."""
+
+    key: str  # identity of the feed (no secret in it): "programme:3:en"
+    etag: str  # strong ETag value, without quotes
+    build: Callable[[], bytes]
+    public: bool  # Cache-Control: public, or private for a personal feed
+    filename: str | None = None  # set: sent as a download (attachment)
+
+
+def _etag(*parts: object) -> str:
+    text = repr((FORMAT_VERSION, current_app.config["SERVER_URL"], *parts))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def feed_locale(festival: Festival, requested: str | None = None) -> str:
+    """The language of a public feed: ``?lang=`` if we have it, else the festival's first."""
+    languages = current_app.config["LANGUAGES"]
+    if requested in languages:
+        return str(requested)
+    for code in festival.languages or []:
+        if code in languages:
+            return code
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def festival_by_slug(slug: str) -> Festival | None:
+    return db.session.scalar(sa.select(Festival).where(Festival.slug == slug))
+
+
+def _venues(festival_id: int) -> dict[int, Venue]:
+    venues = db.session.scalars(sa.select(Venue).where(Venue.festival_id == festival_id))
+    return {venue.id: venue for venue in venues}
+
+
+def _venues_stamp(venues: dict[int, Venue]) -> tuple[object, ...]:
+    # Venues have no updated_at; they are few, so their content is the stamp.
+    return tuple(
+        (v.id, v.name, v.address, v.latitude, v.longitude) for v in sorted(venues.values(), key=id_)
+    )
+
+
+def id_(row: object) -> int:
+    return row.id  # type: ignore[attr-defined,no-any-return]
+
+
+def _public_sessions_filter(festival: Festival) -> list[sa.ColumnElement[bool]]:
+    return [
+        ProgrammeSession.festival_id == festival.id,
+        ProgrammeSession.audience == Audience.PUBLIC,
+    ]
+
+
+def _rows_stamp(model: type, *where: sa.ColumnElement[bool]) -> sa.Select[tuple[object, ...]]:
+    """count, max(updated_at), sum(id), sum(sequence) of ``model``'s rows matching."""
+    return sa.select(
+        sa.func.count(model.id),  # type: ignore[attr-defined]
+        sa.func.max(model.updated_at),  # type: ignore[attr-defined]
+        sa.func.coalesce(sa.func.sum(model.id), 0),  # type: ignore[attr-defined]
+        sa.func.coalesce(sa.func.sum(model.sequence), 0),  # type: ignore[attr-defined]
+    ).where(*where)
+
+
+def public_sessions_stamp(festival: Festival) -> tuple[object, ...]:
+    """One aggregate query: changes whenever a public session is added, edited or removed."""
+    row = db.session.execute(_rows_stamp(ProgrammeSession, *_public_sessions_filter(festival)))
+    return tuple(row.one())
+
+
+def public_sessions(festival: Festival) -> Sequence[ProgrammeSession]:
+    return db.session.scalars(
+        sa.select(ProgrammeSession)
+        .where(*_public_sessions_filter(festival))
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ).all()
+
+
+# --- the public programme -----------------------------------------------------
+
+
+def programme_feed(festival: Festival, locale: str) -> PreparedFeed:
+    """/festivals/<slug>/programme.ics: every public session, cancelled ones included."""
+    venues = _venues(festival.id)
+    stamp = (festival.updated_at, _venues_stamp(venues), public_sessions_stamp(festival))
+
+    def build() -> bytes:
+        sessions = public_sessions(festival)
+        with force_locale(locale):
+            return ev.render(
+                ev.programme_meta(festival),
+                [ev.session_event(s, festival, venues.get(s.venue_id or 0)) for s in sessions],
+            )
+
+    key = f"programme:{festival.id}:{locale}"
+    return PreparedFeed(key, _etag(key, stamp), build, public=True)
+
+
+def public_session(festival: Festival, session_id: int) -> ProgrammeSession | None:
+    """A public session of this festival (venue loaded), or None."""
+    return db.session.scalar(
+        sa.select(ProgrammeSession)
+        .options(joinedload(ProgrammeSession.venue))
+        .where(ProgrammeSession.id == session_id, *_public_sessions_filter(festival))
+    )
+
+
+def session_download(festival: Festival, session: ProgrammeSession, locale: str) -> PreparedFeed:
+    """/festivals/<slug>/sessions/<id>.ics: one public session, as a file to import."""
+    venue = session.venue
+    stamp = (
+        festival.updated_at,
+        session.updated_at,
+        session.sequence,
+        _venues_stamp({venue.id: venue} if venue else {}),
+    )
+
+    def build() -> bytes:
+        with force_locale(locale):
+            return ev.render(
+                ev.download_meta(festival), [ev.session_event(session, festival, venue)]
+            )
+
+    key = f"session:{session.id}:{locale}"
+    return PreparedFeed(
+        key, _etag(key, stamp), build, public=True, filename=f"session-{session.id}.ics"
+    )
+
+
+# --- personal feeds -----------------------------------------------------------
+
+
+def delegate_for_token(token: str) -> Delegate | None:
+    """The delegate whose current feed token this is (delegation and festival
+    loaded), or None: a malformed, forged or revoked token, or a forgotten person."""
+    delegate_id = token_delegate_id(token)
+    if delegate_id is None:
+        return None
+    delegate = db.session.scalar(
+        sa.select(Delegate)
+        .options(joinedload(Delegate.delegation).joinedload(Delegation.festival))
+        .where(Delegate.id == delegate_id)
+    )
+    if delegate is None or delegate.anonymised_at is not None:
+        return None
+    if not token_is_valid(current_app.secret_key, token, delegate.id, delegate.feed_secret):
+        return None
+    return delegate
+
+
+def personal_token(delegate: Delegate) -> str:
+    return feed_token(current_app.secret_key, delegate.id, delegate.feed_secret)
+
+
+def regenerate_feed_secret(delegate: Delegate) -> None:
+    """A new feed secret: the old personal link stops working at once."""
+    import secrets
+
+    delegate.feed_secret = secrets.token_hex(16)
+    delegate.updated_at = utcnow()
+    db.session.flush()
+
+
+def _enrolled_sessions_where(delegate: Delegate) -> list[sa.ColumnElement[bool]]:
+    return [
+        ProgrammeSession.festival_id == delegate.delegation.festival_id,
+        Attendance.delegate_id == delegate.id,
+        visible_to(delegate),
+    ]
+
+
+def _items_where(delegate: Delegate) -> list[sa.ColumnElement[bool]]:
+    return [
+        ItineraryItem.delegation_id == delegate.delegation_id,
+        sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate.id),
+    ]
+
+
+def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
+    """One query: the enrolled sessions the delegate may attend, and their items."""
+    if delegate.status not in ACTIVE_STATUSES:
+        return ("inactive",)
+    sessions = (
+        sa.select(
+            sa.func.count(ProgrammeSession.id),
+            sa.func.max(ProgrammeSession.updated_at),
+            sa.func.max(Attendance.enrolled_at),
+            sa.func.coalesce(sa.func.sum(ProgrammeSession.id), 0),
+            sa.func.coalesce(sa.func.sum(ProgrammeSession.sequence), 0),
+        )
+        .join(Attendance, Attendance.session_id == ProgrammeSession.id)
+        .where(*_enrolled_sessions_where(delegate))
+        .subquery()
+    )
+    items = _rows_stamp(ItineraryItem, *_items_where(delegate)).subquery()
+    row = db.session.execute(sa.select(sessions, items)).one()
+    return tuple(row)
+
+
+def itinerary_rows(delegate: Delegate) -> tuple[list[ProgrammeSession], list[ItineraryItem]]:
+    """The delegate's itinerary (DESIGN.md): the sessions they may attend and are
+    enrolled in, plus their delegation's and their own items. Two queries."""
+    if delegate.status not in ACTIVE_STATUSES:
+        return [], []
+    sessions = db.session.scalars(
+        sa.select(ProgrammeSession)
+        .join(Attendance, Attendance.session_id == ProgrammeSession.id)
+        .where(*_enrolled_sessions_where(delegate))
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ).all()
+    items = db.session.scalars(
+        sa.select(ItineraryItem)
+        .where(*_items_where(delegate))
+        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+    ).all()
+    return list(sessions), list(items)
+
+
+def personal_feed(delegate: Delegate) -> PreparedFeed:
+    """/feeds/<token>.ics: the delegate's whole itinerary, in their language."""
+    festival = delegate.delegation.festival
+    locale = delegate.locale if delegate.locale in current_app.config["LANGUAGES"] else None
+    locale = locale or feed_locale(festival)
+    venues = _venues(festival.id)
+    stamp = (
+        festival.updated_at,
+        delegate.updated_at,
+        delegate.status,
+        delegate.role,
+        _venues_stamp(venues),
+        itinerary_stamp(delegate),
+    )
+
+    def build() -> bytes:
+        sessions, items = itinerary_rows(delegate)
+        with force_locale(locale):
+            page = ev.itinerary_page_url(festival)
+            events = [
+                ev.session_event(s, festival, venues.get(s.venue_id or 0), private_url=page)
+                for s in sessions
+            ]
+            events += [ev.item_event(item, festival, page) for item in items]
+            events.sort(key=lambda e: (ev.sort_key(e.start), e.uid))
+            return ev.render(ev.personal_meta(festival, delegate), events)
+
+    key = f"delegate:{delegate.id}:{locale}"
+    return PreparedFeed(key, _etag(key, stamp), build, public=False)
+
+
+# --- the frab export ----------------------------------------------------------
+
+
+def schedule_feed(festival: Festival, locale: str, kind: str) -> PreparedFeed:
+    """schedule.xml or schedule.json (frab): the public sessions that take place."""
+    from festival.calendar import frab, frab_data
+
+    venues = _venues(festival.id)
+    stamp = (festival.updated_at, _venues_stamp(venues), public_sessions_stamp(festival))
+
+    def build() -> bytes:
+        sessions = [s for s in public_sessions(festival) if s.status != "cancelled"]
+        with force_locale(locale):
+            schedule = frab_data.schedule(festival, venues, sessions, version_of(stamp))
+        return frab.schedule_xml(schedule) if kind == "xml" else frab.schedule_json(schedule)
+
+    key = f"frab-{kind}:{festival.id}:{locale}"
+    return PreparedFeed(key, _etag(key, stamp), build, public=True)
+
+
+def version_of(stamp: tuple[object, ...]) -> str:
+    """A schedule version people can read: the latest change, plus a short hash."""
+    latest = max(
+        (
+            value
+            for value in _flatten(stamp)
+            if isinstance(value, datetime) and value.tzinfo is not None
+        ),
+        default=datetime(1970, 1, 1, tzinfo=UTC),
+    )
+    digest = hashlib.sha256(repr(stamp).encode("utf-8")).hexdigest()[:8]
+    return f"{latest.astimezone(UTC):%Y-%m-%d %H:%M} ({digest})"
+
+
+def _flatten(value: object) -> list[object]:
+    if isinstance(value, tuple):
+        return [leaf for part in value for leaf in _flatten(part)]
+    return [value]

@@ -10,6 +10,7 @@ from festival.invitations.views import bp as invitations_admin_bp
 from festival.itineraries.views import admin_bp as itineraries_admin_bp
 from festival.itineraries.views import bp as itineraries_bp
 from festival.outbox.views import bp as outbox_bp
+from festival.registration.views import bp as registration_bp
 from festival.programme.views import admin_bp as programme_admin_bp
 from festival.programme.views import bp as programme_bp
 
@@ -18,6 +19,7 @@ ALL = [
     auth_bp,
     festivals_admin_bp,
     outbox_bp,
+    registration_bp,
     cities_bp,
     invitations_admin_bp,
     invitations_bp,

@@ -1,0 +1,381 @@
+"""Registering a delegation: the head, the members, their details.
+
+The rules that need the database live here: the deadline, the quota (held
+under concurrency by locking the invitation row), one e-mail per person in a
+delegation. Services flush but never commit: the view ends the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from festival.auth.models import LoginLink, User, UserRole
+from festival.auth.services import delegate_user, normalise_email, user_by_email
+from festival.core.tokens import hash_token, new_token
+from festival.core.types import utcnow
+from festival.core.urls import external_url
+from festival.extensions import db
+from festival.invitations.models import Invitation
+from festival.outbox.services import queue_email
+from festival.registration.models import (
+    ACTIVE_STATUSES,
+    Delegate,
+    DelegateStatus,
+    Delegation,
+)
+
+# A member's first sign-in link waits in their mailbox for a while; after
+# that they ask for a fresh one at /login/link.
+WELCOME_LINK_LIFETIME = timedelta(days=7)
+
+
+class RegistrationError(Exception):
+    """A rule the input breaks; ``field`` names the form field to show it at."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+# -- the invitation: deadline, lock, places ---------------------------------------
+
+
+def is_open(invitation: Invitation, now: datetime | None = None) -> bool:
+    """Whether details may still be changed (before the invitation's deadline)."""
+    return (now or utcnow()) < invitation.deadline
+
+
+def contact_email(invitation: Invitation) -> str | None:
+    return invitation.festival.contact_email
+
+
+def closed_message(invitation: Invitation) -> str:
+    """What a delegate reads once the deadline has passed."""
+    deadline = format_datetime(invitation.deadline.astimezone(invitation.festival.tz), "medium")
+    contact = contact_email(invitation)
+    if contact:
+        return _(
+            "Registration closed on %(deadline)s. To change anything, write to the organisers "
+            "at %(email)s.",
+            deadline=deadline,
+            email=contact,
+        )
+    return _(
+        "Registration closed on %(deadline)s. To change anything, reply to your invitation e-mail.",
+        deadline=deadline,
+    )
+
+
+def lock_invitation(invitation_id: int) -> Invitation:
+    """Take the invitation's row lock until the transaction ends.
+
+    Every change to a delegation's headcount goes through here first, so two
+    registrations for the last place queue up and the second one sees the
+    first. PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks; a
+    no-op UPDATE takes its database write lock, which serialises writers.
+    """
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(
+            sa.update(Invitation)
+            .where(Invitation.id == invitation_id)
+            .values(updated_at=Invitation.updated_at)
+        )
+    invitation = db.session.scalar(
+        sa.select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if invitation is None:
+        raise RegistrationError(_("This invitation no longer exists."), status=404)
+    return invitation
+
+
+def places_taken(delegation_id: int) -> int:
+    """How many people (pending or confirmed) the delegation counts now."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Delegate.id)).where(
+            Delegate.delegation_id == delegation_id, Delegate.status.in_(ACTIVE_STATUSES)
+        )
+    )
+
+
+def places_left(delegation: Delegation) -> int:
+    return max(delegation.invitation.quota - places_taken(delegation.id), 0)
+
+
+def _check_open(invitation: Invitation) -> None:
+    if not is_open(invitation):
+        raise RegistrationError(closed_message(invitation), status=409)
+
+
+def _check_quota(invitation: Invitation, delegation_id: int) -> None:
+    if places_taken(delegation_id) >= invitation.quota:
+        raise RegistrationError(
+            _(
+                "Your delegation already has its %(quota)s places. Withdraw someone first, "
+                "or ask the organisers for more places.",
+                quota=invitation.quota,
+            ),
+            status=409,
+        )
+
+
+def _same_email_in_delegation(delegation_id: int, email: str, but: int | None = None) -> Delegate:
+    query = sa.select(Delegate).where(
+        Delegate.delegation_id == delegation_id, Delegate.email == normalise_email(email)
+    )
+    if but is not None:
+        query = query.where(Delegate.id != but)
+    return db.session.scalar(query)
+
+
+def _check_email_free(delegation_id: int, email: str, but: int | None = None) -> None:
+    if _same_email_in_delegation(delegation_id, email, but) is not None:
+        raise RegistrationError(
+            _("Someone in your delegation already uses this address."), field="email"
+        )
+    _check_not_organiser(email)
+
+
+def _check_not_organiser(email: str) -> None:
+    user = user_by_email(email)
+    if user is not None and user.role != UserRole.DELEGATE:
+        raise RegistrationError(
+            _("This address belongs to a staff account. Please use another one."), field="email"
+        )
+
+
+# -- the head ---------------------------------------------------------------------
+
+
+def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Delegate, bool]:
+    """Register the head of delegation; returns the delegate and whether the
+    login is new (a new login may be signed in at once; an existing one is
+    sent a link instead, so an invitation link never opens someone else's
+    account)."""
+    invitation = lock_invitation(invitation.id)
+    delegation = invitation.delegation
+    if delegation is None:
+        raise RegistrationError(_("This invitation has not been accepted."), status=409)
+    _check_open(invitation)
+    if delegation.head is not None:
+        raise RegistrationError(_("Your delegation is already registered."), status=409)
+    _check_email_free(delegation.id, values["email"])
+    _check_quota(invitation, delegation.id)
+    existing = user_by_email(values["email"])
+    user = existing or delegate_user(values["email"], values["locale"])
+    delegate = Delegate(
+        delegation=delegation,
+        user=user,
+        is_head=True,
+        status=DelegateStatus.PENDING,
+        consent_at=utcnow(),
+        **values,
+    )
+    db.session.add(delegate)
+    db.session.flush()
+    queue_email(
+        key=f"registration-received:{delegate.id}",
+        recipient=delegate.email,
+        subject=_l("You are registered for %(festival)s", festival=invitation.festival.name),
+        template="registration_received",
+        locale=delegate.locale,
+        category="registration",
+        delegate=delegate,
+        festival=invitation.festival,
+        city=delegation.city,
+        quota=invitation.quota,
+        sign_in_url=external_url("auth.request_login_link"),
+        delegation_url=external_url("registration.delegation"),
+    )
+    return delegate, existing is None
+
+
+# -- members ------------------------------------------------------------------------
+
+
+def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
+    """The head adds someone: one place of the quota, and an e-mail to them.
+
+    A person the head withdrew earlier comes back with the same record.
+    """
+    invitation = lock_invitation(head.delegation.invitation_id)
+    _check_open(invitation)
+    same = _same_email_in_delegation(head.delegation_id, values["email"])
+    if same is not None and same.status != DelegateStatus.CANCELLED:
+        raise RegistrationError(
+            _("Someone in your delegation already uses this address."), field="email"
+        )
+    _check_not_organiser(values["email"])
+    _check_quota(invitation, head.delegation_id)
+    user = delegate_user(values["email"], values["locale"])
+    if same is not None:
+        member = same
+        for key, value in values.items():
+            setattr(member, key, value)
+        member.status = DelegateStatus.PENDING
+        member.user = user
+    else:
+        member = Delegate(
+            delegation_id=head.delegation_id,
+            user=user,
+            is_head=False,
+            status=DelegateStatus.PENDING,
+            **values,
+        )
+        db.session.add(member)
+    db.session.flush()
+    invite_member(member, head)
+    return member
+
+
+def invite_member(member: Delegate, head: Delegate) -> None:
+    """E-mail the member (in their language) a sign-in link to complete their details."""
+    token = new_token()
+    deadline = head.delegation.invitation.deadline
+    expires = min(utcnow() + WELCOME_LINK_LIFETIME, max(deadline, utcnow() + timedelta(hours=1)))
+    link = LoginLink(user_id=member.user_id, token_hash=hash_token(token), expires_at=expires)
+    db.session.add(link)
+    member.invited_at = utcnow()
+    festival = head.delegation.festival
+    queue_email(
+        key=f"member-invited:{member.id}:{hash_token(token)}",
+        recipient=member.email,
+        subject=_l(
+            "%(head)s added you to the delegation of %(city)s",
+            head=head.full_name,
+            city=head.delegation.city.name,
+        ),
+        template="member_invited",
+        locale=member.locale,
+        category="registration",
+        member=member,
+        head=head,
+        festival=festival,
+        city=head.delegation.city,
+        url=external_url("auth.use_login_link", token=token),
+        expires=format_datetime(expires.astimezone(festival.tz), "medium"),
+        deadline=format_datetime(deadline.astimezone(festival.tz), "medium"),
+        sign_in_url=external_url("auth.request_login_link"),
+    )
+
+
+def withdraw_member(head: Delegate, member: Delegate) -> None:
+    """The head takes someone off the list: their place becomes free again."""
+    invitation = lock_invitation(head.delegation.invitation_id)
+    _check_open(invitation)
+    if member.is_head:
+        raise RegistrationError(_("The head of delegation cannot be withdrawn here."), status=409)
+    member.status = DelegateStatus.CANCELLED
+
+
+def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool) -> None:
+    """Save a delegate's details (their own form, or their head's).
+
+    A changed e-mail moves the sign-in too, unless another account has it.
+    The person's own save records their consent.
+    """
+    invitation = lock_invitation(delegate.delegation.invitation_id)
+    _check_open(invitation)
+    new_email = normalise_email(values["email"])
+    if new_email != delegate.email:
+        _check_email_free(delegate.delegation_id, new_email, but=delegate.id)
+        owner = user_by_email(new_email)
+        if owner is not None and owner.id != delegate.user_id:
+            raise RegistrationError(
+                _("This address is already in use. Please use another one."), field="email"
+            )
+        if delegate.user is not None:
+            delegate.user.email = new_email
+    for key, value in values.items():
+        setattr(delegate, key, value)
+    if by_self:
+        delegate.consent_at = delegate.consent_at or utcnow()
+        if delegate.user is not None:
+            delegate.user.locale = delegate.locale
+
+
+# -- who sees what ---------------------------------------------------------------------
+
+
+def delegate_records(user: User) -> list[Delegate]:
+    """The user's own delegate records, newest festival first."""
+    from festival.festivals.models import Festival
+
+    return list(
+        db.session.scalars(
+            sa.select(Delegate)
+            .join(Delegation, Delegate.delegation_id == Delegation.id)
+            .join(Festival, Delegation.festival_id == Festival.id)
+            .where(Delegate.user_id == user.id, Delegate.anonymised_at.is_(None))
+            .order_by(Festival.starts_on.desc(), Delegate.id.desc())
+        )
+    )
+
+
+def visible_delegate(viewer: User, delegate_id: int) -> tuple[Delegate, Delegate] | None:
+    """(the record, the viewer's own record in that delegation) when the viewer
+    is that person or their head of delegation; None for anyone else."""
+    target = db.session.get(Delegate, delegate_id)
+    if target is None or target.anonymised_at is not None:
+        return None
+    own = db.session.scalar(
+        sa.select(Delegate).where(
+            Delegate.user_id == viewer.id,
+            Delegate.delegation_id == target.delegation_id,
+            Delegate.anonymised_at.is_(None),
+        )
+    )
+    if own is None or not (own.is_head or own.id == target.id):
+        return None
+    return target, own
+
+
+def organiser_recipients(delegate: Delegate) -> list[str]:
+    """Where requests for organisers go: the festival's address, else every organiser."""
+    contact = delegate.delegation.festival.contact_email
+    if contact:
+        return [contact]
+    return list(
+        db.session.scalars(
+            sa.select(User.email).where(
+                User.role == UserRole.ORGANISER, User.is_active_flag.is_(True)
+            )
+        )
+    )
+
+
+def request_deletion(delegate: Delegate, reason: str | None) -> bool:
+    """Record that the person wants their data deleted and tell the organisers.
+
+    Returns False when they had already asked (nothing is sent twice).
+    """
+    if delegate.deletion_requested_at is not None:
+        return False
+    delegate.deletion_requested_at = utcnow()
+    delegate.deletion_reason = reason or None
+    delegation = delegate.delegation
+    for recipient in organiser_recipients(delegate):
+        queue_email(
+            key=f"registration-deletion-request:{delegate.id}:{recipient}",
+            recipient=recipient,
+            subject=_l("Request to delete personal data: %(name)s", name=delegate.full_name),
+            template="registration_deletion_request",
+            locale=current_app.config["BABEL_DEFAULT_LOCALE"],
+            category="privacy",
+            delegate=delegate,
+            festival=delegation.festival,
+            city=delegation.city,
+            reason=reason,
+        )
+    return True

@@ -4,11 +4,13 @@ from festival.auth.views import bp as auth_bp
 from festival.calendar.views import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
 from festival.core.views import bp as core_bp
+from festival.delegations.views import bp as delegations_bp
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.invitations.public import bp as invitations_bp
 from festival.invitations.views import bp as invitations_admin_bp
 from festival.itineraries.views import admin_bp as itineraries_admin_bp
 from festival.itineraries.views import bp as itineraries_bp
+from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
 from festival.registration.views import bp as registration_bp
 from festival.programme.views import admin_bp as programme_admin_bp
@@ -19,6 +21,8 @@ ALL = [
     auth_bp,
     festivals_admin_bp,
     outbox_bp,
+    delegations_bp,
+    logistics_bp,
     registration_bp,
     cities_bp,
     invitations_admin_bp,

@@ -1,0 +1,1 @@
+"""Organisers review registrations: delegations, delegates, visa letters, purge."""

@@ -1,0 +1,303 @@
+"""Organisers review registrations: the lists, and confirm or decline.
+
+Lists are built as a few fixed queries (count, page, aggregates for the
+page), so a page costs the same for 10 delegates or 5,000. Services do not
+commit: the view does, and the e-mails queued here leave with that commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, selectinload
+
+from festival.cities.models import City
+from festival.core.types import utcnow
+from festival.core.urls import external_url
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.outbox.services import queue_email
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+
+
+class DecisionError(Exception):
+    """A confirm or decline that cannot happen (e.g. the delegate cancelled)."""
+
+
+# -- filters -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DelegateFilters:
+    """What the organiser typed and picked above the list of delegates."""
+
+    q: str = ""
+    city: int | None = None
+    country: str = ""
+    role: str = ""
+    status: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> DelegateFilters:
+        """Parse the query string; a value that makes no sense is ignored."""
+        city = args.get("city", "")
+        role = args.get("role", "")
+        status = args.get("status", "")
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            city=int(city) if city.isdigit() else None,
+            country=args.get("country", "").strip().upper()[:2],
+            role=role if role in {r.value for r in DelegateRole} else "",
+            status=status if status in {s.value for s in DelegateStatus} else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.city or self.country or self.role or self.status)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
+    """The festival's delegates, filtered, each with its delegation and city loaded."""
+    query = (
+        sa.select(Delegate)
+        .join(Delegate.delegation)
+        .join(Delegation.city)
+        .where(Delegation.festival_id == festival.id)
+        .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
+        .order_by(City.name, Delegation.id, Delegate.is_head.desc(), Delegate.id)
+    )
+    if filters.q:
+        like = _like(filters.q)
+        query = query.where(
+            sa.or_(
+                Delegate.full_name.ilike(like, escape="\\"),
+                Delegate.native_name.ilike(like, escape="\\"),
+                Delegate.email.ilike(like, escape="\\"),
+                City.name.ilike(like, escape="\\"),
+            )
+        )
+    if filters.city:
+        query = query.where(City.id == filters.city)
+    if filters.country:
+        query = query.where(City.country_code == filters.country)
+    if filters.role:
+        query = query.where(Delegate.role == filters.role)
+    if filters.status:
+        query = query.where(Delegate.status == filters.status)
+    return query
+
+
+def delegations_query(festival: Festival, q: str = "", country: str = "") -> sa.Select:
+    """The festival's delegations by city name, with city and invitation loaded."""
+    query = (
+        sa.select(Delegation)
+        .join(Delegation.city)
+        .join(Delegation.invitation)
+        .where(Delegation.festival_id == festival.id)
+        .options(contains_eager(Delegation.city), contains_eager(Delegation.invitation))
+        .order_by(City.name, Delegation.id)
+    )
+    if q:
+        like = _like(q)
+        heads = sa.select(Delegate.delegation_id).where(
+            sa.or_(
+                Delegate.full_name.ilike(like, escape="\\"),
+                Delegate.native_name.ilike(like, escape="\\"),
+                Delegate.email.ilike(like, escape="\\"),
+            )
+        )
+        query = query.where(sa.or_(City.name.ilike(like, escape="\\"), Delegation.id.in_(heads)))
+    if country:
+        query = query.where(City.country_code == country.upper()[:2])
+    return query
+
+
+@dataclass
+class DelegationSummary:
+    """Counts for one delegation's row in the list."""
+
+    total: int = 0
+    pending: int = 0
+    confirmed: int = 0
+    other: int = 0  # declined or cancelled
+    first_arrival: datetime | None = None
+    head_id: int | None = None
+    head_name: str | None = None
+
+
+def delegation_summaries(ids: Iterable[int]) -> dict[int, DelegationSummary]:
+    """Aggregates for the given delegations: two queries whatever their number."""
+    ids = list(ids)
+    summaries = {i: DelegationSummary() for i in ids}
+    if not ids:
+        return summaries
+    status = Delegate.status
+    rows = db.session.execute(
+        sa.select(
+            Delegate.delegation_id,
+            sa.func.count(),
+            sa.func.sum(sa.case((status == DelegateStatus.PENDING, 1), else_=0)),
+            sa.func.sum(sa.case((status == DelegateStatus.CONFIRMED, 1), else_=0)),
+            sa.func.min(Delegate.arrival_at),
+        )
+        .where(Delegate.delegation_id.in_(ids))
+        .group_by(Delegate.delegation_id)
+    )
+    for delegation_id, total, pending, confirmed, first_arrival in rows:
+        summary = summaries[delegation_id]
+        summary.total, summary.pending, summary.confirmed = total, pending or 0, confirmed or 0
+        summary.other = total - summary.pending - summary.confirmed
+        summary.first_arrival = first_arrival  # min() keeps the column's UTC type
+    heads = db.session.execute(
+        sa.select(Delegate.delegation_id, Delegate.id, Delegate.full_name).where(
+            Delegate.delegation_id.in_(ids), Delegate.is_head.is_(True)
+        )
+    )
+    for delegation_id, head_id, name in heads:
+        summaries[delegation_id].head_id = head_id
+        summaries[delegation_id].head_name = name
+    return summaries
+
+
+def status_counts(festival: Festival) -> dict[str, int]:
+    """How many of the festival's delegates are in each status."""
+    rows = db.session.execute(
+        sa.select(Delegate.status, sa.func.count())
+        .join(Delegate.delegation)
+        .where(Delegation.festival_id == festival.id)
+        .group_by(Delegate.status)
+    )
+    counts = {s.value: 0 for s in DelegateStatus}
+    counts.update({str(DelegateStatus(s).value): n for s, n in rows})
+    return counts
+
+
+def filter_choices(festival: Festival) -> tuple[list[tuple[int, str]], list[str]]:
+    """The cities and countries that have a delegation at this festival."""
+    rows = db.session.execute(
+        sa.select(City.id, City.name, City.country_code)
+        .join(Delegation, Delegation.city_id == City.id)
+        .where(Delegation.festival_id == festival.id)
+        .order_by(City.name)
+        .distinct()
+    ).all()
+    cities = [(r[0], r[1]) for r in rows]
+    countries = sorted({r[2] for r in rows})
+    return cities, countries
+
+
+# -- loading one -------------------------------------------------------------
+
+
+def delegate_or_404(festival: Festival, delegate_id: int) -> Delegate:
+    """The delegate, if they belong to this festival; else 404."""
+    delegate = db.session.scalar(
+        sa.select(Delegate)
+        .join(Delegate.delegation)
+        .join(Delegation.city)
+        .where(Delegate.id == delegate_id, Delegation.festival_id == festival.id)
+        .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
+    )
+    if delegate is None:
+        abort(404)
+    return delegate
+
+
+def delegation_or_404(festival: Festival, delegation_id: int) -> Delegation:
+    """The delegation with its city, invitation and people; else 404."""
+    delegation = db.session.scalar(
+        sa.select(Delegation)
+        .join(Delegation.city)
+        .join(Delegation.invitation)
+        .where(Delegation.id == delegation_id, Delegation.festival_id == festival.id)
+        .options(
+            contains_eager(Delegation.city),
+            contains_eager(Delegation.invitation),
+            selectinload(Delegation.delegates),
+        )
+    )
+    if delegation is None:
+        abort(404)
+    return delegation
+
+
+# -- decisions -----------------------------------------------------------------
+
+
+def _tell(delegate: Delegate, festival: Festival) -> None:
+    """E-mail the delegate their new status, in their language."""
+    status = delegate.status.value
+    subjects = {
+        "confirmed": _l("Your registration for %(festival)s is confirmed", festival=festival.name),
+        "declined": _l("Your registration for %(festival)s", festival=festival.name),
+    }
+    queue_email(
+        # One message per decision: a later change of mind is a new message,
+        # a double-submitted form is not (the status did not change).
+        key=f"delegate-status:{delegate.id}:{status}:{utcnow().isoformat()}",
+        recipient=delegate.email,
+        subject=subjects[status],
+        template=f"delegate_status_{status}",
+        locale=delegate.locale or "en",
+        category="registration",
+        delegate=delegate,
+        festival=festival,
+        reason=delegate.status_reason,
+        sign_in_url=external_url("auth.request_login_link"),
+    )
+
+
+def confirm(delegate: Delegate, festival: Festival, message: str | None = None) -> bool:
+    """Confirm a registration and tell the delegate; False if already confirmed."""
+    if delegate.anonymised_at is not None or delegate.status == DelegateStatus.CANCELLED:
+        raise DecisionError(delegate.status)
+    if delegate.status == DelegateStatus.CONFIRMED:
+        return False
+    delegate.status = DelegateStatus.CONFIRMED
+    delegate.status_reason = (message or "").strip() or None
+    _tell(delegate, festival)
+    return True
+
+
+def decline(delegate: Delegate, festival: Festival, reason: str) -> bool:
+    """Decline a registration with a reason and tell the delegate."""
+    if delegate.anonymised_at is not None or delegate.status == DelegateStatus.CANCELLED:
+        raise DecisionError(delegate.status)
+    reason = reason.strip()
+    if delegate.status == DelegateStatus.DECLINED and delegate.status_reason == reason:
+        return False
+    delegate.status = DelegateStatus.DECLINED
+    delegate.status_reason = reason
+    _tell(delegate, festival)
+    return True
+
+
+def bulk_confirm(festival: Festival, ids: Iterable[int]) -> int:
+    """Confirm the pending delegates among ``ids`` (of this festival only)."""
+    ids = list(ids)[:1000]
+    if not ids:
+        return 0
+    delegates = db.session.scalars(
+        sa.select(Delegate)
+        .join(Delegate.delegation)
+        .where(
+            Delegate.id.in_(ids),
+            Delegation.festival_id == festival.id,
+            Delegate.status == DelegateStatus.PENDING,
+            Delegate.anonymised_at.is_(None),
+        )
+        .options(contains_eager(Delegate.delegation))
+    ).all()
+    for delegate in delegates:
+        confirm(delegate, festival)
+    return len(delegates)

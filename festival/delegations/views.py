@@ -1,0 +1,250 @@
+"""Organiser pages: delegations and delegates, decisions, visa letters.
+
+Organisers only (organiser_blueprint): anonymous visitors sign in first,
+delegates get a 404. Every delegate or delegation is looked up within the
+festival in the URL, so an id from another festival is a 404 too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.wrappers import Response
+
+from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.i18n import in_zone, language_name
+from festival.core.pagination import paginate
+from festival.delegations import services
+from festival.delegations.forms import ConfirmForm, DeclineForm
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.logistics.airports import airport_name, at_airport
+from festival.logistics.labels import (
+    allergen_label,
+    country_name,
+    dietary_label,
+    role_label,
+    status_label,
+)
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+
+bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "in_zone": in_zone,
+        "at_airport": at_airport,
+        "airport_name": airport_name,
+        "language_name": language_name,
+        "role_label": role_label,
+        "status_label": status_label,
+        "dietary_label": dietary_label,
+        "allergen_label": allergen_label,
+        "country_name": country_name,
+        "roles": list(DelegateRole),
+        "statuses": list(DelegateStatus),
+    }
+
+
+@bp.get("/delegations")
+def index(slug: str) -> str:
+    """The delegations, by city, with how many of their people are confirmed."""
+    festival = festival_or_404(slug)
+    q = request.args.get("q", "").strip()[:200]
+    country = request.args.get("country", "").strip().upper()[:2]
+    page = paginate(services.delegations_query(festival, q, country))
+    _cities, countries = services.filter_choices(festival)
+    return render_template(
+        "delegations/index.html",
+        festival=festival,
+        page=page,
+        summaries=services.delegation_summaries(d.id for d in page.items),
+        counts=services.status_counts(festival),
+        countries=countries,
+        q=q,
+        country=country,
+    )
+
+
+@bp.get("/delegates")
+def delegates(slug: str) -> str:
+    """Every delegate, searchable and filtered, for review and bulk confirmation."""
+    festival = festival_or_404(slug)
+    filters = services.DelegateFilters.from_args(request.args)
+    cities, countries = services.filter_choices(festival)
+    return render_template(
+        "delegations/delegates.html",
+        festival=festival,
+        page=paginate(services.delegates_query(festival, filters)),
+        filters=filters,
+        cities=cities,
+        countries=countries,
+        counts=services.status_counts(festival),
+    )
+
+
+@bp.post("/delegates/confirm")
+def bulk_confirm(slug: str) -> Response:
+    """Confirm the pending delegates ticked in the list."""
+    festival = festival_or_404(slug)
+    # CSRF is checked app-wide (CSRFProtect); the ticked ids are all there is to read.
+    ids = [int(v) for v in request.form.getlist("delegate") if v.isdigit()]
+    if not ids:
+        flash(_("Tick the delegates to confirm first."), "warning")
+    else:
+        count = services.bulk_confirm(festival, ids)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)s delegate confirmed and told by e-mail.",
+                "%(num)s delegates confirmed and told by e-mail.",
+                count,
+            ),
+            "success",
+        )
+    back = request.form.get("back", "")
+    if not back.startswith("?"):
+        back = ""
+    return redirect(url_for("delegations.delegates", slug=festival.slug) + back)
+
+
+@bp.get("/delegations/<int:delegation_id>")
+def delegation(slug: str, delegation_id: int) -> str:
+    """One delegation: its people, their travel, needs and rooms."""
+    festival = festival_or_404(slug)
+    group = services.delegation_or_404(festival, delegation_id)
+    return render_template(
+        "delegations/delegation.html", festival=festival, delegation=group, city=group.city
+    )
+
+
+def _delegate_page(
+    festival: Festival,
+    delegate: Delegate,
+    confirm_form: ConfirmForm | None = None,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    return (
+        render_template(
+            "delegations/delegate.html",
+            festival=festival,
+            delegate=delegate,
+            city=delegate.delegation.city,
+            confirm_form=confirm_form or ConfirmForm(prefix="confirm", formdata=None),
+            decline_form=decline_form or DeclineForm(prefix="decline", formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.get("/delegates/<int:delegate_id>")
+def delegate(slug: str, delegate_id: int) -> tuple[str, int]:
+    """One delegate's registration, with the confirm and decline forms."""
+    festival = festival_or_404(slug)
+    return _delegate_page(festival, services.delegate_or_404(festival, delegate_id))
+
+
+@bp.post("/delegates/<int:delegate_id>/confirm")
+def confirm(slug: str, delegate_id: int) -> Response | tuple[str, int]:
+    festival = festival_or_404(slug)
+    person = services.delegate_or_404(festival, delegate_id)
+    form = ConfirmForm(prefix="confirm")
+    if not form.validate_on_submit():
+        return _delegate_page(festival, person, confirm_form=form, status=422)
+    try:
+        changed = services.confirm(person, festival, form.message.data)
+    except services.DecisionError:
+        flash(
+            _("This registration was cancelled by the delegate: it cannot be confirmed."), "error"
+        )
+        return _delegate_page(festival, person, status=409)
+    db.session.commit()
+    if changed:
+        flash(_("%(name)s is confirmed and told by e-mail.", name=person.full_name), "success")
+    else:
+        flash(_("%(name)s was already confirmed.", name=person.full_name), "info")
+    return redirect(_back_to(festival, person))
+
+
+@bp.post("/delegates/<int:delegate_id>/decline")
+def decline(slug: str, delegate_id: int) -> Response | tuple[str, int]:
+    festival = festival_or_404(slug)
+    person = services.delegate_or_404(festival, delegate_id)
+    form = DeclineForm(prefix="decline")
+    if not form.validate_on_submit():
+        return _delegate_page(festival, person, decline_form=form, status=422)
+    try:
+        changed = services.decline(person, festival, form.reason.data)
+    except services.DecisionError:
+        flash(_("This registration was cancelled by the delegate: nothing to decline."), "error")
+        return _delegate_page(festival, person, status=409)
+    db.session.commit()
+    if changed:
+        flash(_("%(name)s is declined and told by e-mail.", name=person.full_name), "success")
+    return redirect(url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id))
+
+
+def _back_to(festival: Festival, person: Delegate) -> str:
+    """Where a decision returns: the delegation page when it came from there."""
+    if request.form.get("from") == "delegation":
+        return url_for(
+            "delegations.delegation", slug=festival.slug, delegation_id=person.delegation_id
+        )
+    return url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id)
+
+
+# -- visa letters --------------------------------------------------------------
+
+
+def _letter_context(festival: Festival) -> dict[str, Any]:
+    return {"festival": festival, "today": datetime.now(festival.tz).date()}
+
+
+@bp.get("/delegates/<int:delegate_id>/visa-letter")
+def visa_letter(slug: str, delegate_id: int) -> tuple[str, int]:
+    """A visa invitation letter for one confirmed delegate, ready to print as A4."""
+    festival = festival_or_404(slug)
+    person = services.delegate_or_404(festival, delegate_id)
+    problem = _letter_problem(person)
+    return (
+        render_template(
+            "delegations/visa_letters.html",
+            letters=[] if problem else [person],
+            problem=problem,
+            back=url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id),
+            **_letter_context(festival),
+        ),
+        409 if problem else 200,
+    )
+
+
+@bp.get("/delegations/<int:delegation_id>/visa-letters")
+def visa_letters(slug: str, delegation_id: int) -> str:
+    """The letters of every confirmed member of a delegation, one page each."""
+    festival = festival_or_404(slug)
+    group = services.delegation_or_404(festival, delegation_id)
+    letters = [d for d in group.delegates if not _letter_problem(d)]
+    skipped = [d for d in group.delegates if _letter_problem(d)]
+    return render_template(
+        "delegations/visa_letters.html",
+        letters=letters,
+        skipped=skipped,
+        back=url_for("delegations.delegation", slug=festival.slug, delegation_id=group.id),
+        **_letter_context(festival),
+    )
+
+
+def _letter_problem(person: Delegate) -> str | None:
+    """Why no letter can be issued for ``person``, or None."""
+    if person.anonymised_at is not None:
+        return _("This delegate's personal data was removed.")
+    if person.status != DelegateStatus.CONFIRMED:
+        return _("Letters are issued for confirmed registrations only: confirm it first.")
+    return None

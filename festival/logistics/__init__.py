@@ -1,0 +1,1 @@
+"""Logistics for organisers: arrivals, rooming, catering and interpreters."""

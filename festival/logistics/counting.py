@@ -1,0 +1,363 @@
+"""Pure functions behind the logistics views: plain objects in, values out.
+
+Nothing here touches the database or the request, so each is tested with
+hand-made rows (tests/test_logistics_counting.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from festival.logistics.airports import at_airport
+
+# -- arrivals and departures ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Traveller:
+    """One delegate's arrival (or departure): when, which flight, where."""
+
+    delegate_id: int
+    name: str
+    native_name: str | None
+    role: str
+    city: str
+    country: str
+    delegation_id: int
+    at: datetime  # aware, UTC
+    flight: str | None
+    airport: str | None
+
+
+@dataclass
+class Pickup:
+    """Travellers on the same flight at the same time: one car or bus."""
+
+    local: datetime  # in the festival's zone
+    at_airport: datetime | None  # in the airport's zone, when known
+    flight: str
+    travellers: list[Traveller] = field(default_factory=list)
+
+
+@dataclass
+class AirportGroup:
+    code: str
+    pickups: list[Pickup] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return sum(len(p.travellers) for p in self.pickups)
+
+
+@dataclass
+class BoardDay:
+    day: date
+    airports: list[AirportGroup] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return sum(a.people for a in self.airports)
+
+
+def travel_board(travellers: Iterable[Traveller], tz: ZoneInfo) -> list[BoardDay]:
+    """Group travellers by day (festival zone), then airport, then flight and time.
+
+    Days come in date order, airports by code (unknown last), pickups by time.
+    """
+    by_key: dict[tuple[date, str, datetime, str], Pickup] = {}
+    for t in sorted(travellers, key=lambda t: (t.at, t.airport or "", t.flight or "", t.name)):
+        local = t.at.astimezone(tz)
+        airport = (t.airport or "").upper()
+        flight = (t.flight or "").upper()
+        key = (local.date(), airport, t.at, flight)
+        pickup = by_key.get(key)
+        if pickup is None:
+            pickup = by_key[key] = Pickup(local, at_airport(t.at, airport), flight)
+        pickup.travellers.append(t)
+    days: dict[date, dict[str, AirportGroup]] = defaultdict(dict)
+    for (day, airport, _at, _flight), pickup in by_key.items():
+        group = days[day].setdefault(airport, AirportGroup(airport))
+        group.pickups.append(pickup)
+    board = []
+    for day in sorted(days):
+        airports = sorted(days[day].values(), key=lambda a: (a.code == "", a.code))
+        for group in airports:
+            group.pickups.sort(key=lambda p: (p.local, p.flight))
+        board.append(BoardDay(day, airports))
+    return board
+
+
+# -- rooming -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A delegate who needs a room, with what is known of their stay."""
+
+    delegate_id: int
+    name: str
+    native_name: str | None
+    role: str
+    city: str
+    country: str
+    hotel: str | None
+    check_in_on: date | None
+    check_out_on: date | None
+    shares_room_with: str | None
+    accessibility: str | None = None
+    # Local dates of the flights, used when check-in/out were not given.
+    arrival_on: date | None = None
+    departure_on: date | None = None
+
+    @property
+    def stay(self) -> tuple[date | None, date | None]:
+        """(first night, check-out day): the dates given, else the flights' dates."""
+        return (self.check_in_on or self.arrival_on, self.check_out_on or self.departure_on)
+
+    @property
+    def dates_from_flights(self) -> bool:
+        return (self.check_in_on is None and self.arrival_on is not None) or (
+            self.check_out_on is None and self.departure_on is not None
+        )
+
+    @property
+    def nights(self) -> list[date]:
+        first, out = self.stay
+        if first is None or out is None or out <= first:
+            return []
+        return [first + timedelta(days=n) for n in range((out - first).days)]
+
+
+@dataclass
+class HotelGroup:
+    name: str  # "" for guests with no hotel yet
+    guests: list[Guest] = field(default_factory=list)
+    # night -> guests sleeping there that night
+    guests_per_night: dict[date, int] = field(default_factory=dict)
+    # night -> rooms: a guest alone takes one, two who share take one
+    rooms_per_night: dict[date, int] = field(default_factory=dict)
+
+
+@dataclass
+class Rooming:
+    hotels: list[HotelGroup]
+    nights: list[date]
+    # Guests whose stay is unknown (no dates and no flights): counted nowhere.
+    undated: list[Guest]
+
+    @property
+    def guests(self) -> int:
+        return sum(len(h.guests) for h in self.hotels)
+
+
+def rooming_list(guests: Iterable[Guest]) -> Rooming:
+    """Guests by hotel (the unassigned ones last), with occupancy per night."""
+    hotels: dict[str, HotelGroup] = {}
+    alone: dict[tuple[str, date], int] = Counter()
+    sharing: dict[tuple[str, date], int] = Counter()
+    all_nights: set[date] = set()
+    undated: list[Guest] = []
+    for guest in sorted(guests, key=lambda g: (g.city, g.name)):
+        name = (guest.hotel or "").strip()
+        group = hotels.setdefault(name, HotelGroup(name))
+        group.guests.append(guest)
+        nights = guest.nights
+        if not nights:
+            undated.append(guest)
+        for night in nights:
+            all_nights.add(night)
+            group.guests_per_night[night] = group.guests_per_night.get(night, 0) + 1
+            if (guest.shares_room_with or "").strip():
+                sharing[(name, night)] += 1
+            else:
+                alone[(name, night)] += 1
+    for name, group in hotels.items():
+        for night in group.guests_per_night:
+            # Two guests who share take one room; an odd one out still needs one.
+            group.rooms_per_night[night] = alone[(name, night)] + -(-sharing[(name, night)] // 2)
+    ordered = sorted(hotels.values(), key=lambda h: (h.name == "", h.name.casefold()))
+    return Rooming(ordered, sorted(all_nights), undated)
+
+
+# -- catering ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diner:
+    """What one delegate may not eat."""
+
+    dietary: Sequence[str] = ()
+    dietary_other: str | None = None
+    allergens: Sequence[str] = ()
+    allergens_other: str | None = None
+
+
+@dataclass
+class CateringCounts:
+    total: int = 0
+    dietary: Counter[str] = field(default_factory=Counter)
+    allergens: Counter[str] = field(default_factory=Counter)
+    # Delegates with neither a dietary requirement nor an allergen.
+    unrestricted: int = 0
+    # The free-text notes, as written, for the kitchen to read.
+    notes: list[str] = field(default_factory=list)
+
+    def dietary_items(self) -> list[tuple[str, int]]:
+        """(requirement, count), most frequent first, then by name."""
+        return sorted(self.dietary.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def allergen_items(self) -> list[tuple[str, int]]:
+        return sorted(self.allergens.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def catering_counts(diners: Iterable[Diner]) -> CateringCounts:
+    """Counts per dietary requirement and allergen, in one pass.
+
+    A delegate counts once per requirement, even if a form sent it twice;
+    free text ("other") counts under "other" and its text is kept in notes.
+    """
+    counts = CateringCounts()
+    for diner in diners:
+        counts.total += 1
+        dietary = set(diner.dietary or ())
+        allergens = set(diner.allergens or ())
+        if (diner.dietary_other or "").strip():
+            dietary.add("other")
+            counts.notes.append(diner.dietary_other.strip())  # type: ignore[union-attr]
+        if (diner.allergens_other or "").strip():
+            allergens.add("other")
+            counts.notes.append(diner.allergens_other.strip())  # type: ignore[union-attr]
+        counts.dietary.update(dietary)
+        counts.allergens.update(allergens)
+        if not dietary and not allergens:
+            counts.unrestricted += 1
+    counts.notes.sort(key=str.casefold)
+    return counts
+
+
+def catering_by_session(rows: Iterable[tuple[int, Diner]]) -> dict[int, CateringCounts]:
+    """(session id, diner) pairs -> the counts for each session."""
+    grouped: dict[int, list[Diner]] = defaultdict(list)
+    for session_id, diner in rows:
+        grouped[session_id].append(diner)
+    return {session_id: catering_counts(diners) for session_id, diners in grouped.items()}
+
+
+# -- interpreters --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A delegate as far as languages go."""
+
+    name: str
+    is_interpreter: bool
+    languages: Sequence[str]
+
+
+@dataclass
+class LanguageNeeds:
+    """What a delegation speaks, whom it brings, and what the host must cover."""
+
+    needs: list[str]  # languages its members (not its interpreters) speak
+    brings: list[tuple[str, list[str]]]  # (interpreter, languages)
+    # Members who speak none of the festival's languages...
+    covered: list[tuple[str, list[str]]]  # ...but their own interpreter covers them
+    uncovered: list[tuple[str, list[str]]]  # ...and nobody in the delegation does
+
+    @property
+    def needs_host_interpreter(self) -> bool:
+        return bool(self.uncovered)
+
+
+def _norm(languages: Iterable[str]) -> list[str]:
+    return sorted({code.strip().lower() for code in languages if code and code.strip()})
+
+
+def language_needs(members: Iterable[Member], festival_languages: Iterable[str]) -> LanguageNeeds:
+    """Which of a delegation's members need interpretation, and who provides it.
+
+    A member needs interpretation when they speak none of the festival's
+    languages; their own interpreter covers them when that interpreter
+    speaks one of the member's languages and one of the festival's.
+    A member whose languages are not given is not counted as needing any.
+    """
+    working = set(_norm(festival_languages))
+    members = list(members)
+    interpreters = [(m.name, _norm(m.languages)) for m in members if m.is_interpreter]
+    needs: set[str] = set()
+    covered, uncovered = [], []
+    for member in members:
+        if member.is_interpreter:
+            continue
+        spoken = _norm(member.languages)
+        needs.update(spoken)
+        if not spoken or working & set(spoken):
+            continue
+        by_own = any(
+            set(langs) & set(spoken) and set(langs) & working for _name, langs in interpreters
+        )
+        (covered if by_own else uncovered).append((member.name, spoken))
+    return LanguageNeeds(sorted(needs), interpreters, covered, uncovered)
+
+
+def host_interpretation(needs: Iterable[LanguageNeeds]) -> list[tuple[str, int]]:
+    """Languages the host must interpret from, with how many delegates need each."""
+    counter: Counter[str] = Counter()
+    for need in needs:
+        for _name, languages in need.uncovered:
+            counter.update(languages)
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# -- bar charts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    y: int
+    width: int  # of the bar, in px
+    text_y: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    plot_width: int
+
+
+def bar_chart(
+    items: Sequence[tuple[str, int]],
+    *,
+    width: int = 560,
+    label_width: int = 180,
+    bar_height: int = 20,
+    gap: int = 8,
+) -> BarChart:
+    """The geometry of a horizontal bar chart; the template draws it as SVG.
+
+    The longest bar fills the plot; room is kept on the right for its value.
+    """
+    plot_width = width - label_width - 48
+    top = max((value for _label, value in items), default=0)
+    bars = []
+    for index, (label, value) in enumerate(items):
+        y = gap + index * (bar_height + gap)
+        length = round(plot_width * value / top) if top else 0
+        if value and not length:
+            length = 1  # a count of one among thousands still shows
+        bars.append(Bar(label, value, y, length, y + bar_height * 2 // 3 + 1))
+    height = gap + len(items) * (bar_height + gap)
+    return BarChart(
+        bars, width, max(height, bar_height + 2 * gap), label_width, bar_height, plot_width
+    )

@@ -1,0 +1,204 @@
+"""The queries behind the logistics views: one query each, rows as plain objects.
+
+Each function selects only the columns it needs (no ORM objects, no lazy
+loads), so a view runs the same few queries for 5 delegates or 5,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from festival.cities.models import City
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.logistics.counting import Diner, Guest, Member, Traveller
+from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+
+MEAL_TYPES = (SessionType.MEAL, SessionType.TASTING)
+
+
+def statuses(include_pending: bool) -> tuple[DelegateStatus, ...]:
+    """Logistics count confirmed delegates; planners may add the pending ones."""
+    if include_pending:
+        return (DelegateStatus.CONFIRMED, DelegateStatus.PENDING)
+    return (DelegateStatus.CONFIRMED,)
+
+
+def _delegates_of(festival: Festival, wanted: Iterable[DelegateStatus]) -> sa.Select:
+    return (
+        sa.select()
+        .select_from(Delegate)
+        .join(Delegation, Delegate.delegation_id == Delegation.id)
+        .join(City, Delegation.city_id == City.id)
+        .where(Delegation.festival_id == festival.id, Delegate.status.in_(list(wanted)))
+    )
+
+
+def count_pending(festival: Festival) -> int:
+    """Pending registrations: shown as a reminder that they are not counted."""
+    query = _delegates_of(festival, [DelegateStatus.PENDING]).add_columns(sa.func.count())
+    return db.session.scalar(query) or 0
+
+
+def day_bounds(day: date, festival: Festival) -> tuple[datetime, datetime]:
+    """The UTC instants at which ``day`` starts and ends in the festival's zone."""
+    start = datetime.combine(day, time(0), festival.tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), festival.tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def travellers(
+    festival: Festival, direction: str, wanted: Iterable[DelegateStatus], day: date | None = None
+) -> list[Traveller]:
+    """Arrivals (``direction="arrival"``) or departures, in time order."""
+    at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
+    flight = Delegate.arrival_flight if direction == "arrival" else Delegate.departure_flight
+    airport = Delegate.arrival_airport if direction == "arrival" else Delegate.departure_airport
+    query = (
+        _delegates_of(festival, wanted)
+        .add_columns(
+            Delegate.id,
+            Delegate.full_name,
+            Delegate.native_name,
+            Delegate.role,
+            City.name,
+            City.country_code,
+            Delegate.delegation_id,
+            at,
+            flight,
+            airport,
+        )
+        .where(at.is_not(None))
+        .order_by(at, Delegate.id)
+    )
+    if day is not None:
+        start, end = day_bounds(day, festival)
+        query = query.where(at >= start, at < end)
+    return [
+        Traveller(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
+        for r in db.session.execute(query)
+    ]
+
+
+def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
+    """Delegates who need a room, with their hotel and dates."""
+    query = (
+        _delegates_of(festival, wanted)
+        .add_columns(
+            Delegate.id,
+            Delegate.full_name,
+            Delegate.native_name,
+            Delegate.role,
+            City.name,
+            City.country_code,
+            Delegate.hotel,
+            Delegate.check_in_on,
+            Delegate.check_out_on,
+            Delegate.shares_room_with,
+            Delegate.accessibility,
+            Delegate.arrival_at,
+            Delegate.departure_at,
+        )
+        .where(Delegate.needs_room.is_(True))
+    )
+    tz = festival.tz
+    return [
+        Guest(
+            r[0],
+            r[1],
+            r[2],
+            str(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+            r[11].astimezone(tz).date() if r[11] else None,
+            r[12].astimezone(tz).date() if r[12] else None,
+        )  # fmt: skip
+        for r in db.session.execute(query)
+    ]
+
+
+def diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Diner]:
+    """Every counted delegate's dietary requirements and allergens."""
+    query = _delegates_of(festival, wanted).add_columns(
+        Delegate.dietary, Delegate.dietary_other, Delegate.allergens, Delegate.allergens_other
+    )
+    return [Diner(r[0] or (), r[1], r[2] or (), r[3]) for r in db.session.execute(query)]
+
+
+def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
+    """The festival's meals and tastings that still take place, in time order."""
+    query = (
+        sa.select(ProgrammeSession)
+        .where(
+            ProgrammeSession.festival_id == festival.id,
+            ProgrammeSession.type.in_(MEAL_TYPES),
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+        )
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+        .options(joinedload(ProgrammeSession.venue))
+    )
+    return list(db.session.scalars(query))
+
+
+def session_diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[tuple[int, Diner]]:
+    """(session id, diner) for every counted delegate enrolled in a meal or tasting."""
+    query = (
+        _delegates_of(festival, wanted)
+        .join(Attendance, Attendance.delegate_id == Delegate.id)
+        .join(ProgrammeSession, Attendance.session_id == ProgrammeSession.id)
+        .add_columns(
+            ProgrammeSession.id,
+            Delegate.dietary,
+            Delegate.dietary_other,
+            Delegate.allergens,
+            Delegate.allergens_other,
+        )
+        .where(
+            ProgrammeSession.festival_id == festival.id,
+            ProgrammeSession.type.in_(MEAL_TYPES),
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+        )
+    )
+    return [(r[0], Diner(r[1] or (), r[2], r[3] or (), r[4])) for r in db.session.execute(query)]
+
+
+@dataclass
+class DelegationMembers:
+    delegation_id: int
+    city: str
+    country: str
+    members: list[Member]
+
+
+def delegation_members(
+    festival: Festival, wanted: Iterable[DelegateStatus]
+) -> list[DelegationMembers]:
+    """Each delegation with its counted members' languages, by city name."""
+    query = (
+        _delegates_of(festival, wanted)
+        .add_columns(
+            Delegation.id,
+            City.name,
+            City.country_code,
+            Delegate.full_name,
+            Delegate.role,
+            Delegate.languages,
+        )
+        .order_by(City.name, Delegation.id, Delegate.is_head.desc(), Delegate.id)
+    )
+    groups: dict[int, DelegationMembers] = {}
+    for r in db.session.execute(query):
+        group = groups.setdefault(r[0], DelegationMembers(r[0], r[1], r[2], []))
+        group.members.append(Member(r[3], r[4] == DelegateRole.INTERPRETER, r[5] or ()))
+    return list(groups.values())

@@ -1,0 +1,189 @@
+"""The logistics results as flat tables, for CSV and XLSX downloads.
+
+Times are the festival's wall-clock times (naive in the sheet, as Excel has
+no zones); the header says which zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from festival.logistics.airports import airport_name
+from festival.logistics.counting import (
+    BoardDay,
+    CateringCounts,
+    LanguageNeeds,
+    Rooming,
+)
+from festival.logistics.exports import Table
+from festival.logistics.labels import allergen_label, country_name, dietary_label, role_label
+from festival.programme.models import ProgrammeSession
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=None) if value else None
+
+
+def travel_table(board: Sequence[BoardDay], direction: str, zone: str) -> Table:
+    """One row per traveller, in board order (day, airport, time)."""
+    title = _("Arrivals") if direction == "arrival" else _("Departures")
+    table = Table(
+        title,
+        [
+            _("Day"),
+            _("Time (%(zone)s)", zone=zone),
+            _("Airport"),
+            _("Airport name"),
+            _("Local time at the airport"),
+            _("Flight"),
+            _("Name"),
+            _("Name in own script"),
+            _("Role"),
+            _("City"),
+            _("Country"),
+            _("People on this flight"),
+        ],
+    )
+    for day in board:
+        for airport in day.airports:
+            for pickup in airport.pickups:
+                for t in pickup.travellers:
+                    table.rows.append(
+                        [
+                            day.day,
+                            pickup.local.strftime("%H:%M"),
+                            airport.code,
+                            airport_name(airport.code) if airport.code else "",
+                            _naive(pickup.at_airport),
+                            pickup.flight,
+                            t.name,
+                            t.native_name or "",
+                            role_label(t.role),
+                            t.city,
+                            country_name(t.country),
+                            len(pickup.travellers),
+                        ]
+                    )
+    return table
+
+
+def rooming_tables(rooming: Rooming) -> list[Table]:
+    """The guest list by hotel, and the occupancy of each hotel per night."""
+    guests = Table(
+        _("Rooming list"),
+        [
+            _("Hotel"),
+            _("Name"),
+            _("Name in own script"),
+            _("Role"),
+            _("City"),
+            _("Country"),
+            _("Check-in"),
+            _("Check-out"),
+            _("Nights"),
+            _("Shares a room with"),
+            _("Accessibility needs"),
+        ],
+    )
+    for hotel in rooming.hotels:
+        for g in hotel.guests:
+            first, out = g.stay
+            guests.rows.append(
+                [
+                    hotel.name or _("No hotel yet"),
+                    g.name,
+                    g.native_name or "",
+                    role_label(g.role),
+                    g.city,
+                    country_name(g.country),
+                    first,
+                    out,
+                    len(g.nights),
+                    g.shares_room_with or "",
+                    g.accessibility or "",
+                ]
+            )
+    nights = Table(
+        _("Rooms per night"),
+        [_("Hotel"), _("Night of"), _("Guests"), _("Rooms (estimate)")],
+    )
+    for hotel in rooming.hotels:
+        for night in rooming.nights:
+            if night in hotel.guests_per_night:
+                nights.rows.append(
+                    [
+                        hotel.name or _("No hotel yet"),
+                        night,
+                        hotel.guests_per_night[night],
+                        hotel.rooms_per_night[night],
+                    ]
+                )
+    return [guests, nights]
+
+
+def _count_rows(scope: str, starts: datetime | None, counts: CateringCounts) -> list[list]:
+    rows: list[list] = [[scope, starts, _("Delegates"), "", counts.total]]
+    rows += [[scope, starts, _("Dietary"), dietary_label(k), v] for k, v in counts.dietary_items()]
+    rows += [
+        [scope, starts, _("Allergen"), allergen_label(k), v] for k, v in counts.allergen_items()
+    ]
+    rows.append([scope, starts, _("No restriction"), "", counts.unrestricted])
+    return rows
+
+
+def catering_tables(
+    festival_counts: CateringCounts,
+    sessions: Sequence[ProgrammeSession],
+    by_session: dict[int, CateringCounts],
+    tz: ZoneInfo,
+) -> list[Table]:
+    """Counts for the whole festival and per meal, plus the free-text notes."""
+    counts = Table(_("Catering"), [_("For"), _("Starts"), _("Kind"), _("Requirement"), _("Count")])
+    counts.rows += _count_rows(_("Whole festival"), None, festival_counts)
+    for session in sessions:
+        starts = session.starts_at.astimezone(tz).replace(tzinfo=None)
+        counts.rows += _count_rows(
+            session.title, starts, by_session.get(session.id, CateringCounts())
+        )
+    notes = Table(_("Notes"), [_("Note, as written by the delegate")])
+    notes.rows += [[note] for note in festival_counts.notes]
+    return [counts, notes]
+
+
+def interpreter_table(
+    rows: Sequence[tuple[str, str, LanguageNeeds]], language: Callable[[str], str]
+) -> Table:
+    """One row per delegation: what it speaks, whom it brings, what is left."""
+    table = Table(
+        _("Interpreters"),
+        [
+            _("City"),
+            _("Country"),
+            _("Languages spoken"),
+            _("Interpreters brought"),
+            _("Covered by own interpreter"),
+            _("Needs an interpreter from the host"),
+        ],
+    )
+
+    def people(items: Sequence[tuple[str, Sequence[str]]]) -> str:
+        return "; ".join(
+            f"{name} ({', '.join(language(c) for c in langs)})" for name, langs in items
+        )
+
+    for city, country, need in rows:
+        table.rows.append(
+            [
+                city,
+                country_name(country),
+                ", ".join(language(c) for c in need.needs),
+                people(need.brings),
+                people(need.covered),
+                people(need.uncovered),
+            ]
+        )
+    return table

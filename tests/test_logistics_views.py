@@ -1,0 +1,217 @@
+"""Logistics pages: what organisers see, print and download."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+
+from festival.extensions import db
+from festival.programme.models import SessionStatus, SessionType
+from festival.registration.models import DelegateRole, DelegateStatus
+from tests.factories import (
+    enrol,
+    make_city,
+    make_delegate,
+    make_delegation,
+    make_festival,
+    make_session,
+)
+
+ARRIVAL = datetime(2027, 6, 13, 23, 30, tzinfo=UTC)  # 08:30 on the 14th in Tokyo
+
+
+def build(app: Flask, delegations: int = 2, slug: str = "gastro") -> dict:
+    """A festival whose delegations each bring a mayor, an interpreter and a chef."""
+    with app.app_context():
+        festival = make_festival(slug=slug, contact_email="festival@tsuruoka.example")
+        lunch = make_session(
+            festival, title="Welcome lunch", type=SessionType.MEAL, venue=None
+        )
+        make_session(festival, title="Cancelled dinner", type=SessionType.MEAL,
+                     status=SessionStatus.CANCELLED)  # fmt: skip
+        ids = {}
+        for n in range(delegations):
+            city = make_city(name=f"Parma {slug} {n}", country_code="IT")
+            group = make_delegation(festival, city)
+            mayor = make_delegate(
+                group,
+                full_name=f"Mayor {n}",
+                native_name="鶴岡 太郎" if n == 0 else None,
+                role=DelegateRole.MAYOR,
+                is_head=True,
+                languages=["it"],
+                dietary=["vegetarian"],
+                allergens=["milk"],
+                arrival_at=ARRIVAL,
+                arrival_flight="AZ784",
+                arrival_airport="NRT",
+                departure_at=ARRIVAL + timedelta(days=5),
+                departure_flight="AZ785",
+                departure_airport="NRT",
+                hotel="Hotel Tsuruoka",
+                check_in_on=date(2027, 6, 14),
+                check_out_on=date(2027, 6, 18),
+            )
+            make_delegate(
+                group,
+                full_name=f"Interpreter {n}",
+                role=DelegateRole.INTERPRETER,
+                languages=["it", "ja"],
+                arrival_at=ARRIVAL,
+                arrival_flight="AZ784",
+                arrival_airport="NRT",
+                hotel="Hotel Tsuruoka",
+                check_in_on=date(2027, 6, 14),
+                check_out_on=date(2027, 6, 18),
+                shares_room_with="Chef",
+            )
+            chef = make_delegate(
+                group,
+                full_name=f"Chef {n}",
+                role=DelegateRole.CHEF,
+                languages=["pt"],
+                dietary_other="no raw fish",
+                needs_room=True,
+            )
+            make_delegate(
+                group, full_name=f"Pending {n}", status=DelegateStatus.PENDING, dietary=["vegan"]
+            )
+            enrol(lunch, mayor)
+            enrol(lunch, chef)
+            ids[n] = group.id
+        db.session.commit()
+        return {"slug": festival.slug, "delegations": ids}
+
+
+def url(page: str, suffix: str = "", slug: str = "gastro") -> str:
+    return f"/organiser/festivals/{slug}/logistics/{page}{suffix}"
+
+
+def test_arrivals_board_by_day_airport_and_flight(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.get(url("arrivals"))
+    assert response.status_code == 200
+    page = response.text
+    assert "Narita International Airport" in page
+    assert "08:30" in page and "AZ784" in page
+    assert "Mayor 0" in page and "鶴岡 太郎" in page
+    assert "Pending 0" not in page  # pending delegates are not counted by default
+    assert "4 people arriving." in page
+    assert "2 registrations are still pending" in page
+
+
+def test_arrivals_can_include_pending_and_filter_a_day(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    assert "Mayor 0" in client.get(url("arrivals"), query_string={"day": "2027-06-14"}).text
+    other_day = client.get(url("arrivals"), query_string={"day": "2027-06-15"})
+    assert "Mayor 0" not in other_day.text and "No arrival on file yet." in other_day.text
+    bad = client.get(url("arrivals"), query_string={"day": "14/06/2027"})
+    assert bad.status_code == 422
+    assert 'id="day-error"' in bad.text and 'value="14/06/2027"' in bad.text
+    with_pending = client.get(url("arrivals"), query_string={"pending": "1"})
+    assert "confirmed and pending delegates" in with_pending.text
+
+
+def test_departures_board(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    page = client.get(url("departures")).text
+    assert "AZ785" in page and "2 people leaving." in page
+
+
+def test_arrivals_csv_has_a_bom_and_the_festival_times(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.get(url("arrivals", ".csv"))
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "gastro-arrivals.csv" in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert "Time (Asia/Tokyo)" in text
+    assert "2027-06-14,08:30,NRT" in text
+    assert "鶴岡 太郎" in text
+
+
+def test_exports_in_xlsx(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    for page in ("arrivals", "departures", "rooming", "catering", "interpreters"):
+        response = client.get(url(page, ".xlsx"))
+        assert response.status_code == 200, page
+        book = load_workbook(io.BytesIO(response.data))
+        assert book.worksheets[0].max_row >= 2, page
+    rooming = load_workbook(io.BytesIO(client.get(url("rooming", ".xlsx")).data))
+    assert rooming.sheetnames == ["Rooming list", "Rooms per night"]
+    names = [row[1] for row in rooming["Rooming list"].iter_rows(min_row=2, values_only=True)]
+    assert "Mayor 0" in names and "Pending 0" not in names
+
+
+def test_rooming_by_hotel_and_night(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    page = client.get(url("rooming")).text
+    assert "Hotel Tsuruoka" in page
+    assert "No hotel yet" in page  # the chefs have none
+    # Four guests at the hotel: two mayors alone, two interpreters who share.
+    assert "4 / 3" in page
+    csv = client.get(url("rooming", ".csv")).data.decode("utf-8")
+    assert "Rooms per night" in csv and "Hotel Tsuruoka,2027-06-14,4,3" in csv
+
+
+def test_catering_counts_chart_and_meals(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.get(url("catering"))
+    page = response.text
+    assert response.status_code == 200
+    assert "<svg" in page and 'class="chart-bar"' in page
+    assert " style=" not in page  # the CSP forbids inline styles
+    assert "Welcome lunch" in page and "Cancelled dinner" not in page
+    assert "no raw fish" in page
+    csv = client.get(url("catering", ".csv")).data.decode("utf-8")
+    assert "Whole festival,,Dietary,Vegetarian,2" in csv
+    # Lunch: two mayors and two chefs enrolled, confirmed.
+    assert "Welcome lunch,2027-06-15 10:00,Delegates,,4" in csv
+    assert "Welcome lunch,2027-06-15 10:00,Dietary,Vegetarian,2" in csv
+    with_pending = client.get(url("catering", ".csv"), query_string={"pending": "1"})
+    assert "Whole festival,,Dietary,Vegan,2" in with_pending.data.decode("utf-8")
+
+
+def test_interpreters_highlight_uncovered_delegations(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    page = client.get(url("interpreters")).text
+    assert "2 delegations need an interpreter from the host" in page
+    assert 'class="needs-attention"' in page
+    assert "Chef 0" in page
+    csv = client.get(url("interpreters", ".csv")).data.decode("utf-8")
+    assert "Interpreter 0 (italiano, 日本語)" in csv
+    assert "Chef 0 (português)" in csv
+
+
+@pytest.mark.parametrize("page", ["arrivals", "departures", "rooming", "catering", "interpreters"])
+def test_logistics_query_count_does_not_grow_with_the_data(
+    app, client, auth, count_queries, page
+) -> None:
+    auth.organiser()
+    build(app, delegations=1, slug="small")
+    build(app, delegations=12, slug="large")
+    client.get(url(page, slug="small"))  # warm up: first-request work is not the page's
+    with count_queries() as small:
+        assert client.get(url(page, slug="small")).status_code == 200
+    with count_queries() as large:
+        assert client.get(url(page, slug="large")).status_code == 200
+    assert len(large) == len(small), (page, len(small), len(large))
+
+
+def test_an_unknown_festival_is_a_404(app, client, auth) -> None:
+    auth.organiser()
+    assert client.get("/organiser/festivals/nope/logistics/arrivals").status_code == 404

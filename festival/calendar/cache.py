@@ -19,6 +19,7 @@ feed.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
@@ -96,22 +97,27 @@ class MemoryStore:
 
 
 class RedisStore:
-    """The same, shared by every app server through Redis."""
+    """The same, shared by every app server through Redis.
 
-    def __init__(self, url: str) -> None:
+    Keys carry a namespace (by default a hash of the database URL), so two
+    sites, or two test runs, sharing one Redis never mix their feeds.
+    """
+
+    def __init__(self, url: str, namespace: str = "") -> None:
         import redis
 
         self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._prefix = f"{_PREFIX}{namespace}:" if namespace else _PREFIX
 
     def get(self, etag: str) -> bytes | None:
-        value = self._redis.get(_PREFIX + "body:" + etag)
+        value = self._redis.get(self._prefix + "body:" + etag)
         return value if isinstance(value, bytes) else None
 
     def put(self, etag: str, body: bytes) -> None:
-        self._redis.set(_PREFIX + "body:" + etag, body, ex=BODY_TTL_SECONDS)
+        self._redis.set(self._prefix + "body:" + etag, body, ex=BODY_TTL_SECONDS)
 
     def last_modified(self, feed_key: str, etag: str) -> int:
-        key = _PREFIX + "since:" + feed_key
+        key = self._prefix + "since:" + feed_key
         raw = self._redis.get(key)
         previous: int | None = None
         if isinstance(raw, bytes) and b" " in raw:
@@ -158,6 +164,8 @@ def feed_store(app: Flask | None = None) -> FeedStore:
     if store is None:
         url = app.config.get("REDIS_URL")
         memory = MemoryStore()
-        store = FallbackStore(RedisStore(url), memory) if url else memory
+        database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+        namespace = hashlib.sha256(database.encode("utf-8")).hexdigest()[:12]
+        store = FallbackStore(RedisStore(url, namespace), memory) if url else memory
         app.extensions["calendar_feed_store"] = store
     return store

@@ -6,11 +6,10 @@ categories, "Speakers: ...") are in the feed's language.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from festival.calendar.ics import FeedEvent, FeedMeta, build_calendar
@@ -18,19 +17,11 @@ from festival.calendar.identity import stable_uuid
 from festival.core.i18n import language_name
 from festival.core.urls import external_url
 from festival.festivals.models import Festival, Venue
-from festival.itineraries.models import ItemKind, ItineraryItem
+from festival.itineraries.labels import item_kind_label
+from festival.itineraries.services import Entry
 from festival.programme.labels import session_type_label
 from festival.programme.models import Audience, ProgrammeSession, SessionStatus
 from festival.registration.models import Delegate
-
-ITEM_KIND_LABELS = {
-    ItemKind.PICKUP: _l("Pickup"),
-    ItemKind.HOTEL: _l("Hotel"),
-    ItemKind.VISIT: _l("Visit"),
-    ItemKind.DINNER: _l("Dinner"),
-    ItemKind.TRANSFER: _l("Transfer"),
-    ItemKind.OTHER: _l("Other"),
-}
 
 # The delegate's "My itinerary" page, by the names the itineraries domain may use.
 ITINERARY_ENDPOINTS = ("itineraries.mine", "itineraries.my_itinerary", "itineraries.itinerary")
@@ -184,45 +175,39 @@ def session_event(
     )
 
 
-def all_day_dates(starts_at: datetime, ends_at: datetime, tz: object) -> tuple[date, date]:
-    """First day and the day after the last (the exclusive DTEND) of an all-day entry.
+def entry_event(entry: Entry, festival: Festival, page_url: str) -> FeedEvent:
+    """An itinerary item (pickup, hotel, visit) as a private VEVENT.
 
-    An end at exactly midnight local time is already exclusive; any other end
-    includes its day.
+    All-day entries are dates with the exclusive end itineraries computed;
+    a moment (a pickup at 14:00) has no DTEND, since RFC 5545 wants DTEND
+    after DTSTART.
     """
-    first = starts_at.astimezone(tz).date()  # type: ignore[arg-type]
-    end_local = ends_at.astimezone(tz)  # type: ignore[arg-type]
-    if end_local.time() == time(0) and ends_at > starts_at:
-        after_last = end_local.date()
-    else:
-        after_last = end_local.date() + timedelta(days=1)
-    return first, max(after_last, first + timedelta(days=1))
-
-
-def item_event(item: ItineraryItem, festival: Festival, page_url: str) -> FeedEvent:
-    """An itinerary item (pickup, hotel, visit) as a private VEVENT."""
     tz = festival.tz
     start: date | datetime
     end: date | datetime | None
-    if item.all_day:
-        start, end = all_day_dates(item.starts_at, item.ends_at, tz)
+    if entry.all_day and entry.start_date and entry.end_date:
+        start, end = entry.start_date, entry.end_date
     else:
-        start = item.starts_at.astimezone(tz)
-        # A moment (a pickup at 14:00) has no DTEND: RFC 5545 wants DTEND > DTSTART.
-        end = item.ends_at.astimezone(tz) if item.ends_at > item.starts_at else None
+        start = entry.starts_at.astimezone(tz)
+        end = entry.ends_at.astimezone(tz) if entry.ends_at > entry.starts_at else None
+    created = entry.created_at or entry.updated_at
     return FeedEvent(
-        uid=str(stable_uuid("itinerary-item", item.id, item.created_at)),
-        summary=item.title,
+        uid=str(stable_uuid("itinerary-item", entry.item_id or 0, created)),
+        summary=entry.title,
         start=start,
         end=end,
-        stamp=item.updated_at,
-        created=item.created_at,
-        sequence=item.sequence or 0,
-        description=_paragraphs(item.notes, page_url),
-        location=item.location or "",
+        stamp=entry.updated_at,
+        created=entry.created_at,
+        sequence=entry.sequence,
+        cancelled=entry.status == "cancelled",
+        description=_paragraphs(entry.description, page_url),
+        location=entry.location,
+        geo=(entry.latitude, entry.longitude)
+        if entry.latitude is not None and entry.longitude is not None
+        else None,
         url=page_url,
-        categories=(str(ITEM_KIND_LABELS.get(ItemKind(item.kind), item.kind)),),
-        transparent=item.all_day,
+        categories=(item_kind_label(entry.kind),),
+        transparent=entry.all_day,
         private=True,
     )
 

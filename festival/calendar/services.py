@@ -30,6 +30,7 @@ from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.itineraries.models import ItineraryItem
+from festival.itineraries.services import itinerary_for
 from festival.programme.eligibility import ACTIVE_STATUSES, visible_to
 from festival.programme.models import Attendance, Audience, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
@@ -237,27 +238,17 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
         .subquery()
     )
     items = _rows_stamp(ItineraryItem, *_items_where(delegate)).subquery()
-    row = db.session.execute(sa.select(sessions, items)).one()
+    # Two one-row aggregates side by side: a join on TRUE, not a cartesian warning.
+    both = sa.select(sessions, items).select_from(sessions.join(items, sa.true()))
+    row = db.session.execute(both).one()
     return tuple(row)
 
 
-def itinerary_rows(delegate: Delegate) -> tuple[list[ProgrammeSession], list[ItineraryItem]]:
-    """The delegate's itinerary (DESIGN.md): the sessions they may attend and are
-    enrolled in, plus their delegation's and their own items. Two queries."""
-    if delegate.status not in ACTIVE_STATUSES:
-        return [], []
-    sessions = db.session.scalars(
-        sa.select(ProgrammeSession)
-        .join(Attendance, Attendance.session_id == ProgrammeSession.id)
-        .where(*_enrolled_sessions_where(delegate))
-        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-    ).all()
-    items = db.session.scalars(
-        sa.select(ItineraryItem)
-        .where(*_items_where(delegate))
-        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
-    ).all()
-    return list(sessions), list(items)
+def _sessions_by_id(ids: list[int]) -> dict[int, ProgrammeSession]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(ids)))
+    return {row.id: row for row in rows}
 
 
 def personal_feed(delegate: Delegate) -> PreparedFeed:
@@ -276,14 +267,20 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
     )
 
     def build() -> bytes:
-        sessions, items = itinerary_rows(delegate)
+        # The one definition of a delegate's itinerary (the "My itinerary" page
+        # reads it too); the sessions' speakers and audience come in one more query.
+        entries = itinerary_for(delegate)
+        sessions = _sessions_by_id([e.session_id for e in entries if e.session_id])
         with force_locale(locale):
             page = ev.itinerary_page_url(festival)
-            events = [
-                ev.session_event(s, festival, venues.get(s.venue_id or 0), private_url=page)
-                for s in sessions
-            ]
-            events += [ev.item_event(item, festival, page) for item in items]
+            events = []
+            for entry in entries:
+                session = sessions.get(entry.session_id or 0)
+                if session is not None:
+                    venue = venues.get(session.venue_id or 0)
+                    events.append(ev.session_event(session, festival, venue, private_url=page))
+                else:
+                    events.append(ev.entry_event(entry, festival, page))
             events.sort(key=lambda e: (ev.sort_key(e.start), e.uid))
             return ev.render(ev.personal_meta(festival, delegate), events)
 

@@ -1,5 +1,6 @@
 """Every blueprint, in one list: the app's URL map starts here."""
 
+from festival.attendance.views import bp as attendance_bp
 from festival.auth.views import bp as auth_bp
 from festival.calendar.views import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
@@ -20,6 +21,7 @@ ALL = [
     core_bp,
     auth_bp,
     festivals_admin_bp,
+    attendance_bp,
     outbox_bp,
     delegations_bp,
     logistics_bp,

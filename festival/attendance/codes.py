@@ -23,13 +23,14 @@ import re
 
 import segno
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32
 LENGTH = 8
 _HALF_BITS = 20
 _HALF_MASK = (1 << _HALF_BITS) - 1
 _ROUNDS = 8
+_MAX_ID = 2**31 - 1  # a 32-bit INTEGER primary key
 # What people mistype for what they meant (Crockford's decoding rules).
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")
@@ -77,7 +78,7 @@ def grouped(text: str) -> str:
 
 def code_for(delegate_id: int) -> str:
     """The delegate's check-in code, grouped for reading aloud: ``ABCD-EFGH``."""
-    if not 0 < delegate_id < (1 << (2 * _HALF_BITS)):
+    if not 0 < delegate_id <= _MAX_ID:
         raise ValueError("delegate id out of range for a check-in code")
     return grouped(_to_text(_permute(delegate_id)))
 
@@ -102,23 +103,30 @@ def delegate_id_from(typed: str) -> int | None:
     for char in text:
         value = value * 32 + ALPHABET.index(char)
     delegate_id = _permute(value, inverse=True)
-    return delegate_id or None
+    # Most codes decode past the ids a database INTEGER can hold: none of ours.
+    if not 0 < delegate_id <= _MAX_ID:
+        return None
+    return delegate_id
 
 
-def qr_svg(delegate_id: int, *, scale: int = 6, title: str | None = None) -> Markup:
+def qr_svg(delegate_id: int, *, module_px: int = 6, title: str | None = None) -> Markup:
     """The code as a QR code, as inline SVG (no script, no style attribute).
 
-    A full QR code (never a Micro QR: phone cameras do not read those),
-    medium error correction, so a creased badge still scans.
+    A full QR code (never a Micro QR: phone cameras do not read those) with
+    its quiet zone. It has a viewBox, so CSS may resize it (the badges do),
+    and a pixel size, so it shows crisp where no CSS sizes it.
     """
     qr = segno.make_qr(code_for(delegate_id), error="m")
     svg = qr.svg_inline(
-        scale=scale,
+        scale=1,
         border=4,
+        omitsize=True,
         svgclass="checkin-qr",
         lineclass=None,
-        omitsize=False,
         title=title,
         light="#fff",
     )
-    return Markup(svg)  # noqa: S704 (segno's own output: no user text but the escaped title)
+    side = qr.symbol_size(scale=module_px, border=4)[0]
+    label = f' role="img" aria-label="{escape(title)}"' if title else ' aria-hidden="true"'
+    svg = svg.replace("<svg ", f'<svg width="{side}" height="{side}"{label} ', 1)
+    return Markup(svg)  # noqa: S704 (segno's output; the one text in it, the title, is escaped)

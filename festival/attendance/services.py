@@ -89,7 +89,8 @@ def _counts_as_attendee() -> ColumnElement[bool]:
     )
 
 
-def _attendance_rows() -> sa.Select:
+def attendee_rows() -> sa.Select:
+    """(session_id, delegate_id) of every attendee: add a WHERE on the session."""
     return (
         sa.select(Attendance.session_id, Attendance.delegate_id)
         .join(ProgrammeSession, ProgrammeSession.id == Attendance.session_id)
@@ -108,7 +109,7 @@ def attendee_ids_by_session(session_ids: Iterable[int]) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {session_id: set() for session_id in ids}
     if not ids:
         return result
-    rows = db.session.execute(_attendance_rows().where(Attendance.session_id.in_(ids)))
+    rows = db.session.execute(attendee_rows().where(Attendance.session_id.in_(ids)))
     for session_id, delegate_id in rows:
         result[session_id].add(delegate_id)
     return result
@@ -150,13 +151,18 @@ class CheckIn:
     message: str = ""
 
 
+def who(delegate: Delegate) -> str:
+    """A delegate as the door staff call them: name and city."""
+    return _("%(name)s (%(city)s)", name=delegate.full_name, city=delegate.delegation.city.name)
+
+
 def refusal(session: ProgrammeSession, delegate: Delegate) -> str | None:
     """Why ``delegate`` may not be checked in to ``session``, or None."""
     if session.status == SessionStatus.CANCELLED:
         return _("This session is cancelled: nobody can be checked in.")
     if may_attend(session, delegate):
         return None
-    name = delegate.full_name
+    name = who(delegate)
     if delegate.status not in ACTIVE_STATUSES:
         return _(
             "%(name)s's registration is %(status)s: they cannot be checked in.",
@@ -227,7 +233,7 @@ def check_in(
         except sa.exc.IntegrityError:
             attendance = attendance_of(session, delegate)
             return _already(delegate, attendance)
-        message = _("%(name)s checked in (walk-in).", name=delegate.full_name)
+        message = _("%(name)s checked in (walk-in).", name=who(delegate))
         return CheckIn(Outcome.WALK_IN, delegate, attendance, message)
     taken = db.session.execute(
         sa.update(Attendance)
@@ -238,12 +244,12 @@ def check_in(
     db.session.refresh(attendance)
     if not taken:
         return _already(delegate, attendance)
-    message = _("%(name)s checked in.", name=delegate.full_name)
+    message = _("%(name)s checked in.", name=who(delegate))
     return CheckIn(Outcome.CHECKED_IN, delegate, attendance, message)
 
 
 def _already(delegate: Delegate, attendance: Attendance | None) -> CheckIn:
-    message = _("%(name)s was already checked in.", name=delegate.full_name)
+    message = _("%(name)s was already checked in.", name=who(delegate))
     return CheckIn(Outcome.ALREADY, delegate, attendance, message)
 
 

@@ -1,0 +1,26 @@
+"""The check-in forms: a typed code, and the one-button check-in / undo."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class CodeForm(FlaskForm):
+    """Type the code printed under the QR code (the fallback to scanning)."""
+
+    code = StringField(
+        _l("Check-in code"),
+        validators=[DataRequired(_l("Type the code printed under the QR code.")), Length(max=40)],
+        description=_l("8 letters and digits, like ABCD-EFGH; dashes and case do not matter."),
+    )
+    next = HiddenField()
+    submit = SubmitField(_l("Check in"))
+
+
+class ButtonForm(FlaskForm):
+    """A check-in or undo button: only the CSRF token and where to go back."""
+
+    next = HiddenField()

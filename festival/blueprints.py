@@ -7,6 +7,8 @@ from festival.cities.views import bp as cities_bp
 from festival.core.views import bp as core_bp
 from festival.delegations.views import bp as delegations_bp
 from festival.festivals.views import bp as festivals_admin_bp
+from festival.impressions.public import bp as impressions_bp
+from festival.impressions.views import bp as impressions_admin_bp
 from festival.invitations.public import bp as invitations_bp
 from festival.invitations.views import bp as invitations_admin_bp
 from festival.itineraries.views import admin_bp as itineraries_admin_bp
@@ -34,4 +36,6 @@ ALL = [
     itineraries_bp,
     itineraries_admin_bp,
     calendar_bp,
+    impressions_admin_bp,
+    impressions_bp,
 ]

@@ -55,6 +55,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "PER_PAGE": 50,
+        # Days between an impression form's e-mail and its one reminder.
+        "IMPRESSION_REMINDER_AFTER": float(os.environ.get("IMPRESSION_REMINDER_AFTER", "3")),
     }
 
 

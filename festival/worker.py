@@ -25,6 +25,7 @@ from festival.outbox import services as outbox
 # that what the other jobs queued goes out in the same pass.
 JOBS: list[str] = [
     "festival.invitations.services:expire_overdue",
+    "festival.impressions.sending:send_due_invitations",
 ]
 
 FAILED = -1

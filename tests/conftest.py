@@ -227,7 +227,15 @@ class SMTPSink:
                 sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port or 0)
+        if not self.port:
+            # aiosmtpd checks it is up by connecting to the port it was
+            # given, so it needs a real one rather than 0.
+            import socket
+
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
         self.port = self.controller.server.sockets[0].getsockname()[1]
 

@@ -1,0 +1,117 @@
+"""The delegate's side: ``/impressions/<token>``, the form from the e-mail.
+
+No sign-in: the secret link is the key, and it opens that one person's
+response only. The page speaks the delegate's language (unless they picked
+another one with the language switch).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from festival.core.i18n import in_zone
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.impressions import services
+from festival.impressions.forms import answer_form
+from festival.impressions.models import ImpressionInvite
+from festival.impressions.services import ImpressionError
+
+bp = Blueprint("impressions", __name__)
+
+
+def _locale_for(invite: ImpressionInvite) -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return invite.delegate.locale if invite.delegate.locale in languages else languages[0]
+
+
+@bp.route("/impressions/<token>", methods=["GET", "POST"])
+def answer(token: str) -> Response:
+    invite = services.invite_by_token(token)
+    if invite is None:
+        abort(404)
+    with force_locale(_locale_for(invite)):
+        response = _answer(invite)
+    # A private page: no copy in shared caches or the browser's history cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _answer(invite: ImpressionInvite) -> Response:
+    form = invite.form
+    now = utcnow()
+    closed = form.is_closed(now)
+    existing = services.response_of(invite)
+    if request.method == "GET" or closed:
+        answers_form = answer_form(
+            form.questions,
+            existing.answers if existing else None,
+            consent=existing.consent_to_quote if existing else False,
+            formdata=None,
+        )
+        status = 200
+        if request.method == "POST":
+            # Closed while the page was open: say so, and keep nothing.
+            flash(_("This form has closed: your changes were not saved."), "error")
+            status = 409
+        return _page(invite, answers_form, existing, closed=closed, status=status)
+    answers_form = answer_form(form.questions)
+    if not answers_form.validate_on_submit():
+        return _page(invite, answers_form, existing, closed=False, status=422)
+    try:
+        services.save_response(
+            invite,
+            answers_form.answers(),
+            consent_to_quote=bool(answers_form.has_quote and answers_form.consent_to_quote.data),
+            now=now,
+        )
+    except ImpressionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _page(invite, answers_form, existing, closed=True, status=409)
+    db.session.commit()
+    closes = form.effective_closes_at
+    if existing is None:
+        flash(_("Thank you! Your impressions are saved."), "success")
+    else:
+        flash(_("Your changes are saved."), "success")
+    if closes is not None:
+        when = in_zone(closes, form.festival.tz, "long")
+        flash(_("You can change your answers until %(when)s.", when=when), "info")
+    return redirect(url_for("impressions.answer", token=request.view_args["token"]), 303)
+
+
+def _page(
+    invite: ImpressionInvite, answers_form, existing, *, closed: bool, status: int
+) -> Response:
+    form = invite.form
+    body = render_template(
+        "impressions/answer.html",
+        festival=form.festival,
+        form=form,
+        invite=invite,
+        delegate=invite.delegate,
+        answers_form=answers_form,
+        response=existing,
+        closed=closed,
+        preview=False,
+        format_answer=services.format_answer,
+    )
+    return make_response(body, status)

@@ -1,0 +1,156 @@
+"""The impressions report: for each event a short summary and the quotes
+their authors agreed to publish, in the order the organisers chose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from festival.attendance.services import attendee_ids_by_session
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.impressions.models import ImpressionForm, ImpressionInvite, ImpressionResponse
+from festival.impressions.results import Stats, festival_attendance, form_stats
+from festival.programme.models import ProgrammeSession
+from festival.registration.models import Delegate, Delegation
+
+
+@dataclass
+class ReportEntry:
+    form: ImpressionForm
+    stats: Stats
+    quotes: list[ImpressionResponse]
+
+
+def signature(delegate: Delegate) -> str:
+    """ "Maria Rossi, Mayor of Parma": name, position and city (the city once)."""
+    city = delegate.delegation.city.name
+    name = delegate.full_name
+    if delegate.native_name and delegate.native_name != name:
+        name = f"{name} ({delegate.native_name})"
+    position = (delegate.position or "").strip()
+    if not position:
+        return _("%(name)s, %(city)s", name=name, city=city)
+    if city.casefold() in position.casefold():
+        return _("%(name)s, %(position)s", name=name, position=position)
+    return _("%(name)s, %(position)s, %(city)s", name=name, position=position, city=city)
+
+
+def _quote_order() -> tuple[sa.ColumnElement, ...]:
+    return (
+        sa.nulls_last(ImpressionResponse.report_position.asc()),
+        ImpressionResponse.submitted_at,
+        ImpressionResponse.id,
+    )
+
+
+def _with_author() -> joinedload:
+    return (
+        joinedload(ImpressionResponse.delegate)
+        .joinedload(Delegate.delegation)
+        .joinedload(Delegation.city)
+    )
+
+
+def published_quotes() -> sa.ColumnElement[bool]:
+    """What may be printed: picked by an organiser and agreed to by its author."""
+    return sa.and_(
+        ImpressionResponse.in_report.is_(True),
+        ImpressionResponse.consent_to_quote.is_(True),
+        ImpressionResponse.quote != "",
+    )
+
+
+def build_report(festival: Festival) -> list[ReportEntry]:
+    """The report's sections: every form that was sent, sessions in programme
+    order and the closing form last; a fixed number of queries."""
+    sent = sa.exists().where(ImpressionInvite.form_id == ImpressionForm.id)
+    forms = list(
+        db.session.scalars(
+            sa.select(ImpressionForm)
+            .outerjoin(ProgrammeSession, ProgrammeSession.id == ImpressionForm.session_id)
+            .where(ImpressionForm.festival_id == festival.id, sent)
+            .options(joinedload(ImpressionForm.session))
+            .order_by(
+                ImpressionForm.session_id.is_(None),
+                ProgrammeSession.starts_at,
+                ImpressionForm.id,
+            )
+        )
+    )
+    if not forms:
+        return []
+    stats = form_stats(f.id for f in forms)
+    session_ids = [f.session_id for f in forms if f.session_id is not None]
+    attendance = attendee_ids_by_session(session_ids)
+    for form in forms:
+        if form.session_id is not None:
+            stats[form.id].attendance = len(attendance[form.session_id])
+        else:
+            stats[form.id].attendance = festival_attendance(festival)
+    quotes: dict[int, list[ImpressionResponse]] = {f.id: [] for f in forms}
+    rows = db.session.scalars(
+        sa.select(ImpressionResponse)
+        .where(ImpressionResponse.form_id.in_(quotes), published_quotes())
+        .options(_with_author())
+        .order_by(*_quote_order())
+    ).unique()
+    for response in rows:
+        quotes[response.form_id].append(response)
+    return [ReportEntry(form, stats[form.id], quotes[form.id]) for form in forms]
+
+
+def quote_candidates(form: ImpressionForm) -> list[ImpressionResponse]:
+    """The form's quotes whose authors agreed to publication: the ones picked
+    first, in report order, then the others by date."""
+    return list(
+        db.session.scalars(
+            sa.select(ImpressionResponse)
+            .where(
+                ImpressionResponse.form_id == form.id,
+                ImpressionResponse.consent_to_quote.is_(True),
+                ImpressionResponse.quote != "",
+            )
+            .options(_with_author())
+            .order_by(ImpressionResponse.in_report.desc(), *_quote_order())
+        ).unique()
+    )
+
+
+def save_selection(
+    candidates: list[ImpressionResponse], picked: set[int], positions: dict[int, int]
+) -> int:
+    """Set which quotes go in (``picked`` response ids) and their order.
+
+    Positions are renumbered 1, 2, 3 ... in the order given (ties and
+    blanks keep the current order), so the report has no gaps. Returns the
+    number picked.
+    """
+    chosen = [r for r in candidates if r.id in picked and r.quotable]
+    current = {r.id: index for index, r in enumerate(candidates)}
+    chosen.sort(key=lambda r: (positions.get(r.id, 10**6), current[r.id]))
+    for response in candidates:
+        response.in_report = False
+        response.report_position = None
+    for position, response in enumerate(chosen, start=1):
+        response.in_report = True
+        response.report_position = position
+    return len(chosen)
+
+
+def move_quote(candidates: list[ImpressionResponse], response_id: int, direction: str) -> bool:
+    """Move a picked quote up or down among the picked ones."""
+    picked = [r for r in candidates if r.in_report]
+    index = next((i for i, r in enumerate(picked) if r.id == response_id), None)
+    if index is None or direction not in ("up", "down"):
+        return False
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(picked):
+        return False
+    picked[index], picked[other] = picked[other], picked[index]
+    for position, response in enumerate(picked, start=1):
+        response.report_position = position
+    return True

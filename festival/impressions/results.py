@@ -1,0 +1,318 @@
+"""What the answers say: one form's results, the festival's sessions side
+by side, and the CSV export. A fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from festival.attendance.services import attendee_ids_by_session
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.impressions.charts import Bar, bar_chart
+from festival.impressions.models import (
+    RATING_LABELS,
+    ImpressionForm,
+    ImpressionInvite,
+    ImpressionQuestion,
+    ImpressionResponse,
+    QuestionKind,
+)
+from festival.programme.models import ProgrammeSession, SessionStatus
+from festival.registration.models import Delegate, Delegation
+
+
+@dataclass
+class Stats:
+    """How many were invited and answered, and the average overall rating."""
+
+    invited: int = 0
+    answered: int = 0
+    average: float | None = None
+    attendance: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+def form_stats(form_ids: Iterable[int]) -> dict[int, Stats]:
+    """{form id: Stats} for many forms, in two queries."""
+    ids = sorted(set(form_ids))
+    stats = {form_id: Stats() for form_id in ids}
+    if not ids:
+        return stats
+    invited = db.session.execute(
+        sa.select(ImpressionInvite.form_id, sa.func.count())
+        .where(ImpressionInvite.form_id.in_(ids))
+        .group_by(ImpressionInvite.form_id)
+    )
+    for form_id, count in invited:
+        stats[form_id].invited = count
+    answered = db.session.execute(
+        sa.select(
+            ImpressionResponse.form_id,
+            sa.func.count(),
+            sa.func.avg(ImpressionResponse.rating),
+        )
+        .where(ImpressionResponse.form_id.in_(ids))
+        .group_by(ImpressionResponse.form_id)
+    )
+    for form_id, count, average in answered:
+        stats[form_id].answered = count
+        stats[form_id].average = float(average) if average is not None else None
+    return stats
+
+
+def festival_attendance(festival: Festival) -> int:
+    """How many delegates attended at least one session of the festival."""
+    session_ids = db.session.scalars(
+        sa.select(ProgrammeSession.id).where(
+            ProgrammeSession.festival_id == festival.id,
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+        )
+    ).all()
+    everyone: set[int] = set()
+    for ids in attendee_ids_by_session(session_ids).values():
+        everyone |= ids
+    return len(everyone)
+
+
+# --- one form ---------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """One question's answers, counted."""
+
+    question: ImpressionQuestion
+    answered: int = 0
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    average: float | None = None
+    texts: list[tuple[str, ImpressionResponse]] = field(default_factory=list)
+
+    def percent(self, count: int) -> int:
+        return round(100 * count / self.answered) if self.answered else 0
+
+    def chart(self) -> Markup:
+        bars = [
+            Bar(label, count, f"{count} ({self.percent(count)}%)") for label, count in self.counts
+        ]
+        description = "; ".join(f"{label}: {count}" for label, count in self.counts)
+        if self.average is not None:
+            description = _("Average %(average).1f of 5.", average=self.average) + " " + description
+        return bar_chart(
+            bars,
+            chart_id=f"chart-q{self.question.id}",
+            title=self.question.display_text,
+            description=description,
+            max_value=max((c for _label, c in self.counts), default=0),
+        )
+
+
+@dataclass
+class FormResults:
+    form: ImpressionForm
+    stats: Stats
+    responses: list[ImpressionResponse]
+    tallies: list[Tally]
+
+
+def _tally(question: ImpressionQuestion, responses: list[ImpressionResponse]) -> Tally:
+    tally = Tally(question)
+    key = str(question.id)
+    given = [(r.answers[key], r) for r in responses if r.answers.get(key) not in (None, "", [])]
+    tally.answered = len(given)
+    if question.kind == QuestionKind.RATING:
+        values = [int(v) for v, _r in given]
+        tally.counts = [(f"{n} · {RATING_LABELS[n]}", values.count(n)) for n in range(5, 0, -1)]
+        tally.average = sum(values) / len(values) if values else None
+    elif question.kind == QuestionKind.YES_NO:
+        values = [bool(v) for v, _r in given]
+        tally.counts = [(_("Yes"), values.count(True)), (_("No"), values.count(False))]
+    elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        chosen: list[str] = []
+        for value, _r in given:
+            chosen.extend(value if isinstance(value, list) else [value])
+        options = list(question.choices) + sorted(set(chosen) - set(question.choices))
+        tally.counts = [(option, chosen.count(option)) for option in options]
+    else:
+        tally.texts = [(str(v), r) for v, r in given]
+    return tally
+
+
+def form_results(form: ImpressionForm) -> FormResults:
+    """Everything the results page shows, in a handful of queries."""
+    responses = list(
+        db.session.scalars(
+            sa.select(ImpressionResponse)
+            .where(ImpressionResponse.form_id == form.id)
+            .options(
+                joinedload(ImpressionResponse.delegate)
+                .joinedload(Delegate.delegation)
+                .joinedload(Delegation.city)
+            )
+            .order_by(ImpressionResponse.submitted_at, ImpressionResponse.id)
+        ).unique()
+    )
+    stats = form_stats([form.id])[form.id]
+    if form.session_id is not None:
+        stats.attendance = len(attendee_ids_by_session([form.session_id])[form.session_id])
+    else:
+        stats.attendance = festival_attendance(form.festival)
+    tallies = [_tally(q, responses) for q in form.questions]
+    return FormResults(form, stats, responses, tallies)
+
+
+# --- the export -----------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    """A spreadsheet-safe cell: text that looks like a formula is quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = _("yes") if value else _("no")
+    elif isinstance(value, list):
+        text = "; ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def results_csv(results: FormResults) -> str:
+    """One row per response, one column per question; UTF-8 with a BOM so
+    that spreadsheet programs read accents and Japanese correctly."""
+    form = results.form
+    tz = form.festival.tz
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    questions = form.questions
+    writer.writerow(
+        [_("Name"), _("Position"), _("City"), _("Country"), _("Language"), _("Submitted")]
+        + [q.display_text for q in questions]
+        + [_("Quote"), _("Consent to quote"), _("In the report")]
+    )
+    for response in results.responses:
+        delegate = response.delegate
+        city = delegate.delegation.city
+        writer.writerow(
+            [
+                _cell(delegate.full_name),
+                _cell(delegate.position),
+                _cell(city.name),
+                city.country_code,
+                delegate.locale,
+                response.updated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            ]
+            + [_cell(response.answers.get(str(q.id))) for q in questions]
+            + [
+                _cell(response.quote),
+                _cell(response.consent_to_quote),
+                _cell(response.in_report),
+            ]
+        )
+    return out.getvalue()
+
+
+# --- the festival's sessions side by side -----------------------------------
+
+SORTS = ("start", "title", "rate", "rating", "responses")
+
+
+def comparison_query(
+    festival: Festival, sort: str = "start", descending: bool = False, q: str = ""
+) -> sa.Select:
+    """The festival's sessions, sortable by time, title, response rate,
+    average rating or number of answers (for ``paginate``)."""
+    invited = (
+        sa.select(ImpressionInvite.form_id, sa.func.count().label("n"))
+        .group_by(ImpressionInvite.form_id)
+        .subquery()
+    )
+    answered = (
+        sa.select(
+            ImpressionResponse.form_id,
+            sa.func.count().label("n"),
+            sa.func.avg(ImpressionResponse.rating).label("average"),
+        )
+        .group_by(ImpressionResponse.form_id)
+        .subquery()
+    )
+    keys = {
+        "start": ProgrammeSession.starts_at,
+        "title": sa.func.lower(ProgrammeSession.title),
+        "rate": answered.c.n * 1.0 / sa.func.nullif(invited.c.n, 0),
+        "rating": answered.c.average,
+        "responses": answered.c.n,
+    }
+    key = keys.get(sort, ProgrammeSession.starts_at)
+    ordered = key.desc() if descending else key.asc()
+    query = (
+        sa.select(ProgrammeSession)
+        .outerjoin(ImpressionForm, ImpressionForm.session_id == ProgrammeSession.id)
+        .outerjoin(invited, invited.c.form_id == ImpressionForm.id)
+        .outerjoin(answered, answered.c.form_id == ImpressionForm.id)
+        .where(ProgrammeSession.festival_id == festival.id)
+        .options(joinedload(ProgrammeSession.venue))
+        .order_by(sa.nulls_last(ordered), ProgrammeSession.starts_at, ProgrammeSession.id)
+    )
+    if q:
+        query = query.where(ProgrammeSession.title.ilike(f"%{q.strip()}%"))
+    return query
+
+
+def forms_of_sessions(session_ids: list[int]) -> dict[int, ImpressionForm]:
+    """{session id: its form} for the sessions that have one."""
+    if not session_ids:
+        return {}
+    forms = db.session.scalars(
+        sa.select(ImpressionForm).where(ImpressionForm.session_id.in_(session_ids))
+    )
+    return {form.session_id: form for form in forms if form.session_id is not None}
+
+
+def session_stats(
+    sessions: list[ProgrammeSession],
+) -> tuple[dict[int, ImpressionForm], dict[int, Stats]]:
+    """The forms of these sessions and {session id: Stats}, attendance included."""
+    ids = [s.id for s in sessions]
+    forms = forms_of_sessions(ids)
+    by_form = form_stats(f.id for f in forms.values())
+    attendance = attendee_ids_by_session(ids)
+    stats: dict[int, Stats] = {}
+    for session_id in ids:
+        form = forms.get(session_id)
+        item = by_form[form.id] if form else Stats()
+        item.attendance = len(attendance.get(session_id, ()))
+        stats[session_id] = item
+    return forms, stats
+
+
+def comparison_chart(sessions: list[ProgrammeSession], stats: dict[int, Stats]) -> Markup | None:
+    """Average rating of each session on the page that has one."""
+    bars = [
+        Bar(s.title, stats[s.id].average or 0, f"{stats[s.id].average:.1f}")
+        for s in sessions
+        if stats[s.id].average is not None
+    ]
+    if not bars:
+        return None
+    return bar_chart(
+        bars,
+        chart_id="chart-sessions",
+        title=_("Average rating per session"),
+        description=_("Average overall rating (1 to 5) of each session listed in the table."),
+        max_value=5,
+    )

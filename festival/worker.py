@@ -94,9 +94,9 @@ def worker(once: bool, interval: float) -> None:
     """Send the outbox and run follow-ups and reminders."""
     if not outbox.smtp_configured():
         click.echo("No SMTP_HOST set: e-mails stay in the outbox (organisers can read them).")
-    if not once:
-        click.echo(f"Worker started: a pass every {interval:g} s (Ctrl+C or SIGTERM stops it).")
     with _stop_on_signals() as stop:
+        if not once:
+            click.echo(f"Worker started: a pass every {interval:g} s (Ctrl+C or SIGTERM stops it).")
         while True:
             done = run_once()
             summary = ", ".join(f"{name}: {count}" for name, count in done.items() if count)

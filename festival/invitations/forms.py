@@ -16,7 +16,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from festival.core.types import utcnow
 from festival.festivals.models import Festival
@@ -40,6 +40,16 @@ def default_deadline(festival: Festival) -> datetime:
     return candidate.replace(tzinfo=None)
 
 
+def _in_range(form: FlaskForm, field: IntegerField) -> None:
+    """The quota's bounds; a value that is not a number has its own message already."""
+    if field.data is None:
+        raise StopValidation()
+    if not QUOTA_MIN <= field.data <= QUOTA_MAX:
+        raise ValidationError(
+            _l("Enter a number from %(min)s to %(max)s.", min=QUOTA_MIN, max=QUOTA_MAX)
+        )
+
+
 class _QuotaAndDeadline(FlaskForm):
     """Quota and deadline, the deadline typed in the festival's time zone."""
 
@@ -47,11 +57,7 @@ class _QuotaAndDeadline(FlaskForm):
         _l("Delegate quota"),
         validators=[
             InputRequired(_l("Enter how many delegates the city may send.")),
-            NumberRange(
-                QUOTA_MIN,
-                QUOTA_MAX,
-                _l("Enter a number from %(min)s to %(max)s.", min=QUOTA_MIN, max=QUOTA_MAX),
-            ),
+            _in_range,
         ],
         default=3,
         render_kw={"min": QUOTA_MIN, "max": QUOTA_MAX, "inputmode": "numeric"},

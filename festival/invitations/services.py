@@ -73,7 +73,7 @@ def invitation_link(token: str) -> str:
     return external_url(PUBLIC_ENDPOINT, token=token)
 
 
-def _invitation_email(
+def invitation_email(
     invitation_id: int,
     festival: Festival,
     city: Any,
@@ -157,14 +157,18 @@ def invite_cities(
     try:
         with db.session.begin_nested():
             created = db.session.execute(
-                sa.insert(Invitation).returning(Invitation.id, Invitation.city_id), rows
+                sa.insert(Invitation)
+                .returning(Invitation.id, Invitation.city_id)
+                # One batch for all rows, drafts (no token) included.
+                .execution_options(render_nulls=True),
+                rows,
             ).all()
     except sa.exc.IntegrityError as error:
         # Another organiser invited one of them a moment ago.
         raise AlreadyInvited([]) from error
     invitation_ids = {city_id: invitation_id for invitation_id, city_id in created}
     emails = [
-        _invitation_email(
+        invitation_email(
             invitation_ids[city.id], festival, city, quota=quota, deadline=deadline, token=token
         )
         for city in cities
@@ -219,7 +223,7 @@ def send_invitation(
         raise InvitationError(invitation.status)
     queue_many(
         [
-            _invitation_email(
+            invitation_email(
                 invitation.id,
                 invitation.festival,
                 city,

@@ -22,6 +22,14 @@ def index() -> str:
     status = request.args.get("status", "")
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == status)
+    categories = list(
+        db.session.scalars(
+            sa.select(OutboxMessage.category).distinct().order_by(OutboxMessage.category)
+        )
+    )
+    category = request.args.get("category", "")
+    if category in categories:
+        query = query.where(OutboxMessage.category == category)
     q = request.args.get("q", "").strip()
     if q:
         like = f"%{q}%"
@@ -39,6 +47,8 @@ def index() -> str:
         counts=counts,
         statuses=list(OutboxStatus),
         status=status,
+        categories=categories,
+        category=category,
         q=q,
         smtp_configured=services.smtp_configured(),
     )

@@ -12,12 +12,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival.auth.models import LoginLink, User, UserRole
 from festival.auth.services import delegate_user, normalise_email, user_by_email
+from festival.core.i18n import in_zone
 from festival.core.tokens import hash_token, new_token
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -39,11 +40,16 @@ WELCOME_LINK_LIFETIME = timedelta(days=7)
 class RegistrationError(Exception):
     """A rule the input breaks; ``field`` names the form field to show it at."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+    def __init__(self, message: Any, field: str | None = None, status: int = 422) -> None:
         super().__init__(message)
-        self.message = message
+        # Often a lazy string: translated when shown, in the reader's language.
+        self._message = message
         self.field = field
         self.status = status
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
 
 
 # -- the invitation: deadline, lock, places ---------------------------------------
@@ -60,7 +66,7 @@ def contact_email(invitation: Invitation) -> str | None:
 
 def closed_message(invitation: Invitation) -> str:
     """What a delegate reads once the deadline has passed."""
-    deadline = format_datetime(invitation.deadline.astimezone(invitation.festival.tz), "medium")
+    deadline = in_zone(invitation.deadline, invitation.festival.tz)
     contact = contact_email(invitation)
     if contact:
         return _(
@@ -96,7 +102,7 @@ def lock_invitation(invitation_id: int) -> Invitation:
         .execution_options(populate_existing=True)
     )
     if invitation is None:
-        raise RegistrationError(_("This invitation no longer exists."), status=404)
+        raise RegistrationError(_l("This invitation no longer exists."), status=404)
     return invitation
 
 
@@ -121,7 +127,7 @@ def _check_open(invitation: Invitation) -> None:
 def _check_quota(invitation: Invitation, delegation_id: int) -> None:
     if places_taken(delegation_id) >= invitation.quota:
         raise RegistrationError(
-            _(
+            _l(
                 "Your delegation already has its %(quota)s places. Withdraw someone first, "
                 "or ask the organisers for more places.",
                 quota=invitation.quota,
@@ -142,7 +148,7 @@ def _same_email_in_delegation(delegation_id: int, email: str, but: int | None = 
 def _check_email_free(delegation_id: int, email: str, but: int | None = None) -> None:
     if _same_email_in_delegation(delegation_id, email, but) is not None:
         raise RegistrationError(
-            _("Someone in your delegation already uses this address."), field="email"
+            _l("Someone in your delegation already uses this address."), field="email"
         )
     _check_not_organiser(email)
 
@@ -151,8 +157,31 @@ def _check_not_organiser(email: str) -> None:
     user = user_by_email(email)
     if user is not None and user.role != UserRole.DELEGATE:
         raise RegistrationError(
-            _("This address belongs to a staff account. Please use another one."), field="email"
+            _l("This address belongs to a staff account. Please use another one."), field="email"
         )
+
+
+def _flush() -> None:
+    """Flush; a constraint another request won first becomes a message, not a 500."""
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        raise RegistrationError(
+            _l("Someone else changed this delegation at the same moment. Please try again."),
+            status=409,
+        ) from error
+
+
+def _login_for(email: str, locale: str) -> User:
+    """The delegate login for ``email`` (created if new), race-safe."""
+    try:
+        with db.session.begin_nested():
+            return delegate_user(email, locale)
+    except sa.exc.IntegrityError as error:
+        raise RegistrationError(
+            _l("Someone else changed this delegation at the same moment. Please try again."),
+            status=409,
+        ) from error
 
 
 # -- the head ---------------------------------------------------------------------
@@ -166,14 +195,18 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
     invitation = lock_invitation(invitation.id)
     delegation = invitation.delegation
     if delegation is None:
-        raise RegistrationError(_("This invitation has not been accepted."), status=409)
+        raise RegistrationError(_l("This invitation has not been accepted."), status=409)
     _check_open(invitation)
-    if delegation.head is not None:
-        raise RegistrationError(_("Your delegation is already registered."), status=409)
+    # Asked again under the lock: the page may have loaded the delegation before.
+    head_id = db.session.scalar(
+        sa.select(Delegate.id).where(Delegate.delegation_id == delegation.id, Delegate.is_head)
+    )
+    if head_id is not None:
+        raise RegistrationError(_l("Your delegation is already registered."), status=409)
     _check_email_free(delegation.id, values["email"])
     _check_quota(invitation, delegation.id)
     existing = user_by_email(values["email"])
-    user = existing or delegate_user(values["email"], values["locale"])
+    user = existing or _login_for(values["email"], values["locale"])
     delegate = Delegate(
         delegation=delegation,
         user=user,
@@ -183,7 +216,7 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
         **values,
     )
     db.session.add(delegate)
-    db.session.flush()
+    _flush()
     queue_email(
         key=f"registration-received:{delegate.id}",
         recipient=delegate.email,
@@ -214,11 +247,11 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
     same = _same_email_in_delegation(head.delegation_id, values["email"])
     if same is not None and same.status != DelegateStatus.CANCELLED:
         raise RegistrationError(
-            _("Someone in your delegation already uses this address."), field="email"
+            _l("Someone in your delegation already uses this address."), field="email"
         )
     _check_not_organiser(values["email"])
     _check_quota(invitation, head.delegation_id)
-    user = delegate_user(values["email"], values["locale"])
+    user = _login_for(values["email"], values["locale"])
     if same is not None:
         member = same
         for key, value in values.items():
@@ -234,7 +267,7 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
             **values,
         )
         db.session.add(member)
-    db.session.flush()
+    _flush()
     invite_member(member, head)
     return member
 
@@ -248,6 +281,9 @@ def invite_member(member: Delegate, head: Delegate) -> None:
     db.session.add(link)
     member.invited_at = utcnow()
     festival = head.delegation.festival
+    with force_locale(member.locale):
+        expires_text = in_zone(expires, festival.tz)
+        deadline_text = in_zone(deadline, festival.tz)
     queue_email(
         key=f"member-invited:{member.id}:{hash_token(token)}",
         recipient=member.email,
@@ -264,8 +300,8 @@ def invite_member(member: Delegate, head: Delegate) -> None:
         festival=festival,
         city=head.delegation.city,
         url=external_url("auth.use_login_link", token=token),
-        expires=format_datetime(expires.astimezone(festival.tz), "medium"),
-        deadline=format_datetime(deadline.astimezone(festival.tz), "medium"),
+        expires=expires_text,
+        deadline=deadline_text,
         sign_in_url=external_url("auth.request_login_link"),
     )
 
@@ -275,7 +311,7 @@ def withdraw_member(head: Delegate, member: Delegate) -> None:
     invitation = lock_invitation(head.delegation.invitation_id)
     _check_open(invitation)
     if member.is_head:
-        raise RegistrationError(_("The head of delegation cannot be withdrawn here."), status=409)
+        raise RegistrationError(_l("The head of delegation cannot be withdrawn here."), status=409)
     member.status = DelegateStatus.CANCELLED
 
 
@@ -293,7 +329,7 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
         owner = user_by_email(new_email)
         if owner is not None and owner.id != delegate.user_id:
             raise RegistrationError(
-                _("This address is already in use. Please use another one."), field="email"
+                _l("This address is already in use. Please use another one."), field="email"
             )
         if delegate.user is not None:
             delegate.user.email = new_email
@@ -303,6 +339,7 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
         delegate.consent_at = delegate.consent_at or utcnow()
         if delegate.user is not None:
             delegate.user.locale = delegate.locale
+    _flush()
 
 
 # -- who sees what ---------------------------------------------------------------------

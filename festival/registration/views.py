@@ -198,7 +198,6 @@ def _details_page(target: Delegate, own: Delegate, template: str, *, by_self: bo
         return _render(template, own, 422, target=target, form=form)
     try:
         services.update_details(target, form.delegate_values(), by_self=by_self)
-        db.session.flush()
     except services.RegistrationError as error:
         db.session.rollback()
         general_error = show_error(form, error)

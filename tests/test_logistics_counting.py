@@ -76,7 +76,9 @@ def guest(n: int, hotel: str | None, check_in: date | None, check_out: date | No
         "shares_room_with": None,
     }
     values.update(kw)
-    return Guest(n, f"Guest {n}", hotel=hotel, check_in_on=check_in, check_out_on=check_out, **values)
+    return Guest(
+        n, f"Guest {n}", hotel=hotel, check_in_on=check_in, check_out_on=check_out, **values
+    )
 
 
 def test_rooming_counts_guests_and_rooms_per_hotel_and_night() -> None:

@@ -28,11 +28,13 @@ def build(app: Flask, delegations: int = 2, slug: str = "gastro") -> dict:
     """A festival whose delegations each bring a mayor, an interpreter and a chef."""
     with app.app_context():
         festival = make_festival(slug=slug, contact_email="festival@tsuruoka.example")
-        lunch = make_session(
-            festival, title="Welcome lunch", type=SessionType.MEAL, venue=None
+        lunch = make_session(festival, title="Welcome lunch", type=SessionType.MEAL, venue=None)
+        make_session(
+            festival,
+            title="Cancelled dinner",
+            type=SessionType.MEAL,
+            status=SessionStatus.CANCELLED,
         )
-        make_session(festival, title="Cancelled dinner", type=SessionType.MEAL,
-                     status=SessionStatus.CANCELLED)  # fmt: skip
         ids = {}
         for n in range(delegations):
             city = make_city(name=f"Parma {slug} {n}", country_code="IT")

@@ -123,7 +123,7 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
             r[10],
             r[11].astimezone(tz).date() if r[11] else None,
             r[12].astimezone(tz).date() if r[12] else None,
-        )  # fmt: skip
+        )
         for r in db.session.execute(query)
     ]
 

@@ -1,0 +1,274 @@
+"""Organisers review registrations: lists, search, filters, confirm and decline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask
+
+from festival.extensions import db
+from festival.outbox.models import OutboxMessage
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+from tests.factories import make_city, make_delegate, make_delegation, make_festival
+
+BASE = "/organiser/festivals/gastro"
+
+
+def build(app: Flask, cities: int = 2, slug: str = "gastro") -> dict[str, int]:
+    """Parma (Italy) and Lyon (France) ... each with a confirmed mayor and a pending chef."""
+    names = [("Parma", "IT"), ("Lyon", "FR"), ("Chengdu", "CN"), ("Belém", "BR")]
+    ids: dict[str, int] = {}
+    with app.app_context():
+        festival = make_festival(
+            slug=slug, name="Gastronomy Festival 2027", contact_email="festival@tsuruoka.example"
+        )
+        for n in range(cities):
+            name, country = names[n % len(names)]
+            if n >= len(names):
+                name = f"{name} {n}"
+            city = make_city(
+                name=name if slug == "gastro" else f"{name} {slug}", country_code=country
+            )
+            group = make_delegation(festival, city)
+            mayor = make_delegate(
+                group,
+                full_name=f"Mayor of {name}",
+                email=f"mayor{n}@{slug}.example",
+                role=DelegateRole.MAYOR,
+                is_head=True,
+                locale="fr" if country == "FR" else "en",
+                arrival_at=datetime(2027, 6, 13, 23, 30, tzinfo=UTC),
+                arrival_airport="NRT",
+            )
+            chef = make_delegate(
+                group,
+                full_name=f"Chef of {name}",
+                native_name="料理長" if n == 0 else None,
+                email=f"chef{n}@{slug}.example",
+                role=DelegateRole.CHEF,
+                status=DelegateStatus.PENDING,
+                locale="ja" if n == 0 else "en",
+            )
+            ids[f"group{n}"] = group.id
+            ids[f"mayor{n}"] = mayor.id
+            ids[f"chef{n}"] = chef.id
+        db.session.commit()
+    return ids
+
+
+def outbox(app: Flask) -> list[OutboxMessage]:
+    with app.app_context():
+        messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        db.session.expunge_all()
+        return list(messages)
+
+
+def test_delegations_list_with_counts_per_city(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.get(f"{BASE}/delegations")
+    assert response.status_code == 200
+    page = response.text
+    assert "Parma" in page and "Lyon" in page
+    assert "Mayor of Parma" in page  # head of delegation
+    assert "2 / 3" in page  # people / quota
+    lyon_only = client.get(f"{BASE}/delegations", query_string={"country": "FR"}).text
+    assert "Lyon" in lyon_only and "Parma" not in lyon_only
+    by_head = client.get(f"{BASE}/delegations", query_string={"q": "mayor of parma"}).text
+    assert "Parma" in by_head and "Lyon" not in by_head
+
+
+def test_delegates_search_and_filters(app, client, auth) -> None:
+    ids = build(app)
+    auth.organiser()
+
+    def names(**args: str) -> set[str]:
+        page = client.get(f"{BASE}/delegates", query_string=args).text
+        return {
+            n
+            for n in ("Mayor of Parma", "Chef of Parma", "Mayor of Lyon", "Chef of Lyon")
+            if n in page
+        }
+
+    assert names() == {"Mayor of Parma", "Chef of Parma", "Mayor of Lyon", "Chef of Lyon"}
+    assert names(q="料理長") == {"Chef of Parma"}  # name in own script
+    assert names(q="chef1@gastro") == {"Chef of Lyon"}  # e-mail
+    assert names(q="lyon") == {"Mayor of Lyon", "Chef of Lyon"}  # city
+    assert names(status="pending") == {"Chef of Parma", "Chef of Lyon"}
+    assert names(role="mayor", country="IT") == {"Mayor of Parma"}
+    with app.app_context():
+        from festival.registration.models import Delegation
+
+        parma = db.session.get(Delegation, ids["group0"]).city_id
+    assert names(city=str(parma)) == {"Mayor of Parma", "Chef of Parma"}
+    # Nonsense filters are ignored rather than failing; a LIKE wildcard is literal.
+    assert len(names(role="king", status="x", city="abc")) == 4
+    assert names(q="%") == set()
+
+
+def test_lists_paginate(app, client, auth) -> None:
+    app.config["PER_PAGE"] = 3
+    build(app, cities=4)
+    auth.organiser()
+    first = client.get(f"{BASE}/delegates").text
+    assert 'rel="next"' in first and "1–3 of 8" in first
+    assert "7–8 of 8" in client.get(f"{BASE}/delegates", query_string={"page": 3}).text
+    assert client.get(f"{BASE}/delegates", query_string={"page": 9}).status_code == 404
+    assert 'rel="next"' in client.get(f"{BASE}/delegations").text
+
+
+def test_list_pages_run_a_constant_number_of_queries(app, client, auth, count_queries) -> None:
+    build(app, cities=1, slug="small")
+    build(app, cities=4, slug="large")
+    auth.organiser()
+    for page in ("delegations", "delegates"):
+        client.get(f"/organiser/festivals/small/{page}")
+        with count_queries() as small:
+            assert client.get(f"/organiser/festivals/small/{page}").status_code == 200
+        with count_queries() as large:
+            assert client.get(f"/organiser/festivals/large/{page}").status_code == 200
+        assert len(small) == len(large), (page, len(small), len(large))
+
+
+def test_delegation_page_shows_people_travel_needs_and_rooming(app, client, auth) -> None:
+    ids = build(app)
+    with app.app_context():
+        mayor = db.session.get(Delegate, ids["mayor0"])
+        mayor.departure_at = datetime(2027, 6, 19, 3, 0, tzinfo=UTC)
+        mayor.departure_airport = "CDG"  # odd, but shows the airport's own zone
+        mayor.dietary = ["halal"]
+        mayor.allergens = ["sesame"]
+        mayor.accessibility = "Wheelchair"
+        mayor.hotel = "Hotel Tsuruoka"
+        db.session.commit()
+    auth.organiser()
+    page = client.get(f"{BASE}/delegations/{ids['group0']}").text
+    assert "Mayor of Parma" in page and "Chef of Parma" in page and "料理長" in page
+    assert "Mon 14 Jun 2027, 08:30" in page  # the festival's zone (Tokyo)
+    assert "2027-06-19 05:00" in page and "Europe/Paris" in page  # CDG's local time
+    assert "Halal" in page and "Sesame" in page and "Wheelchair" in page
+    assert "Hotel Tsuruoka" in page
+    assert "Print all visa letters" in page
+
+
+def test_confirm_tells_the_delegate_in_their_language(app, client, auth) -> None:
+    ids = build(app)
+    auth.organiser()
+    response = client.post(
+        f"{BASE}/delegates/{ids['chef0']}/confirm",
+        data={"confirm-message": "Bring your knives in checked luggage."},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        chef = db.session.get(Delegate, ids["chef0"])
+        assert chef.status == DelegateStatus.CONFIRMED
+    [message] = outbox(app)
+    assert message.recipient == "chef0@gastro.example"
+    assert message.locale == "ja"
+    assert "Bring your knives in checked luggage." in message.text_body
+    assert "Bring your knives in checked luggage." in message.html_body
+    assert "Gastronomy Festival 2027" in message.subject
+    # Confirming again changes nothing and sends nothing.
+    client.post(f"{BASE}/delegates/{ids['chef0']}/confirm")
+    assert len(outbox(app)) == 1
+
+
+def test_decline_needs_a_reason_at_the_field(app, client, auth) -> None:
+    ids = build(app)
+    auth.organiser()
+    response = client.post(
+        f"{BASE}/delegates/{ids['chef1']}/decline", data={"decline-reason": "  "}
+    )
+    assert response.status_code == 422
+    assert 'id="decline-reason-error"' in response.text
+    assert "Give a reason" in response.text
+    with app.app_context():
+        assert db.session.get(Delegate, ids["chef1"]).status == DelegateStatus.PENDING
+    assert outbox(app) == []
+
+
+def test_decline_with_a_reason(app, client, auth) -> None:
+    ids = build(app)
+    auth.organiser()
+    reason = "Le quota de chefs est atteint."
+    response = client.post(
+        f"{BASE}/delegates/{ids['mayor1']}/decline", data={"decline-reason": reason}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        mayor = db.session.get(Delegate, ids["mayor1"])
+        assert (mayor.status, mayor.status_reason) == (DelegateStatus.DECLINED, reason)
+    [message] = outbox(app)
+    assert message.locale == "fr" and message.recipient == "mayor1@gastro.example"
+    assert reason in message.text_body and reason in message.html_body
+    # A change of mind is a new decision, and a new e-mail.
+    client.post(f"{BASE}/delegates/{ids['mayor1']}/confirm")
+    assert len(outbox(app)) == 2
+
+
+def test_a_cancelled_registration_cannot_be_decided(app, client, auth) -> None:
+    ids = build(app)
+    with app.app_context():
+        db.session.get(Delegate, ids["chef0"]).status = DelegateStatus.CANCELLED
+        db.session.commit()
+    auth.organiser()
+    assert client.post(f"{BASE}/delegates/{ids['chef0']}/confirm").status_code == 409
+    response = client.post(f"{BASE}/delegates/{ids['chef0']}/decline", data={"decline-reason": "x"})
+    assert response.status_code == 409
+    assert outbox(app) == []
+
+
+def test_bulk_confirm_only_this_festivals_pending_delegates(app, client, auth) -> None:
+    ids = build(app)
+    other = build(app, slug="other")
+    auth.organiser()
+    response = client.post(
+        f"{BASE}/delegates/confirm",
+        data={
+            "delegate": [
+                str(ids["chef0"]),
+                str(ids["chef1"]),
+                str(ids["mayor0"]),
+                str(other["chef0"]),
+            ],
+            "back": "?status=pending",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/delegates?status=pending")
+    with app.app_context():
+        status = {k: db.session.get(Delegate, v).status for k, v in ids.items() if k != "group0"}
+        assert status["chef0"] == status["chef1"] == DelegateStatus.CONFIRMED
+        assert db.session.get(Delegate, other["chef0"]).status == DelegateStatus.PENDING
+    assert sorted(m.recipient for m in outbox(app)) == [
+        "chef0@gastro.example",
+        "chef1@gastro.example",
+    ]
+    follow = client.get(response.headers["Location"])
+    assert "2 delegates confirmed" in follow.text
+
+
+def test_bulk_confirm_without_a_tick_says_so(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.post(f"{BASE}/delegates/confirm", follow_redirects=True)
+    assert "Tick the delegates to confirm first." in response.text
+
+
+def test_a_decision_without_csrf_token_is_refused(app, client, auth) -> None:
+    ids = build(app)
+    auth.organiser()
+    response = client.post(f"{BASE}/delegates/{ids['chef0']}/confirm", csrf=False)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(Delegate, ids["chef0"]).status == DelegateStatus.PENDING
+
+
+def test_another_festivals_delegate_is_a_404(app, client, auth) -> None:
+    other = build(app, slug="other")
+    build(app)
+    auth.organiser()
+    assert client.get(f"{BASE}/delegates/{other['chef0']}").status_code == 404
+    assert client.get(f"{BASE}/delegations/{other['group0']}").status_code == 404
+    assert client.post(f"{BASE}/delegates/{other['chef0']}/confirm").status_code == 404

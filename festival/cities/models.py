@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +27,19 @@ class CreativeField(enum.StrEnum):
     ARCHITECTURE = "architecture"
 
 
+def search_text(*parts: str | None) -> str:
+    """Lower-case, accent-free text to search in ("Saint-Étienne" -> "saint-etienne")."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(part for part in parts if part))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare).casefold()
+
+
+def _search_default(context: Any) -> str:
+    # Also runs for bulk Core inserts (the demo), row by row.
+    values = context.get_current_parameters()
+    return search_text(values.get("name"), values.get("contact_name"), values.get("contact_email"))
+
+
 class City(db.Model):
     __tablename__ = "cities"
     # Re-importing the same spreadsheet must not create duplicates.
@@ -40,8 +55,18 @@ class City(db.Model):
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     preferred_language: Mapped[str] = mapped_column(sa.String(8), default="en")
     year_designated: Mapped[int | None]
+    # Name and contact folded by ``search_text``: the search then ignores case
+    # and accents the same way on SQLite and PostgreSQL ("etienne" finds
+    # "Saint-Étienne", "bistrita" finds "Bistrița").
+    search_key: Mapped[str] = mapped_column(sa.String(600), default=_search_default)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:
         return f"<City {self.name} {self.country_code}>"
+
+
+@sa.event.listens_for(City, "before_insert")
+@sa.event.listens_for(City, "before_update")
+def _refresh_search_key(mapper: Any, connection: Any, city: City) -> None:
+    city.search_key = search_text(city.name, city.contact_name, city.contact_email)

@@ -7,24 +7,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql import Select
 
-from festival.cities.models import City, CreativeField
+from festival.cities.models import City, CreativeField, search_text
 from festival.cities.reference import name_key, normalise_name
 from festival.extensions import db
 
 
 def city_query(q: str = "", country: str = "", field: str = "") -> Select[tuple[City]]:
-    """Cities matching a search (name or contact e-mail) and filters, by name."""
+    """Cities matching a search (name or contact, any case or accent) and filters."""
     query = sa.select(City).order_by(City.name, City.country_code, City.id)
-    q = q.strip()
-    if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            sa.or_(
-                City.name.ilike(like, escape="\\"),
-                City.contact_email.ilike(like, escape="\\"),
-                City.contact_name.ilike(like, escape="\\"),
-            )
-        )
+    needle = search_text(q.strip())
+    if needle:
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(City.search_key.like(f"%{escaped}%", escape="\\"))
     if country:
         query = query.where(City.country_code == country)
     if field in {f.value for f in CreativeField}:

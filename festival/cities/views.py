@@ -79,7 +79,7 @@ def new() -> tuple[str, int] | BaseResponse:
     if not form.validate_on_submit():
         return _render_form(form, None, 422 if form.is_submitted() else 200)
     if _duplicate_error(form, None):
-        return _render_form(form, None, 409)
+        return _render_form(form, None, 422)
     city = services.save_city(City(), form.data)
     db.session.commit()
     flash(_("%(name)s was added.", name=city.name), "success")
@@ -95,7 +95,7 @@ def edit(city_id: int) -> tuple[str, int] | BaseResponse:
     if not form.validate_on_submit():
         return _render_form(form, city, 422 if form.is_submitted() else 200)
     if _duplicate_error(form, city.id):
-        return _render_form(form, city, 409)
+        return _render_form(form, city, 422)
     services.save_city(city, form.data)
     db.session.commit()
     flash(_("%(name)s was saved.", name=city.name), "success")

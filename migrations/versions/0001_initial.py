@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('contact_email', sa.String(length=254), nullable=True),
     sa.Column('preferred_language', sa.String(length=8), nullable=False),
     sa.Column('year_designated', sa.Integer(), nullable=True),
+    sa.Column('search_key', sa.String(length=600), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cities')),

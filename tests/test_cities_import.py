@@ -39,6 +39,12 @@ def payload_of(html: str) -> str:
     return unescape(re.search(r'name="payload" type="hidden" value="([^"]+)"', html).group(1))
 
 
+def stat(html: str, status: str) -> int:
+    """The number the preview shows for a status (new, update, unchanged, error)."""
+    match = re.search(rf'<strong>(\d+)</strong><span class="badge badge-{status}">', html)
+    return int(match.group(1))
+
+
 def city_count(app) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(City))
@@ -49,6 +55,7 @@ def test_a_clean_file_is_previewed_then_imported_on_confirmation(app, client, au
     preview = upload(client, CLEAN)
     assert preview.status_code == 200
     assert "Import 3 cities" in preview.text
+    assert (stat(preview.text, "new"), stat(preview.text, "error")) == (3, 0)
     assert "Parme" in preview.text and "Italy" in preview.text
     # Nothing is imported before the confirmation.
     assert city_count(app) == 0
@@ -67,13 +74,14 @@ def test_reimporting_the_same_file_creates_no_duplicates(app, client, auth):
     client.post(CONFIRM, data={"payload": payload_of(upload(client, CLEAN).text)})
     again = upload(client, CLEAN)
     assert again.status_code == 200
-    assert again.text.count("badge-unchanged") >= 3
+    assert (stat(again.text, "unchanged"), stat(again.text, "new")) == (3, 0)
     client.post(CONFIRM, data={"payload": payload_of(again.text)})
     assert city_count(app) == 3
     # A changed row updates the city it matches (same name and country).
     changed = CLEAN.replace(b"design@saint-etienne.example", b"ville@saint-etienne.example")
     preview = upload(client, changed)
     assert "changes: contact_email" in preview.text
+    assert (stat(preview.text, "update"), stat(preview.text, "unchanged")) == (1, 2)
     client.post(CONFIRM, data={"payload": payload_of(preview.text)})
     assert city_count(app) == 3
     with app.app_context():
@@ -91,7 +99,7 @@ def test_an_import_matches_cities_typed_by_hand_and_keeps_what_the_file_leaves_b
         db.session.commit()
     auth.organiser()
     preview = upload(client, b"city,country_code,field\nTsuruoka,JP,gastronomy\n")
-    assert "badge-update" in preview.text
+    assert stat(preview.text, "update") == 1
     client.post(CONFIRM, data={"payload": payload_of(preview.text)})
     with app.app_context():
         [city] = db.session.scalars(sa.select(City))
@@ -110,6 +118,7 @@ def test_a_file_with_bad_rows_shows_every_one_and_imports_nothing(app, client, a
     )
     response = upload(client, data)
     assert response.status_code == 422
+    assert (stat(response.text, "new"), stat(response.text, "error")) == (1, 4)
     text = unescape(response.text)
     assert 'Line 3</a> (Atlantis): Unknown country "Atlantis"' in text
     assert 'Line 4</a> (Nantes): Bad e-mail address "nantes@"' in text
@@ -196,3 +205,12 @@ def test_the_template_downloads_and_imports_cleanly(client, auth):
     assert response.data.startswith(b"\xef\xbb\xbfname,country,creative_field")
     parsed = parse_city_file(response.data, "cities-template.csv")
     assert parsed.clean and len(parsed.rows) == 3
+
+
+def test_a_file_too_large_is_refused_with_a_message(app, client, auth):
+    auth.organiser()
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    response = upload(client, CLEAN * 40)
+    assert response.status_code == 413
+    assert "too large" in field_error(response.text, "file")
+    assert city_count(app) == 0

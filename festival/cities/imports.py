@@ -46,6 +46,15 @@ class PlannedRow:
     city: City | None = None
     changes: list[str] = field(default_factory=list)
 
+    @property
+    def language(self) -> str | None:
+        """The language the city will have: the file's, the city's, or its country's."""
+        if self.row.preferred_language:
+            return self.row.preferred_language
+        if self.city is not None:
+            return self.city.preferred_language
+        return default_language(self.row.country_code) if self.row.country_code else None
+
 
 @dataclass
 class ImportCounts:

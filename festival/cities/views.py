@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -175,5 +175,7 @@ def import_template() -> Response:
 @bp.errorhandler(413)
 def too_large(error: Exception) -> tuple[str, int]:
     form = ImportForm(formdata=None)
-    form.file.errors = [_("The file is too large (5 MB at most).")]
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    size = f"{limit / 1048576:.0f} MB" if limit >= 1048576 else f"{limit // 1024} KB"
+    form.file.errors = [_("The file is too large (%(size)s at most).", size=size)]
     return render_template("cities/import.html", form=form), 413

@@ -128,13 +128,14 @@ def test_catering_counts_each_requirement_once_per_delegate() -> None:
             Diner(["halal"], None, [], "kiwi"),
             Diner([], None, [], None),
             Diner([], "  ", [], ""),  # blank free text is no requirement
+            Diner([], None, [], "Kiwi"),  # the same note, spelt otherwise
         ]
     )
-    assert counts.total == 5
+    assert counts.total == 6
     assert counts.dietary_items() == [("vegetarian", 2), ("halal", 1), ("other", 1)]
-    assert counts.allergen_items() == [("milk", 2), ("eggs", 1), ("other", 1)]
+    assert counts.allergen_items() == [("milk", 2), ("other", 2), ("eggs", 1)]
     assert counts.unrestricted == 2
-    assert counts.notes == ["kiwi", "no raw fish"]
+    assert counts.notes == [("kiwi", 2), ("no raw fish", 1)]
 
 
 def test_catering_by_session_splits_the_rows() -> None:

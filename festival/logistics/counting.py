@@ -203,8 +203,9 @@ class CateringCounts:
     allergens: Counter[str] = field(default_factory=Counter)
     # Delegates with neither a dietary requirement nor an allergen.
     unrestricted: int = 0
-    # The free-text notes, as written, for the kitchen to read.
-    notes: list[str] = field(default_factory=list)
+    # The free-text notes, as written, with how many delegates wrote each
+    # (the same words in another case count as the same note).
+    notes: list[tuple[str, int]] = field(default_factory=list)
 
     def dietary_items(self) -> list[tuple[str, int]]:
         """(requirement, count), most frequent first, then by name."""
@@ -221,21 +222,27 @@ def catering_counts(diners: Iterable[Diner]) -> CateringCounts:
     free text ("other") counts under "other" and its text is kept in notes.
     """
     counts = CateringCounts()
+    notes: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
     for diner in diners:
         counts.total += 1
         dietary = set(diner.dietary or ())
         allergens = set(diner.allergens or ())
-        if (diner.dietary_other or "").strip():
-            dietary.add("other")
-            counts.notes.append(diner.dietary_other.strip())  # type: ignore[union-attr]
-        if (diner.allergens_other or "").strip():
-            allergens.add("other")
-            counts.notes.append(diner.allergens_other.strip())  # type: ignore[union-attr]
+        for kind, text in (("dietary", diner.dietary_other), ("allergen", diner.allergens_other)):
+            text = " ".join((text or "").split())
+            if not text:
+                continue
+            (dietary if kind == "dietary" else allergens).add("other")
+            key = text.casefold()
+            spelling.setdefault(key, text)
+            notes[key] += 1
         counts.dietary.update(dietary)
         counts.allergens.update(allergens)
         if not dietary and not allergens:
             counts.unrestricted += 1
-    counts.notes.sort(key=str.casefold)
+    counts.notes = sorted(
+        ((spelling[key], n) for key, n in notes.items()), key=lambda kv: (-kv[1], kv[0].casefold())
+    )
     return counts
 
 

@@ -149,8 +149,8 @@ def catering_tables(
         counts.rows += _count_rows(
             session.title, starts, by_session.get(session.id, CateringCounts())
         )
-    notes = Table(_("Notes"), [_("Note, as written by the delegate")])
-    notes.rows += [[note] for note in festival_counts.notes]
+    notes = Table(_("Notes"), [_("Note, as written by the delegate"), _("Delegates")])
+    notes.rows += [[note, n] for note, n in festival_counts.notes]
     return [counts, notes]
 
 

@@ -156,9 +156,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     domain = parseaddr(config["MAIL_FROM"])[1].partition("@")[2] or "localhost"
     # Stable per outbox row: a receiving server can drop a rare re-send.
     email["Message-ID"] = make_msgid(idstring=f"outbox.{message.id}", domain=domain)
-    email["Content-Language"] = message.locale
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
+    # After the bodies: set_content() drops every Content-* header set before.
+    email["Content-Language"] = message.locale
     return email
 
 

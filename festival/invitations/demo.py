@@ -18,8 +18,8 @@ from festival.core.tokens import hash_token
 from festival.demo import DemoContext
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.invitations.emails import invitation_email, invitation_link
 from festival.invitations.models import Invitation, InvitationStatus
-from festival.invitations.services import invitation_email, invitation_link
 from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.outbox.services import queue_many
 from festival.registration.models import Delegation

@@ -14,18 +14,16 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from festival.cities.models import City
 from festival.core.tokens import hash_token, new_token
 from festival.core.types import UTCDateTime, utcnow
-from festival.core.urls import external_url
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.invitations.emails import decline_notice, invitation_email
 from festival.invitations.models import Invitation, InvitationStatus
 from festival.outbox.models import OutboxMessage
-from festival.outbox.services import Email, queue_many
+from festival.outbox.services import queue_many
 from festival.registration.models import Delegation
 
 S = InvitationStatus
@@ -34,8 +32,6 @@ AWAITING = (S.SENT, S.OPENED)
 # What an organiser may (re)send: not once the city has answered.
 SENDABLE = (S.DRAFT, S.SENT, S.OPENED, S.EXPIRED, S.REVOKED)
 REVOCABLE = (S.DRAFT, S.SENT, S.OPENED, S.EXPIRED)
-
-PUBLIC_ENDPOINT = "invitations.respond"
 
 
 class InvitationError(Exception):
@@ -60,47 +56,6 @@ class InviteResult:
     drafts: int = 0
     # Cities saved as drafts because they have no contact e-mail.
     without_email: list[str] = field(default_factory=list)
-
-
-def email_locale(language: str | None) -> str:
-    """The city's preferred language if the app speaks it, else English."""
-    languages = current_app.config["LANGUAGES"]
-    return language if language in languages else languages[0]
-
-
-def invitation_link(token: str) -> str:
-    """The secret link a city receives (SERVER_URL/invitations/<token>)."""
-    return external_url(PUBLIC_ENDPOINT, token=token)
-
-
-def invitation_email(
-    invitation_id: int,
-    festival: Festival,
-    city: Any,
-    *,
-    quota: int,
-    deadline: datetime,
-    token: str,
-) -> Email:
-    """The invitation e-mail; ``city`` is a City or a row with the same fields."""
-    # One key per token: a resend is a new e-mail, a retry of the same one is not.
-    key = f"invitation:{invitation_id}:{hash_token(token)[:16]}"
-    return Email(
-        key=key,
-        recipient=city.contact_email,
-        subject=_l("Invitation to %(festival)s", festival=festival.name),
-        template="invitation",
-        locale=email_locale(city.preferred_language),
-        category="invitation",
-        context={
-            "festival": festival,
-            "city_name": city.name,
-            "contact_name": city.contact_name,
-            "quota": quota,
-            "deadline": deadline,
-            "url": invitation_link(token),
-        },
-    )
 
 
 def invite_cities(
@@ -331,34 +286,8 @@ def decline_invitation(invitation: Invitation, reason: str, now: datetime | None
             expire_if_overdue(invitation, now)
             raise InvitationError(invitation.status)
         return
-    festival = invitation.festival
-    if festival.contact_email:
-        queue_many(
-            [
-                Email(
-                    key=f"invitation:{invitation.id}:declined",
-                    recipient=festival.contact_email,
-                    subject=_l(
-                        "%(city)s declined the invitation to %(festival)s",
-                        city=invitation.city.name,
-                        festival=festival.name,
-                    ),
-                    template="invitation_declined",
-                    locale=email_locale(festival.languages[0] if festival.languages else None),
-                    category="invitation",
-                    context={
-                        "festival": festival,
-                        "city": invitation.city,
-                        "reason": reason,
-                        "url": external_url(
-                            "invitations_admin.show",
-                            slug=festival.slug,
-                            invitation_id=invitation.id,
-                        ),
-                    },
-                )
-            ]
-        )
+    if invitation.festival.contact_email:
+        queue_many([decline_notice(invitation)])
 
 
 def expire_overdue() -> int:

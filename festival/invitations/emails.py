@@ -1,0 +1,85 @@
+"""The e-mails about invitations: the invitation itself, and the organisers'
+notice when a city declines. Each in its recipient's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from festival.core.tokens import hash_token
+from festival.core.urls import external_url
+from festival.festivals.models import Festival
+from festival.invitations.models import Invitation
+from festival.outbox.services import Email
+
+PUBLIC_ENDPOINT = "invitations.respond"
+
+
+def email_locale(language: str | None) -> str:
+    """The city's preferred language if the app speaks it, else English."""
+    languages = current_app.config["LANGUAGES"]
+    return language if language in languages else languages[0]
+
+
+def invitation_link(token: str) -> str:
+    """The secret link a city receives (SERVER_URL/invitations/<token>)."""
+    return external_url(PUBLIC_ENDPOINT, token=token)
+
+
+def invitation_email(
+    invitation_id: int,
+    festival: Festival,
+    city: Any,
+    *,
+    quota: int,
+    deadline: datetime,
+    token: str,
+) -> Email:
+    """The invitation e-mail; ``city`` is a City or a row with the same fields."""
+    # One key per token: a resend is a new e-mail, a retry of the same one is not.
+    key = f"invitation:{invitation_id}:{hash_token(token)[:16]}"
+    return Email(
+        key=key,
+        recipient=city.contact_email,
+        subject=_l("Invitation to %(festival)s", festival=festival.name),
+        template="invitation",
+        locale=email_locale(city.preferred_language),
+        category="invitation",
+        context={
+            "festival": festival,
+            "city_name": city.name,
+            "contact_name": city.contact_name,
+            "quota": quota,
+            "deadline": deadline,
+            "url": invitation_link(token),
+        },
+    )
+
+
+def decline_notice(invitation: Invitation) -> Email:
+    """Tell the organisers (the festival's contact address) that a city declined."""
+    festival = invitation.festival
+    assert festival.contact_email
+    return Email(
+        key=f"invitation:{invitation.id}:declined",
+        recipient=festival.contact_email,
+        subject=_l(
+            "%(city)s declined the invitation to %(festival)s",
+            city=invitation.city.name,
+            festival=festival.name,
+        ),
+        template="invitation_declined",
+        locale=email_locale(festival.languages[0] if festival.languages else None),
+        category="invitation",
+        context={
+            "festival": festival,
+            "city": invitation.city,
+            "reason": invitation.decline_reason,
+            "url": external_url(
+                "invitations_admin.show", slug=festival.slug, invitation_id=invitation.id
+            ),
+        },
+    )

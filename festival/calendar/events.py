@@ -6,7 +6,9 @@ categories, "Speakers: ...") are in the feed's language.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,7 +22,7 @@ from festival.festivals.models import Festival, Venue
 from festival.itineraries.labels import item_kind_label
 from festival.itineraries.services import Entry
 from festival.programme.labels import session_type_label
-from festival.programme.models import Audience, ProgrammeSession, SessionStatus
+from festival.programme.models import Audience, SessionStatus, SessionType
 from festival.registration.models import Delegate
 
 # The delegate's "My itinerary" page, by the names the itineraries domain may use.
@@ -127,37 +129,82 @@ def speaker_names(speakers: str) -> list[str]:
     return [line.strip() for line in (speakers or "").splitlines() if line.strip()]
 
 
+@dataclass(frozen=True)
+class Phrases:
+    """The words a feed repeats for every event, translated once per build
+    (gettext per event cost more than building the whole calendar)."""
+
+    speakers: str
+    languages: str
+    interpretation: str
+    cancelled: str
+    type_labels: dict[str, str]
+    site: str  # SERVER_URL, read once
+
+    @classmethod
+    def current(cls) -> Phrases:
+        """In the locale in force (call inside ``force_locale``)."""
+        return cls(
+            # No arguments: the translated template, filled in per event.
+            speakers=_("Speakers: %(names)s"),
+            languages=_("Languages: %(languages)s"),
+            interpretation=_("Interpretation: %(what)s"),
+            cancelled=_("Cancelled: %(title)s"),
+            type_labels={t.value: session_type_label(t) for t in SessionType},
+            site=current_app.config["SERVER_URL"],
+        )
+
+
+class SessionLike(Protocol):
+    """A ProgrammeSession, or a row of its columns (what the feeds load)."""
+
+    id: int
+    title: str
+    type: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_id: int | None
+    description: str
+    speakers: str
+    languages: list[str]
+    interpretation: str
+    audience: str
+    status: str
+    sequence: int
+    created_at: datetime
+    updated_at: datetime
+
+
 def session_event(
-    session: ProgrammeSession,
+    session: SessionLike,
     festival: Festival,
     venue: Venue | None,
     private_url: str | None = None,
+    phrases: Phrases | None = None,
 ) -> FeedEvent:
     """A session as a VEVENT. A restricted session links to the itinerary page
     (``private_url``): its public page does not exist for everyone."""
+    words = phrases or Phrases.current()
     tz = festival.tz
     if session.audience == Audience.PUBLIC or private_url is None:
-        url = session_page_url(festival, session.id)
+        url = f"{words.site}/festivals/{festival.slug}/sessions/{session.id}"
     else:
         url = private_url
     cancelled = session.status == SessionStatus.CANCELLED
     details = []
     names = speaker_names(session.speakers)
     if names:
-        details.append(_("Speakers: %(names)s", names=", ".join(names)))
+        details.append(words.speakers % {"names": ", ".join(names)})
     if session.languages:
-        details.append(
-            _(
-                "Languages: %(languages)s",
-                languages=", ".join(map(language_name, session.languages)),
-            )
-        )
+        languages = ", ".join(map(language_name, session.languages))
+        details.append(words.languages % {"languages": languages})
     if session.interpretation:
-        details.append(_("Interpretation: %(what)s", what=session.interpretation))
+        details.append(words.interpretation % {"what": session.interpretation})
     summary = session.title
     if cancelled:
         # Several clients show STATUS:CANCELLED no differently: say it in words.
-        summary = _("Cancelled: %(title)s", title=session.title)
+        summary = words.cancelled % {"title": session.title}
+    session_type = getattr(session.type, "value", session.type)
     return FeedEvent(
         uid=str(stable_uuid("session", session.id, session.created_at)),
         summary=summary,
@@ -171,7 +218,7 @@ def session_event(
         location=_location(venue),
         geo=_geo(venue),
         url=url,
-        categories=(session_type_label(session.type),),
+        categories=(words.type_labels.get(session_type, str(session_type)),),
     )
 
 

@@ -12,12 +12,16 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from festival.calendar import frab
-from festival.calendar.events import programme_page_url, session_page_url, speaker_names
+from festival.calendar.events import (
+    Phrases,
+    SessionLike,
+    programme_page_url,
+    session_page_url,
+    speaker_names,
+)
 from festival.calendar.identity import named_uuid, stable_uuid
 from festival.core.urls import external_url
 from festival.festivals.models import Festival, Venue
-from festival.programme.labels import session_type_label
-from festival.programme.models import ProgrammeSession
 
 
 def acronym(slug: str) -> str:
@@ -62,7 +66,7 @@ def _day_bounds(day: date, tz: object) -> tuple[datetime, datetime]:
 def schedule(
     festival: Festival,
     venues: dict[int, Venue],
-    sessions: Sequence[ProgrammeSession],
+    sessions: Sequence[SessionLike],
     version: str,
 ) -> frab.Schedule:
     """The schedule of ``sessions`` (public, not cancelled), a day per festival day.
@@ -71,6 +75,7 @@ def schedule(
     a day ends at midnight, or later when a session runs past it.
     """
     tz = festival.tz
+    words = Phrases.current()
     short = acronym(festival.slug)
     tba = frab.Room(_("Venue to be announced"), _room_guid(festival, None))
     rooms_by_venue: dict[int | None, frab.Room] = {}
@@ -92,13 +97,11 @@ def schedule(
             slug=event_slug(short, session.id, session.title),
             url=session_page_url(festival, session.id),
             title=session.title,
-            type=str(session.type),
-            track=session_type_label(session.type),
+            type=str(getattr(session.type, "value", session.type)),
+            track=words.type_labels.get(getattr(session.type, "value", session.type), ""),
             language=(session.languages or [None])[0],
             abstract=session.description or "",
-            description=_("Interpretation: %(what)s", what=interpretation)
-            if interpretation
-            else "",
+            description=words.interpretation % {"what": interpretation} if interpretation else "",
             persons=tuple(
                 frab.Person(name, _person_guid(festival, name))
                 for name in speaker_names(session.speakers)

@@ -113,9 +113,32 @@ def public_sessions_stamp(festival: Festival) -> tuple[object, ...]:
     return tuple(row.one())
 
 
-def public_sessions(festival: Festival) -> Sequence[ProgrammeSession]:
-    return db.session.scalars(
-        sa.select(ProgrammeSession)
+# The columns a feed reads: rows of these load several times faster than
+# ORM objects, which matters at 600 sessions.
+_S = ProgrammeSession
+SESSION_COLUMNS = (
+    _S.id,
+    _S.title,
+    _S.type,
+    _S.starts_at,
+    _S.ends_at,
+    _S.venue_id,
+    _S.description,
+    _S.speakers,
+    _S.languages,
+    _S.interpretation,
+    _S.audience,
+    _S.status,
+    _S.sequence,
+    _S.created_at,
+    _S.updated_at,
+)
+
+
+def public_sessions(festival: Festival) -> Sequence[ev.SessionLike]:
+    """The festival's public sessions (cancelled ones too), in time order."""
+    return db.session.execute(  # type: ignore[return-value]
+        sa.select(*SESSION_COLUMNS)
         .where(*_public_sessions_filter(festival))
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
     ).all()
@@ -132,10 +155,12 @@ def programme_feed(festival: Festival, locale: str) -> PreparedFeed:
     def build() -> bytes:
         sessions = public_sessions(festival)
         with force_locale(locale):
-            return ev.render(
-                ev.programme_meta(festival),
-                [ev.session_event(s, festival, venues.get(s.venue_id or 0)) for s in sessions],
-            )
+            words = ev.Phrases.current()
+            events = [
+                ev.session_event(s, festival, venues.get(s.venue_id or 0), phrases=words)
+                for s in sessions
+            ]
+            return ev.render(ev.programme_meta(festival), events)
 
     key = f"programme:{festival.id}:{locale}"
     return PreparedFeed(key, _etag(key, stamp), build, public=True)
@@ -244,11 +269,11 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
     return tuple(row)
 
 
-def _sessions_by_id(ids: list[int]) -> dict[int, ProgrammeSession]:
+def _sessions_by_id(ids: list[int]) -> dict[int, ev.SessionLike]:
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(ids)))
-    return {row.id: row for row in rows}
+    rows = db.session.execute(sa.select(*SESSION_COLUMNS).where(ProgrammeSession.id.in_(ids)))
+    return {row.id: row for row in rows}  # type: ignore[misc]
 
 
 def personal_feed(delegate: Delegate) -> PreparedFeed:
@@ -273,12 +298,15 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
         sessions = _sessions_by_id([e.session_id for e in entries if e.session_id])
         with force_locale(locale):
             page = ev.itinerary_page_url(festival)
+            words = ev.Phrases.current()
             events = []
             for entry in entries:
                 session = sessions.get(entry.session_id or 0)
                 if session is not None:
                     venue = venues.get(session.venue_id or 0)
-                    events.append(ev.session_event(session, festival, venue, private_url=page))
+                    events.append(
+                        ev.session_event(session, festival, venue, private_url=page, phrases=words)
+                    )
                 else:
                     events.append(ev.entry_event(entry, festival, page))
             events.sort(key=lambda e: (ev.sort_key(e.start), e.uid))

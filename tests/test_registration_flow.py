@@ -250,3 +250,32 @@ def test_after_the_deadline_details_are_read_only_with_whom_to_contact(app, clie
     assert '<form method="post" novalidate>' not in page.text
     assert "Registration closed" in page.text and "festival@host.example" in page.text
     assert "Add a member" not in client.get("/my/delegation").text
+
+
+def test_the_delegation_page_runs_as_many_queries_for_two_people_as_for_ten(
+    app, client, auth, count_queries
+):
+    from tests import factories
+
+    with app.app_context():
+        festival = factories.make_festival()
+        delegation = factories.make_delegation(
+            festival, deadline=datetime.now(UTC) + timedelta(days=9), quota=10
+        )
+        head = factories.make_delegate(delegation, is_head=True)
+        factories.make_delegate(delegation)
+        db.session.commit()
+        head_user, delegation_id = head.user_id, delegation.id
+    auth.user(head_user)
+    with count_queries() as few:
+        assert client.get("/my/delegation").status_code == 200
+    with app.app_context():
+        from festival.registration.models import Delegation
+
+        for _ in range(8):
+            factories.make_delegate(db.session.get(Delegation, delegation_id))
+        db.session.commit()
+    with count_queries() as many:
+        page = client.get("/my/delegation")
+    assert "10 of 10 places" in page.text
+    assert len(many) == len(few)

@@ -66,7 +66,8 @@ def contact_email(invitation: Invitation) -> str | None:
 
 def closed_message(invitation: Invitation) -> str:
     """What a delegate reads once the deadline has passed."""
-    deadline = in_zone(invitation.deadline, invitation.festival.tz)
+    festival = invitation.festival
+    deadline = f"{in_zone(invitation.deadline, festival.tz)} ({festival.timezone})"
     contact = contact_email(invitation)
     if contact:
         return _(

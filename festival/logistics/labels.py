@@ -7,11 +7,39 @@ organiser pages need and country names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any, TypeVar
+
 from babel import Locale
-from flask_babel import get_locale
+from flask import g, has_app_context
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.registration import choices
+
+F = TypeVar("F", bound=Callable[..., str])
+
+
+def memoised(function: F) -> F:
+    """Remember a label for the rest of the request.
+
+    A list of 5,000 delegates asks for the same few labels thousands of
+    times; translating each time costs more than the page's queries.
+    """
+
+    @wraps(function)
+    def wrapper(*args: Any) -> str:
+        if not has_app_context():
+            return function(*args)
+        cache = g.setdefault("_logistics_labels", {})
+        key = (function.__name__, str(get_locale()), *args)
+        if key not in cache:
+            cache[key] = function(*args)
+        return cache[key]
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _humanise(code: str) -> str:
@@ -19,6 +47,7 @@ def _humanise(code: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@memoised
 def role_label(role: object) -> str:
     try:
         return choices.role_label(role)  # type: ignore[arg-type]
@@ -26,6 +55,7 @@ def role_label(role: object) -> str:
         return str(role)
 
 
+@memoised
 def status_label(status: object) -> str:
     try:
         return choices.status_label(status)  # type: ignore[arg-type]
@@ -37,6 +67,7 @@ def status_label(status: object) -> str:
 _OTHER = _l("Other")
 
 
+@memoised
 def dietary_label(code: str) -> str:
     """A dietary requirement's label; an unknown code shows as words."""
     if code == "other":
@@ -44,12 +75,14 @@ def dietary_label(code: str) -> str:
     return str(choices.DIETARY[code]) if code in choices.DIETARY else _humanise(code)
 
 
+@memoised
 def allergen_label(code: str) -> str:
     if code == "other":
         return str(_OTHER)
     return str(choices.ALLERGENS[code]) if code in choices.ALLERGENS else _humanise(code)
 
 
+@memoised
 def country_name(code: str | None) -> str:
     """The country's name in the reader's language ("JP" -> "Japan", "日本")."""
     if not code:
@@ -59,3 +92,9 @@ def country_name(code: str | None) -> str:
     except (ValueError, TypeError):
         locale = Locale("en")
     return locale.territories.get(code.upper(), code.upper())
+
+
+@memoised
+def date_label(value: date | None, fmt: str = "medium") -> str:
+    """A date in the reader's language (a list repeats the same few dates)."""
+    return format_date(value, fmt) if value else ""

@@ -6,6 +6,7 @@ loads), so a view runs the same few queries for 5 delegates or 5,000.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -128,12 +129,43 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
     ]
 
 
+# The four columns a diner is made of, JSON lists as their text: rows with the
+# same needs are grouped and counted in SQL (most delegates have none), and a
+# JSON text is decoded once however often it repeats.
+_NEEDS = (
+    sa.cast(Delegate.dietary, sa.Text),
+    Delegate.dietary_other,
+    sa.cast(Delegate.allergens, sa.Text),
+    Delegate.allergens_other,
+)
+
+
+class _DinerMaker:
+    """Builds Diners from grouped rows, decoding each JSON text once."""
+
+    def __init__(self) -> None:
+        self._lists: dict[str | None, tuple[str, ...]] = {}
+
+    def _list(self, text: str | None) -> tuple[str, ...]:
+        if text not in self._lists:
+            value = json.loads(text) if text else None
+            self._lists[text] = tuple(value) if isinstance(value, list) else ()
+        return self._lists[text]
+
+    def __call__(
+        self, dietary: str | None, d_other: str | None, allergens: str | None, a_other: str | None
+    ) -> Diner:
+        return Diner(self._list(dietary), d_other, self._list(allergens), a_other)
+
+
 def diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Diner]:
     """Every counted delegate's dietary requirements and allergens."""
-    query = _delegates_of(festival, wanted).add_columns(
-        Delegate.dietary, Delegate.dietary_other, Delegate.allergens, Delegate.allergens_other
-    )
-    return [Diner(r[0] or (), r[1], r[2] or (), r[3]) for r in db.session.execute(query)]
+    query = _delegates_of(festival, wanted).add_columns(*_NEEDS, sa.func.count()).group_by(*_NEEDS)
+    make = _DinerMaker()
+    result: list[Diner] = []
+    for *needs, count in db.session.execute(query):
+        result.extend([make(*needs)] * count)
+    return result
 
 
 def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
@@ -153,24 +185,29 @@ def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
 
 def session_diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[tuple[int, Diner]]:
     """(session id, diner) for every counted delegate enrolled in a meal or tasting."""
-    query = (
-        _delegates_of(festival, wanted)
-        .join(Attendance, Attendance.delegate_id == Delegate.id)
-        .join(ProgrammeSession, Attendance.session_id == ProgrammeSession.id)
-        .add_columns(
-            ProgrammeSession.id,
-            Delegate.dietary,
-            Delegate.dietary_other,
-            Delegate.allergens,
-            Delegate.allergens_other,
-        )
-        .where(
-            ProgrammeSession.festival_id == festival.id,
-            ProgrammeSession.type.in_(MEAL_TYPES),
-            ProgrammeSession.status == SessionStatus.SCHEDULED,
-        )
+    meals = sa.select(ProgrammeSession.id).where(
+        ProgrammeSession.festival_id == festival.id,
+        ProgrammeSession.type.in_(MEAL_TYPES),
+        ProgrammeSession.status == SessionStatus.SCHEDULED,
     )
-    return [(r[0], Diner(r[1] or (), r[2], r[3] or (), r[4])) for r in db.session.execute(query)]
+    # From the meals' attendances to their delegates, and the status checked
+    # here rather than in SQL: SQLite would otherwise start from the status
+    # index and scan every meal for each delegate (seconds at 5,000).
+    columns = (Attendance.session_id, Delegate.status, *_NEEDS)
+    query = (
+        sa.select(*columns, sa.func.count())
+        .select_from(Attendance)
+        .join(Delegate, Attendance.delegate_id == Delegate.id)
+        .where(Attendance.session_id.in_(meals))
+        .group_by(*columns)
+    )
+    wanted = set(wanted)
+    make = _DinerMaker()
+    result: list[tuple[int, Diner]] = []
+    for session_id, status, *needs, count in db.session.execute(query):
+        if status in wanted:
+            result.extend([(session_id, make(*needs))] * count)
+    return result
 
 
 @dataclass

@@ -7,10 +7,11 @@ query string apply to the download too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from festival.core.access import festival_or_404, organiser_blueprint
@@ -22,6 +23,7 @@ from festival.logistics.exports import Table, download
 from festival.logistics.labels import (
     allergen_label,
     country_name,
+    date_label,
     dietary_label,
     role_label,
     status_label,
@@ -50,6 +52,7 @@ def _helpers() -> dict[str, Any]:
         "dietary_label": dietary_label,
         "allergen_label": allergen_label,
         "country_name": country_name,
+        "date_label": date_label,
         "bar_chart": counting.bar_chart,
     }
 
@@ -62,14 +65,14 @@ def _respond(
     fmt: str,
     festival: Festival,
     name: str,
-    export: list[Table],
+    export: Callable[[], list[Table]],
     template: str,
     status: int = 200,
     **context: Any,
 ) -> Response | tuple[str, int]:
-    """The HTML page, or the same data as a download."""
+    """The HTML page, or the same data as a download (built only then)."""
     if fmt in ("csv", "xlsx"):
-        return download(export, fmt, f"{festival.slug}-{name}")
+        return download(export(), fmt, f"{festival.slug}-{name}")
     return (
         render_template(
             template,
@@ -77,6 +80,11 @@ def _respond(
             include_pending=_include_pending(),
             pending=queries.count_pending(festival),
             page_name=name,
+            # One url_for instead of one per row: a person's page is this plus
+            # "/<id>" (delegations.delegate; likewise delegations.delegation),
+            # which matters on 5,000-row lists.
+            delegate_base=url_for("delegations.delegates", slug=festival.slug),
+            delegation_base=url_for("delegations.index", slug=festival.slug),
             **context,
         ),
         status,
@@ -108,7 +116,7 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
         fmt,
         festival,
         name,
-        [tables.travel_table(board, direction, festival.timezone)],
+        lambda: [tables.travel_table(board, direction, festival.timezone)],
         "logistics/travel.html",
         status=422 if day_error else 200,
         board=board,
@@ -143,7 +151,7 @@ def rooming(slug: str, fmt: str) -> Response | tuple[str, int]:
         fmt,
         festival,
         "rooming",
-        tables.rooming_tables(result),
+        lambda: tables.rooming_tables(result),
         "logistics/rooming.html",
         rooming=result,
     )
@@ -162,7 +170,7 @@ def catering(slug: str, fmt: str) -> Response | tuple[str, int]:
         fmt,
         festival,
         "catering",
-        tables.catering_tables(totals, sessions, by_session, festival.tz),
+        lambda: tables.catering_tables(totals, sessions, by_session, festival.tz),
         "logistics/catering.html",
         totals=totals,
         sessions=sessions,
@@ -184,7 +192,9 @@ def interpreters(slug: str, fmt: str) -> Response | tuple[str, int]:
         fmt,
         festival,
         "interpreters",
-        [tables.interpreter_table([(g.city, g.country, n) for g, n in shown], language_name)],
+        lambda: [
+            tables.interpreter_table([(g.city, g.country, n) for g, n in shown], language_name)
+        ],
         "logistics/interpreters.html",
         rows=shown,
         only_gaps=only_gaps,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import os
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -154,27 +154,31 @@ def test_memory_store_keeps_a_bounded_lru_and_moves_last_modified_forward():
     assert store.last_modified("feed", "v1") > second
 
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
 def _redis_up() -> bool:
+    import redis
+
     try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.3).close()
-        return True
-    except OSError:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping())
+    except redis.RedisError:
         return False
 
 
-@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL}")
 def test_redis_store_is_shared_between_app_servers():
     import secrets
 
     namespace = "test-" + secrets.token_hex(4)
-    one = RedisStore("redis://127.0.0.1:6379/0", namespace)
-    two = RedisStore("redis://127.0.0.1:6379/0", namespace)
+    one = RedisStore(REDIS_URL, namespace)
+    two = RedisStore(REDIS_URL, namespace)
     one.put("etag-1", b"BEGIN:VCALENDAR")
     assert two.get("etag-1") == b"BEGIN:VCALENDAR"
     since = one.last_modified("programme:1:en", "etag-1")
     assert two.last_modified("programme:1:en", "etag-1") == since
     assert two.last_modified("programme:1:en", "etag-2") > since
-    assert RedisStore("redis://127.0.0.1:6379/0", "elsewhere").get("etag-1") is None
+    assert RedisStore(REDIS_URL, "elsewhere").get("etag-1") is None
 
 
 def test_feeds_are_served_through_redis_when_configured(app, client, monkeypatch):
@@ -182,9 +186,9 @@ def test_feeds_are_served_through_redis_when_configured(app, client, monkeypatch
     from tests.calendar_helpers import build_world
 
     if not _redis_up():
-        pytest.skip("no Redis on 127.0.0.1:6379")
+        pytest.skip(f"no Redis at {REDIS_URL}")
     world = build_world(app)
-    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    app.config["REDIS_URL"] = REDIS_URL
     app.extensions.pop("calendar_feed_store", None)
     url = f"/festivals/{world.slug}/programme.ics"
     first = client.get(url)

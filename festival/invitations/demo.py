@@ -8,7 +8,7 @@ one of their links is printed for a newcomer to try.
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,6 +44,11 @@ def _token(ctx: DemoContext) -> str:
     )
 
 
+def _end_of_day(moment: datetime, tz: tzinfo) -> datetime:
+    """23:59 that day in the festival's zone: how organisers set deadlines."""
+    return moment.astimezone(tz).replace(hour=23, minute=59, second=0, microsecond=0)
+
+
 def _quota(ctx: DemoContext) -> int:
     roll = ctx.rng.random()
     return 3 if roll < 0.7 else 4 if roll < 0.9 else 5
@@ -72,7 +77,7 @@ def seed(ctx: DemoContext) -> str:
     now = ctx.now
     opened_on = festival.starts_on - timedelta(days=120)
     first_round = now - timedelta(days=(now.date() - opened_on).days)
-    main_deadline = first_round + timedelta(days=60)
+    main_deadline = _end_of_day(first_round + timedelta(days=60), festival.tz)
     statuses = _statuses(ctx, len(cities))
     rows: list[dict[str, Any]] = []
     open_tokens: dict[int, str] = {}
@@ -99,7 +104,7 @@ def seed(ctx: DemoContext) -> str:
         if status in (S.SENT, S.OPENED, S.DRAFT):
             # Late invitations: sent last week, still open for a few days.
             row["sent_at"] = row["sent_at"] and now - timedelta(days=ctx.rng.randint(2, 8))
-            row["deadline"] = now + timedelta(days=ctx.rng.randint(3, 10))
+            row["deadline"] = _end_of_day(now + timedelta(days=ctx.rng.randint(3, 10)), festival.tz)
             row["created_at"] = now - timedelta(days=9)
         if status in (S.OPENED, S.ACCEPTED, S.DECLINED):
             row["opened_at"] = row["sent_at"] + timedelta(hours=ctx.rng.randint(1, 72))

@@ -1,10 +1,14 @@
-"""How invitations look on a page: status labels and the at-a-glance bar (pure)."""
+"""How invitations look: status labels, the at-a-glance bar, deadlines in words."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
+from babel import Locale
+from babel.dates import get_timezone_name
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.invitations.models import InvitationStatus
@@ -49,3 +53,18 @@ def status_bar(counts: Mapping[InvitationStatus, int]) -> list[Segment]:
         segments.append(Segment(status, count, round(x, 3), round(width, 3), round(width)))
         x += width
     return segments
+
+
+def deadline_text(value: datetime | None, tz: tzinfo) -> str:
+    """A deadline as people write it, in the festival's zone and the reader's
+    language, without seconds: "Saturday, December 5, 2026, 11:59 PM Japan
+    Standard Time" (Jinja filter ``deadline``)."""
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    locale = get_locale() or Locale("en")
+    date_part = format_date(local, "full")
+    time_part = format_time(local, "short", rebase=False)
+    zone = get_timezone_name(local, locale=locale)
+    pattern = str(locale.datetime_formats.get("full", "{1}, {0}"))
+    return pattern.format(f"{time_part} {zone}", date_part)

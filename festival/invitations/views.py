@@ -17,11 +17,15 @@ from festival.festivals.models import Festival
 from festival.invitations import queries, services
 from festival.invitations.forms import InviteForm, RevokeForm, SendForm, default_deadline
 from festival.invitations.models import Invitation, InvitationStatus
-from festival.invitations.presentation import STATUS_LABELS, status_bar
+from festival.invitations.presentation import BAR_ORDER, STATUS_LABELS, deadline_text, status_bar
 
 bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
 
 PICKER_PER_PAGE = 100
+
+
+# Pages and e-mails alike write deadlines with this filter.
+bp.add_app_template_filter(deadline_text, "deadline")
 
 
 def _invitation_or_404(festival: Festival, invitation_id: int) -> Invitation:
@@ -49,6 +53,7 @@ def index(slug: str) -> str:
         bar=status_bar(counts),
         labels=STATUS_LABELS,
         statuses=InvitationStatus,
+        legend=BAR_ORDER,
         page=paginate(queries.invitations(festival, where, status)),
         where=where,
         status=status,

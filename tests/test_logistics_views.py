@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -166,6 +167,32 @@ def test_rooming_by_hotel_and_night(app, client, auth) -> None:
     assert "4 / 3" in page
     csv = client.get(url("rooming", ".csv")).data.decode("utf-8")
     assert "Rooms per night" in csv and "Hotel Tsuruoka,2027-06-14,4,3" in csv
+
+
+def test_rooming_takes_the_hotel_from_the_itinerary_when_none_is_set(app, client, auth) -> None:
+    from festival.itineraries.models import ItemKind, ItineraryItem
+
+    data = build(app)
+    with app.app_context():
+        stay = datetime(2027, 6, 13, 15, 0, tzinfo=UTC)
+        db.session.add(
+            ItineraryItem(
+                delegation_id=data["delegations"][0],
+                kind=ItemKind.HOTEL,
+                title="Ryokan Yutagawa",
+                starts_at=stay,
+                ends_at=stay + timedelta(days=5),
+                all_day=True,
+            )
+        )
+        db.session.commit()
+    auth.organiser()
+    text = client.get(url("rooming", ".csv")).data.decode("utf-8-sig")
+    rows = {row[1]: row[0] for row in csv_module.reader(text.splitlines()) if len(row) > 4}
+    assert rows["Chef 0"] == "Ryokan Yutagawa"  # from the delegation's itinerary
+    assert rows["Mayor 0"] == "Hotel Tsuruoka"  # their own hotel comes first
+    assert rows["Chef 1"] == "No hotel yet"
+    assert "hotel from the itinerary" in client.get(url("rooming")).text
 
 
 def test_catering_counts_chart_and_meals(app, client, auth) -> None:

@@ -112,6 +112,8 @@ class Guest:
     # Local dates of the flights, used when check-in/out were not given.
     arrival_on: date | None = None
     departure_on: date | None = None
+    # The hotel comes from the itinerary, not from the delegate's record.
+    hotel_from_itinerary: bool = False
 
     @property
     def stay(self) -> tuple[date | None, date | None]:

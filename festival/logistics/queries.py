@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.logistics.counting import Diner, Guest, Member, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
@@ -88,7 +89,12 @@ def travellers(
 
 
 def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
-    """Delegates who need a room, with their hotel and dates."""
+    """Delegates who need a room, with their hotel and dates.
+
+    The hotel is the delegate's own (Delegate.hotel) or, when none is set,
+    the hotel on their itinerary: their own hotel entry, else their
+    delegation's (festival.itineraries), so a stay planned there shows here.
+    """
     query = (
         _delegates_of(festival, wanted)
         .add_columns(
@@ -105,28 +111,53 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
             Delegate.accessibility,
             Delegate.arrival_at,
             Delegate.departure_at,
+            Delegate.delegation_id,
         )
         .where(Delegate.needs_room.is_(True))
     )
+    planned = _itinerary_hotels(festival)
     tz = festival.tz
-    return [
-        Guest(
-            r[0],
-            r[1],
-            r[2],
-            str(r[3]),
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            r[8],
-            r[9],
-            r[10],
-            r[11].astimezone(tz).date() if r[11] else None,
-            r[12].astimezone(tz).date() if r[12] else None,
+    result = []
+    for r in db.session.execute(query):
+        hotel = (
+            (r[6] or "").strip()
+            or planned.get(("delegate", r[0]))
+            or planned.get(("delegation", r[13]))
         )
-        for r in db.session.execute(query)
-    ]
+        result.append(
+            Guest(
+                r[0],
+                r[1],
+                r[2],
+                str(r[3]),
+                r[4],
+                r[5],
+                hotel,
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11].astimezone(tz).date() if r[11] else None,
+                r[12].astimezone(tz).date() if r[12] else None,
+                hotel_from_itinerary=bool(hotel) and not (r[6] or "").strip(),
+            )
+        )
+    return result
+
+
+def _itinerary_hotels(festival: Festival) -> dict[tuple[str, int], str]:
+    """The hotel entries of the festival's itineraries, by delegate and by delegation."""
+    rows = db.session.execute(
+        sa.select(ItineraryItem.delegation_id, ItineraryItem.delegate_id, ItineraryItem.title)
+        .join(Delegation, ItineraryItem.delegation_id == Delegation.id)
+        .where(Delegation.festival_id == festival.id, ItineraryItem.kind == ItemKind.HOTEL)
+        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+    )
+    hotels: dict[tuple[str, int], str] = {}
+    for delegation_id, delegate_id, title in rows:
+        key = ("delegate", delegate_id) if delegate_id else ("delegation", delegation_id)
+        hotels.setdefault(key, title.strip())  # the first stay, if several
+    return hotels
 
 
 # The four columns a diner is made of, JSON lists as their text: rows with the

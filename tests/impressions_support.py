@@ -111,3 +111,60 @@ def tokens_by_recipient(messages: list) -> dict[str, str]:
         if match:
             found[message["To"]] = match.group(1)
     return found
+
+
+def answer(invite, **by_builtin) -> None:
+    """Save ``invite``'s response with answers given by builtin key
+    (``overall=5, quote="..."``); ``consent=True`` agrees to be quoted."""
+    from festival.impressions import services as impression_services
+
+    consent = by_builtin.pop("consent", False)
+    questions = {q.builtin: q for q in invite.form.questions}
+    answers = {str(questions[key].id): value for key, value in by_builtin.items()}
+    impression_services.save_response(invite, answers, consent_to_quote=consent)
+
+
+def build_answered_festival(size: int) -> str:
+    """A festival with ``size`` sessions, ``size`` delegations of three, all
+    invited and most answered, some quotes picked. Returns its slug; commits."""
+    from festival.impressions import sending
+    from festival.impressions.models import ImpressionInvite
+
+    festival = make_festival()
+    delegates = []
+    for n in range(size):
+        delegation = make_delegation(festival)
+        for role in (DelegateRole.MAYOR, DelegateRole.OFFICIAL, DelegateRole.INTERPRETER):
+            delegates.append(make_delegate(delegation, role=role, position=f"Role {n}"))
+    for n in range(size):
+        session = make_session(
+            festival, title=f"Session {n}", starts_at=SESSION_START + timedelta(hours=n)
+        )
+        for delegate in delegates:
+            enrol(session, delegate)
+        impression_form = services.create_form(festival, session)
+        sending.send_now(impression_form)
+        invites = (
+            db.session.query(ImpressionInvite)
+            .filter(ImpressionInvite.form_id == impression_form.id)
+            .order_by(ImpressionInvite.id)
+            .all()
+        )
+        for index, invite in enumerate(invites[:-1]):
+            answer(
+                invite,
+                overall=1 + index % 5,
+                valuable=f"Answer {index}",
+                again=index % 2 == 0,
+                quote=f"Quote {index}",
+                consent=True,
+            )
+        from festival.impressions.models import ImpressionResponse
+
+        for response in db.session.query(ImpressionResponse).filter_by(form_id=impression_form.id):
+            response.in_report = True
+            response.report_position = response.id
+    closing = services.create_form(festival)
+    sending.send_now(closing)
+    db.session.commit()
+    return festival.slug

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -86,11 +87,11 @@ class FormSettingsForm(FlaskForm):
     )
 
     def __init__(
-        self, *args: Any, tz: ZoneInfo, opens_at: datetime | None = None, **kwargs: Any
+        self, *args: Any, tz: ZoneInfo, event_ends_at: datetime | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.tz = tz
-        self.opens_at = opens_at
+        self.event_ends_at = event_ends_at
         self.closes_at_utc: datetime | None = None
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
@@ -99,13 +100,18 @@ class FormSettingsForm(FlaskForm):
         instant = local_to_utc(field.data, self.tz)
         if instant is None:
             raise ValidationError(_l("That time does not exist in the festival's zone."))
-        if self.opens_at is not None and instant <= self.opens_at:
+        delay = self.delay_minutes.data if isinstance(self.delay_minutes.data, int) else 0
+        if self.event_ends_at is not None and instant <= self.event_ends_at + timedelta(
+            minutes=delay
+        ):
             raise ValidationError(_l("The form must close after it opens."))
         self.closes_at_utc = instant
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+    )
     text = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)])
     choices = TextAreaField(
         _l("Options"),
@@ -154,20 +160,24 @@ def _field_for(question: ImpressionQuestion) -> Field:
     if question.kind == QuestionKind.RATING:
         return RatingField(
             label,
-            choices=[(str(n), f"{n} · {RATING_LABELS[n]}") for n in range(1, 6)],
+            choices=[SelectChoice(str(n), f"{n} · {RATING_LABELS[n]}") for n in range(1, 6)],
             validators=validators,
         )
     if question.kind == QuestionKind.YES_NO:
         return YesNoField(
-            label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=validators
+            label,
+            choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+            validators=validators,
         )
     if question.kind == QuestionKind.SINGLE_CHOICE:
-        return RadioField(label, choices=[(c, c) for c in question.choices], validators=validators)
+        return RadioField(
+            label, choices=[SelectChoice(c) for c in question.choices], validators=validators
+        )
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         if question.required:
             validators = [DataRequired(_l("Please choose at least one option."))]
         return MultiCheckboxField(
-            label, choices=[(c, c) for c in question.choices], validators=validators
+            label, choices=[SelectChoice(c) for c in question.choices], validators=validators
         )
     return TextAreaField(label, validators=[*validators, Length(max=MAX_ANSWER)])
 

@@ -7,6 +7,9 @@ another one with the language switch).
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import (
     Blueprint,
     Response,
@@ -20,10 +23,9 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 
-from festival.core.i18n import in_zone
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.impressions import services
@@ -32,6 +34,22 @@ from festival.impressions.models import ImpressionInvite
 from festival.impressions.services import ImpressionError
 
 bp = Blueprint("impressions", __name__)
+
+
+@bp.app_template_filter("local_time")
+def local_time(value: datetime | None, tz: ZoneInfo, with_date: bool = True) -> str:
+    """ "December 9, 2026, 12:00 PM (UTC+09:00)": a time in the festival's zone,
+    with the offset, since delegates read it from many zones."""
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    offset = local.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}"
+    time_text = format_time(local, "short", rebase=False)
+    if not with_date:
+        return time_text
+    date_text = format_date(local.date(), "long")
+    return _("%(date)s, %(time)s (%(zone)s)", date=date_text, time=time_text, zone=zone)
 
 
 def _locale_for(invite: ImpressionInvite) -> str:
@@ -93,7 +111,7 @@ def _answer(invite: ImpressionInvite) -> Response:
     else:
         flash(_("Your changes are saved."), "success")
     if closes is not None:
-        when = in_zone(closes, form.festival.tz, "long")
+        when = local_time(closes, form.festival.tz)
         flash(_("You can change your answers until %(when)s.", when=when), "info")
     return redirect(url_for("impressions.answer", token=request.view_args["token"]), 303)
 

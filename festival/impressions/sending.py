@@ -51,8 +51,12 @@ DEFAULT_REMINDER_AFTER = timedelta(days=3)
 
 def token_for(invite: ImpressionInvite) -> str:
     """The secret in the invite's link (derived, never stored)."""
-    key = str(current_app.secret_key).encode("utf-8")
-    digest = hmac.new(key, f"impressions:{invite.token_salt}".encode(), hashlib.sha256).digest()
+    return token_from_salt(invite.token_salt)
+
+
+def token_from_salt(salt: str, key: bytes | None = None) -> str:
+    key = key or str(current_app.secret_key).encode("utf-8")
+    digest = hmac.new(key, f"impressions:{salt}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 

@@ -109,7 +109,7 @@ def create_missing_forms(festival: Festival) -> int:
         }
         for session_id, title in sessions
     ]
-    db.session.execute(sa.insert(ImpressionForm), rows)
+    db.session.execute(ImpressionForm.__table__.insert(), rows)
     form_ids = db.session.scalars(
         sa.select(ImpressionForm.id).where(
             ImpressionForm.session_id.in_([session_id for session_id, _title in sessions])
@@ -121,22 +121,21 @@ def create_missing_forms(festival: Festival) -> int:
 
 def insert_default_questions(form_ids: list[int]) -> None:
     """Bulk-insert the default questions for forms that have none yet."""
-    rows = []
-    for form_id in form_ids:
-        for question in default_questions():
-            rows.append(
-                {
-                    "form_id": form_id,
-                    "position": question.position,
-                    "kind": question.kind,
-                    "text": question.text,
-                    "required": question.required,
-                    "builtin": question.builtin,
-                    "choices": [],
-                }
-            )
+    defaults = [
+        {
+            "position": position,
+            "kind": BUILTIN_QUESTIONS[key][0],
+            "text": builtin_english(key),
+            "required": BUILTIN_QUESTIONS[key][2],
+            "builtin": key,
+            "choices": [],
+        }
+        for position, key in enumerate(DEFAULT_KEYS)
+    ]
+    rows = [{"form_id": form_id, **row} for form_id in form_ids for row in defaults]
     if rows:
-        db.session.execute(sa.insert(ImpressionQuestion), rows)
+        # The table's own insert: the ORM's bulk path is slower at 600 forms.
+        db.session.execute(ImpressionQuestion.__table__.insert(), rows)
 
 
 def has_responses(form: ImpressionForm) -> bool:

@@ -111,21 +111,7 @@ def create_missing_forms() -> Response:
 @bp.route("/forms/<int:form_id>", methods=["GET", "POST"])
 def edit_form(form_id: int) -> str | Response | tuple[str, int]:
     form = _form_or_404(form_id)
-    tz = g.festival.tz
-    settings = FormSettingsForm(
-        obj=form,
-        tz=tz,
-        opens_at=form.opens_at,
-        data=None
-        if request.method == "POST"
-        else {
-            "title": form.title,
-            "delay_minutes": form.delay_minutes,
-            "closes_at": form.closes_at.astimezone(tz).replace(tzinfo=None)
-            if form.closes_at
-            else None,
-        },
-    )
+    settings = _settings(form, submitted=request.method == "POST")
     if request.method == "POST":
         if settings.validate_on_submit():
             form.title = settings.title.data.strip()
@@ -138,6 +124,17 @@ def edit_form(form_id: int) -> str | Response | tuple[str, int]:
     return _edit_page(form, settings=settings)
 
 
+def _settings(form: ImpressionForm, *, submitted: bool) -> FormSettingsForm:
+    """The settings form: what was submitted, or the form's current values
+    (the closing time shown in the festival's zone)."""
+    tz = g.festival.tz
+    if submitted:
+        return FormSettingsForm(tz=tz, event_ends_at=form.event_ends_at)
+    closes = form.closes_at.astimezone(tz).replace(tzinfo=None) if form.closes_at else None
+    initial = {"title": form.title, "delay_minutes": form.delay_minutes, "closes_at": closes}
+    return FormSettingsForm(formdata=None, data=initial, tz=tz, event_ends_at=form.event_ends_at)
+
+
 def _edit_page(
     form: ImpressionForm,
     *,
@@ -148,7 +145,7 @@ def _edit_page(
         "impressions/edit.html",
         festival=g.festival,
         form=form,
-        settings=settings or FormSettingsForm(tz=g.festival.tz),
+        settings=settings or _settings(form, submitted=False),
         new_question=new_question or QuestionForm(formdata=None, kind=QuestionKind.RATING.value),
         kind_labels=KIND_LABELS,
         has_responses=services.has_responses(form),
@@ -175,8 +172,7 @@ def add_question(form_id: int) -> Response | tuple[str, int]:
     form = _form_or_404(form_id)
     question_form = QuestionForm()
     if not question_form.validate_on_submit():
-        settings = FormSettingsForm(formdata=None, obj=form, tz=g.festival.tz)
-        return _edit_page(form, settings=settings, new_question=question_form), 422
+        return _edit_page(form, new_question=question_form), 422
     services.add_question(
         form,
         kind=QuestionKind(question_form.kind.data),

@@ -1,0 +1,252 @@
+"""Results per form, the sessions side by side, the CSV export and the
+printable report; constant numbers of queries whatever the size."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.impressions import sending, services
+from festival.impressions.charts import Bar, bar_chart
+from festival.impressions.models import ImpressionForm, ImpressionInvite, ImpressionResponse
+from festival.registration.models import Delegate
+from tests.impressions_support import answer, build_answered_festival, build_scene, form
+
+
+def _answered_scene(app):
+    """The small scene with the session's form sent and answered by all three."""
+    with app.app_context():
+        scene = build_scene()
+        session_form = form(scene.form_id)
+        sending.send_now(session_form)
+        # a multiple choice question too
+        services.add_question(
+            session_form,
+            kind=services.QuestionKind.MULTIPLE_CHOICE,
+            text="Which dishes?",
+            required=False,
+            choices=["Ramen", "Soba", "Tempura"],
+        )
+        invites = {
+            i.delegate.email: i
+            for i in db.session.scalars(
+                sa.select(ImpressionInvite).where(ImpressionInvite.form_id == scene.form_id)
+            )
+        }
+        dishes = session_form.questions[-1]
+        answer(
+            invites["maria@parma.example"],
+            overall=5,
+            valuable="Meeting the mayors of Asia",
+            again=True,
+            quote="Tsuruoka feeds the soul.",
+            consent=True,
+        )
+        answer(
+            invites["claire@lyon.example"],
+            overall=4,
+            improve='=HYPERLINK("http://evil")',
+            again=True,
+            quote="Une leçon d'hospitalité.",
+            consent=False,
+        )
+        answer(
+            invites["yui@tsuruoka.example"],
+            overall=4,
+            valuable="発酵食品の食べ比べ",
+            again=False,
+            quote="食を通じて世界とつながる。",
+            consent=True,
+        )
+        yui = next(
+            r
+            for r in db.session.scalars(sa.select(ImpressionResponse))
+            if r.delegate.email == "yui@tsuruoka.example"
+        )
+        yui.answers[str(dishes.id)] = ["Ramen", "Tempura"]
+        sa.orm.attributes.flag_modified(yui, "answers")
+        db.session.commit()
+    return scene
+
+
+def test_results_show_the_rate_the_distribution_and_the_answers(app, client, auth):
+    scene = _answered_scene(app)
+    auth.organiser()
+    page = client.get(
+        f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}/results"
+    )
+    assert page.status_code == 200
+    text = page.text
+    assert "100%" in text  # 3 answers of 3 sent
+    assert "4.3" in text  # (5 + 4 + 4) / 3
+    # The rating chart: accessible SVG, and the same numbers in a table.
+    svg = re.search(r"<svg[^>]*>.*?</svg>", text, re.S).group(0)
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert "style=" not in text.split("<main", 1)[1]
+    assert re.search(r"5 · Excellent</th><td class=\"num\">1</td><td class=\"num\">33%", text)
+    assert re.search(r"4 · Very good</th><td class=\"num\">2</td><td class=\"num\">67%", text)
+    # Yes/no split and choice counts.
+    assert re.search(r">Yes</th><td class=\"num\">2</td>", text)
+    assert re.search(r">No</th><td class=\"num\">1</td>", text)
+    assert re.search(r">Tempura</th><td class=\"num\">1</td>", text)
+    assert re.search(r">Soba</th><td class=\"num\">0</td>", text)
+    # Free text, in every script.
+    assert "Meeting the mayors of Asia" in text and "発酵食品の食べ比べ" in text
+
+
+def test_the_csv_export_has_a_bom_and_one_row_per_answer(app, client, auth):
+    scene = _answered_scene(app)
+    auth.organiser()
+    response = client.get(
+        f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}/results.csv"
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Name", "Position", "City"]
+    assert "Overall, how would you rate this event?" in rows[0]
+    assert len(rows) == 4
+    yui = next(r for r in rows if r[0] == "Yui Sato")
+    assert "発酵食品の食べ比べ" in yui and "食を通じて世界とつながる。" in yui
+    assert "Ramen; Tempura" in yui
+    claire = next(r for r in rows if r[0] == "Claire Dubois")
+    # A formula typed into an answer stays text in a spreadsheet.
+    assert '\'=HYPERLINK("http://evil")' in claire
+
+
+def test_the_report_prints_only_picked_quotes_whose_authors_agreed(app, client, auth):
+    scene = _answered_scene(app)
+    auth.organiser()
+    base = f"/organiser/festivals/{scene.slug}/impressions"
+    quotes_page = client.get(f"{base}/forms/{scene.form_id}/quotes")
+    # Claire did not agree: her sentence is not offered.
+    assert "Une leçon d&#39;hospitalité." not in quotes_page.text
+    assert "Tsuruoka feeds the soul." in quotes_page.text
+    with app.app_context():
+        ids = {r.delegate.email: r.id for r in db.session.scalars(sa.select(ImpressionResponse))}
+    # Pick Maria second and Yui first; try to sneak Claire's in.
+    client.post(
+        f"{base}/forms/{scene.form_id}/quotes",
+        data={
+            "picked": [
+                ids["maria@parma.example"],
+                ids["yui@tsuruoka.example"],
+                ids["claire@lyon.example"],
+            ],
+            f"position-{ids['maria@parma.example']}": "2",
+            f"position-{ids['yui@tsuruoka.example']}": "1",
+        },
+    )
+    report = client.get(f"{base}/report").text
+    assert "Fermented Futures" in report
+    assert "Une leçon" not in report
+    assert report.index("食を通じて世界とつながる。") < report.index("Tsuruoka feeds the soul.")
+    assert "— Maria Rossi, Mayor of Parma" in report
+    assert "— Yui Sato (佐藤 結衣), Director, Creative City Office, City" in report
+    # Attendance, response rate, average rating.
+    assert re.search(r"Attendance</dt><dd>3</dd>", report)
+    assert "100%" in report and "4.3 / 5" in report
+
+    # Move Maria up with the arrow buttons.
+    client.post(
+        f"{base}/forms/{scene.form_id}/quotes/{ids['maria@parma.example']}/move",
+        data={"direction": "up"},
+    )
+    report = client.get(f"{base}/report").text
+    assert report.index("Tsuruoka feeds the soul.") < report.index("食を通じて世界とつながる。")
+
+    # Maria withdraws her consent (the form is still open): out of the report.
+    with app.app_context():
+        invite = db.session.scalar(
+            sa.select(ImpressionInvite)
+            .join(Delegate, Delegate.id == ImpressionInvite.delegate_id)
+            .where(
+                Delegate.email == "maria@parma.example", ImpressionInvite.form_id == scene.form_id
+            )
+        )
+        answer(invite, overall=5, quote="Tsuruoka feeds the soul.", consent=False)
+        db.session.commit()
+    report = client.get(f"{base}/report").text
+    assert "Tsuruoka feeds the soul." not in report
+    assert "食を通じて世界とつながる。" in report
+
+
+def test_the_festival_page_compares_sessions_and_sorts_them(app, client, auth):
+    with app.app_context():
+        slug = build_answered_festival(3)
+        # Make Session 1 the best rated.
+        best = db.session.scalar(
+            sa.select(ImpressionForm).where(ImpressionForm.title == "Session 1")
+        )
+        for response in db.session.scalars(
+            sa.select(ImpressionResponse).where(ImpressionResponse.form_id == best.id)
+        ):
+            response.rating = 5
+        db.session.commit()
+    auth.organiser()
+    page = client.get(f"/organiser/festivals/{slug}/impressions?sort=rating&desc=1")
+    assert page.status_code == 200
+    order = [m for m in re.findall(r"<td>(Session \d)", page.text)]
+    assert order[0] == "Session 1"
+    assert "5.0" in page.text and "89%" in page.text  # 8 of 9 answered
+    assert 'aria-labelledby="chart-sessions-title chart-sessions-desc"' in page.text
+    by_title = client.get(f"/organiser/festivals/{slug}/impressions?sort=title")
+    assert re.findall(r"<td>(Session \d)", by_title.text) == ["Session 0", "Session 1", "Session 2"]
+    found = client.get(f"/organiser/festivals/{slug}/impressions?q=ssion 2")
+    assert re.findall(r"<td>(Session \d)", found.text) == ["Session 2"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        "?sort=rate&desc=1",
+        "/report",
+        "/forms/{form}",
+        "/forms/{form}/results",
+        "/forms/{form}/results.csv",
+        "/forms/{form}/invites",
+        "/forms/{form}/quotes",
+        "/forms/{form}/preview",
+    ],
+)
+def test_pages_run_a_fixed_number_of_queries(app, client, auth, count_queries, page):
+    counts = []
+    auth.organiser()
+    for size in (2, 5):
+        with app.app_context():
+            db.session.execute(sa.delete(ImpressionForm))
+            slug = build_answered_festival(size)
+            form_id = db.session.scalar(
+                sa.select(ImpressionForm.id)
+                .where(ImpressionForm.title == "Session 0")
+                .order_by(ImpressionForm.id.desc())
+            )
+        url = f"/organiser/festivals/{slug}/impressions" + page.format(form=form_id)
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_chart_escapes_labels_and_scales_bars():
+    svg = str(
+        bar_chart(
+            [Bar("<script>", 2, "2"), Bar("Ramen & Soba", 4, "4")],
+            chart_id="c1",
+            title="Dishes <b>",
+            description="Counts",
+        )
+    )
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "Ramen &amp; Soba" in svg
+    assert 'aria-labelledby="c1-title c1-desc"' in svg
+    widths = [float(w) for w in re.findall(r'<rect[^>]*width="([\d.]+)"[^>]*fill="#1d5fa8"', svg)]
+    assert widths[1] == pytest.approx(2 * widths[0])
+    assert "style" not in svg

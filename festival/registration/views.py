@@ -28,7 +28,7 @@ from flask_login import current_user
 from festival.auth.forms import ConfirmForm
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.registration import services
+from festival.registration import access, services
 from festival.registration.display import HELPERS
 from festival.registration.export import personal_data
 from festival.registration.forms import DeletionForm, MemberForm, details_form
@@ -60,7 +60,7 @@ def require_delegate() -> ResponseReturnValue | None:
 
 def _own_record() -> Delegate:
     """The signed-in delegate's record: for ``?festival=<slug>``, else the newest."""
-    records = services.delegate_records(current_user)
+    records = access.delegate_records(current_user)
     slug = request.args.get("festival")
     if slug:
         records = [r for r in records if r.delegation.festival.slug == slug]
@@ -99,7 +99,7 @@ def _render(template: str, record: Delegate, status: int = 200, **context: objec
 
 @bp.get("/my")
 def home() -> ResponseReturnValue:
-    records = services.delegate_records(current_user)
+    records = access.delegate_records(current_user)
     if len(records) != 1 and not request.args.get("festival"):
         return render_template("registration/choose.html", records=records)
     record = _own_record()
@@ -162,7 +162,7 @@ def add_member() -> ResponseReturnValue:
 
 
 def _member_or_404(delegate_id: int) -> tuple[Delegate, Delegate]:
-    found = services.visible_delegate(current_user, delegate_id)
+    found = access.visible_delegate(current_user, delegate_id)
     if found is None:
         abort(404)
     return found
@@ -267,7 +267,7 @@ def deletion() -> ResponseReturnValue:
     if request.method == "POST" and record.deletion_requested_at is None:
         if not form.validate_on_submit():
             return _render("registration/deletion.html", record, 422, form=form)
-        services.request_deletion(record, form.reason.data)
+        access.request_deletion(record, form.reason.data)
         db.session.commit()
         flash(_("Your request is recorded; the organisers have been told."), "success")
         return redirect(url_for("registration.deletion", **_festival_args(record)))

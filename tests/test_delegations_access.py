@@ -67,6 +67,8 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
         (f"/delegates/{d}/confirm", {}),
         (f"/delegates/{d}/decline", {"decline-reason": "No room left."}),
         ("/delegates/confirm", {"delegate": str(d)}),
+        # Last: for an organiser it removes the member's data.
+        (f"/delegates/{d}/anonymise", {"anonymise-confirm": "y"}),
     ]
     return [("GET", base + u, {}) for u in gets] + [("POST", base + u, f) for u, f in posts]
 
@@ -81,6 +83,7 @@ ENDPOINTS = {
     "delegations.confirm",
     "delegations.decline",
     "delegations.bulk_confirm",
+    "delegations.anonymise",
     "logistics.arrivals",
     "logistics.departures",
     "logistics.rooming",
@@ -122,7 +125,9 @@ def test_delegates_change_nothing(app, client, auth, world) -> None:
     with app.app_context():
         from festival.registration.models import Delegate
 
-        assert db.session.get(Delegate, world["delegate"]).status == DelegateStatus.PENDING
+        member = db.session.get(Delegate, world["delegate"])
+        assert member.status == DelegateStatus.PENDING
+        assert member.full_name == SECRET and member.anonymised_at is None
 
 
 def test_organisers_get_every_page(client, auth, world) -> None:

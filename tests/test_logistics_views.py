@@ -193,6 +193,8 @@ def test_rooming_takes_the_hotel_from_the_itinerary_when_none_is_set(app, client
     assert rows["Mayor 0"] == "Hotel Tsuruoka"  # their own hotel comes first
     assert rows["Chef 1"] == "No hotel yet"
     assert "hotel from the itinerary" in client.get(url("rooming")).text
+    page = client.get(f"/organiser/festivals/gastro/delegations/{data['delegations'][0]}").text
+    assert "Ryokan Yutagawa" in page and "(from the itinerary)" in page
 
 
 def test_catering_counts_chart_and_meals(app, client, auth) -> None:

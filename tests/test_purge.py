@@ -225,3 +225,53 @@ def test_anonymised_delegates_show_no_personal_data_to_organisers(
     assert "Personal data removed" in page and "Giulia" not in page
     assert client.get(f"{base}/delegates/{data['ids'][1]}/visa-letter").status_code == 409
     assert "Giulia" not in client.get(f"{base}/logistics/arrivals.csv").data.decode()
+
+
+def test_organiser_deletes_one_persons_data_on_request(app, client, auth) -> None:
+    data = build(app)
+    auth.organiser()
+    person_id = data["ids"][2]
+    with app.app_context():
+        # As registration records a request (festival.registration): the date,
+        # and an e-mail telling the organisers, keyed by the delegate's id.
+        person = db.session.get(Delegate, person_id)
+        person.locale = "fr"
+        person.deletion_requested_at = datetime(2025, 7, 1, tzinfo=UTC)
+        told = OutboxMessage(
+            key=f"registration-deletion-request:{person_id}:organiser@example.org",
+            recipient="organiser@example.org",
+            subject="Request to delete personal data: Giulia Rossi 2",
+            text_body="Giulia Rossi 2 asks for their personal data to be deleted.",
+            html_body="<p>Giulia Rossi 2 asks for their personal data to be deleted.</p>",
+            category="privacy",
+            status=OutboxStatus.SENT,
+        )
+        db.session.add(told)
+        db.session.commit()
+        told_id = told.id
+    base = f"/organiser/festivals/{data['slug']}/delegates"
+    listed = client.get(base, query_string={"deletion": "1"}).text
+    assert "Giulia Rossi 2" in listed and "Giulia Rossi 1" not in listed
+    assert "Deletion requests (1)" in listed
+
+    refused = client.post(f"{base}/{person_id}/anonymise")
+    assert refused.status_code == 422
+    assert 'id="anonymise-confirm-error"' in refused.text
+
+    response = client.post(f"{base}/{person_id}/anonymise", data={"anonymise-confirm": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.get(Delegate, person_id)
+        assert person.anonymised_at is not None and person.full_name == "Anonymised delegate"
+        assert db.session.get(Delegate, data["ids"][1]).full_name == "Giulia Rossi 1"
+        request_copy = db.session.get(OutboxMessage, told_id)
+        assert "Giulia" not in request_copy.text_body + request_copy.subject
+        confirmation = db.session.scalar(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.key == f"delegate-data-deleted:{person_id}"
+            )
+        )
+        assert confirmation.recipient == "giulia2@parma.example"
+        assert confirmation.locale == "fr" and confirmation.status == OutboxStatus.PENDING
+    again = client.post(f"{base}/{person_id}/anonymise", data={"anonymise-confirm": "y"})
+    assert again.status_code == 302  # already done: nothing more happens

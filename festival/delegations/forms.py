@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -28,4 +28,13 @@ class DeclineForm(FlaskForm):
             Length(max=2000),
         ],
         description=_l("Sent to the delegate, so write it for them."),
+    )
+
+
+class AnonymiseForm(FlaskForm):
+    """Remove one person's personal data now (they asked, or the law says so)."""
+
+    confirm = BooleanField(
+        _l("I understand: names, contact, needs, travel and rooms are removed for good."),
+        validators=[DataRequired(message=_l("Tick the box to confirm: this cannot be undone."))],
     )

@@ -82,9 +82,34 @@ def _optional_columns() -> dict[str, object]:
     return values
 
 
+# What an outbox message about an anonymised person becomes. One still
+# waiting is never sent now: it has nothing left to say.
+_BLANK = {
+    "subject": "",
+    "text_body": "",
+    "html_body": "",
+    "status": sa.case(
+        (OutboxMessage.status == OutboxStatus.PENDING, OutboxStatus.FAILED.value),
+        else_=OutboxMessage.status,
+    ),
+    "last_error": sa.case(
+        (OutboxMessage.status == OutboxStatus.PENDING, "personal data removed"),
+        else_=None,
+    ),
+}
+
+
 def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
     """Anonymise the delegates ``ids``; returns (accounts closed, e-mails blanked)."""
     old_emails = list(db.session.scalars(sa.select(Delegate.email).where(Delegate.id.in_(ids))))
+    # The organisers' copies of these people's deletion requests name them too.
+    requested = list(
+        db.session.scalars(
+            sa.select(Delegate.id).where(
+                Delegate.id.in_(ids), Delegate.deletion_requested_at.is_not(None)
+            )
+        )
+    )
     user_ids = list(
         db.session.scalars(
             sa.select(Delegate.user_id).where(Delegate.id.in_(ids), Delegate.user_id.is_not(None))
@@ -108,21 +133,16 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
         emails = db.session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.recipient.in_(old_emails))
-            .values(
-                recipient="removed@" + PLACEHOLDER_DOMAIN,
-                subject="",
-                text_body="",
-                html_body="",
-                # A message still waiting is never sent now: nobody to send it to.
-                status=sa.case(
-                    (OutboxMessage.status == OutboxStatus.PENDING, OutboxStatus.FAILED.value),
-                    else_=OutboxMessage.status,
-                ),
-                last_error=sa.case(
-                    (OutboxMessage.status == OutboxStatus.PENDING, "recipient anonymised"),
-                    else_=None,
-                ),
-            ),
+            .values(recipient="removed@" + PLACEHOLDER_DOMAIN, **_BLANK),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+    if requested:
+        # Key format of festival.registration.services.request_deletion.
+        prefixes = [f"registration-deletion-request:{i}:" for i in requested]
+        emails += db.session.execute(
+            sa.update(OutboxMessage)
+            .where(sa.or_(*(OutboxMessage.key.startswith(p) for p in prefixes)))
+            .values(**_BLANK),
             execution_options={"synchronize_session": False},
         ).rowcount
     return accounts, emails

@@ -41,6 +41,7 @@ class DelegateFilters:
     country: str = ""
     role: str = ""
     status: str = ""
+    deletion: bool = False  # only people who asked for their data to be deleted
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> DelegateFilters:
@@ -54,11 +55,14 @@ class DelegateFilters:
             country=args.get("country", "").strip().upper()[:2],
             role=role if role in {r.value for r in DelegateRole} else "",
             status=status if status in {s.value for s in DelegateStatus} else "",
+            deletion=args.get("deletion") == "1",
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.city or self.country or self.role or self.status)
+        return bool(
+            self.q or self.city or self.country or self.role or self.status or self.deletion
+        )
 
 
 def _like(text: str) -> str:
@@ -94,6 +98,10 @@ def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
         query = query.where(Delegate.role == filters.role)
     if filters.status:
         query = query.where(Delegate.status == filters.status)
+    if filters.deletion:
+        query = query.where(
+            Delegate.deletion_requested_at.is_not(None), Delegate.anonymised_at.is_(None)
+        )
     return query
 
 
@@ -170,15 +178,20 @@ def delegation_summaries(ids: Iterable[int]) -> dict[int, DelegationSummary]:
 
 
 def status_counts(festival: Festival) -> dict[str, int]:
-    """How many of the festival's delegates are in each status."""
+    """How many of the festival's delegates are in each status, and how many
+    asked for their data to be deleted (and still wait): one query."""
+    waiting = sa.and_(Delegate.deletion_requested_at.is_not(None), Delegate.anonymised_at.is_(None))
     rows = db.session.execute(
-        sa.select(Delegate.status, sa.func.count())
+        sa.select(Delegate.status, sa.func.count(), sa.func.sum(sa.case((waiting, 1), else_=0)))
         .join(Delegate.delegation)
         .where(Delegation.festival_id == festival.id)
         .group_by(Delegate.status)
     )
     counts = {s.value: 0 for s in DelegateStatus}
-    counts.update({str(DelegateStatus(s).value): n for s, n in rows})
+    counts["deletion_requests"] = 0
+    for status, n, deletions in rows:
+        counts[DelegateStatus(status).value] = n
+        counts["deletion_requests"] += deletions or 0
     return counts
 
 
@@ -301,3 +314,26 @@ def bulk_confirm(festival: Festival, ids: Iterable[int]) -> int:
     for delegate in delegates:
         confirm(delegate, festival)
     return len(delegates)
+
+
+def anonymise(delegate: Delegate, festival: Festival) -> None:
+    """Remove one person's personal data now, and confirm it to them by e-mail.
+
+    The e-mail goes to the address they had, queued after the wipe (which
+    blanks the older messages to it) so the confirmation itself survives.
+    """
+    from festival.delegations.purge import purge_batch
+
+    address, locale, name = delegate.email, delegate.locale or "en", delegate.full_name
+    purge_batch([delegate.id], utcnow())
+    db.session.expire(delegate)
+    queue_email(
+        key=f"delegate-data-deleted:{delegate.id}",
+        recipient=address,
+        subject=_l("Your personal data for %(festival)s was deleted", festival=festival.name),
+        template="delegate_data_deleted",
+        locale=locale,
+        category="privacy",
+        name=name,
+        festival=festival,
+    )

@@ -19,7 +19,7 @@ from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.i18n import in_zone, language_name
 from festival.core.pagination import paginate
 from festival.delegations import services
-from festival.delegations.forms import ConfirmForm, DeclineForm
+from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.logistics.airports import airport_name, at_airport
@@ -30,6 +30,7 @@ from festival.logistics.labels import (
     role_label,
     status_label,
 )
+from festival.logistics.queries import planned_hotels
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 
 bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
@@ -120,7 +121,11 @@ def delegation(slug: str, delegation_id: int) -> str:
     festival = festival_or_404(slug)
     group = services.delegation_or_404(festival, delegation_id)
     return render_template(
-        "delegations/delegation.html", festival=festival, delegation=group, city=group.city
+        "delegations/delegation.html",
+        festival=festival,
+        delegation=group,
+        city=group.city,
+        planned=planned_hotels(group.id, [d.id for d in group.delegates]),
     )
 
 
@@ -130,6 +135,7 @@ def _delegate_page(
     confirm_form: ConfirmForm | None = None,
     decline_form: DeclineForm | None = None,
     status: int = 200,
+    anonymise_form: AnonymiseForm | None = None,
 ) -> tuple[str, int]:
     return (
         render_template(
@@ -137,8 +143,10 @@ def _delegate_page(
             festival=festival,
             delegate=delegate,
             city=delegate.delegation.city,
+            planned=planned_hotels(delegate.delegation_id, [delegate.id]),
             confirm_form=confirm_form or ConfirmForm(prefix="confirm", formdata=None),
             decline_form=decline_form or DeclineForm(prefix="decline", formdata=None),
+            anonymise_form=anonymise_form or AnonymiseForm(prefix="anonymise", formdata=None),
         ),
         status,
     )
@@ -188,6 +196,23 @@ def decline(slug: str, delegate_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     if changed:
         flash(_("%(name)s is declined and told by e-mail.", name=person.full_name), "success")
+    return redirect(url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id))
+
+
+@bp.post("/delegates/<int:delegate_id>/anonymise")
+def anonymise(slug: str, delegate_id: int) -> Response | tuple[str, int]:
+    """Delete one person's personal data now (e.g. they asked for it)."""
+    festival = festival_or_404(slug)
+    person = services.delegate_or_404(festival, delegate_id)
+    if person.anonymised_at is not None:
+        flash(_("This person's data was already removed."), "info")
+        return redirect(url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id))
+    form = AnonymiseForm(prefix="anonymise")
+    if not form.validate_on_submit():
+        return _delegate_page(festival, person, anonymise_form=form, status=422)
+    services.anonymise(person, festival)
+    db.session.commit()
+    flash(_("The personal data was removed and the person told by e-mail."), "success")
     return redirect(url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id))
 
 

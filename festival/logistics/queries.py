@@ -115,7 +115,7 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
         )
         .where(Delegate.needs_room.is_(True))
     )
-    planned = _itinerary_hotels(festival)
+    planned = _itinerary_hotels(festival=festival)
     tz = festival.tz
     result = []
     for r in db.session.execute(query):
@@ -145,14 +145,37 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
     return result
 
 
-def _itinerary_hotels(festival: Festival) -> dict[tuple[str, int], str]:
-    """The hotel entries of the festival's itineraries, by delegate and by delegation."""
-    rows = db.session.execute(
+def planned_hotels(delegation_id: int, delegate_ids: Iterable[int]) -> dict[int, str]:
+    """{delegate id: hotel} from one delegation's itinerary, for its members.
+
+    For the delegation and delegate pages, so they say what the rooming list says.
+    """
+    hotels = _itinerary_hotels(delegation_id=delegation_id)
+    result = {}
+    for i in delegate_ids:
+        hotel = hotels.get(("delegate", i)) or hotels.get(("delegation", delegation_id))
+        if hotel:
+            result[i] = hotel
+    return result
+
+
+def _itinerary_hotels(
+    festival: Festival | None = None, delegation_id: int | None = None
+) -> dict[tuple[str, int], str]:
+    """The hotel entries of a festival's (or one delegation's) itineraries,
+    by delegate and by delegation."""
+    query = (
         sa.select(ItineraryItem.delegation_id, ItineraryItem.delegate_id, ItineraryItem.title)
-        .join(Delegation, ItineraryItem.delegation_id == Delegation.id)
-        .where(Delegation.festival_id == festival.id, ItineraryItem.kind == ItemKind.HOTEL)
+        .where(ItineraryItem.kind == ItemKind.HOTEL)
         .order_by(ItineraryItem.starts_at, ItineraryItem.id)
     )
+    if festival is not None:
+        query = query.join(Delegation, ItineraryItem.delegation_id == Delegation.id).where(
+            Delegation.festival_id == festival.id
+        )
+    if delegation_id is not None:
+        query = query.where(ItineraryItem.delegation_id == delegation_id)
+    rows = db.session.execute(query)
     hotels: dict[tuple[str, int], str] = {}
     for delegation_id, delegate_id, title in rows:
         key = ("delegate", delegate_id) if delegate_id else ("delegation", delegation_id)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from festival.cities.models import CreativeField
 from festival.cities.reference import (
-    _key,
+    fold_key,
     name_key,
     normalise_name,
     resolve_country,
@@ -25,7 +25,7 @@ from festival.cities.reference import (
 )
 from festival.cities.tabular import TableError, read_table
 
-# Our column -> the headers that mean it (compared after ``_key``). The
+# Our column -> the headers that mean it (compared after ``fold_key``). The
 # country may come as a code column, a name column, or both: codes win.
 HEADERS: dict[str, list[str]] = {
     "name": [
@@ -112,7 +112,7 @@ class ParsedFile:
 
 def _header_key(text: str) -> str:
     # "Country (ISO code) *" -> "country iso code"
-    return _key(re.sub(r"[()*:]", " ", text))
+    return fold_key(re.sub(r"[()*:]", " ", text))
 
 
 _HEADER_INDEX = {_header_key(h): column for column, hs in HEADERS.items() for h in hs}

@@ -32,7 +32,7 @@ FIELD_LABELS = {
 }
 
 # Spellings a spreadsheet may use for a field, besides its code and its
-# English label (matched after normalisation, see ``_key``).
+# English label (matched after normalisation, see ``fold_key``).
 _FIELD_SYNONYMS = {
     CreativeField.LITERATURE: ["littérature", "文学"],
     CreativeField.FILM: ["cinema", "cinéma", "movie", "映画"],
@@ -112,7 +112,7 @@ _FRENCH_SPEAKING = {
 }  # fmt: skip
 
 
-def _key(text: str) -> str:
+def fold_key(text: str) -> str:
     """A spelling-insensitive key: no case, accents, punctuation or extra spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("&", " and ").replace("’", "'").replace("‘", "'")
@@ -139,9 +139,9 @@ def _country_index() -> dict[str, str]:
     for language in ("en", "fr", "ja"):
         for code, name in Locale(language).territories.items():
             if code in codes:
-                index.setdefault(_key(name), code)
+                index.setdefault(fold_key(name), code)
     for alias, code in _COUNTRY_ALIASES.items():
-        index.setdefault(_key(alias), code)
+        index.setdefault(fold_key(alias), code)
     return index
 
 
@@ -153,11 +153,11 @@ def resolve_country(text: str) -> str | None:
     if len(value) == 2 and value.upper() in country_codes():
         return value.upper()
     index = _country_index()
-    key = _key(value)
+    key = fold_key(value)
     if key in index:
         return index[key]
     # "Iran (Islamic Republic of)", "Congo (Kinshasa)": try without the aside.
-    bare = _key(re.sub(r"\(.*?\)", " ", value))
+    bare = fold_key(re.sub(r"\(.*?\)", " ", value))
     return index.get(bare)
 
 
@@ -181,7 +181,7 @@ def country_choices(codes: object = None) -> list[tuple[str, str]]:
     wanted = country_codes() if codes is None else codes
     names = locale.territories
     pairs = [(code, names.get(code, code)) for code in wanted]  # type: ignore[union-attr]
-    return sorted(pairs, key=lambda pair: _key(pair[1]))
+    return sorted(pairs, key=lambda pair: fold_key(pair[1]))
 
 
 def field_label(field: CreativeField | str | None) -> str:
@@ -203,15 +203,15 @@ def _field_index() -> dict[str, CreativeField]:
     index: dict[str, CreativeField] = {}
     for field in CreativeField:
         # The code's key is also the English label's: "media arts".
-        index[_key(field.value)] = field
+        index[fold_key(field.value)] = field
         for synonym in _FIELD_SYNONYMS[field]:
-            index[_key(synonym)] = field
+            index[fold_key(synonym)] = field
     return index
 
 
 def resolve_field(text: str) -> CreativeField | None:
     """The field for its code ("media_arts") or label ("Media Arts")."""
-    return _field_index().get(_key(text)) if text.strip() else None
+    return _field_index().get(fold_key(text)) if text.strip() else None
 
 
 _LANGUAGE_NAMES = {
@@ -223,14 +223,14 @@ _LANGUAGE_NAMES = {
 
 def resolve_language(text: str) -> str | None:
     """en, ja or fr for a code ("fr-FR") or a name ("Japanese", "日本語")."""
-    key = _key(text)
+    key = fold_key(text)
     if not key:
         return None
     code = re.split(r"[ _\-]", key)[0]
     if code in CITY_LANGUAGES:
         return code
     for language, names in _LANGUAGE_NAMES.items():
-        if key in {_key(name) for name in names}:
+        if key in {fold_key(name) for name in names}:
             return language
     return None
 

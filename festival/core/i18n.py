@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -15,6 +15,10 @@ LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "fr": "Français"}
 def select_locale() -> str:
     """Flask-Babel's locale selector."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # The worker and CLI commands: callers pick the reader's language
+        # with force_locale; otherwise, the default.
+        return languages[0]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -63,7 +63,7 @@ def counts_by_session(session_ids: Iterable[int]) -> dict[int, Counts]:
 
 def attendee_count(session: ProgrammeSession) -> int:
     """How many delegates count as attendees (attendees_of), in one query."""
-    rows = attendee_rows().where(Attendance.session_id == session.id).subquery()
+    rows = attendee_rows([session.id]).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(rows)) or 0
 
 

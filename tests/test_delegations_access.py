@@ -89,6 +89,7 @@ ENDPOINTS = {
     "logistics.rooming",
     "logistics.catering",
     "logistics.interpreters",
+    "logistics.download_page",
 }
 
 

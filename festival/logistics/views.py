@@ -1,8 +1,9 @@
 """Logistics pages: arrivals, departures, rooming, catering, interpreters.
 
 Each page is printable (static/css/print.css) and downloadable as CSV or
-XLSX at the same URL with ``.csv`` or ``.xlsx`` appended; the filters in the
-query string apply to the download too.
+XLSX at the same URL with ``.csv`` or ``.xlsx`` appended (one endpoint,
+``logistics.download_page``, serves them all); the filters in the query
+string apply to the download too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Response, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from festival.core.access import festival_or_404, organiser_blueprint
@@ -31,7 +32,7 @@ from festival.logistics.labels import (
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 
-FORMATS = "<any(csv, xlsx):fmt>"
+FORMATS = ("csv", "xlsx")
 
 PAGES = [
     ("logistics.arrivals", "arrivals"),
@@ -71,7 +72,7 @@ def _respond(
     **context: Any,
 ) -> Response | tuple[str, int]:
     """The HTML page, or the same data as a download (built only then)."""
-    if fmt in ("csv", "xlsx"):
+    if fmt in FORMATS:
         return download(export(), fmt, f"{festival.slug}-{name}")
     return (
         render_template(
@@ -79,7 +80,7 @@ def _respond(
             festival=festival,
             include_pending=_include_pending(),
             pending=queries.count_pending(festival),
-            page_name=name,
+            page=request.endpoint.partition(".")[2],
             # One url_for instead of one per row: a person's page is this plus
             # "/<id>" (delegations.delegate; likewise delegations.delegation),
             # which matters on 5,000-row lists.
@@ -127,23 +128,20 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
     )
 
 
-@bp.get("/arrivals", defaults={"fmt": "html"})
-@bp.get(f"/arrivals.{FORMATS}")
-def arrivals(slug: str, fmt: str) -> Response | tuple[str, int]:
+@bp.get("/arrivals")
+def arrivals(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Who lands when and where, by day and airport: the pickup plan."""
     return _travel(slug, fmt, "arrival")
 
 
-@bp.get("/departures", defaults={"fmt": "html"})
-@bp.get(f"/departures.{FORMATS}")
-def departures(slug: str, fmt: str) -> Response | tuple[str, int]:
+@bp.get("/departures")
+def departures(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Who leaves when and from where, by day and airport: the drop-off plan."""
     return _travel(slug, fmt, "departure")
 
 
-@bp.get("/rooming", defaults={"fmt": "html"})
-@bp.get(f"/rooming.{FORMATS}")
-def rooming(slug: str, fmt: str) -> Response | tuple[str, int]:
+@bp.get("/rooming")
+def rooming(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Guests by hotel, and rooms per hotel and night."""
     festival = festival_or_404(slug)
     result = counting.rooming_list(queries.guests(festival, queries.statuses(_include_pending())))
@@ -157,9 +155,8 @@ def rooming(slug: str, fmt: str) -> Response | tuple[str, int]:
     )
 
 
-@bp.get("/catering", defaults={"fmt": "html"})
-@bp.get(f"/catering.{FORMATS}")
-def catering(slug: str, fmt: str) -> Response | tuple[str, int]:
+@bp.get("/catering")
+def catering(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Dietary requirements and allergens: for the festival and per meal."""
     festival = festival_or_404(slug)
     wanted = queries.statuses(_include_pending())
@@ -179,9 +176,8 @@ def catering(slug: str, fmt: str) -> Response | tuple[str, int]:
     )
 
 
-@bp.get("/interpreters", defaults={"fmt": "html"})
-@bp.get(f"/interpreters.{FORMATS}")
-def interpreters(slug: str, fmt: str) -> Response | tuple[str, int]:
+@bp.get("/interpreters")
+def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Which languages each delegation speaks and brings, and what the host covers."""
     festival = festival_or_404(slug)
     groups = queries.delegation_members(festival, queries.statuses(_include_pending()))
@@ -202,3 +198,21 @@ def interpreters(slug: str, fmt: str) -> Response | tuple[str, int]:
         host_languages=counting.host_interpretation(n for _g, n in rows),
         language_name=language_name,
     )
+
+
+DOWNLOADS = {
+    "arrivals": arrivals,
+    "departures": departures,
+    "rooming": rooming,
+    "catering": catering,
+    "interpreters": interpreters,
+}
+
+
+@bp.get("/<page>.<fmt>")
+def download_page(slug: str, page: str, fmt: str) -> Response | tuple[str, int]:
+    """A logistics page as CSV or XLSX: /logistics/arrivals.csv, /rooming.xlsx..."""
+    view = DOWNLOADS.get(page)
+    if view is None or fmt not in FORMATS:
+        abort(404)
+    return view(slug, fmt)

@@ -222,3 +222,33 @@ def test_cities_inserted_in_bulk_are_searchable_too(app, client, auth):
     auth.organiser()
     assert listed(client, "?q=bistrita") == ["Bistrița"]
     assert listed(client, "?q=obidos") == ["Óbidos"]
+
+
+@pytest.mark.parametrize(("locale", "japan"), [("ja", "日本"), ("fr", "Japon")])
+def test_every_page_renders_in_the_other_languages(app, client, auth, locale, japan):
+    with app.app_context():
+        festival = factories.make_festival(slug="gastro-2027")
+        venue = factories.make_venue(festival)
+        city = factories.make_city(name="Tsuruoka", country_code="JP")
+        db.session.commit()
+        venue_id, city_id = venue.id, city.id
+    auth.organiser()
+    client.post("/language", data={"locale": locale})
+    pages = [
+        "/organiser/",
+        "/organiser/festivals/new",
+        "/organiser/festivals/gastro-2027/",
+        "/organiser/festivals/gastro-2027/edit",
+        "/organiser/festivals/gastro-2027/venues",
+        f"/organiser/festivals/gastro-2027/venues/{venue_id}/edit",
+        f"/organiser/festivals/gastro-2027/venues/{venue_id}/delete",
+        "/organiser/cities/",
+        "/organiser/cities/new",
+        f"/organiser/cities/{city_id}/edit",
+        "/organiser/cities/import",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert f'<html lang="{locale}">' in response.text
+    assert japan in client.get("/organiser/cities/").text

@@ -177,6 +177,13 @@ def test_the_report_prints_only_picked_quotes_whose_authors_agreed(app, client, 
     assert "Tsuruoka feeds the soul." not in report
     assert "食を通じて世界とつながる。" in report
 
+    # A delegate whose personal data was erased signs nothing any more.
+    with app.app_context():
+        yui = db.session.scalar(sa.select(Delegate).where(Delegate.email == "yui@tsuruoka.example"))
+        yui.anonymised_at = yui.created_at
+        db.session.commit()
+    assert "食を通じて世界とつながる。" not in client.get(f"{base}/report").text
+
 
 def test_the_festival_page_compares_sessions_and_sorts_them(app, client, auth):
     with app.app_context():

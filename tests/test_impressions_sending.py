@@ -231,3 +231,19 @@ def test_the_invites_page_is_for_organisers_only(app, client, auth):
         scene = build_scene()
     url = f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}/invites"
     assert client.get(url).status_code == 302  # sign in first
+
+
+def test_the_closing_form_goes_once_to_everyone_who_attended_something(app, smtp_server):
+    from festival.impressions import services
+
+    with app.app_context():
+        scene = build_scene()
+        festival = form(scene.form_id).festival
+        festival_name = festival.name
+        services.create_form(festival)
+        db.session.commit()
+    with time_machine.travel(SESSION_END + timedelta(minutes=61)):
+        _run_worker(app, times=2)
+    closing = [m["To"] for m in smtp_server.messages if festival_name in m["Subject"]]
+    assert sorted(closing) == scene.attendees
+    assert scene.absent not in smtp_server.recipients()

@@ -21,7 +21,7 @@ WIDTH = 520
 ROW = 30
 BAR = 20
 GAP_TOP = 8
-LABEL_WIDTH = 190
+LABEL_WIDTH = 200
 VALUE_WIDTH = 90
 
 
@@ -45,7 +45,7 @@ def bar_chart(
     title: str,
     description: str,
     max_value: float | None = None,
-    label_chars: int = 28,
+    label_chars: int = 26,
 ) -> Markup:
     """A horizontal bar chart as an inline <svg> element.
 

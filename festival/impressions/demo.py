@@ -213,7 +213,9 @@ def _answers(
                 str(q["again"]): rng.random() < 0.85 + (rating - 4) * 0.1,
                 str(q["quote"]): quote,
             }
-            submitted = min(sent_at + timedelta(minutes=rng.randint(5, 20 * 60)), ctx.now)
+            # Most answer within hours of the e-mail; none after "now".
+            delay = min(timedelta(minutes=rng.expovariate(1 / 240)), ctx.now - sent_at)
+            submitted = sent_at + max(delay, timedelta(0))
             responses.append(
                 {
                     "form_id": form_id,

@@ -160,7 +160,7 @@ def _field_for(question: ImpressionQuestion) -> Field:
     if question.kind == QuestionKind.RATING:
         return RatingField(
             label,
-            choices=[SelectChoice(str(n), f"{n} · {RATING_LABELS[n]}") for n in range(1, 6)],
+            choices=[SelectChoice(str(n), RATING_LABELS[n]) for n in range(1, 6)],
             validators=validators,
         )
     if question.kind == QuestionKind.YES_NO:

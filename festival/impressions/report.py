@@ -55,13 +55,21 @@ def _with_author() -> joinedload:
     )
 
 
-def published_quotes() -> sa.ColumnElement[bool]:
-    """What may be printed: picked by an organiser and agreed to by its author."""
+def quotable() -> sa.ColumnElement[bool]:
+    """A sentence its author agreed to publish, by a delegate whose personal
+    data has not been erased (an anonymised name cannot sign a quote)."""
     return sa.and_(
-        ImpressionResponse.in_report.is_(True),
         ImpressionResponse.consent_to_quote.is_(True),
         ImpressionResponse.quote != "",
+        sa.exists().where(
+            Delegate.id == ImpressionResponse.delegate_id, Delegate.anonymised_at.is_(None)
+        ),
     )
+
+
+def published_quotes() -> sa.ColumnElement[bool]:
+    """What may be printed: quotable, and picked by an organiser."""
+    return sa.and_(ImpressionResponse.in_report.is_(True), quotable())
 
 
 def build_report(festival: Festival) -> list[ReportEntry]:
@@ -109,11 +117,7 @@ def quote_candidates(form: ImpressionForm) -> list[ImpressionResponse]:
     return list(
         db.session.scalars(
             sa.select(ImpressionResponse)
-            .where(
-                ImpressionResponse.form_id == form.id,
-                ImpressionResponse.consent_to_quote.is_(True),
-                ImpressionResponse.quote != "",
-            )
+            .where(ImpressionResponse.form_id == form.id, quotable())
             .options(_with_author())
             .order_by(ImpressionResponse.in_report.desc(), *_quote_order())
         ).unique()

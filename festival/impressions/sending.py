@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -40,6 +41,8 @@ from festival.outbox.models import OutboxMessage
 from festival.outbox.services import queue_email
 from festival.programme.models import ProgrammeSession, SessionStatus
 from festival.registration.models import Delegate, Delegation
+
+log = logging.getLogger(__name__)
 
 # The longest delay an organiser may set between an event's end and the e-mail.
 MAX_DELAY_MINUTES = 7 * 24 * 60
@@ -187,11 +190,17 @@ def send_due_invitations() -> int:
     forms = _live_forms(now)
     count = 0
     for form in forms:
-        if form.sent_at is None and form.opens_at is not None and form.opens_at <= now:
-            if not _claim(form.id, wait=False):
-                continue
-            count += invite_attendees(form, now)
-            form.sent_at = now
+        if form.sent_at is not None or form.opens_at is None or form.opens_at > now:
+            continue
+        # One form's trouble (a broken address, say) must not hold back the rest.
+        try:
+            with db.session.begin_nested():
+                if not _claim(form.id, wait=False):
+                    continue
+                count += invite_attendees(form, now)
+                form.sent_at = now
+        except Exception:
+            log.exception("impressions: form %s not sent, will retry", form.id)
     reminded = [form.id for form in forms if form.sent_at is not None]
     count += send_reminders(reminded, now)
     return count

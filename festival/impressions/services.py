@@ -322,21 +322,33 @@ def save_response(
     rating = answers.get(str(rating_question.id)) if rating_question else None
     quote = (answers.get(str(quote_question.id)) or "") if quote_question else ""
     consent = consent_to_quote and bool(quote.strip())
+    values = {
+        "answers": answers,
+        "rating": rating,
+        "quote": quote.strip(),
+        "consent_to_quote": consent,
+        "updated_at": now,
+    }
+    if not consent:
+        # A withdrawn consent takes the quote out of the report, too.
+        values.update(in_report=False, report_position=None)
     response = response_of(invite)
     if response is None:
         response = ImpressionResponse(
             form_id=form.id, delegate_id=invite.delegate_id, submitted_at=now, in_report=False
         )
-        db.session.add(response)
-    response.answers = answers
-    response.rating = rating
-    response.quote = quote.strip()
-    response.consent_to_quote = consent
-    response.updated_at = now
-    if not consent:
-        # A withdrawn consent takes the quote out of the report, too.
-        response.in_report = False
-        response.report_position = None
+        for name, value in values.items():
+            setattr(response, name, value)
+        try:
+            with db.session.begin_nested():
+                db.session.add(response)
+            return response
+        except sa.exc.IntegrityError:
+            # The same person sent the form twice at once: update the first.
+            response = response_of(invite)
+            assert response is not None
+    for name, value in values.items():
+        setattr(response, name, value)
     db.session.flush()
     return response
 

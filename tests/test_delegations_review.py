@@ -232,7 +232,7 @@ def test_bulk_confirm_only_this_festivals_pending_delegates(app, client, auth) -
                 str(ids["mayor0"]),
                 str(other["chef0"]),
             ],
-            "back": "?status=pending",
+            "back": "?status=pending&evil=1\r\nX-Injected: yes",
         },
     )
     assert response.status_code == 302

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -34,6 +35,9 @@ from festival.logistics.queries import planned_hotels
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 
 bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
+
+# The query-string arguments of the list of delegates.
+LIST_ARGS = {"q", "city", "country", "role", "status", "deletion", "page"}
 
 
 @bp.context_processor
@@ -109,10 +113,10 @@ def bulk_confirm(slug: str) -> Response:
             ),
             "success",
         )
-    back = request.form.get("back", "")
-    if not back.startswith("?"):
-        back = ""
-    return redirect(url_for("delegations.delegates", slug=festival.slug) + back)
+    # Back to the list as it was filtered; only the list's own arguments.
+    back = dict(parse_qsl(request.form.get("back", "").lstrip("?")))
+    kept = {k: v for k, v in back.items() if k in LIST_ARGS}
+    return redirect(url_for("delegations.delegates", slug=festival.slug, **kept))
 
 
 @bp.get("/delegations/<int:delegation_id>")

@@ -315,4 +315,5 @@ def comparison_chart(sessions: list[ProgrammeSession], stats: dict[int, Stats]) 
         title=_("Average rating per session"),
         description=_("Average overall rating (1 to 5) of each session listed in the table."),
         max_value=5,
+        compact=True,
     )

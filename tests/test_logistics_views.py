@@ -246,3 +246,26 @@ def test_logistics_query_count_does_not_grow_with_the_data(
 def test_an_unknown_festival_is_a_404(app, client, auth) -> None:
     auth.organiser()
     assert client.get("/organiser/festivals/nope/logistics/arrivals").status_code == 404
+
+
+@pytest.mark.parametrize("locale", ["ja", "fr"])
+def test_pages_render_in_each_interface_language(app, client, auth, locale) -> None:
+    data = build(app)
+    auth.organiser()
+    client.post("/language", data={"locale": locale, "next": "/"})
+    base = "/organiser/festivals/gastro"
+    for path in (
+        "/logistics/arrivals",
+        "/logistics/rooming",
+        "/logistics/catering",
+        "/logistics/interpreters",
+        "/delegations",
+        "/delegates",
+        f"/delegations/{data['delegations'][0]}",
+        f"/delegations/{data['delegations'][0]}/visa-letters",
+    ):
+        response = client.get(base + path)
+        assert response.status_code == 200, (locale, path)
+        assert f'<html lang="{locale}"' in response.text
+    dates = client.get(base + "/logistics/rooming").text
+    assert ("6月14日" if locale == "ja" else "14 juin") in dates

@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from festival.core.access import festival_or_404, organiser_blueprint
-from festival.core.i18n import in_zone, language_name
+from festival.core.i18n import language_name
 from festival.core.pagination import paginate
 from festival.delegations import services
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
@@ -27,7 +27,9 @@ from festival.logistics.airports import airport_name, at_airport
 from festival.logistics.labels import (
     allergen_label,
     country_name,
+    date_label,
     dietary_label,
+    moment_label,
     role_label,
     status_label,
 )
@@ -43,7 +45,6 @@ LIST_ARGS = {"q", "city", "country", "role", "status", "deletion", "page"}
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
-        "in_zone": in_zone,
         "at_airport": at_airport,
         "airport_name": airport_name,
         "language_name": language_name,
@@ -52,6 +53,8 @@ def _helpers() -> dict[str, Any]:
         "dietary_label": dietary_label,
         "allergen_label": allergen_label,
         "country_name": country_name,
+        "moment_label": moment_label,
+        "date_label": date_label,
         "roles": list(DelegateRole),
         "statuses": list(DelegateStatus),
     }

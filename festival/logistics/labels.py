@@ -8,13 +8,14 @@ organiser pages need and country names.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import wraps
 from typing import Any, TypeVar
 
 from babel import Locale
+from babel.dates import format_skeleton
 from flask import g, has_app_context
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.registration import choices
@@ -95,6 +96,24 @@ def country_name(code: str | None) -> str:
 
 
 @memoised
-def date_label(value: date | None, fmt: str = "medium") -> str:
-    """A date in the reader's language (a list repeats the same few dates)."""
-    return format_date(value, fmt) if value else ""
+def date_label(value: date | None, skeleton: str = "yMMMd") -> str:
+    """A date in the reader's language, from a CLDR skeleton ("MMMEd": Mon 14
+    Jun, 6月14日(月), lun. 14 juin); a list repeats the same few dates."""
+    if value is None:
+        return ""
+    return format_skeleton(skeleton, value, locale=str(get_locale() or "en"))
+
+
+def moment_label(
+    value: datetime | None, tz: tzinfo, date_skeleton: str = "MMMEd", with_time: bool = True
+) -> str:
+    """An instant as the wall-clock date (and time, 24-hour) in ``tz``, in the
+    reader's language: "Mon, Jun 14 08:30", "6月14日(月) 8:30"."""
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    locale = str(get_locale() or "en")
+    text = format_skeleton(date_skeleton, local, locale=locale)
+    if with_time:
+        text += " " + format_skeleton("Hm", local, locale=locale)
+    return text

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from festival.logistics.airports import airport_name
 from festival.logistics.counting import (
@@ -82,7 +83,7 @@ def rooming_tables(rooming: Rooming) -> list[Table]:
             _("Role"),
             _("City"),
             _("Country"),
-            _("Check-in"),
+            pgettext("hotel", "Check-in"),
             _("Check-out"),
             _("Nights"),
             _("Shares a room with"),

@@ -16,7 +16,7 @@ from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from festival.core.access import festival_or_404, organiser_blueprint
-from festival.core.i18n import in_zone, language_name
+from festival.core.i18n import language_name
 from festival.festivals.models import Festival
 from festival.logistics import counting, queries, tables
 from festival.logistics.airports import airport_name
@@ -26,6 +26,7 @@ from festival.logistics.labels import (
     country_name,
     date_label,
     dietary_label,
+    moment_label,
     role_label,
     status_label,
 )
@@ -46,13 +47,13 @@ PAGES = [
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
-        "in_zone": in_zone,
         "airport_name": airport_name,
         "role_label": role_label,
         "status_label": status_label,
         "dietary_label": dietary_label,
         "allergen_label": allergen_label,
         "country_name": country_name,
+        "moment_label": moment_label,
         "date_label": date_label,
         "bar_chart": counting.bar_chart,
     }

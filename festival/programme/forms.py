@@ -21,7 +21,14 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.i18n import language_name
@@ -150,7 +157,7 @@ class SessionForm(FlaskForm):
 
     def validate_invited_delegations(self, field: SelectMultipleField) -> None:
         if self.audience.data == Audience.INVITED.value and not field.data:
-            raise ValueError(_("Choose at least one delegation for an invited-list session."))
+            raise ValidationError(_("Choose at least one delegation for an invited-list session."))
 
     def values(self, starts: datetime, ends: datetime) -> dict[str, Any]:
         """The session's fields, ready for the services."""

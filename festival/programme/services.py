@@ -284,10 +284,13 @@ def _guarded_insert(session: ProgrammeSession, delegate_id: int) -> bool:
             .scalar_subquery()
         )
         row = row.where(taken < session.capacity)
-    result = db.session.execute(
-        sa.insert(Attendance).from_select(["session_id", "delegate_id", "enrolled_at"], row)
-    )
-    return result.rowcount == 1
+    # RETURNING rather than rowcount: psycopg reports no rowcount for this form.
+    inserted = db.session.execute(
+        sa.insert(Attendance)
+        .from_select(["session_id", "delegate_id", "enrolled_at"], row)
+        .returning(Attendance.id)
+    ).first()
+    return inserted is not None
 
 
 def is_enrolled(session: ProgrammeSession, delegate: Delegate) -> bool:

@@ -1,0 +1,233 @@
+"""Delegates enrol in the sessions they may attend, within capacity; a
+non-mayor never sees nor enters the Mayors' Forum."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.programme import services
+from festival.programme.models import Attendance, ProgrammeSession
+from festival.registration.models import Delegate, Delegation
+from tests.factories import (
+    make_delegate,
+    make_delegation,
+    make_festival,
+    make_session,
+)
+from tests.programme_support import SLUG, build_world, tokyo_utc
+
+
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+def enrolled(app, session_id):
+    with app.app_context():
+        return set(
+            db.session.scalars(
+                sa.select(Attendance.delegate_id).where(Attendance.session_id == session_id)
+            )
+        )
+
+
+def session_url(world, key, tail=""):
+    return f"/festivals/{SLUG}/sessions/{world[key]}{tail}"
+
+
+def test_my_programme_needs_a_signed_in_delegate(client, auth, world):
+    assert client.get("/my/programme").status_code == 302
+    auth.organiser()
+    assert client.get("/my/programme").status_code == 404
+
+
+def test_a_non_mayor_neither_sees_nor_enters_the_mayors_forum(app, client, auth, world):
+    auth.user(world["interpreter"][1])
+    page = client.get("/my/programme")
+    assert page.status_code == 200
+    assert "Fermentation Cultures of the World" in page.text
+    assert "Parma working lunch" in page.text  # Parma is invited
+    assert "Mayors&#39; Forum" not in page.text and "Mayors' Forum" not in page.text
+    assert client.get(session_url(world, "forum_id")).status_code == 404
+    assert client.post(session_url(world, "forum_id", "/enrol")).status_code == 404
+    assert enrolled(app, world["forum_id"]) == set()
+
+
+def test_mayors_and_deputy_mayors_see_and_enter_the_forum(app, client, auth, world):
+    auth.user(world["deputy"][1])
+    assert "Mayors&#39; Forum" in client.get("/my/programme").text
+    assert client.get(session_url(world, "forum_id")).status_code == 200
+    response = client.post(session_url(world, "forum_id", "/enrol"))
+    assert response.status_code == 302
+    assert "You are enrolled in" in client.get(response.headers["Location"]).text
+    assert enrolled(app, world["forum_id"]) == {world["deputy"][0]}
+    # Lyon is not on the invited list of Parma's lunch.
+    assert client.get(session_url(world, "private_id")).status_code == 404
+    assert client.post(session_url(world, "private_id", "/enrol")).status_code == 404
+
+
+def test_enrol_and_leave_from_my_programme(app, client, auth, world):
+    auth.user(world["official"][1])
+    response = client.post(
+        session_url(world, "talk_id", "/enrol"), data={"next": "/my/programme#day-2027-06-15"}
+    )
+    assert response.headers["Location"] == "/my/programme#day-2027-06-15"
+    page = client.get("/my/programme").text
+    assert "You are enrolled in 1 session." in page
+    assert "1 of 50 places taken" in page
+    assert enrolled(app, world["talk_id"]) == {world["official"][0]}
+    again = client.post(session_url(world, "talk_id", "/enrol"))
+    assert "already enrolled" in client.get(again.headers["Location"]).text
+    assert enrolled(app, world["talk_id"]) == {world["official"][0]}
+    left = client.post(session_url(world, "talk_id", "/unenrol"))
+    assert "You have left" in client.get(left.headers["Location"]).text
+    assert enrolled(app, world["talk_id"]) == set()
+
+
+def test_an_open_redirect_is_refused(client, auth, world):
+    auth.user(world["official"][1])
+    response = client.post(
+        session_url(world, "talk_id", "/enrol"), data={"next": "//evil.example/"}
+    )
+    assert response.headers["Location"] == session_url(world, "talk_id")
+
+
+def test_capacity_is_enforced_and_a_full_session_says_so(app, client, auth, world):
+    with app.app_context():
+        talk = db.session.get(ProgrammeSession, world["talk_id"])
+        talk.capacity = 1
+        db.session.commit()
+    auth.user(world["official"][1])
+    client.post(session_url(world, "talk_id", "/enrol"))
+    auth.logout()
+    auth.user(world["interpreter"][1])
+    page = client.get(session_url(world, "talk_id")).text
+    assert "This session is full" in page
+    response = client.post(session_url(world, "talk_id", "/enrol"))
+    assert "is full: no place is left" in client.get(response.headers["Location"]).text
+    assert enrolled(app, world["talk_id"]) == {world["official"][0]}
+    assert "Full" in client.get("/my/programme").text
+
+
+def test_cancelled_and_past_sessions_take_no_enrolment(app, client, auth, world):
+    with app.app_context():
+        festival = db.session.get(Festival, world["festival_id"])
+        past = make_session(
+            festival, title="Yesterday's tasting", starts_at=utcnow() - timedelta(days=1)
+        )
+        services.cancel_session(db.session.get(ProgrammeSession, world["talk_id"]))
+        db.session.commit()
+        past_id = past.id
+    auth.user(world["official"][1])
+    cancelled = client.post(session_url(world, "talk_id", "/enrol"))
+    assert "has been cancelled" in client.get(cancelled.headers["Location"]).text
+    over = client.post(f"/festivals/{SLUG}/sessions/{past_id}/enrol")
+    assert "is already over" in client.get(over.headers["Location"]).text
+    assert enrolled(app, world["talk_id"]) == set() and enrolled(app, past_id) == set()
+
+
+def test_a_delegate_of_another_festival_gets_404(app, client, auth, world):
+    with app.app_context():
+        other = make_delegate(make_delegation(make_festival(slug="elsewhere")))
+        db.session.commit()
+        user_id = other.user_id
+    auth.user(user_id)
+    # Public pages stay public; enrolling needs a place in this festival.
+    assert client.get(session_url(world, "talk_id")).status_code == 200
+    assert client.post(session_url(world, "talk_id", "/enrol")).status_code == 404
+    assert client.get(session_url(world, "forum_id")).status_code == 404
+    assert client.get("/my/programme?festival=gf").status_code == 404
+    assert client.get("/my/programme").status_code == 200  # their own festival
+
+
+def test_enrol_service_outcomes(app, world):
+    with app.app_context():
+        talk = db.session.get(ProgrammeSession, world["talk_id"])
+        forum = db.session.get(ProgrammeSession, world["forum_id"])
+        interpreter = db.session.get(Delegate, world["interpreter"][0])
+        mayor = db.session.get(Delegate, world["mayor"][0])
+        assert services.enrol(forum, interpreter) == services.Enrolment.NOT_ALLOWED
+        assert services.enrol(forum, mayor) == services.Enrolment.ENROLLED
+        assert services.enrol(forum, mayor) == services.Enrolment.ALREADY
+        talk.capacity = 1
+        assert services.enrol(talk, mayor) == services.Enrolment.ENROLLED
+        assert services.enrol(talk, interpreter) == services.Enrolment.FULL
+        assert services.enrol(talk, mayor, now=talk.ends_at) == services.Enrolment.OVER
+        assert services.unenrol(talk, mayor) is True
+        assert services.unenrol(talk, mayor) is False
+        assert services.enrol(talk, interpreter) == services.Enrolment.ENROLLED
+
+
+def test_capacity_holds_when_delegates_race_for_the_last_places(app, world, postgres_only):
+    """12 delegates at once for 3 places: exactly 3 get in (PostgreSQL, real threads)."""
+    racers = 12  # fewer than the connection pool holds, or the barrier never opens
+    with app.app_context():
+        lyon = db.session.get(Delegation, world["lyon_id"])
+        ids = [make_delegate(lyon).id for _ in range(racers)]
+        festival = db.session.get(Festival, world["festival_id"])
+        session_id = make_session(festival, title="Popular workshop", capacity=3).id
+        db.session.commit()
+    barrier = threading.Barrier(racers, timeout=30)
+    outcomes: list[object] = []
+
+    def attempt(delegate_id: int) -> None:
+        with app.app_context():
+            try:
+                session = db.session.get(ProgrammeSession, session_id)
+                delegate = db.session.get(Delegate, delegate_id)
+                delegate.delegation.festival_id  # noqa: B018 (load before the race)
+                db.session.commit()  # no transaction open while waiting
+                barrier.wait()
+                outcomes.append(services.enrol(session, delegate))
+                db.session.commit()
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count(services.Enrolment.ENROLLED) == 3
+    assert outcomes.count(services.Enrolment.FULL) == racers - 3
+    assert len(enrolled(app, session_id)) == 3
+
+
+def _add(app, world, n):
+    with app.app_context():
+        festival = db.session.get(Festival, world["festival_id"])
+        official = db.session.get(Delegate, world["official"][0])
+        for i in range(n):
+            session = make_session(
+                festival,
+                title=f"Extra {i}",
+                starts_at=tokyo_utc(14 + i % 5, 9 + i % 9),
+                capacity=10,
+            )
+            if i % 2:
+                db.session.add(Attendance(session=session, delegate=official))
+        db.session.commit()
+
+
+def test_my_programme_runs_the_same_queries_for_3_and_30_sessions(
+    app, client, auth, world, count_queries
+):
+    auth.user(world["official"][1])
+
+    def measure():
+        with count_queries() as statements:
+            assert client.get("/my/programme").status_code == 200
+        return len(statements)
+
+    _add(app, world, 3)
+    small = measure()
+    _add(app, world, 27)
+    assert measure() == small

@@ -147,7 +147,7 @@ def test_delegation_page_shows_people_travel_needs_and_rooming(app, client, auth
     assert "Mayor of Parma" in page and "Chef of Parma" in page and "料理長" in page
     assert "Mon, Jun 14, 2027 08:30" in page  # the festival's zone (Tokyo)
     assert "Sat, Jun 19, 2027 05:00" in page and "Europe/Paris" in page  # CDG's local time
-    assert "also the local time at NRT" in page  # arrival: Narita is on Tokyo time
+    assert "Local time at NRT: same" in page  # arrival: Narita is on Tokyo time
     assert "Halal" in page and "Sesame" in page and "Wheelchair" in page
     assert "Hotel Tsuruoka" in page
     assert "Print all visa letters" in page

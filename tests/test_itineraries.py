@@ -117,7 +117,7 @@ def test_a_hotel_stay_is_all_day_from_first_to_last_day(app, client, auth, world
     assert item.starts_at == datetime(2027, 6, 12, 15, 0, tzinfo=UTC)  # midnight in Tokyo
     assert item.ends_at == datetime(2027, 6, 18, 15, 0, tzinfo=UTC)  # midnight after the 18th
     page = client.get(f"{ADMIN}/{world['parma_id']}").text
-    assert "All day, until Fri 18 Jun" in page
+    assert "All day, until Fri, Jun 18" in page
     edit = client.get(f"{ADMIN}/{world['parma_id']}/items/{item.id}/edit").text
     assert 'value="2027-06-18"' in edit and "checked" in edit
 
@@ -348,7 +348,7 @@ def test_my_itinerary_shows_one_timeline_by_day(app, client, auth, world):
     text = page.text
     assert "Sunday, June 13, 2027" in text and "Tuesday, June 15, 2027" in text
     assert text.index("Hotel Tsuruoka Grand") < text.index("Pickup: flight NH 399")
-    assert "All day, until Fri 18 Jun" in text
+    assert "All day, until Fri, Jun 18" in text
     assert "14:40" in text
     assert "Mayors&#39; Forum" in text and "14:00–16:00" in text
     assert "UTC+09:00" in text

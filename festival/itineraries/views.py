@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -43,7 +44,8 @@ def itinerary_when(entry: object, festival: Festival) -> str:
         end_local = ends_at.astimezone(tz)
         last = end_local.date() - timedelta(days=1 if end_local.time() == time(0) else 0)
         if last > starts_at.astimezone(tz).date():
-            return _("All day, until %(day)s", day=format_date(last, "EEE d MMM"))
+            day = format_skeleton("MMMEd", last, locale=str(get_locale() or "en"))
+            return _("All day, until %(day)s", day=day)
         return _("All day")
     if ends_at == starts_at:
         return f"{starts_at.astimezone(tz):%H:%M}"

@@ -6,9 +6,12 @@ The organiser's pages are in :mod:`festival.programme.admin` (blueprint
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -27,6 +30,7 @@ from festival.programme.links import add_to_calendar_links, optional_url
 from festival.programme.models import Audience, ProgrammeSession, SessionType
 from festival.programme.timeline import day_timeline
 from festival.programme.times import local_day, time_range, utc_offset_label, zone_label
+from festival.registration.choices import role_label
 
 bp = Blueprint("programme", __name__)
 
@@ -56,6 +60,18 @@ bp.add_app_template_global(utcnow, "now_utc")
 def session_time_range(item: ProgrammeSession, festival: Festival) -> str:
     """ "10:00–11:30" in the festival's zone."""
     return time_range(item.starts_at, item.ends_at, festival.tz)
+
+
+@bp.app_template_global()
+def day_label(value: date | datetime, skeleton: str = "MMMEd", tz: ZoneInfo | None = None) -> str:
+    """A day (or an instant, in ``tz``) from a CLDR skeleton in the reader's
+    language: "Tue, Jun 15", "6月15日(火)", "mar. 15 juin"."""
+    if isinstance(value, datetime) and tz is not None:
+        value = value.astimezone(tz)
+    return format_skeleton(skeleton, value, locale=str(get_locale() or "en"))
+
+
+bp.add_app_template_global(role_label, "delegate_role_label")
 
 
 @bp.app_template_global()

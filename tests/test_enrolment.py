@@ -14,7 +14,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme import services
 from festival.programme.models import Attendance, ProgrammeSession
-from festival.registration.models import Delegate, Delegation
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 from tests.factories import (
     make_delegate,
     make_delegation,
@@ -231,3 +231,31 @@ def test_my_programme_runs_the_same_queries_for_3_and_30_sessions(
     small = measure()
     _add(app, world, 27)
     assert measure() == small
+
+
+def test_the_many_delegates_form_of_the_rules_agrees_with_visible_to(app, world):
+    from festival.programme.eligibility import attendable_by_joined_delegate, visible_to
+
+    with app.app_context():
+        parma = db.session.get(Delegation, world["parma_id"])
+        make_delegate(parma, role=DelegateRole.MAYOR, status=DelegateStatus.CANCELLED)
+        make_session(make_festival(slug="elsewhere"), title="Another festival's talk")
+        db.session.commit()
+        for delegate in db.session.scalars(sa.select(Delegate)):
+            one = set(
+                db.session.scalars(
+                    sa.select(ProgrammeSession.id).where(
+                        ProgrammeSession.festival_id == delegate.delegation.festival_id,
+                        visible_to(delegate),
+                    )
+                )
+            )
+            many = set(
+                db.session.scalars(
+                    sa.select(ProgrammeSession.id)
+                    .join(Delegate, Delegate.id == delegate.id)
+                    .join(Delegation, Delegation.id == Delegate.delegation_id)
+                    .where(attendable_by_joined_delegate())
+                )
+            )
+            assert one == many, delegate

@@ -23,7 +23,7 @@ from festival.festivals.models import Festival
 from festival.invitations.models import Invitation, InvitationStatus
 from festival.itineraries.models import ItineraryItem
 from festival.itineraries.overlaps import overlapping_pairs
-from festival.programme.eligibility import ACTIVE_STATUSES, visible_to
+from festival.programme.eligibility import ACTIVE_STATUSES, attendable_by_joined_delegate
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
 from festival.programme.times import local_day
 from festival.registration.models import Delegate, Delegation
@@ -130,29 +130,50 @@ def _item_entry(item: ItineraryItem, festival: Festival) -> Entry:
     )
 
 
-def enrolled_sessions(
-    delegates: Sequence[Delegate], festival_id: int | None = None
-) -> dict[int, list[ProgrammeSession]]:
-    """The sessions each delegate may attend and is enrolled in (one query,
-    cancelled ones included), venues loaded, in time order."""
-    if not delegates:
-        return {}
-    by_id = {d.id: d for d in delegates}
-    festival_ids = {festival_id} if festival_id else {d.delegation.festival_id for d in delegates}
-    rows = db.session.execute(
-        sa.select(Attendance.delegate_id, ProgrammeSession)
+def _enrolled_query(delegates: Sequence[Delegate], *columns: Any) -> sa.Select:
+    return (
+        sa.select(Attendance.delegate_id, *columns)
         .join(Attendance, Attendance.session_id == ProgrammeSession.id)
-        .options(joinedload(ProgrammeSession.venue))
+        .join(Delegate, Delegate.id == Attendance.delegate_id)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
         .where(
-            Attendance.delegate_id.in_(by_id),
-            ProgrammeSession.festival_id.in_(festival_ids),
-            sa.or_(*(sa.and_(Attendance.delegate_id == d.id, visible_to(d)) for d in delegates)),
+            Attendance.delegate_id.in_([d.id for d in delegates]),
+            attendable_by_joined_delegate(),
         )
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-    ).all()
+    )
+
+
+def enrolled_sessions(delegates: Sequence[Delegate]) -> dict[int, list[ProgrammeSession]]:
+    """The sessions each delegate may attend and is enrolled in (one query,
+    whatever the number of delegates; cancelled sessions included), venues
+    loaded, in time order."""
     result: dict[int, list[ProgrammeSession]] = {d.id: [] for d in delegates}
-    for delegate_id, session in rows:
-        result[delegate_id].append(session)
+    if delegates:
+        query = _enrolled_query(delegates, ProgrammeSession).options(
+            joinedload(ProgrammeSession.venue)
+        )
+        for delegate_id, session in db.session.execute(query):
+            result[delegate_id].append(session)
+    return result
+
+
+def enrolled_spans(delegates: Sequence[Delegate]) -> dict[int, list[Any]]:
+    """Like :func:`enrolled_sessions`, but only each session's id, title,
+    times and status (plain rows): enough to count and to find overlaps for
+    a page of delegations, without loading whole sessions."""
+    result: dict[int, list[Any]] = {d.id: [] for d in delegates}
+    if delegates:
+        query = _enrolled_query(
+            delegates,
+            ProgrammeSession.id,
+            ProgrammeSession.title,
+            ProgrammeSession.starts_at,
+            ProgrammeSession.ends_at,
+            ProgrammeSession.status,
+        )
+        for row in db.session.execute(query):
+            result[row.delegate_id].append(row)
     return result
 
 
@@ -169,7 +190,7 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     if delegate.status not in ACTIVE_STATUSES:
         return []
     festival = delegate.delegation.festival
-    sessions = enrolled_sessions([delegate], festival.id)[delegate.id]
+    sessions = enrolled_sessions([delegate])[delegate.id]
     items = db.session.scalars(
         sa.select(ItineraryItem)
         .where(
@@ -275,7 +296,7 @@ class Clash:
 def delegation_clashes(
     items: Sequence[ItineraryItem],
     delegates: Sequence[Delegate],
-    sessions_by_delegate: dict[int, list[ProgrammeSession]],
+    sessions_by_delegate: dict[int, list[Any]],
 ) -> dict[int, list[Clash]]:
     """For each timed item, what it overlaps in the day of someone it concerns.
 

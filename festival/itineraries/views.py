@@ -98,9 +98,7 @@ def index(slug: str) -> str:
     ids = [d.id for d in page.items]
     items = services.items_of(ids)
     delegates = services.delegates_of(ids)
-    sessions = services.enrolled_sessions(
-        [d for people in delegates.values() for d in people], festival.id
-    )
+    sessions = services.enrolled_spans([d for people in delegates.values() for d in people])
     clashes = {
         delegation_id: len(
             services.delegation_clashes(items.get(delegation_id, []), people, sessions)
@@ -123,7 +121,7 @@ def _delegation_page(
 ) -> tuple[str, int]:
     delegates = services.delegation_delegates(delegation)
     items = services.delegation_items(delegation)
-    sessions = services.enrolled_sessions(delegates, festival.id)
+    sessions = services.enrolled_spans(delegates)
     page = render_template(
         "itineraries/admin/delegation.html",
         festival=festival,

@@ -16,7 +16,7 @@ from festival.programme.models import (
     ProgrammeSession,
     session_invited_delegations,
 )
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
 ACTIVE_STATUSES = (DelegateStatus.PENDING, DelegateStatus.CONFIRMED)
 MAYOR_ROLES = (DelegateRole.MAYOR, DelegateRole.DEPUTY_MAYOR)
@@ -56,3 +56,25 @@ def visible_to(delegate: Delegate) -> ColumnElement[bool]:
     if delegate.role in MAYOR_ROLES:
         conditions.append(ProgrammeSession.audience == Audience.MAYORS)
     return sa.or_(*conditions)
+
+
+def attendable_by_joined_delegate() -> ColumnElement[bool]:
+    """The same rules as :func:`visible_to`, for many delegates in one query.
+
+    A WHERE clause on ProgrammeSession joined with Delegate (and Delegation):
+    true where the joined delegate may attend the joined session. Used where
+    a page lists the sessions of many delegates at once (itineraries).
+    """
+    invited = sa.exists().where(
+        session_invited_delegations.c.session_id == ProgrammeSession.id,
+        session_invited_delegations.c.delegation_id == Delegate.delegation_id,
+    )
+    return sa.and_(
+        Delegate.status.in_(ACTIVE_STATUSES),
+        ProgrammeSession.festival_id == Delegation.festival_id,
+        sa.or_(
+            ProgrammeSession.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
+            sa.and_(ProgrammeSession.audience == Audience.MAYORS, Delegate.role.in_(MAYOR_ROLES)),
+            sa.and_(ProgrammeSession.audience == Audience.INVITED, invited),
+        ),
+    )

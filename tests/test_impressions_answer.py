@@ -7,11 +7,11 @@ import hashlib
 import re
 from datetime import timedelta
 
-import flask_babel
 import pytest
 import sqlalchemy as sa
 import time_machine
-from babel.support import NullTranslations, Translations
+from flask_babel import force_locale, gettext
+from markupsafe import escape
 
 from festival.extensions import db
 from festival.impressions import sending
@@ -67,6 +67,11 @@ def _input(html: str, element_id: str) -> str:
     match = re.search(rf'<input[^>]*id="{re.escape(element_id)}"[^>]*>', html)
     assert match, element_id
     return match.group(0)
+
+
+def _in_french(app, message: str, **values: str) -> str:
+    with app.test_request_context(), force_locale("fr"):
+        return gettext(message, **values)
 
 
 def build_scene_in(app):
@@ -206,8 +211,16 @@ def test_a_closed_form_is_read_only_and_refuses_changes(app, client):
         )
         assert refused.status_code == 409
         assert "This form has closed" in refused.text
+        # Claire never answered; her page says so, in French.
         never = client.get(f"/impressions/{tokens['claire@lyon.example']}")
-        assert "no longer takes answers" in never.text
+        closed_message = _in_french(
+            app,
+            "This form closed on %(when)s, so it no longer takes answers. "
+            "Thank you all the same — we hope to see you again.",
+            when="@",
+        )
+        assert str(escape(closed_message.split("@")[1])) in never.text
+        assert 'class="answer-form"' not in never.text
         assert (
             client.post(
                 f"/impressions/{tokens['claire@lyon.example']}", data={fields["overall"]: "5"}
@@ -220,30 +233,27 @@ def test_a_closed_form_is_read_only_and_refuses_changes(app, client):
     assert _response(app, scene, "claire@lyon.example") is None
 
 
-class _French(Translations):
-    def __init__(self, catalog: dict[str, str]) -> None:
-        super().__init__()
-        self._catalog = catalog
+def _translated(app, locale: str, message: str) -> str:
+    with app.test_request_context(), force_locale(locale):
+        return gettext(message)
 
 
 @time_machine.travel(OPEN)
-def test_the_page_speaks_the_delegates_language(app, client, monkeypatch):
+def test_the_page_speaks_the_delegates_language(app, client):
     scene = build_scene_in(app)
     tokens = _invite_all(app, scene)
     overall = "Overall, how would you rate this event?"
-    french = _French({overall: "Dans l'ensemble, comment jugez-vous cet événement ?"})
-    monkeypatch.setattr(
-        flask_babel.Domain,
-        "get_translations",
-        lambda self: french if str(flask_babel.get_locale()) == "fr" else NullTranslations(),
-    )
+    in_french, in_japanese = _translated(app, "fr", overall), _translated(app, "ja", overall)
+    assert overall not in (in_french, in_japanese)  # the catalogues have it
+
     claire = client.get(f"/impressions/{tokens['claire@lyon.example']}")
     assert '<html lang="fr">' in claire.text
-    assert "Dans l&#39;ensemble, comment jugez-vous cet événement ?" in claire.text
-    maria = client.get(f"/impressions/{tokens['maria@parma.example']}")
-    assert '<html lang="en">' in maria.text and overall in maria.text
+    assert str(escape(in_french)) in claire.text
     yui = client.get(f"/impressions/{tokens['yui@tsuruoka.example']}")
     assert '<html lang="ja">' in yui.text
+    assert str(escape(in_japanese)) in yui.text
+    maria = client.get(f"/impressions/{tokens['maria@parma.example']}")
+    assert '<html lang="en">' in maria.text and overall in maria.text
 
     # Reworded by an organiser: shown as written, to everyone.
     with app.app_context():
@@ -252,6 +262,7 @@ def test_the_page_speaks_the_delegates_language(app, client, monkeypatch):
         db.session.commit()
     claire = client.get(f"/impressions/{tokens['claire@lyon.example']}")
     assert "How was the koji tasting?" in claire.text
+    assert str(escape(in_french)) not in claire.text
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

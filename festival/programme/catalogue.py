@@ -285,7 +285,8 @@ FIXED_TITLES = {
 
 def titles_for(kind: SessionType, rng: random.Random) -> Iterator[tuple[str, str]]:
     """An endless supply of (title, description) for ``kind``: each title once,
-    then again with a part number, so even 600 sessions read plausibly."""
+    then again. Workshops, tastings, meals and shuttles repeat as they would;
+    a thematic session that comes round again is its next part."""
     if kind == T.THEMATIC:
         base = [
             (f"{topic}: {angle}" if angle else topic, text)
@@ -299,5 +300,7 @@ def titles_for(kind: SessionType, rng: random.Random) -> Iterator[tuple[str, str
     round_number = 1
     while True:
         for title, text in base:
-            yield (title if round_number == 1 else f"{title} ({round_number})"), text
+            if round_number > 1 and kind == T.THEMATIC:
+                title = f"{title}, part {round_number}"
+            yield title, text
         round_number += 1

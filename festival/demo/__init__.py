@@ -30,6 +30,7 @@ STEPS = [
     "festival.registration.demo",
     "festival.programme.demo",
     "festival.itineraries.demo",
+    "festival.attendance.demo",
     "festival.impressions.demo",
 ]
 

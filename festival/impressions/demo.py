@@ -107,7 +107,6 @@ def seed(ctx: DemoContext) -> str:
     festival = ctx.festival
     if festival is None:
         return "no festival"
-    checked_in = _check_in_if_nobody_did(ctx)
     created = services.create_missing_forms(festival)
     services.create_form(festival)
     db.session.flush()
@@ -163,23 +162,9 @@ def seed(ctx: DemoContext) -> str:
     _note_a_link(ctx, invites, responses)
     quoted = sum(1 for r in responses if r["consent_to_quote"])
     return (
-        f"{checked_in}{created} session forms and a closing form; {len(invites)} sent, "
+        f"{created} session forms and a closing form; {len(invites)} sent, "
         f"{len(responses)} answers, {quoted} quotable"
     )
-
-
-def _check_in_if_nobody_did(ctx: DemoContext) -> str:
-    """Who attended decides who gets a form: when the attendance step is not
-    among the demo's steps, take its check-ins here, before the forms go out."""
-    from festival import demo
-
-    if "festival.attendance.demo" in demo.STEPS:
-        return ""
-    try:
-        from festival.attendance import demo as attendance_demo
-    except ImportError:
-        return ""
-    return f"check-in: {attendance_demo.seed(ctx)}; "
 
 
 def _answers(

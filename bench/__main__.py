@@ -22,10 +22,12 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
+
+from bench.targets import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -33,16 +35,9 @@ VENV_BIN = Path(sys.executable).parent
 APP_PORT = 8765
 BARE_PORT = 8766
 SECRET = "bench-secret-key-" + "k" * 40  # noqa: S105
+
+
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@dataclass
-class Target:
-    name: str
-    path: str
-    headers: dict[str, str] = field(default_factory=dict)
-    expect: int = 200
-    cookie: str | None = None  # "delegate" or "organiser"
 
 
 @dataclass

@@ -1,0 +1,150 @@
+"""What the benchmark loads: the pages, the people who load them, and the
+number of SQL queries each page runs (counted in-process, steady state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+
+@dataclass
+class Target:
+    """One page to load, and who loads it."""
+
+    name: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    expect: int = 200
+    cookie: str | None = None  # "delegate" or "organiser"
+
+
+@dataclass
+class Plan:
+    targets: list[Target]
+    organiser_login: dict[str, str]
+    delegate_login_path: str
+    # For the in-process query count: a second sign-in link (links are single-use).
+    counting_login_path: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _app() -> Any:
+    from festival import create_app
+
+    return create_app()
+
+
+def prepare() -> Plan:
+    """Pick a festival, a mayor and an open registration; return the pages to load."""
+    from festival.auth.services import issue_login_link
+    from festival.calendar.tokens import feed_token
+    from festival.cities.models import City, CreativeField
+    from festival.core.tokens import hash_token, new_token
+    from festival.core.types import utcnow
+    from festival.demo import ORGANISER_EMAIL, ORGANISER_PASSWORD
+    from festival.extensions import db
+    from festival.festivals.models import Festival
+    from festival.invitations.models import Invitation, InvitationStatus
+    from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+
+    app = _app()
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).order_by(Festival.id))
+        mayor = db.session.scalar(
+            sa.select(Delegate)
+            .where(
+                Delegate.role == DelegateRole.MAYOR,
+                Delegate.status == DelegateStatus.CONFIRMED,
+                Delegate.user_id.is_not(None),
+            )
+            .order_by(Delegate.id)
+        )
+        feed = feed_token(app.secret_key, mayor.id, mayor.feed_secret)
+        login_link = issue_login_link(mayor.user)
+        counting_link = issue_login_link(mayor.user)
+        # A city that has just accepted: its invitation link shows the
+        # head-of-delegation registration form.
+        city = City(
+            name="Benchmark City",
+            country_code="IT",
+            creative_field=CreativeField.GASTRONOMY,
+            contact_email="bench@city.example",
+        )
+        token = new_token()
+        invitation = Invitation(
+            festival=festival,
+            city=city,
+            token_hash=hash_token(token),
+            quota=3,
+            deadline=utcnow() + timedelta(days=30),
+            status=InvitationStatus.ACCEPTED,
+            sent_at=utcnow(),
+            responded_at=utcnow(),
+        )
+        db.session.add(Delegation(invitation=invitation, festival=festival, city=city))
+        db.session.commit()
+        slug = festival.slug
+
+    public_feed = f"/festivals/{slug}/programme.ics"
+    etag = _etag(app, public_feed)
+    targets = [
+        Target("public programme", f"/festivals/{slug}/programme"),
+        Target("public feed (200)", public_feed),
+        Target("public feed (304)", public_feed, headers={"If-None-Match": etag}, expect=304),
+        Target("personal feed (200)", f"/feeds/{feed}.ics"),
+        Target("delegate's itinerary", "/my/itinerary", cookie="delegate"),
+        Target(
+            "organiser delegate list", f"/organiser/festivals/{slug}/delegates", cookie="organiser"
+        ),
+        Target("registration form", f"/invitations/{token}"),
+    ]
+    return Plan(
+        targets=targets,
+        organiser_login={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD},
+        delegate_login_path=f"/login/link/{login_link}",
+        counting_login_path=f"/login/link/{counting_link}",
+    )
+
+
+def _etag(app: Any, path: str) -> str:
+    response = app.test_client().get(path)
+    return response.headers["ETag"]
+
+
+def count_queries(plan: Plan) -> dict[str, int]:
+    """SQL statements per request for each page, after one warm-up request."""
+    from festival.extensions import db
+
+    app = _app()
+    app.config["WTF_CSRF_ENABLED"] = False
+    organiser = app.test_client()
+    organiser.post("/login", data=plan.organiser_login)
+    delegate = app.test_client()
+    delegate.post(plan.counting_login_path)
+    anonymous = app.test_client()
+    clients = {"organiser": organiser, "delegate": delegate, None: anonymous}
+
+    counts: dict[str, int] = {}
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    for target in plan.targets:
+        client = clients[target.cookie]
+        client.get(target.path, headers=target.headers)  # warm caches, as under load
+        statements.clear()
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.get(target.path, headers=target.headers)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        if response.status_code != target.expect:
+            raise SystemExit(f"{target.name}: expected {target.expect}, got {response.status_code}")
+        counts[target.name] = len(statements)
+    return counts

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.programme import services
+from festival.programme import enrolment, services
 from festival.programme.models import Attendance, ProgrammeSession
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 from tests.factories import (
@@ -153,16 +153,16 @@ def test_enrol_service_outcomes(app, world):
         forum = db.session.get(ProgrammeSession, world["forum_id"])
         interpreter = db.session.get(Delegate, world["interpreter"][0])
         mayor = db.session.get(Delegate, world["mayor"][0])
-        assert services.enrol(forum, interpreter) == services.Enrolment.NOT_ALLOWED
-        assert services.enrol(forum, mayor) == services.Enrolment.ENROLLED
-        assert services.enrol(forum, mayor) == services.Enrolment.ALREADY
+        assert enrolment.enrol(forum, interpreter) == enrolment.Enrolment.NOT_ALLOWED
+        assert enrolment.enrol(forum, mayor) == enrolment.Enrolment.ENROLLED
+        assert enrolment.enrol(forum, mayor) == enrolment.Enrolment.ALREADY
         talk.capacity = 1
-        assert services.enrol(talk, mayor) == services.Enrolment.ENROLLED
-        assert services.enrol(talk, interpreter) == services.Enrolment.FULL
-        assert services.enrol(talk, mayor, now=talk.ends_at) == services.Enrolment.OVER
-        assert services.unenrol(talk, mayor) is True
-        assert services.unenrol(talk, mayor) is False
-        assert services.enrol(talk, interpreter) == services.Enrolment.ENROLLED
+        assert enrolment.enrol(talk, mayor) == enrolment.Enrolment.ENROLLED
+        assert enrolment.enrol(talk, interpreter) == enrolment.Enrolment.FULL
+        assert enrolment.enrol(talk, mayor, now=talk.ends_at) == enrolment.Enrolment.OVER
+        assert enrolment.unenrol(talk, mayor) is True
+        assert enrolment.unenrol(talk, mayor) is False
+        assert enrolment.enrol(talk, interpreter) == enrolment.Enrolment.ENROLLED
 
 
 def test_capacity_holds_when_delegates_race_for_the_last_places(app, world, postgres_only):
@@ -185,7 +185,7 @@ def test_capacity_holds_when_delegates_race_for_the_last_places(app, world, post
                 delegate.delegation.festival_id  # noqa: B018 (load before the race)
                 db.session.commit()  # no transaction open while waiting
                 barrier.wait()
-                outcomes.append(services.enrol(session, delegate))
+                outcomes.append(enrolment.enrol(session, delegate))
                 db.session.commit()
             finally:
                 db.session.rollback()
@@ -196,8 +196,8 @@ def test_capacity_holds_when_delegates_race_for_the_last_places(app, world, post
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert outcomes.count(services.Enrolment.ENROLLED) == 3
-    assert outcomes.count(services.Enrolment.FULL) == racers - 3
+    assert outcomes.count(enrolment.Enrolment.ENROLLED) == 3
+    assert outcomes.count(enrolment.Enrolment.FULL) == racers - 3
     assert len(enrolled(app, session_id)) == 3
 
 

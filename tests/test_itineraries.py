@@ -15,6 +15,7 @@ from festival.festivals.models import Festival
 from festival.itineraries import services
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.itineraries.views import itinerary_when
+from festival.programme import enrolment
 from festival.programme import services as programme
 from festival.programme.models import Attendance, ProgrammeSession
 from festival.registration.models import Delegate, DelegateStatus, Delegation
@@ -265,7 +266,7 @@ def test_itinerary_for_merges_sessions_and_items_of_the_right_person(app, world,
         mayor = db.session.get(Delegate, world["mayor"][0])
         interpreter_id = world["interpreter"][0]
         for key in ("talk_id", "forum_id", "private_id"):
-            programme.enrol(db.session.get(ProgrammeSession, world[key]), mayor)
+            enrolment.enrol(db.session.get(ProgrammeSession, world[key]), mayor)
         programme.cancel_session(db.session.get(ProgrammeSession, world["talk_id"]))
         hotel = add_item(
             world["parma_id"],
@@ -324,7 +325,7 @@ def test_itinerary_for_excludes_sessions_no_longer_allowed_and_inactive_delegate
 def test_my_itinerary_shows_one_timeline_by_day(app, client, auth, world):
     with app.app_context():
         mayor = db.session.get(Delegate, world["mayor"][0])
-        programme.enrol(db.session.get(ProgrammeSession, world["forum_id"]), mayor)
+        enrolment.enrol(db.session.get(ProgrammeSession, world["forum_id"]), mayor)
         add_item(
             world["parma_id"],
             title="Pickup: flight NH 399",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,8 +16,7 @@ from festival.core.pagination import paginate
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.itineraries.overlaps import keys_in_overlaps
-from festival.programme import services
+from festival.programme import enrolment, services
 from festival.programme.forms import ConfirmForm, EnrolDelegationForm, SessionForm, choices
 from festival.programme.models import (
     Attendance,
@@ -26,7 +25,7 @@ from festival.programme.models import (
     SessionStatus,
     SessionType,
 )
-from festival.programme.times import local_day
+from festival.programme.times import days_between, local_day
 from festival.registration.models import Delegate, Delegation
 
 bp = organiser_blueprint("programme_admin", __name__, "/festivals/<slug>/programme")
@@ -71,23 +70,9 @@ def sessions(slug: str) -> str:
             day = _default_day(festival)
     rows = services.festival_sessions(festival, day=day, search=q)
     counts = services.enrolment_counts(s.id for s in rows)
-    clashes = keys_in_overlaps(
-        [
-            ((s.venue_id, s.id), s.starts_at, s.ends_at)
-            for s in rows
-            if s.venue_id and s.status == SessionStatus.SCHEDULED
-        ]
-    )
-    # Only two sessions in the same venue clash.
-    clash_ids = {key[1] for key, others in clashes.items() if any(o[0] == key[0] for o in others)}
+    clash_ids = services.venue_clashes(rows)
     day_counts = _day_counts(festival)
-    days = sorted(
-        set(day_counts)
-        | {
-            festival.starts_on + timedelta(days=n)
-            for n in range((festival.ends_on - festival.starts_on).days + 1)
-        }
-    )
+    days = sorted(set(day_counts) | set(days_between(festival.starts_on, festival.ends_on)))
     return render_template(
         "programme/admin/sessions.html",
         festival=festival,
@@ -250,7 +235,7 @@ def enrol_delegation(slug: str, session_id: int) -> Response | tuple[str, int]:
     if session.status == SessionStatus.CANCELLED:
         flash(_("This session is cancelled: nobody can be enrolled."), "error")
         return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
-    report = services.enrol_delegation(session, delegation)
+    report = enrolment.enrol_delegation(session, delegation)
     db.session.commit()
     if report.enrolled:
         flash(_("Enrolled: %(names)s.", names=_names(report.enrolled)), "success")
@@ -278,7 +263,7 @@ def remove_attendee(slug: str, session_id: int, delegate_id: int) -> Response:
     delegate = db.session.get(Delegate, delegate_id)
     if delegate is None:
         abort(404)
-    if ConfirmForm().validate_on_submit() and services.unenrol(session, delegate):
+    if ConfirmForm().validate_on_submit() and enrolment.unenrol(session, delegate):
         db.session.commit()
         flash(_("%(name)s is no longer enrolled.", name=delegate.full_name), "success")
     return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))

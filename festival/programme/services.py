@@ -7,22 +7,20 @@ its ``sequence``, which calendar clients read as "this event changed".
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from festival.cities.models import City
-from festival.core.types import UTCDateTime, utcnow
+from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.invitations.models import Invitation, InvitationStatus
-from festival.programme.eligibility import may_attend, visible_to
+from festival.itineraries.overlaps import overlapping_pairs
 from festival.programme.models import (
     Attendance,
     Audience,
@@ -30,7 +28,7 @@ from festival.programme.models import (
     SessionStatus,
 )
 from festival.programme.times import day_start, local_day
-from festival.registration.models import Delegate, Delegation
+from festival.registration.models import Delegation
 
 # A change to any of these is a change calendar clients must notice.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue_id", "status")
@@ -245,173 +243,10 @@ def session_or_none(festival: Festival, session_id: int) -> ProgrammeSession | N
     )
 
 
-# --- enrolment ----------------------------------------------------------------
-
-
-class Enrolment(enum.StrEnum):
-    ENROLLED = "enrolled"
-    ALREADY = "already"
-    FULL = "full"
-    NOT_ALLOWED = "not_allowed"
-    CANCELLED = "cancelled"
-    OVER = "over"
-
-
-def _lock_session(session_id: int) -> None:
-    """On PostgreSQL, hold the session's row until commit: enrolments in one
-    session queue up behind each other, so a count is never stale. SQLite
-    lets one writer in at a time anyway."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            sa.select(ProgrammeSession.id)
-            .where(ProgrammeSession.id == session_id)
-            .with_for_update()
-        )
-
-
-def _guarded_insert(session: ProgrammeSession, delegate_id: int) -> bool:
-    """Insert the attendance only if a place is left, in one statement."""
-    row = sa.select(
-        sa.literal(session.id, sa.Integer),
-        sa.literal(delegate_id, sa.Integer),
-        sa.literal(utcnow(), UTCDateTime()),
-    )
-    if session.capacity is not None:
-        taken = (
-            sa.select(sa.func.count())
-            .select_from(Attendance)
-            .where(Attendance.session_id == session.id)
-            .scalar_subquery()
-        )
-        row = row.where(taken < session.capacity)
-    # RETURNING rather than rowcount: psycopg reports no rowcount for this form.
-    inserted = db.session.execute(
-        sa.insert(Attendance)
-        .from_select(["session_id", "delegate_id", "enrolled_at"], row)
-        .returning(Attendance.id)
-    ).first()
-    return inserted is not None
-
-
-def is_enrolled(session: ProgrammeSession, delegate: Delegate) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(Attendance.id).where(
-                Attendance.session_id == session.id, Attendance.delegate_id == delegate.id
-            )
-        )
-        is not None
-    )
-
-
-def enrol(session: ProgrammeSession, delegate: Delegate, now: datetime | None = None) -> Enrolment:
-    """Enrol ``delegate`` if they may attend, it is on, not over and not full."""
-    if not may_attend(session, delegate):
-        return Enrolment.NOT_ALLOWED
-    if session.status == SessionStatus.CANCELLED:
-        return Enrolment.CANCELLED
-    if session.ends_at <= (now or utcnow()):
-        return Enrolment.OVER
-    _lock_session(session.id)
-    if is_enrolled(session, delegate):
-        return Enrolment.ALREADY
-    try:
-        with db.session.begin_nested():
-            inserted = _guarded_insert(session, delegate.id)
-    except sa.exc.IntegrityError:  # the same person, twice at once
-        return Enrolment.ALREADY
-    return Enrolment.ENROLLED if inserted else Enrolment.FULL
-
-
-def unenrol(session: ProgrammeSession, delegate: Delegate) -> bool:
-    """Give the place back; False when the delegate was not enrolled."""
-    result = db.session.execute(
-        sa.delete(Attendance).where(
-            Attendance.session_id == session.id, Attendance.delegate_id == delegate.id
-        )
-    )
-    return result.rowcount > 0
-
-
-@dataclass
-class DelegationEnrolment:
-    """What enrolling a whole delegation did, person by person."""
-
-    enrolled: list[Delegate] = field(default_factory=list)
-    already: list[Delegate] = field(default_factory=list)
-    not_allowed: list[Delegate] = field(default_factory=list)
-    full: list[Delegate] = field(default_factory=list)
-
-
-def enrol_delegation(session: ProgrammeSession, delegation: Delegation) -> DelegationEnrolment:
-    """Enrol every delegate of ``delegation`` who may attend, within capacity.
-
-    Those the audience rules exclude (a non-mayor for the Mayors' Forum, a
-    cancelled delegate) are skipped and reported, as are those for whom no
-    place was left.
-    """
-    report = DelegationEnrolment()
-    delegates = db.session.scalars(
-        sa.select(Delegate)
-        .where(Delegate.delegation_id == delegation.id)
-        .order_by(Delegate.is_head.desc(), Delegate.id)
-    ).all()
-    _lock_session(session.id)
-    enrolled_ids = set(
-        db.session.scalars(
-            sa.select(Attendance.delegate_id).where(
-                Attendance.session_id == session.id,
-                Attendance.delegate_id.in_([d.id for d in delegates]),
-            )
-        )
-    )
-    for delegate in delegates:
-        if not may_attend(session, delegate):
-            report.not_allowed.append(delegate)
-        elif delegate.id in enrolled_ids:
-            report.already.append(delegate)
-        elif _guarded_insert(session, delegate.id):
-            report.enrolled.append(delegate)
-        else:
-            report.full.append(delegate)
-    db.session.flush()
-    return report
-
-
-def enrol_outcome_message(outcome: Enrolment, title: str) -> tuple[str, str]:
-    """(message, flash category) for a delegate's enrolment attempt."""
-    messages = {
-        Enrolment.ENROLLED: (_("You are enrolled in “%(title)s”.", title=title), "success"),
-        Enrolment.ALREADY: (_("You were already enrolled in “%(title)s”.", title=title), "info"),
-        Enrolment.FULL: (
-            _("“%(title)s” is full: no place is left.", title=title),
-            "error",
-        ),
-        Enrolment.CANCELLED: (_("“%(title)s” has been cancelled.", title=title), "error"),
-        Enrolment.OVER: (_("“%(title)s” is already over.", title=title), "error"),
-        Enrolment.NOT_ALLOWED: (_("You cannot enrol in this session."), "error"),
-    }
-    return messages[outcome]
-
-
-def visible_sessions(delegate: Delegate) -> list[ProgrammeSession]:
-    """The sessions of the delegate's festival they may attend, venues loaded."""
-    return list(
-        db.session.scalars(
-            sa.select(ProgrammeSession)
-            .options(joinedload(ProgrammeSession.venue))
-            .where(
-                ProgrammeSession.festival_id == delegate.delegation.festival_id,
-                visible_to(delegate),
-            )
-            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-        ).unique()
-    )
-
-
-def enrolled_session_ids(delegate: Delegate) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(Attendance.session_id).where(Attendance.delegate_id == delegate.id)
-        )
-    )
+def venue_clashes(sessions: Iterable[ProgrammeSession]) -> set[int]:
+    """Ids of scheduled sessions that overlap another in the same venue."""
+    by_venue: dict[int, list[tuple[int, datetime, datetime]]] = {}
+    for s in sessions:
+        if s.venue_id and s.status == SessionStatus.SCHEDULED:
+            by_venue.setdefault(s.venue_id, []).append((s.id, s.starts_at, s.ends_at))
+    return {key for spans in by_venue.values() for pair in overlapping_pairs(spans) for key in pair}

@@ -21,7 +21,7 @@ from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.programme import labels, services
+from festival.programme import enrolment, labels, services
 from festival.programme.admin import bp as admin_bp
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
 from festival.programme.eligibility import may_attend
@@ -31,6 +31,7 @@ from festival.programme.models import Audience, ProgrammeSession, SessionType
 from festival.programme.timeline import day_timeline
 from festival.programme.times import local_day, time_range, utc_offset_label, zone_label
 from festival.registration.choices import role_label
+from festival.registration.models import Delegate
 
 bp = Blueprint("programme", __name__)
 
@@ -136,7 +137,7 @@ def programme(slug: str) -> str:
 
 def _visible_session_or_404(
     festival: Festival, session_id: int
-) -> tuple[ProgrammeSession, object | None]:
+) -> tuple[ProgrammeSession, Delegate | None]:
     """The session if this visitor may see it, and their delegate record.
 
     Public sessions are for everyone; others for organisers and the delegates
@@ -174,7 +175,7 @@ def session(slug: str, session_id: int) -> str:
     )
     enrolled = taken = None
     if delegate is not None and may_attend(item, delegate):
-        enrolled = services.is_enrolled(item, delegate)
+        enrolled = enrolment.is_enrolled(item, delegate)
         taken = services.enrolment_counts([item.id]).get(item.id, 0)
     return render_template(
         "programme/session.html",
@@ -197,9 +198,9 @@ def my_programme() -> str:
     """The sessions a delegate may attend, to enrol in or leave."""
     delegate, all_delegates = current_delegate_or_404(request.args.get("festival"))
     festival = delegate.delegation.festival
-    sessions = services.visible_sessions(delegate)
+    sessions = enrolment.visible_sessions(delegate)
     counts = services.enrolment_counts(s.id for s in sessions)
-    mine = services.enrolled_session_ids(delegate)
+    mine = enrolment.enrolled_session_ids(delegate)
     return render_template(
         "programme/my_programme.html",
         festival=festival,
@@ -226,9 +227,9 @@ def enrol(slug: str, session_id: int) -> Response:
     item = services.session_or_none(festival, session_id)
     if delegate is None or item is None or not may_attend(item, delegate):
         abort(404)
-    outcome = services.enrol(item, delegate)
+    outcome = enrolment.enrol(item, delegate)
     db.session.commit()
-    message, category = services.enrol_outcome_message(outcome, item.title)
+    message, category = enrolment.enrol_outcome_message(outcome, item.title)
     flash(message, category)
     return _back(slug, session_id)
 
@@ -243,7 +244,7 @@ def unenrol(slug: str, session_id: int) -> Response:
         abort(404)
     if item.starts_at <= utcnow():
         flash(_("“%(title)s” has already started; ask the organisers.", title=item.title), "error")
-    elif services.unenrol(item, delegate):
+    elif enrolment.unenrol(item, delegate):
         db.session.commit()
         flash(_("You have left “%(title)s”.", title=item.title), "success")
     else:

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 
 from babel import Locale
 from babel.dates import get_timezone_name
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from festival.invitations.models import InvitationStatus
@@ -20,7 +20,7 @@ STATUS_LABELS = {
     S.SENT: _l("Sent"),
     S.OPENED: _l("Opened"),
     S.ACCEPTED: _l("Accepted"),
-    S.DECLINED: _l("Declined"),
+    S.DECLINED: lazy_pgettext("invitation", "Declined"),
     S.EXPIRED: _l("Expired"),
     S.REVOKED: _l("Revoked"),
 }

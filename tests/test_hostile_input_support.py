@@ -1,0 +1,349 @@
+"""The world the hostile-input tests post into (this module holds no tests).
+
+``build_world`` makes one festival with everything a form can act on: a
+venue, sessions (one already over, with its impression form), invited
+cities (one invitation waiting for an answer, one accepted with nobody
+registered yet, one with a head of delegation and a member), an itinerary
+item, a response to quote, an outbox message, a sign-in link and a feed.
+``urls_for`` turns any rule of the URL map into concrete URLs of that
+world, so every page can be visited, and ``discover_forms`` visits them as
+each kind of user and records where the form for each endpoint lives.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
+
+from festival.auth.models import UserRole
+from festival.auth.services import create_organiser, issue_login_link, send_login_link
+from festival.calendar.tokens import feed_token
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.impressions import sending
+from festival.impressions import services as impressions
+from festival.invitations.models import InvitationStatus
+from festival.itineraries.models import ItemKind, ItineraryItem
+from festival.outbox.models import OutboxMessage, OutboxStatus
+from festival.programme.models import SessionStatus
+from festival.registration.models import DelegateRole, DelegateStatus, Delegation
+from tests import factories
+from tests.hostile import Field, Form, forms_in
+
+ORGANISER = "organiser@example.org"
+PASSWORD = "correct horse 1"
+ROLES = ("anonymous", "organiser", "head")
+
+
+@dataclass
+class World:
+    slug: str
+    ids: dict[str, list[int]]
+    tokens: dict[str, list[str]]  # endpoint -> tokens worth visiting
+    head_user_id: int
+    member_user_id: int
+    login_token: str
+    feed_token: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(app: Flask) -> World:
+    """Everything a form can act on; commits."""
+    with app.app_context():
+        now = utcnow()
+        create_organiser(ORGANISER, PASSWORD)
+        festival = factories.make_festival(slug="hostile", contact_email="host@festival.example")
+        venue = factories.make_venue(festival, name="Main Hall")
+        city = factories.make_city(name="Parma", country_code="IT")
+        upcoming = factories.make_session(festival, title="Fermented Futures", venue=venue)
+        over = factories.make_session(
+            festival, title="Rice and Sake", starts_at=now - timedelta(days=2), venue=venue
+        )
+        deadline = now + timedelta(days=60)
+        waiting, waiting_token = factories.make_invitation(
+            festival, factories.make_city(name="Lyon"), deadline=deadline
+        )
+        empty, empty_token = factories.make_invitation(
+            festival,
+            factories.make_city(name="Chengdu"),
+            status=InvitationStatus.ACCEPTED,
+            deadline=deadline,
+        )
+        db.session.add(Delegation(invitation=empty, festival=festival, city_id=empty.city_id))
+        delegation = factories.make_delegation(festival, city, deadline=deadline)
+        head = factories.make_delegate(
+            delegation,
+            full_name="Giulia Rossi",
+            email="giulia@parma.example",
+            is_head=True,
+            role=DelegateRole.OFFICIAL,
+        )
+        member = factories.make_delegate(
+            delegation,
+            full_name="Marco Bianchi",
+            email="marco@parma.example",
+            role=DelegateRole.MAYOR,
+        )
+        pending = factories.make_delegate(
+            delegation,
+            full_name="Luca Verdi",
+            email="luca@parma.example",
+            status=DelegateStatus.PENDING,
+        )
+        elsewhere = factories.make_session(festival, title="Market Walk", venue=venue)
+        cancelled = factories.make_session(
+            festival, title="Night Market", status=SessionStatus.CANCELLED, venue=venue
+        )
+        for session in (upcoming, over):
+            for person in (head, member):
+                factories.enrol(session, person)
+        factories.enrol(elsewhere, member, checked_in_at=now)
+        item = ItineraryItem(
+            delegation=delegation,
+            kind=ItemKind.PICKUP,
+            title="Pickup at Haneda",
+            starts_at=upcoming.starts_at - timedelta(hours=3),
+            ends_at=upcoming.starts_at - timedelta(hours=2),
+        )
+        db.session.add(item)
+        form = impressions.create_form(festival, over)
+        closing = impressions.create_form(festival, None)
+        quote_question = next(q for q in closing.questions if q.is_quote)
+        impressions.remove_question(quote_question)
+        responses = []
+        invites = []
+        for person in (head, member):
+            invite = sending.new_invite(form, person, now)
+            db.session.add(invite)
+            db.session.flush()
+            answers = {str(q.id): "Wonderful" for q in form.questions if q.kind.value == "text"}
+            rating = next((q for q in form.questions if q.kind.value == "rating"), None)
+            if rating is not None:
+                answers[str(rating.id)] = 5
+            response = impressions.save_response(invite, answers, consent_to_quote=True)
+            response.in_report = True
+            response.report_position = len(responses) + 1
+            responses.append(response)
+            invites.append(invite)
+        head_user = head.user
+        send_login_link(head_user)  # an outbox message, which failed
+        db.session.flush()
+        message = db.session.scalar(sa.select(OutboxMessage))
+        message.status = OutboxStatus.FAILED
+        login_token = issue_login_link(head_user)
+        token_of_feed = feed_token(app.secret_key, head.id, head.feed_secret)
+        db.session.flush()
+        world = World(
+            slug=festival.slug,
+            ids={
+                "festival_id": [festival.id],
+                "venue_id": [venue.id],
+                "city_id": [city.id],
+                "session_id": [upcoming.id, elsewhere.id, cancelled.id],
+                "invitation_id": [waiting.id],
+                "delegation_id": [delegation.id],
+                "delegate_id": [member.id, pending.id],
+                "item_id": [item.id],
+                "form_id": [form.id, closing.id],
+                "question_id": [form.questions[0].id],
+                "invite_id": [invites[0].id],
+                "response_id": [responses[1].id],
+                "message_id": [message.id],
+            },
+            tokens={
+                "invitations.respond": [waiting_token, empty_token],
+                "impressions.answer": [sending.token_for(invites[0])],
+                "auth.use_login_link": [login_token],
+                "calendar.personal_feed": [token_of_feed],
+            },
+            head_user_id=head_user.id,
+            member_user_id=member.user_id,
+            login_token=login_token,
+            feed_token=token_of_feed,
+        )
+        assert head_user.role == UserRole.DELEGATE
+        db.session.commit()
+        return world
+
+
+def urls_for(rule: Rule, world: World) -> list[str]:
+    """Concrete URLs of ``rule`` in ``world`` (none when an argument is unknown)."""
+    choices: list[dict[str, Any]] = [{}]
+    for argument in sorted(rule.arguments):
+        if argument == "slug":
+            options: list[Any] = [world.slug]
+        elif argument == "token":
+            options = world.tokens.get(rule.endpoint, [])
+        elif argument == "fmt":
+            options = ["csv"]
+        elif argument == "filename":
+            return []
+        elif argument in world.ids:
+            options = list(world.ids[argument])
+        else:
+            return []
+        choices = [{**c, argument: o} for c in choices for o in options]
+    urls = []
+    for values in choices:
+        try:
+            urls.append(rule.build(values, append_unknown=False)[1])
+        except (HTTPException, ValueError):
+            continue
+    return urls
+
+
+def _user_for(app: Flask, role: str, world: World) -> Any:
+    from festival.auth.models import User
+    from festival.auth.services import user_by_email
+
+    if role == "organiser":
+        return user_by_email(ORGANISER)
+    return db.session.get(User, world.head_user_id)
+
+
+def sign_in(client: Any, app: Flask, role: str, world: World) -> None:
+    """Make ``client`` the user of ``role``, signing out whoever it was.
+
+    Everyone signs in by a one-time link here (organisers too): it costs no
+    password hashing, so every example can start from a known user.
+    """
+    client.post("/logout")
+    if role == "anonymous":
+        return
+    with app.app_context():
+        token = issue_login_link(_user_for(app, role, world))
+        db.session.commit()
+    response = client.post(f"/login/link/{token}")
+    assert response.status_code == 302, (role, response.status_code)
+
+
+def be(client: Any, app: Flask, role: str, world: World) -> None:
+    """Sign in as ``role`` unless the client's session already is that user's
+    (a cookie read and one query: cheaper than signing in for every example)."""
+    with client.session_transaction() as session:
+        current = session.get("_user_id")
+    if role == "anonymous":
+        expected = None
+    else:
+        with app.app_context():
+            expected = _user_for(app, role, world).get_id()
+    if current != expected:
+        sign_in(client, app, role, world)
+
+
+@dataclass(frozen=True)
+class FormPlace:
+    """Where a form lives: who sees it, on which page (endpoint + URL index)."""
+
+    role: str
+    page_rule: str  # a rule of the URL map, or the path of a prelude
+    url_index: int
+    form_index: int
+    prelude: int | None = None
+
+
+def _city_file() -> dict[str, Any]:
+    body = b"name,country_code,creative_field,contact_email\nKanazawa,JP,crafts,k@city.example\n"
+    return {"file": (io.BytesIO(body), "cities.csv")}
+
+
+# Forms that only the answer to a POST shows: (role, path, data) posted
+# while discovering, and again to open the form.
+PRELUDES: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
+    ("organiser", "/organiser/cities/import", _city_file),
+]
+
+# Endpoints no page holds a <form> for, and the fields their callers send.
+HAND_MADE: dict[str, tuple[str, list[Field]]] = {
+    # The camera scanner's script posts what it read.
+    "attendance.scan_check_in": ("organiser", [Field(name="code", kind="text")]),
+}
+
+
+def get_rules(app: Flask) -> list[Rule]:
+    return [
+        r
+        for r in app.url_map.iter_rules()
+        if "GET" in (r.methods or set()) and r.endpoint != "static"
+    ]
+
+
+def visit_pages(app: Flask, client: Any, world: World) -> Iterator[tuple[str, int, str, Any]]:
+    """(rule, URL index, URL, response) for every page of the world."""
+    for rule in get_rules(app):
+        for index, url in enumerate(urls_for(rule, world)):
+            yield rule.rule, index, url, client.get(url)
+
+
+def discover_forms(app: Flask, client: Any, world: World) -> dict[str, list[FormPlace]]:
+    """{action endpoint: places of its forms}, one place per distinct form."""
+    adapter = app.url_map.bind("festival.test")
+    found: dict[str, list[FormPlace]] = {}
+    seen: set[tuple] = set()
+    for role in ROLES:
+        sign_in(client, app, role, world)
+        pages = list(visit_pages(app, client, world))
+        for number, (prelude_role, path, data) in enumerate(PRELUDES):
+            if prelude_role == role:
+                pages.append((f"POST {path}", number, path, client.post(path, data=data())))
+        for page_rule, index, url, response in pages:
+            if "html" not in (response.content_type or ""):
+                continue
+            prelude = index if page_rule.startswith("POST ") else None
+            for form_index, form in enumerate(forms_in(response.text, url)):
+                method = form.method.upper()
+                try:
+                    action, _args = adapter.match(form.action.split("?")[0], method=method)
+                except HTTPException:
+                    continue
+                key = (action, method, form.signature())
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.setdefault(f"{method} {action}", []).append(
+                    FormPlace(role, page_rule, index, form_index, prelude)
+                )
+    sign_in(client, app, "anonymous", world)
+    return found
+
+
+def open_form(app: Flask, client: Any, world: World, place: FormPlace) -> Form:
+    """Sign in as the place's user, open its page, and return the form."""
+    sign_in(client, app, place.role, world)
+    if place.prelude is not None:
+        _role, url, data = PRELUDES[place.prelude]
+        response = client.post(url, data=data())
+        return forms_in(response.text, url)[place.form_index]
+    rule = next(r for r in get_rules(app) if r.rule == place.page_rule)
+    url = urls_for(rule, world)[place.url_index]
+    response = client.get(url)
+    assert response.status_code < 400, (url, response.status_code)
+    return forms_in(response.text, url)[place.form_index]
+
+
+# Discovery opens every page three times over: once per database is enough
+# (the world is built the same way for every test).
+_discovered: dict[str, dict[str, list[FormPlace]]] = {}
+
+
+def forms_for(
+    app: Flask, client: Any, world: World, database_url: str, endpoint: str
+) -> list[tuple[str, Form]]:
+    """(role, form) for every distinct form that posts to ``endpoint``."""
+    if endpoint in HAND_MADE:
+        role, fields = HAND_MADE[endpoint]
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        action = urls_for(rule, world)[0]
+        return [(role, Form(action, "post", "", "", {f.name: f for f in fields}))]
+    if database_url not in _discovered:
+        _discovered[database_url] = discover_forms(app, client, world)
+    places = _discovered[database_url].get(f"POST {endpoint}", [])
+    return [(place.role, open_form(app, client, world, place)) for place in places]

@@ -1,0 +1,178 @@
+"""The feeds' fast path: an unchanged feed served without touching the database.
+
+A calendar app polls its feeds every few minutes, and most polls find
+nothing new. Computing a feed's version stamp costs a few queries (plus
+the connection checkout and its ping), which is most of a poll's time. So
+each process keeps, per feed URL, the outcome of the last stamp: the ETag,
+Last-Modified and, once needed, the bytes; for :data:`STAMP_TTL_SECONDS`
+(one second) a request for the same URL is answered from it, without a
+query.
+
+Freshness: a change committed through this process clears the memo at once
+(SQLAlchemy ``after_commit``), so the next fetch sees it. A change made by
+another process (another gunicorn worker, the worker, a CLI command) is
+seen at most one second later. A renewed personal link likewise keeps
+working for at most a second in the other processes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Response, current_app, request
+from flask.globals import request_ctx
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from festival.calendar import http
+from festival.calendar.cache import feed_store
+from festival.calendar.services import PreparedFeed
+
+STAMP_TTL_SECONDS = 1.0
+MAX_ENTRIES = 20_000
+
+# Tests move this clock; production reads the monotonic one.
+clock: Callable[[], float] = time.monotonic
+
+
+@dataclass
+class _Entry:
+    generation: int
+    expires: float
+    etag: str
+    last_modified: datetime
+    public: bool
+    filename: str | None
+    mimetype: str
+    body: bytes | None = None  # kept once a 200 needed them
+
+
+_lock = threading.Lock()
+# Raised by every commit in this process; a memo from an older generation is stale.
+_generation = 0
+
+
+def forget_all() -> None:
+    """Make every memo stale: the next fetch of each feed computes its stamp again."""
+    global _generation
+    with _lock:
+        _generation += 1
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(_session: Session) -> None:
+    # Any commit may change a feed (a session, a venue, an enrolment, a
+    # renewed link); telling which would cost more than recomputing stamps.
+    forget_all()
+
+
+def _memo() -> OrderedDict[tuple[object, ...], _Entry]:
+    """This app's memos (each app has its own database, hence its own feeds)."""
+    memo = current_app.extensions.get("calendar_feed_memo")
+    if memo is None:
+        memo = current_app.extensions.setdefault("calendar_feed_memo", OrderedDict())
+    return memo  # type: ignore[no-any-return]
+
+
+def _lookup(key: tuple[object, ...]) -> _Entry | None:
+    memo = _memo()
+    with _lock:
+        entry = memo.get(key)
+        if entry is None:
+            return None
+        if entry.generation != _generation or entry.expires <= clock():
+            del memo[key]
+            return None
+        return entry
+
+
+def _remember(
+    key: tuple[object, ...], feed: PreparedFeed, mimetype: str, generation: int
+) -> _Entry:
+    since = feed_store().last_modified(feed.key, feed.etag)
+    entry = _Entry(
+        generation=generation,
+        expires=clock() + STAMP_TTL_SECONDS,
+        etag=feed.etag,
+        last_modified=datetime.fromtimestamp(since, UTC),
+        public=feed.public,
+        filename=feed.filename,
+        mimetype=mimetype,
+    )
+    memo = _memo()
+    with _lock:
+        memo[key] = entry
+        memo.move_to_end(key)
+        while len(memo) > MAX_ENTRIES:
+            memo.popitem(last=False)
+    return entry
+
+
+def _bytes(feed: PreparedFeed) -> bytes:
+    """The feed's bytes from the shared cache, built (and cached) when missing."""
+    store = feed_store()
+    body = store.get(feed.etag)
+    if body is None:
+        body = feed.build()
+        store.put(feed.etag, body)
+    return body
+
+
+def serve(
+    key: tuple[object, ...],
+    prepare: Callable[[], PreparedFeed],
+    mimetype: str = http.ICS_MIMETYPE,
+) -> Response:
+    """The feed named by ``key`` (its URL's parts): 304, or 200 with the bytes.
+
+    ``prepare`` (queries: the feed's stamp) runs only when this process has
+    no memo younger than a second for ``key``; it may abort with a 404,
+    which is not remembered.
+    """
+    feed: PreparedFeed | None = None
+    entry = _lookup(key)
+    if entry is None:
+        # Read before the stamp's queries: a commit meanwhile makes this memo stale.
+        generation = _generation
+        feed = prepare()
+        entry = _remember(key, feed, mimetype, generation)
+    headers = {
+        "Cache-Control": http.PUBLIC_CACHE_CONTROL if entry.public else http.PRIVATE_CACHE_CONTROL
+    }
+    if not entry.public:
+        headers["X-Robots-Tag"] = "noindex, nofollow"
+    if http._not_modified(request, entry.etag, entry.last_modified):
+        response = Response(status=304, headers=headers)
+    else:
+        if entry.body is None:
+            if feed is None:
+                # A memo made by a 304: its build closure is gone with its request.
+                generation = _generation
+                feed = prepare()
+                entry = _remember(key, feed, mimetype, generation)
+            # Kept in the memo: the next second's fetches send the same bytes.
+            entry.body = _bytes(feed)
+        response = Response(entry.body, headers=headers, content_type=entry.mimetype)
+        if entry.filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
+    response.set_etag(entry.etag)
+    response.last_modified = entry.last_modified
+    _without_session()
+    return response
+
+
+def _without_session() -> None:
+    """Feeds neither read nor write the visitor's session.
+
+    Flask-Login's after-request hook looks into the session on every
+    response, which makes Flask add ``Vary: Cookie`` (and would let a shared
+    cache keep one copy per cookie); a null session is never saved.
+    """
+    null = current_app.session_interface.make_null_session(current_app)
+    # Flask 3.1 keeps the opened session here (``session`` is a read-only property).
+    request_ctx._session = null  # noqa: SLF001

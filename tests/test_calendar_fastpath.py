@@ -1,0 +1,117 @@
+"""The feeds' fast path: an unchanged feed answered from memory, changes seen at once
+(in this process) or within a second (from another process)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from festival.calendar import fastpath
+from festival.calendar.services import regenerate_feed_secret
+from festival.extensions import db
+from festival.programme.models import ProgrammeSession
+from festival.registration.models import Delegate
+from tests.calendar_helpers import build_world
+from tests.factories import make_festival
+
+
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the test moves by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(fastpath, "clock", lambda: now[0])
+    return now
+
+
+def _rename_elsewhere(app, session_id: int, title: str) -> None:
+    """Change a session as another process would: not through this process's ORM session."""
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            sa.update(ProgrammeSession)
+            .where(ProgrammeSession.id == session_id)
+            .values(title=title, sequence=ProgrammeSession.sequence + 1)
+        )
+
+
+def test_an_unchanged_feed_is_served_without_a_query(client, world, count_queries, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    first = client.get(url)
+    with count_queries() as again:
+        second = client.get(url)
+        revalidated = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again == []
+    assert second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Last-Modified"] == first.headers["Last-Modified"]
+    assert revalidated.status_code == 304
+
+
+def test_a_change_from_another_process_shows_once_a_second_has_passed(app, client, world, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    first = client.get(url)
+    _rename_elsewhere(app, world.public_other_id, "Farewell banquet")
+
+    clock[0] += fastpath.STAMP_TTL_SECONDS + 0.01
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert b"Farewell banquet" in changed.data
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_change_committed_here_shows_on_the_next_fetch(app, client, world, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    etag = client.get(url).headers["ETag"]
+    with app.app_context():
+        db.session.get(ProgrammeSession, world.public_other_id).title = "Closing night market"
+        db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})  # the clock has not moved
+    assert changed.status_code == 200
+    assert b"Closing night market" in changed.data
+
+
+def test_a_renewed_personal_link_stops_working_on_the_next_fetch(app, client, world, clock):
+    url = f"/feeds/{world.mayor_token}.ics"
+    assert client.get(url).status_code == 200
+    with app.app_context():
+        regenerate_feed_secret(db.session.get(Delegate, world.mayor_id))
+        db.session.commit()
+    assert client.get(url).status_code == 404
+
+
+def test_a_personal_feed_changed_elsewhere_shows_once_a_second_has_passed(
+    app, client, world, clock
+):
+    url = f"/feeds/{world.mayor_token}.ics"
+    first = client.get(url)
+    _rename_elsewhere(app, world.invited_id, "Parma table renamed")
+    clock[0] += fastpath.STAMP_TTL_SECONDS + 0.01
+    changed = client.get(url)
+    assert b"Parma table renamed" in changed.data
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_an_unknown_festival_is_not_remembered(app, client, clock):
+    url = "/festivals/late-comer/programme.ics"
+    assert client.get(url).status_code == 404
+    with app.app_context():
+        make_festival(slug="late-comer")
+        db.session.commit()
+    assert client.get(url).status_code == 200
+
+
+def test_feeds_leave_the_visitors_session_alone(app, client, auth, world):
+    auth.organiser()
+    for url in (f"/festivals/{world.slug}/programme.ics", f"/feeds/{world.mayor_token}.ics"):
+        for _ in range(2):  # built, then from memory
+            response = client.get(url)
+            assert response.status_code == 200
+            # One copy for everyone in shared caches; no cookie rewritten.
+            assert "Cookie" not in response.headers.get("Vary", "")
+            assert "Set-Cookie" not in response.headers
+    # Still signed in afterwards.
+    assert client.get("/organiser/festivals/", follow_redirects=False).status_code != 302

@@ -15,9 +15,9 @@ from festival.itineraries.views import admin_bp as itineraries_admin_bp
 from festival.itineraries.views import bp as itineraries_bp
 from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
-from festival.registration.views import bp as registration_bp
 from festival.programme.views import admin_bp as programme_admin_bp
 from festival.programme.views import bp as programme_bp
+from festival.registration.views import bp as registration_bp
 
 ALL = [
     core_bp,

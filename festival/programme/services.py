@@ -1,4 +1,7 @@
-"""Operations on the programme: sessions, their checks, and enrolment.
+"""Operations on the programme: sessions and their checks.
+
+Enrolment lives in :mod:`festival.programme.enrolment`; its operations are
+also importable from here, as they were before it moved.
 
 Services flush but never commit: the view that called them ends the
 transaction. Every change of a session's time, place or status increments
@@ -21,6 +24,14 @@ from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.invitations.models import Invitation, InvitationStatus
 from festival.itineraries.overlaps import overlapping_pairs
+from festival.programme.enrolment import (  # noqa: F401 (kept importable from here)
+    DelegationEnrolment,
+    Enrolment,
+    enrol,
+    enrol_delegation,
+    is_enrolled,
+    unenrol,
+)
 from festival.programme.models import (
     Attendance,
     Audience,
@@ -198,6 +209,29 @@ def festival_sessions(
             sa.or_(ProgrammeSession.title.ilike(like), ProgrammeSession.speakers.ilike(like))
         )
     return list(db.session.scalars(query).unique())
+
+
+def session_days(
+    festival: Festival,
+    *,
+    public_only: bool = False,
+    session_type: str | None = None,
+    venue_id: int | None = None,
+) -> list[date]:
+    """The days (festival zone) on which matching sessions start, in order.
+
+    One light query (start times only): the programme shows one day at a
+    time and lists the others as links.
+    """
+    query = sa.select(ProgrammeSession.starts_at).where(ProgrammeSession.festival_id == festival.id)
+    if public_only:
+        query = query.where(ProgrammeSession.audience == Audience.PUBLIC)
+    if session_type:
+        query = query.where(ProgrammeSession.type == session_type)
+    if venue_id:
+        query = query.where(ProgrammeSession.venue_id == venue_id)
+    tz = festival.tz
+    return sorted({local_day(starts_at, tz) for starts_at in db.session.scalars(query)})
 
 
 def by_day(

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from festival.core.access import festival_or_404
@@ -21,7 +22,7 @@ from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.programme import enrolment, labels, services
+from festival.programme import enrolment, labels, pagecache, services
 from festival.programme.admin import bp as admin_bp
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
 from festival.programme.eligibility import may_attend
@@ -103,29 +104,55 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("/festivals/<slug>/programme")
 def programme(slug: str) -> str:
-    """Public sessions day by day, with filters and a picture of each day."""
+    """Public sessions one day at a time, with filters and a picture of the day.
+
+    A whole festival's programme (hundreds of sessions) is too long for a
+    phone and slow to render; the print layout still has every day.
+    """
     festival = festival_or_404(slug)
     session_type = request.args.get("type", "")
     if session_type not in {t.value for t in SessionType}:
         session_type = ""
     venue_id = _int_arg("venue")
-    sessions = services.festival_sessions(
-        festival, public_only=True, session_type=session_type or None, venue_id=venue_id
-    )
-    venues = festival.venues
-    venue_names = {v.id: v.name for v in venues}
-    days = services.by_day(sessions, festival)
+    filters = {"public_only": True, "session_type": session_type or None, "venue_id": venue_id}
     print_layout = request.args.get("layout") == "print"
-    timelines = (
-        {}
-        if print_layout
-        else {day: day_timeline(items, venue_names, day, festival.tz) for day, items in days}
-    )
+    venues = festival.venues
+    if print_layout:
+        return render_template(
+            "programme/print.html",
+            festival=festival,
+            days=services.by_day(services.festival_sessions(festival, **filters), festival),
+            session_type=session_type,
+            venue_id=venue_id,
+        )
+    # The day sections are the same for every visitor: rendered once per
+    # version of the programme, language and filters (pagecache).
+    key = (pagecache.stamp(festival), session_type, venue_id)
+    all_days = pagecache.cached(("days", *key), lambda: services.session_days(festival, **filters))
+    day = _chosen_day(all_days, festival)
+
+    def render_days() -> Markup:
+        sessions = services.festival_sessions(festival, day=day, **filters)
+        days = services.by_day(sessions, festival)
+        venue_names = {v.id: v.name for v in venues}
+        # Autoescaped template output: safe to insert as it is.
+        return Markup(  # noqa: S704
+            render_template(
+                "programme/_days.html",
+                festival=festival,
+                days=days,
+                timelines={d: day_timeline(i, venue_names, d, festival.tz) for d, i in days},
+                filtered=bool(session_type or venue_id),
+            )
+        )
+
+    days_html = pagecache.cached(("html", *key, str(get_locale()), day), render_days)
     return render_template(
-        "programme/print.html" if print_layout else "programme/programme.html",
+        "programme/programme.html",
         festival=festival,
-        days=days,
-        timelines=timelines,
+        days_html=days_html,
+        all_days=all_days,
+        current_day=day,
         venues=venues,
         types=list(SessionType),
         session_type=session_type,
@@ -133,6 +160,20 @@ def programme(slug: str) -> str:
         feeds=feed_links(festival),
         filtered=bool(session_type or venue_id),
     )
+
+
+def _chosen_day(days: list[date], festival: Festival) -> date | None:
+    """``?day=`` if it has sessions, else today (festival zone) if it has, else the first."""
+    try:
+        asked = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        asked = None
+    if asked in days:
+        return asked
+    today = local_day(utcnow(), festival.tz)
+    if today in days:
+        return today
+    return days[0] if days else None
 
 
 def _visible_session_or_404(

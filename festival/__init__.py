@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             os.path.dirname(os.path.abspath(__file__)), "translations"
         ),
     )
+    i18n.escape_lazy_strings()
     templating.init_app(app)
     security.init_app(app)
 

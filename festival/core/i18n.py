@@ -7,7 +7,9 @@ from typing import Any
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "fr": "Français"}
 
@@ -25,6 +27,21 @@ def select_locale() -> str:
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def escape_lazy_strings() -> None:
+    """Make Jinja escape lazy translations like any other text.
+
+    Flask-Babel's lazy strings have an ``__html__`` that returns the text as
+    it is, so Jinja takes them for safe markup; a lazy message quoting a
+    user's value (a validation error: 'Unknown time zone "%(zone)s"')
+    reached the page unescaped (python-babel/flask-babel#121 and #224).
+    """
+    LazyString.__html__ = _escaped_html  # type: ignore[method-assign]
+
+
+def _escaped_html(self: LazyString) -> Markup:
+    return escape(str(self))
 
 
 def language_name(code: str) -> str:

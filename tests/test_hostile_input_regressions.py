@@ -38,3 +38,14 @@ def test_an_unknown_time_zone_is_quoted_escaped_in_its_error(app, client):
     assert SCRIPT not in page.text
     assert "Unknown time zone" in page.text and "&lt;script&gt;" in page.text
 
+
+def test_a_made_up_language_code_is_named_by_its_code(app):
+    # Babel raises UnknownLocaleError (not a ValueError) for a well-formed
+    # but unknown code: the session form answered 500 to languages=["aaaa"].
+    from festival.core.i18n import language_name
+
+    with app.test_request_context():
+        assert language_name("aaaa") == "aaaa"
+        assert language_name("x" * 10_000) == "x" * 10_000
+        assert language_name("fr") == "Français"
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
 from flask_babel.speaklater import LazyString
@@ -50,7 +50,7 @@ def language_name(code: str) -> str:
         return LANGUAGE_NAMES[code]
     try:
         return Locale.parse(code).get_display_name(code) or code
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnknownLocaleError):
         return code
 
 

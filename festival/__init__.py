@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from festival.core import i18n, security, templating
+    from festival.core import i18n, incoming, security, templating
 
     babel.init_app(
         app,
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.escape_lazy_strings()
     templating.init_app(app)
     security.init_app(app)
+    incoming.init_app(app)
 
     from festival.auth import views as auth_views
 

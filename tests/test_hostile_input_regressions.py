@@ -49,3 +49,23 @@ def test_a_made_up_language_code_is_named_by_its_code(app):
         assert language_name("x" * 10_000) == "x" * 10_000
         assert language_name("fr") == "Français"
 
+
+def test_a_nul_in_a_form_field_is_dropped_not_a_500(app, client):
+    # PostgreSQL refuses NUL in text: the venue form answered 500.
+    world = build_world(app)
+    sign_in(client, app, "organiser", world)
+    response = client.post(
+        f"/organiser/festivals/{world.slug}/venues",
+        data={"name": "Sake\x00 Hall\x0b", "address": "1-2\x00 Honcho\n2F", "capacity": "80"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/organiser/festivals/{world.slug}/venues")
+    assert "Sake Hall" in page.text and "1-2 Honcho" in page.text
+
+
+def test_a_nul_in_a_url_is_a_400_not_a_500(app, client):
+    world = build_world(app)
+    sign_in(client, app, "organiser", world)
+    assert client.get("/organiser/cities/?q=Par%00ma").status_code == 400
+    assert client.get(f"/festivals/{world.slug}%00/programme").status_code == 400
+    assert client.get("/organiser/cities/?q=Parma").status_code == 200

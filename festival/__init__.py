@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from festival.core import i18n, incoming, security, templating
+    from festival.core import i18n, incoming, logs, security, templating
 
     babel.init_app(
         app,
@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     incoming.init_app(app)
+    logs.init_app(app)
 
     from festival.auth import views as auth_views
 

@@ -1,15 +1,14 @@
-"""Serving a prepared feed: validators, 304s, the cache, and safe logs."""
+"""Serving a prepared feed: validators, 304s and the cache."""
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import UTC, datetime
 
 from flask import Request, Response, request
 
 from festival.calendar.cache import feed_store
 from festival.calendar.services import PreparedFeed
+from festival.core.logs import RedactSecretLinks
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 # Clients poll every few minutes to hours; a 304 costs a few small queries.
@@ -53,32 +52,6 @@ def serve(feed: PreparedFeed, mimetype: str = ICS_MIMETYPE) -> Response:
     return response
 
 
-# --- keeping tokens out of logs -----------------------------------------------
-
-_FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+\.ics")
-
-
-class RedactFeedTokens(logging.Filter):
-    """Rewrites /feeds/<token>.ics as /feeds/[token].ics in access logs.
-
-    The personal link is a password: the development server's and
-    gunicorn's access logs would otherwise keep it in clear.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        if "/feeds/" in message:
-            record.msg = _FEED_PATH.sub("/feeds/[token].ics", message)
-            record.args = None
-        return True
-
-
-def redact_feed_tokens_in_logs() -> None:
-    """Install the filter on the access loggers (once)."""
-    for name in ("werkzeug", "gunicorn.access"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactFeedTokens) for f in logger.filters):
-            logger.addFilter(RedactFeedTokens())
+# Keeping feed tokens out of the logs is festival.core.logs's job (for every
+# secret link); the old name stays for callers of this module.
+RedactFeedTokens = RedactSecretLinks

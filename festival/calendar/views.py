@@ -14,9 +14,9 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from festival.calendar import fastpath, services
+from festival.calendar import services
 from festival.calendar.forms import RegenerateFeedForm
-from festival.calendar.http import redact_feed_tokens_in_logs, serve
+from festival.calendar.http import serve
 from festival.calendar.links import subscribe_links
 from festival.core.access import festival_or_404
 from festival.core.urls import safe_next
@@ -24,19 +24,14 @@ from festival.extensions import db
 from festival.registration.models import Delegate, Delegation
 
 bp = Blueprint("calendar", __name__)
-bp.record_once(lambda _state: redact_feed_tokens_in_logs())
 
 
 @bp.get("/festivals/<slug>/programme.ics")
 def programme_ics(slug: str) -> ResponseReturnValue:
     """Every public session of the festival, to subscribe to."""
-    lang = request.args.get("lang")
-
-    def prepare() -> services.PreparedFeed:
-        festival = festival_or_404(slug)
-        return services.programme_feed(festival, services.feed_locale(festival, lang))
-
-    return fastpath.serve(("programme", slug, lang), prepare)
+    festival = festival_or_404(slug)
+    locale = services.feed_locale(festival, request.args.get("lang"))
+    return serve(services.programme_feed(festival, locale))
 
 
 @bp.get("/festivals/<slug>/sessions/<int:session_id>.ics")
@@ -54,14 +49,10 @@ def session_ics(slug: str, session_id: int) -> ResponseReturnValue:
 def personal_feed(token: str) -> ResponseReturnValue:
     """A delegate's whole itinerary; the token is the only key (calendar apps
     cannot sign in). A wrong or renewed token is a 404, like any unknown URL."""
-
-    def prepare() -> services.PreparedFeed:
-        delegate = services.delegate_for_token(token)
-        if delegate is None:
-            abort(404)
-        return services.personal_feed(delegate)
-
-    return fastpath.serve(("personal", token), prepare)
+    delegate = services.delegate_for_token(token)
+    if delegate is None:
+        abort(404)
+    return serve(services.personal_feed(delegate))
 
 
 @bp.get("/festivals/<slug>/schedule.xml")

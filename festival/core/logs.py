@@ -1,0 +1,49 @@
+"""Keeping the secrets of links out of the logs.
+
+A link e-mailed to a person (an invitation, an impression form, a sign-in
+link) or given to a calendar app (a personal feed) is itself the password.
+Access logs (Werkzeug's development server, gunicorn) and the app's own
+error log ("Exception on /invitations/<token> [POST]") would keep it in
+clear, so one filter rewrites every such path before a record is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask
+
+# The path segment after these prefixes is a secret; a feed keeps its
+# ".ics" so the log still says what was asked for.
+_SECRET_PATH = re.compile(r"(/(?:feeds|invitations|impressions|login/link)/)[^/\s?#\"'.]+")
+
+# The loggers that write request lines or paths.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+def redact(text: str) -> str:
+    """``text`` with the secret of every secret link replaced by ``[token]``."""
+    return _SECRET_PATH.sub(r"\1[token]", text)
+
+
+class RedactSecretLinks(logging.Filter):
+    """Rewrites /invitations/<token> as /invitations/[token] (and the like)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        redacted = redact(message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = None
+        return True
+
+
+def init_app(app: Flask) -> None:
+    """Install the filter on the access loggers and the app's logger (once each)."""
+    for logger in [logging.getLogger(name) for name in ACCESS_LOGGERS] + [app.logger]:
+        if not any(isinstance(f, RedactSecretLinks) for f in logger.filters):
+            logger.addFilter(RedactSecretLinks())

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from festival import config as app_config
 from festival.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -26,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     os.makedirs(app.instance_path, exist_ok=True)
     _require_secret_key(app)
+    if proxies := int(app.config.get("PROXY_COUNT") or 0):
+        # The visitor's address (rate limits) and scheme, from the proxies' headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     # Cookies travel over HTTPS only, except on a developer's plain-HTTP run.
     secure = not (app.debug or app.testing) and app_config.cookies_secure_by_default()
     app.config["SESSION_COOKIE_SECURE"] = secure

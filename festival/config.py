@@ -34,6 +34,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none,
+        # trust no such header). Rate limits count per visitor only if the
+        # app sees the visitor's address rather than the proxy's.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         # Absolute links in e-mails and feeds (no request to take them from).
         "SERVER_URL": os.environ.get("SERVER_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Festival <festival@localhost>"),

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from festival.calendar import services
+from festival.calendar import fastpath, services
 from festival.calendar.forms import RegenerateFeedForm
 from festival.calendar.http import serve
 from festival.calendar.links import subscribe_links
@@ -29,9 +29,13 @@ bp = Blueprint("calendar", __name__)
 @bp.get("/festivals/<slug>/programme.ics")
 def programme_ics(slug: str) -> ResponseReturnValue:
     """Every public session of the festival, to subscribe to."""
-    festival = festival_or_404(slug)
-    locale = services.feed_locale(festival, request.args.get("lang"))
-    return serve(services.programme_feed(festival, locale))
+    lang = request.args.get("lang")
+
+    def prepare() -> services.PreparedFeed:
+        festival = festival_or_404(slug)
+        return services.programme_feed(festival, services.feed_locale(festival, lang))
+
+    return fastpath.serve(("programme", slug, lang), prepare)
 
 
 @bp.get("/festivals/<slug>/sessions/<int:session_id>.ics")
@@ -49,10 +53,14 @@ def session_ics(slug: str, session_id: int) -> ResponseReturnValue:
 def personal_feed(token: str) -> ResponseReturnValue:
     """A delegate's whole itinerary; the token is the only key (calendar apps
     cannot sign in). A wrong or renewed token is a 404, like any unknown URL."""
-    delegate = services.delegate_for_token(token)
-    if delegate is None:
-        abort(404)
-    return serve(services.personal_feed(delegate))
+
+    def prepare() -> services.PreparedFeed:
+        delegate = services.delegate_for_token(token)
+        if delegate is None:
+            abort(404)
+        return services.personal_feed(delegate)
+
+    return fastpath.serve(("personal", token), prepare)
 
 
 @bp.get("/festivals/<slug>/schedule.xml")

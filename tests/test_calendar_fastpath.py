@@ -115,3 +115,17 @@ def test_feeds_leave_the_visitors_session_alone(app, client, auth, world):
             assert "Set-Cookie" not in response.headers
     # Still signed in afterwards.
     assert client.get("/organiser/festivals/", follow_redirects=False).status_code != 302
+
+
+def test_a_renewed_link_gets_a_new_qr_code(app, world):
+    from festival.calendar.links import subscribe_links
+
+    with app.test_request_context():
+        mayor = db.session.get(Delegate, world.mayor_id)
+        before = subscribe_links(mayor)
+        assert subscribe_links(mayor)["qr_svg"] == before["qr_svg"]  # kept, not re-encoded
+        regenerate_feed_secret(mayor)
+        after = subscribe_links(mayor)
+    assert after["https"] != before["https"]
+    assert after["qr_svg"] != before["qr_svg"]
+    assert after["qr_svg"].startswith('<svg role="img"')

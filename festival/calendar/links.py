@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote, urlencode
 
 import segno
@@ -25,8 +26,13 @@ def webcal(url: str) -> str:
     return url
 
 
+@functools.lru_cache(maxsize=1024)
 def qr_svg(url: str, title: str) -> Markup:
-    """The URL as an inline SVG QR code (attributes only: no style, so the CSP allows it)."""
+    """The URL as an inline SVG QR code (attributes only: no style, so the CSP allows it).
+
+    Kept per (link, title): encoding costs ~30 ms, and a delegate's link only
+    changes when renewed (a renewed link is a new key).
+    """
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=4, border=2, title=title, svgclass="feed-qr-code", lineclass=None)
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 (segno's own markup)

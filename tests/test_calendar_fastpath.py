@@ -129,3 +129,30 @@ def test_a_renewed_link_gets_a_new_qr_code(app, world):
     assert after["https"] != before["https"]
     assert after["qr_svg"] != before["qr_svg"]
     assert after["qr_svg"].startswith('<svg role="img"')
+
+
+def test_the_answer_from_memory_has_the_views_headers(app, client, world, clock, monkeypatch):
+    url = f"/festivals/{world.slug}/programme.ics"
+    by_view = client.get(url)
+
+    # From here Flask's view must not run: the fast path in front of it answers.
+    def fail(**kwargs):
+        raise AssertionError("Flask's view ran")
+
+    monkeypatch.setitem(app.view_functions, "calendar.programme_ics", fail)
+    from_memory = client.get(url)
+    assert from_memory.data == by_view.data
+    assert dict(from_memory.headers) == dict(by_view.headers)
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["ETag"] == by_view.headers["ETag"]
+    # Another language is another feed: not answered from this one's memo.
+    monkeypatch.undo()
+    french = client.get(url, query_string={"lang": "fr"})
+    assert french.headers["ETag"] != by_view.headers["ETag"]
+
+
+def test_a_url_holding_a_nul_is_still_refused(client, world):
+    url = f"/festivals/{world.slug}/programme.ics"
+    client.get(url)
+    assert client.get(url + "?lang=en%00").status_code == 400

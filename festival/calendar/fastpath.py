@@ -23,15 +23,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs
 
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Request
 
 from festival.calendar import http
 from festival.calendar.cache import feed_store
 from festival.calendar.services import PreparedFeed
+from festival.core.security import add_security_headers
 
 STAMP_TTL_SECONDS = 1.0
 MAX_ENTRIES = 20_000
@@ -71,16 +75,17 @@ def _after_commit(_session: Session) -> None:
     forget_all()
 
 
-def _memo() -> OrderedDict[tuple[object, ...], _Entry]:
+def _memo(app: Flask | None = None) -> OrderedDict[tuple[object, ...], _Entry]:
     """This app's memos (each app has its own database, hence its own feeds)."""
-    memo = current_app.extensions.get("calendar_feed_memo")
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    memo = app.extensions.get("calendar_feed_memo")
     if memo is None:
-        memo = current_app.extensions.setdefault("calendar_feed_memo", OrderedDict())
+        memo = app.extensions.setdefault("calendar_feed_memo", OrderedDict())
     return memo  # type: ignore[no-any-return]
 
 
-def _lookup(key: tuple[object, ...]) -> _Entry | None:
-    memo = _memo()
+def _lookup(key: tuple[object, ...], app: Flask | None = None) -> _Entry | None:
+    memo = _memo(app)
     with _lock:
         entry = memo.get(key)
         if entry is None:
@@ -176,3 +181,72 @@ def _without_session() -> None:
     null = current_app.session_interface.make_null_session(current_app)
     # Flask 3.1 keeps the opened session here (``session`` is a read-only property).
     request_ctx._session = null  # noqa: SLF001
+
+
+# --- before Flask -------------------------------------------------------------
+
+
+def _key_for(environ: dict[str, Any]) -> tuple[object, ...] | None:
+    """The memo key the views use for this URL, or None for any other URL."""
+    path = environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    if "\x00" in path or "%00" in query or not path.endswith(".ics"):
+        return None  # a NUL is Flask's 400 (festival.core.incoming)
+    parts = path.split("/")
+    if len(parts) == 4 and parts[1] == "festivals" and parts[3] == "programme.ics":
+        lang = parse_qs(query, keep_blank_values=True).get("lang", [None])[0]
+        return ("programme", parts[2], lang)
+    if len(parts) == 3 and parts[1] == "feeds":
+        return ("personal", parts[2][: -len(".ics")])
+    return None
+
+
+class FeedFastPath:
+    """WSGI middleware: a feed whose memo is fresh and holds its bytes (or a
+    conditional request it answers with a 304) is served before Flask runs.
+
+    Flask's request machinery (context, session, hooks) costs several times
+    what serving remembered bytes does; a calendar app polling an unchanged
+    feed needs none of it. Anything else (a miss, a stale memo, another URL)
+    goes to Flask, whose view fills the memo. The response carries the same
+    headers as the view's (security headers included).
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Any]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            key = _key_for(environ)
+            entry = _lookup(key, self.app) if key is not None else None
+            if entry is not None:
+                response = _answer(entry, Request(environ))
+                if response is not None:
+                    return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
+def _answer(entry: _Entry, req: Request) -> Response | None:
+    headers = {
+        "Cache-Control": http.PUBLIC_CACHE_CONTROL if entry.public else http.PRIVATE_CACHE_CONTROL
+    }
+    if not entry.public:
+        headers["X-Robots-Tag"] = "noindex, nofollow"
+    if http._not_modified(req, entry.etag, entry.last_modified):
+        response = Response(status=304, headers=headers)
+    elif entry.body is not None:
+        response = Response(entry.body, headers=headers, content_type=entry.mimetype)
+        if entry.filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
+    else:
+        return None
+    response.set_etag(entry.etag)
+    response.last_modified = entry.last_modified
+    return add_security_headers(response)
+
+
+def install(app: Flask) -> None:
+    """Put the fast path in front of the app (once)."""
+    if not isinstance(app.wsgi_app, FeedFastPath):
+        app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

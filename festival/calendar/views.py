@@ -24,6 +24,8 @@ from festival.extensions import db
 from festival.registration.models import Delegate, Delegation
 
 bp = Blueprint("calendar", __name__)
+# Unchanged feeds are answered before Flask runs (see fastpath.FeedFastPath).
+bp.record_once(lambda state: fastpath.install(state.app))
 
 
 @bp.get("/festivals/<slug>/programme.ics")

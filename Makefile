@@ -52,7 +52,9 @@ clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
 
 ## Re-extract the strings and merge them into the ja and fr catalogues.
+## (--ignore-dirs: Babel skips folders named _* by default, such as templates/_macros.)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
+	  --ignore-dirs '.* __pycache__ node_modules' \
 	  -o festival/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i festival/translations/messages.pot -d festival/translations --no-fuzzy-matching --ignore-obsolete

@@ -7,6 +7,7 @@ festival in the URL, so an id from another festival is a 404 too.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -85,7 +86,12 @@ def index(slug: str) -> str:
 def _options(pairs: Iterable[tuple[object, str]], selected: object) -> Markup:
     """``<option>`` tags for a long select (a city per delegation: ~1,600 at
     ten times the usual size), joined here: a template loop over them
-    cost tens of milliseconds per page."""
+    cost tens of milliseconds per page. The same menu is made once."""
+    return _joined_options(tuple(pairs), selected)
+
+
+@functools.lru_cache(maxsize=64)
+def _joined_options(pairs: tuple[tuple[object, str], ...], selected: object) -> Markup:
     # Plain str formatting of escaped values: Markup.format is several times slower.
     html = "".join(
         f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'

@@ -151,13 +151,14 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> su
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):  # noqa: S310
                 return process
         except OSError:
             time.sleep(0.2)
+    stop(process)
     raise SystemExit(f"gunicorn on port {port} did not start: see {OUT}/gunicorn-{port}.log")
 
 

@@ -223,8 +223,8 @@ def test_overview_counts_at_a_glance(app, client, auth, festival):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "6 venues" in text
     assert "6 sessions" in text and "1 cancelled" in text
-    assert "2 accepted" in text and "2 sent" in text and "2 declined" in text
-    assert "2 pending" in text and "2 confirmed" in text
+    assert "2 Accepted" in text and "2 Sent" in text and "2 Declined" in text
+    assert "2 Awaiting confirmation" in text and "2 Confirmed" in text
 
 
 def test_overview_hides_empty_blocks(client, auth, festival):

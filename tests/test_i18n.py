@@ -334,3 +334,33 @@ def test_an_invitation_e_mail_is_written_in_the_city_s_language(
         assert body in message.text_body
         assert body in message.html_body
         assert "Your delegation may have up to" not in message.text_body
+
+
+def test_organiser_pages_show_statuses_in_the_organiser_s_language(
+    app, client, auth, festival_slug
+):
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).where(Festival.slug == festival_slug))
+        factories.make_invitation(
+            festival, factories.make_city(name="Lyon", preferred_language="fr")
+        )
+        db.session.commit()
+    auth.organiser()
+    client.post("/language", data={"locale": "ja", "next": "/"})
+    overview = client.get(f"/organiser/festivals/{festival_slug}/").text
+    assert "送信済み" in overview and ">sent<" not in overview
+    with app.app_context():
+        from festival.outbox.services import queue_email
+
+        queue_email(
+            key="i18n-test",
+            recipient="office@lyon.example",
+            subject="Bonjour",
+            template="login_link",
+            locale="fr",
+            url="http://festival.test/x",
+            minutes=30,
+        )
+        db.session.commit()
+    outbox = client.get("/organiser/outbox/").text
+    assert "送信待ち" in outbox and ">pending<" not in outbox

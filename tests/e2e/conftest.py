@@ -35,6 +35,14 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations() -> None:
+    """expect() waits up to 10 s (not 5): CI machines run the suite while busy."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     executable = chromium_path()

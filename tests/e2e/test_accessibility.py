@@ -160,6 +160,8 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/programme/new", "new session"),
         (f"{admin}/itineraries/{scene.parma_id}", "a delegation's itinerary"),
         (f"{admin}/impressions", "impressions"),
+        (f"{admin}/impressions/forms/{scene.forum_form_id}/quotes", "quotes for the report"),
+        (f"{admin}/impressions/report", "impressions report"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)

@@ -289,5 +289,18 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     expect(overall).to_contain_text("average 5.0 of 5")
     shots(page, "organiser-results")
 
+    # He allowed the quote: it can go into the printable report.
+    page.get_by_role("link", name="Pick quotes for the report").click()
+    quote = page.get_by_role("checkbox", name="A forum where cities spoke with one voice")
+    expect(quote).to_be_visible()
+    quote.check()
+    page.get_by_role("button", name="Save the selection").click()
+    page.get_by_role("link", name="See the impressions report").click()
+    expect(
+        page.get_by_text("A forum where cities spoke with one voice about food.")
+    ).to_be_visible()
+    expect(page.get_by_text("Michele Guerra").first).to_be_visible()
+    shots(page, "impressions-report")
+
     for context in (organiser, contact, mayor):
         context.close()

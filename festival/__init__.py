@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from festival.core import i18n, incoming, logs, security, templating
+    from festival.core import i18n, incoming, logs, pagination, security, templating
 
     babel.init_app(
         app,
@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     incoming.init_app(app)
     logs.init_app(app)
+    pagination.init_app(app)
 
     from festival.auth import views as auth_views
 

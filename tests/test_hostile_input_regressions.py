@@ -69,3 +69,16 @@ def test_a_nul_in_a_url_is_a_400_not_a_500(app, client):
     assert client.get("/organiser/cities/?q=Par%00ma").status_code == 400
     assert client.get(f"/festivals/{world.slug}%00/programme").status_code == 400
     assert client.get("/organiser/cities/?q=Parma").status_code == 200
+
+
+def test_a_page_number_past_any_list_is_a_404_not_a_500(app, client):
+    # ?page=99999999999999999999 overflowed the OFFSET: a 500 on both databases.
+    world = build_world(app)
+    sign_in(client, app, "organiser", world)
+    for page in ("99999999999999999999", "9223372036854775807", "1000001"):
+        assert client.get(f"/organiser/cities/?page={page}").status_code == 404
+        assert (
+            client.get(f"/organiser/festivals/{world.slug}/delegates?page={page}").status_code
+            == 404
+        )
+    assert client.get("/organiser/cities/?page=1").status_code == 200

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Flask, abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.sql import Select
 
 from festival.extensions import db
+
+# No list has this many pages; a larger number would overflow the database's
+# integers once turned into an OFFSET (a 500 rather than a 404).
+MAX_PAGE = 1_000_000
+
+
+def refuse_absurd_pages() -> None:
+    """A ``page`` argument past any list is a 404, whichever view paginates."""
+    page = request.args.get("page", type=int)
+    if page is not None and page > MAX_PAGE:
+        abort(404)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_absurd_pages)
 
 
 def paginate(query: Select) -> Pagination:

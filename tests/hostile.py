@@ -352,7 +352,7 @@ def raw_payloads(html: str, sent: list[str]) -> list[str]:
 
 KEEP_PREFIX = "kept value "
 
-
+# Valid values by input type, when the page shows none.
 PLAIN = {
     "email": "someone.new@example.org",
     "date": "2027-06-15",
@@ -365,26 +365,87 @@ PLAIN = {
     "file": "",
 }
 
+# Valid values for the fields whose format is checked, by name, when the page
+# shows none (a new festival, a first registration); tests add their own.
+KNOWN = {
+    "slug": "new-edition-2027",
+    "timezone": "Asia/Tokyo",
+    "starts_on": "2027-06-14",
+    "ends_on": "2027-06-18",
+    "start_date": "2027-06-15",
+    "end_date": "2027-06-15",
+    "start_time": "10:00",
+    "end_time": "11:30",
+    "phone": "+81 235 00 0000",
+    "arrival_airport": "HND",
+    "departure_airport": "HND",
+    "arrival_flight": "NH 393",
+    "departure_flight": "NH 394",
+    "arrival_at": "2027-06-13T15:40",
+    "departure_at": "2027-06-19T11:05",
+    "check_in_on": "2027-06-13",
+    "check_out_on": "2027-06-19",
+    "quota": "3",
+}
 
-def plain_value(f: Field) -> str:
-    """A valid value for a field that is not a choice: the page's own, or a plausible one."""
+CHOICE_KINDS = {"select", "radio", "checkbox"}
+
+
+def plain_value(f: Field, known: dict[str, str]) -> str:
+    """A valid value for a field that is not a choice: the page's own, a
+    known one for its name, or a plausible one for its type."""
     if f.kind == "hidden" or f.value:
         return f.value
+    if f.name in known:
+        return known[f.name]
     if f.kind in {"date", "datetime-local", "number"} and f.attrs.get("min"):
         return f.attrs["min"][:16]
     return PLAIN.get(f.kind, "Plain words")
 
 
-def _valid(f: Field) -> st.SearchStrategy[Any]:
+def free_text(form: Form, known: dict[str, str]) -> list[str]:
+    """The fields where any text is valid: names, notes, descriptions."""
+    return [
+        f.name
+        for f in form.fields.values()
+        if f.kind in {"text", "textarea", "search"}
+        and f.name not in known
+        and not (set(f.attrs) & {"pattern", "list", "inputmode"})
+    ]
+
+
+def baseline(form: Form, known: dict[str, str]) -> dict[str, Any]:
+    """Valid values for every field of ``form`` (the page's own where it has them)."""
+    data: dict[str, Any] = {}
+    for f in form.fields.values():
+        if f.name == "csrf_token" or f.kind == "file":
+            continue  # the test client adds a valid token
+        if f.kind in CHOICE_KINDS:
+            choices = f.selected or [o for o in f.options if o][:1]
+            if choices:
+                data[f.name] = choices if f.multiple or f.kind == "checkbox" else choices[0]
+        else:
+            data[f.name] = plain_value(f, known)
+    if form.buttons:
+        data[form.buttons[0][0]] = form.buttons[0][1]
+    return data
+
+
+def _fits(f: Field, text: str) -> str:
+    limit = int(f.attrs.get("maxlength") or 0)
+    return text[:limit] if limit else text
+
+
+def _valid(f: Field, known: dict[str, str]) -> st.SearchStrategy[Any]:
     """A value a careful user could type in ``f``."""
-    if f.kind in {"select", "radio", "checkbox"}:
+    if f.kind in CHOICE_KINDS:
         choices = [o for o in f.options if o] or f.options
         if not choices:
             return st.just([] if f.multiple or f.kind == "checkbox" else "")
         if f.multiple or f.kind == "checkbox":
             return st.lists(st.sampled_from(choices), unique=True, max_size=3)
         return st.sampled_from(f.selected or choices)
-    return st.just(plain_value(f))
+    return st.just(plain_value(f, known))
 
 
 def _file(value: str) -> tuple[io.BytesIO, str]:
@@ -393,37 +454,50 @@ def _file(value: str) -> tuple[io.BytesIO, str]:
 
 
 @st.composite
-def values_for(draw: st.DrawFn, form: Form) -> tuple[dict[str, Any], str | None]:
-    """Data to post to ``form``, and the name of the text field (if any) that
-    holds a valid value the page must keep when it shows the form again."""
-    data: dict[str, Any] = {}
-    keepers = [
-        f.name
-        for f in form.fields.values()
-        if f.kind in TEXT_KINDS and f.name != "csrf_token" and f.kind != "email"
-    ]
-    keeper = draw(st.sampled_from(keepers)) if keepers else None
-    for f in form.fields.values():
-        if f.name == "csrf_token":
-            continue  # the test client adds a valid one
-        if f.name == keeper:
-            data[f.name] = KEEP_PREFIX + draw(st.text("abcdefghij", min_size=6, max_size=6))
-            continue
-        choice = draw(st.sampled_from(["valid", "valid", "hostile", "missing"]))
-        if choice == "missing":
-            continue
-        if choice == "valid":
-            value = draw(_valid(f))
-        else:
-            value = draw(by_kind(f.kind))
-            if f.multiple:
+def values_for(
+    draw: st.DrawFn, form: Form, known: dict[str, str]
+) -> tuple[dict[str, Any], str | None]:
+    """Data to post to ``form``, and the name of the field (if any) that holds
+    a valid value the page must keep when it shows the form again.
+
+    Three ways to be hostile: every field at random (valid, hostile or
+    missing); one field hostile among valid ones; hostile text in every
+    free-text field, cut to its length (so that it is saved, and shown).
+    """
+    texts = free_text(form, known)
+    mode = draw(st.sampled_from(["chaos", "one field", "free text"]), label="mode")
+    fields = [f for f in form.fields.values() if f.name != "csrf_token"]
+    if mode == "chaos":
+        data: dict[str, Any] = {}
+        for f in fields:
+            choice = draw(st.sampled_from(["valid", "valid", "hostile", "missing"]))
+            if choice == "missing":
+                continue
+            value = draw(_valid(f, known)) if choice == "valid" else draw(by_kind(f.kind))
+            if choice == "hostile" and f.multiple:
                 value = [value]
-        if f.kind == "file":
-            value = _file(value if isinstance(value, str) else "")
-        data[f.name] = value
-    if form.buttons:
-        name, value = draw(st.sampled_from(form.buttons))
-        data[name] = value
+            data[f.name] = (
+                _file(value if isinstance(value, str) else "") if f.kind == "file" else value
+            )
+        if form.buttons:
+            name, value = draw(st.sampled_from(form.buttons))
+            data[name] = value
+    else:
+        data = baseline(form, known)
+        targets = [f for f in fields if f.name in texts] if mode == "free text" else fields
+        if mode == "one field" and targets:
+            targets = [draw(st.sampled_from(targets))]
+        for f in targets:
+            value = draw(by_kind(f.kind) if mode == "one field" else hostile_text)
+            if f.kind == "file":
+                data[f.name] = _file(value)
+            else:
+                data[f.name] = [value] if f.multiple else _fits(f, value)
+    hostile = set() if mode == "chaos" else {f.name for f in targets}
+    keepers = [name for name in texts if name not in hostile]
+    keeper = draw(st.sampled_from(keepers)) if keepers else None
+    if keeper is not None:
+        data[keeper] = KEEP_PREFIX + draw(st.text("abcdefghij", min_size=6, max_size=6))
     return data, keeper
 
 
@@ -446,22 +520,9 @@ STORED = (
 )
 
 
-def plain_values(form: Form, text: str) -> dict[str, Any]:
-    """Valid values for ``form`` (the page's own, or plausible ones), with
-    ``text`` (cut to the field's maxlength) in every free-text field."""
-    data: dict[str, Any] = {}
-    for f in form.fields.values():
-        if f.name == "csrf_token" or f.kind == "file":
-            continue
-        if f.kind in TEXT_KINDS - {"email", "url", "tel"}:
-            limit = int(f.attrs.get("maxlength") or 0) or len(text)
-            data[f.name] = text[:limit]
-        elif f.kind in {"select", "radio", "checkbox"}:
-            choices = f.selected or [o for o in f.options if o][:1]
-            if choices:
-                data[f.name] = choices if f.multiple or f.kind == "checkbox" else choices[0]
-        else:
-            data[f.name] = plain_value(f)
-    if form.buttons:
-        data[form.buttons[0][0]] = form.buttons[0][1]
+def plain_values(form: Form, known: dict[str, str], text: str) -> dict[str, Any]:
+    """Valid values for ``form``, with ``text`` (cut to length) in every free-text field."""
+    data = baseline(form, known)
+    for name in free_text(form, known):
+        data[name] = _fits(form.fields[name], text)
     return data

@@ -23,6 +23,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
+from festival.attendance.codes import code_for
 from festival.auth.models import UserRole
 from festival.auth.services import create_organiser, issue_login_link, send_login_link
 from festival.calendar.tokens import feed_token
@@ -36,7 +37,7 @@ from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.programme.models import SessionStatus
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
 from tests import factories
-from tests.hostile import Field, Form, forms_in
+from tests.hostile import KNOWN, Field, Form, forms_in
 
 ORGANISER = "organiser@example.org"
 PASSWORD = "correct horse 1"
@@ -52,7 +53,7 @@ class World:
     member_user_id: int
     login_token: str
     feed_token: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)  # valid values by field name
 
 
 def build_world(app: Flask) -> World:
@@ -63,6 +64,7 @@ def build_world(app: Flask) -> World:
         festival = factories.make_festival(slug="hostile", contact_email="host@festival.example")
         venue = factories.make_venue(festival, name="Main Hall")
         city = factories.make_city(name="Parma", country_code="IT")
+        factories.make_city(name="Kanazawa", country_code="JP")  # not invited yet
         upcoming = factories.make_session(festival, title="Fermented Futures", venue=venue)
         over = factories.make_session(
             festival, title="Rice and Sake", starts_at=now - timedelta(days=2), venue=venue
@@ -78,7 +80,7 @@ def build_world(app: Flask) -> World:
             deadline=deadline,
         )
         db.session.add(Delegation(invitation=empty, festival=festival, city_id=empty.city_id))
-        delegation = factories.make_delegation(festival, city, deadline=deadline)
+        delegation = factories.make_delegation(festival, city, deadline=deadline, quota=6)
         head = factories.make_delegate(
             delegation,
             full_name="Giulia Rossi",
@@ -98,9 +100,19 @@ def build_world(app: Flask) -> World:
             email="luca@parma.example",
             status=DelegateStatus.PENDING,
         )
-        elsewhere = factories.make_session(festival, title="Market Walk", venue=venue)
+        # A day apart, so that saving one as it is raises no clash warning.
+        elsewhere = factories.make_session(
+            festival,
+            title="Market Walk",
+            venue=venue,
+            starts_at=upcoming.starts_at + timedelta(days=1),
+        )
         cancelled = factories.make_session(
-            festival, title="Night Market", status=SessionStatus.CANCELLED, venue=venue
+            festival,
+            title="Night Market",
+            status=SessionStatus.CANCELLED,
+            venue=venue,
+            starts_at=upcoming.starts_at + timedelta(days=2),
         )
         for session in (upcoming, over):
             for person in (head, member):
@@ -168,6 +180,7 @@ def build_world(app: Flask) -> World:
             member_user_id=member.user_id,
             login_token=login_token,
             feed_token=token_of_feed,
+            known={**KNOWN, "code": code_for(member.id)},
         )
         assert head_user.role == UserRole.DELEGATE
         db.session.commit()
@@ -335,15 +348,15 @@ _discovered: dict[str, dict[str, list[FormPlace]]] = {}
 
 
 def forms_for(
-    app: Flask, client: Any, world: World, database_url: str, endpoint: str
+    app: Flask, client: Any, world: World, database_url: str, endpoint: str, method: str = "POST"
 ) -> list[tuple[str, Form]]:
-    """(role, form) for every distinct form that posts to ``endpoint``."""
-    if endpoint in HAND_MADE:
+    """(role, form) for every distinct form that sends to ``endpoint`` with ``method``."""
+    if method == "POST" and endpoint in HAND_MADE:
         role, fields = HAND_MADE[endpoint]
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         action = urls_for(rule, world)[0]
         return [(role, Form(action, "post", "", "", {f.name: f for f in fields}))]
     if database_url not in _discovered:
         _discovered[database_url] = discover_forms(app, client, world)
-    places = _discovered[database_url].get(f"POST {endpoint}", [])
+    places = _discovered[database_url].get(f"{method} {endpoint}", [])
     return [(place.role, open_form(app, client, world, place)) for place in places]

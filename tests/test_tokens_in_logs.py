@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -146,7 +147,9 @@ def test_the_gunicorn_access_log_has_no_secret(app, world, database_url, tmp_pat
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(  # noqa: S603 (our own command line)
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            sys.executable,
+            "-m",
+            "gunicorn",
             "--workers",
             "1",
             "--bind",

@@ -45,7 +45,9 @@ def _patient_expectations() -> None:
     expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: another test (the camera check-in) starts its
+# own Playwright with a fake camera, which cannot run while this one is open.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:

@@ -9,6 +9,7 @@ same message.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -274,6 +275,27 @@ def retry(message: OutboxMessage) -> None:
     """Put a failed message back in the queue now (an organiser asked)."""
     message.status = OutboxStatus.PENDING
     message.next_attempt_at = utcnow()
+
+
+# A sign-in link signs whoever holds it in as its delegate: organisers who
+# read the outbox must not be able to. Tokens are URL-safe base64.
+_LOGIN_LINK = re.compile(r"(/login/link/)[A-Za-z0-9_\-]+")
+# Anything that looks like a secret token (``new_token()`` makes 43 characters).
+_TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{32,}(?![A-Za-z0-9_\-])")
+SECRET_CATEGORIES = {"login"}
+
+
+def redact(body: str, category: str, mask: str) -> str:
+    """``body`` as organisers may read it: sign-in link tokens replaced by ``mask``.
+
+    Any message loses the token of a ``/login/link/<token>`` URL; a message of
+    a secret category (sign-in links) also loses anything token-like. Only
+    what is shown changes: the stored message, the one sent, keeps its link.
+    """
+    body = _LOGIN_LINK.sub(lambda m: m.group(1) + mask, body)
+    if category in SECRET_CATEGORIES:
+        body = _TOKEN_LIKE.sub(mask, body)
+    return body
 
 
 def sender_display() -> str:

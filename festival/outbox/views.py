@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
@@ -63,9 +64,21 @@ _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"[^"]*"|'[^']*')""")
 
 @bp.get("/<int:message_id>")
 def show(message_id: int) -> str:
+    """One message as organisers may read it: sign-in links hidden (see
+    :func:`services.redact`); the message sent keeps them."""
     message = db.get_or_404(OutboxMessage, message_id)
-    preview = _STYLE_ATTRIBUTE.sub("", message.html_body)
-    return render_template("outbox/show.html", message=message, html_preview=preview)
+    mask = "[" + _("hidden") + "]"
+    text_body = services.redact(message.text_body, message.category, mask)
+    html_body = services.redact(message.html_body, message.category, str(escape(mask)))
+    preview = _STYLE_ATTRIBUTE.sub("", html_body)
+    return render_template(
+        "outbox/show.html",
+        message=message,
+        text_body=text_body,
+        html_body=html_body,
+        html_preview=preview,
+        hidden=text_body != message.text_body or html_body != message.html_body,
+    )
 
 
 @bp.post("/<int:message_id>/retry")

@@ -1,0 +1,125 @@
+"""Follow-ups of the security review: organisers cannot read delegates'
+sign-in links in the outbox, a new sign-in link retires the older ones and
+an account gets only so many an hour, session languages come from the list,
+and the outbox and results pages speak the reader's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.outbox import services as outbox
+from festival.outbox.models import OutboxMessage
+from tests.factories import make_delegate, make_delegation, make_festival
+
+DELEGATE = "giulia@parma.example"
+TOKEN = re.compile(r"/login/link/([A-Za-z0-9_\-]+)")
+
+
+@pytest.fixture
+def delegate(app) -> str:
+    """A delegate with a login; sign-in requests are not rate-limited here."""
+    app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    with app.app_context():
+        make_delegate(make_delegation(make_festival()), email=DELEGATE)
+        db.session.commit()
+    return DELEGATE
+
+
+def _login_messages(app, recipient: str = DELEGATE) -> list[OutboxMessage]:
+    with app.app_context():
+        rows = list(
+            db.session.scalars(
+                sa.select(OutboxMessage)
+                .where(OutboxMessage.recipient == recipient, OutboxMessage.category == "login")
+                .order_by(OutboxMessage.id)
+            )
+        )
+        db.session.expunge_all()
+        return rows
+
+
+def _token_of(message: OutboxMessage) -> str:
+    tokens = set(TOKEN.findall(message.text_body)) | set(TOKEN.findall(message.html_body))
+    assert len(tokens) == 1, tokens
+    return tokens.pop()
+
+
+# --- 1. the outbox hides sign-in links from organisers --------------------------
+
+
+def test_organisers_never_see_a_sign_in_token_but_the_e_mail_sent_has_it(
+    app, client, auth, runner, delegate, smtp_server
+):
+    client.post("/login/link", data={"email": DELEGATE})
+    (login,) = _login_messages(app)
+    token = _token_of(login)
+    # A sign-in link in a message of another kind (a member's welcome, say).
+    other_token = "Zx9-" + "q" * 39
+    with app.app_context():
+        other = outbox.queue_email(
+            key="welcome:1",
+            recipient="member@parma.example",
+            subject="Welcome",
+            template="login_link",
+            category="registration",
+            url=f"http://festival.test/login/link/{other_token}",
+            minutes=60,
+        )
+        db.session.commit()
+        other_id = other.id
+
+    auth.organiser()
+    pages = [
+        "/organiser/outbox/",
+        "/organiser/outbox/?category=login",
+        f"/organiser/outbox/?q={DELEGATE}",
+        f"/organiser/outbox/{login.id}",
+        f"/organiser/outbox/{other_id}",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert token not in response.text, path
+        assert other_token not in response.text, path
+    shown = client.get(f"/organiser/outbox/{login.id}").text
+    assert "/login/link/[hidden]" in shown
+    assert "only the recipient can use it" in shown
+    assert "/login/link/[hidden]" in client.get(f"/organiser/outbox/{other_id}").text
+
+    # The stored message and the one that leaves by SMTP keep the real link.
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    sent = {m["To"]: m for m in smtp_server.messages}
+    for recipient, secret in [(DELEGATE, token), ("member@parma.example", other_token)]:
+        message = sent[recipient]
+        assert f"http://festival.test/login/link/{secret}" in (
+            message.get_body(("plain",)).get_content()
+        )
+        assert f"/login/link/{secret}" in message.get_body(("html",)).get_content()
+    # And the link works for its owner.
+    assert client.post("/logout").status_code == 302
+    assert client.post(f"/login/link/{token}").status_code == 302
+
+
+def test_other_messages_are_shown_whole(app, client, auth):
+    with app.app_context():
+        message = outbox.queue_email(
+            key="other:1",
+            recipient="someone@city.example",
+            subject="Hello",
+            template="login_link",
+            category="invitation",
+            url="http://festival.test/festivals/gastro/programme",
+            minutes=15,
+        )
+        db.session.commit()
+        message_id = message.id
+    auth.organiser()
+    shown = client.get(f"/organiser/outbox/{message_id}").text
+    assert "http://festival.test/festivals/gastro/programme" in shown
+    assert "[hidden]" not in shown
+    assert "only the recipient can use it" not in shown

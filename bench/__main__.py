@@ -3,9 +3,9 @@
 Builds the dataset (2,000 cities, 5,000 delegates, 600 sessions with
 itineraries and answers) in PostgreSQL (or SQLite with ``--sqlite``), serves
 the app with gunicorn on loopback with the production configuration, and
-drives each page with wrk for a bounded time, next to a bare Flask view under
-the same gunicorn settings (the machine's limit). Prints a table and writes
-bench/RESULTS.md.
+drives each page with wrk for a bounded time, each right after a bare Flask
+view under the same gunicorn settings (the machine's limit at that moment).
+Prints a table and writes bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ class Result:
     errors: int
     non2xx: int
     queries: int | None = None
+    # The bare view's req/s measured just before this page: the machine's
+    # limit at that moment (other load on a shared machine drifts).
+    bare_rps: float | None = None
 
 
 def log(message: str) -> None:
@@ -211,6 +214,37 @@ def run_wrk(wrk: str, url: str, headers: dict[str, str], args: argparse.Namespac
     return json.loads(line)
 
 
+def check_status(target: Target, url: str, headers: dict[str, str]) -> None:
+    """One request first: a page that answers wrongly is not worth timing."""
+    check = urllib.request.Request(url, headers=headers)  # noqa: S310
+    try:
+        status = urllib.request.urlopen(check, timeout=10).status  # noqa: S310
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != target.expect:
+        raise SystemExit(f"{target.name}: expected {target.expect}, got {status}")
+
+
+def load(
+    wrk: str, target: Target, url: str, headers: dict[str, str], args: argparse.Namespace
+) -> Result:
+    data = run_wrk(wrk, url, headers, args)
+    return Result(
+        target,
+        data["rps"],
+        data["p50_ms"],
+        data["p95_ms"],
+        data["p99_ms"],
+        data["errors"],
+        data["non2xx"],
+    )
+
+
+def median_run(runs: list[Result]) -> Result:
+    """The bare view's row: its median run by throughput."""
+    return sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
@@ -219,6 +253,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=600)
     parser.add_argument("--duration", type=int, default=8, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--only", default="", help="load only the pages whose name contains this text"
+    )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     args = parser.parse_args()
 
@@ -255,33 +292,21 @@ def main() -> None:
             "delegate": session_cookie(base, plan.delegate_login_path, {}),
         }
         bare = Target("bare Flask view", "/")
-        measured = [(bare, f"http://127.0.0.1:{BARE_PORT}/")]
-        measured += [(t, base + t.path) for t in plan.targets]
-        for target, target_url in measured:
+        bare_url = f"http://127.0.0.1:{BARE_PORT}/"
+        bare_runs: list[Result] = []
+        for target in [t for t in plan.targets if args.only in t.name]:
             headers = dict(target.headers)
             if target.cookie:
                 headers["Cookie"] = cookies[target.cookie]
-            check = urllib.request.Request(target_url, headers=headers)  # noqa: S310
-            try:
-                status = urllib.request.urlopen(check, timeout=10).status  # noqa: S310
-            except urllib.error.HTTPError as error:
-                status = error.code
-            if status != target.expect:
-                raise SystemExit(f"{target.name}: expected {target.expect}, got {status}")
-            log(f"  load: {target.name} ({args.duration} s)")
-            data = run_wrk(wrk, target_url, headers, args)
-            results.append(
-                Result(
-                    target,
-                    data["rps"],
-                    data["p50_ms"],
-                    data["p95_ms"],
-                    data["p99_ms"],
-                    data["errors"],
-                    data["non2xx"],
-                    query_counts.get(target.name),
-                )
-            )
+            target_url = base + target.path
+            check_status(target, target_url, headers)
+            log(f"  load: {target.name} ({args.duration} s, after the bare view's)")
+            bare_runs.append(load(wrk, bare, bare_url, {}, args))
+            result = load(wrk, target, target_url, headers, args)
+            result.queries = query_counts.get(target.name)
+            result.bare_rps = bare_runs[-1].rps
+            results.append(result)
+        results.insert(0, median_run(bare_runs))
         memory = peak_worker_memory_mb(app_server.pid)
     finally:
         stop(app_server)
@@ -297,14 +322,13 @@ def report(
     backend: str,
     args: argparse.Namespace,
 ) -> None:
-    bare = results[0].rps or 1.0
     header = "| page | req/s | p50 ms | p95 ms | p99 ms | vs bare | queries/req | errors |"
     rows = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         queries = "-" if r.queries is None else str(r.queries)
         rows.append(
             f"| {r.target.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | "
-            f"{r.rps / bare:.0%} | {queries} | {r.errors + r.non2xx} |"
+            f"{r.rps / (r.bare_rps or r.rps or 1.0):.0%} | {queries} | {r.errors + r.non2xx} |"
         )
     table = "\n".join(rows)
     machine = (
@@ -315,11 +339,15 @@ def report(
         f"Dataset: {args.cities} cities, {args.delegates} delegates, {args.sessions} sessions "
         f"in {backend}, built in {build_seconds:.1f} s. gunicorn {args.workers} sync workers, "
         f"wrk 2 threads x {args.connections} connections x {args.duration} s per page. "
-        f"Peak worker memory (VmHWM): {memory:.0f} MB."
+        f"Peak worker memory (VmHWM): {memory:.0f} MB. The bare view is loaded just before "
+        'each page, and that page\'s "vs bare" is against that run; its row is the median.'
     )
     log("")
     log(table)
     log(summary)
+    if args.only:
+        log("(a partial run with --only: not written to bench/RESULTS.md)")
+        return
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results_file = ROOT / "bench" / "RESULTS.md"
     previous = results_file.read_text() if results_file.exists() else "# Benchmark results\n"

@@ -93,6 +93,8 @@ def prepare() -> Plan:
     targets = [
         Target("public programme", f"/festivals/{slug}/programme"),
         Target("public feed (200)", public_feed),
+        # What calendar apps send (Google, Apple, Outlook, Thunderbird all ask for gzip).
+        Target("public feed (200, gzip)", public_feed, headers={"Accept-Encoding": "gzip"}),
         Target("public feed (304)", public_feed, headers={"If-None-Match": etag}, expect=304),
         Target("personal feed (200)", f"/feeds/{feed}.ics"),
         Target("delegate's itinerary", "/my/itinerary", cookie="delegate"),

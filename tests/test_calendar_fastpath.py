@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 import sqlalchemy as sa
 
@@ -156,3 +158,67 @@ def test_a_url_holding_a_nul_is_still_refused(client, world):
     url = f"/festivals/{world.slug}/programme.ics"
     client.get(url)
     assert client.get(url + "?lang=en%00").status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["programme", "personal"])
+def test_calendar_apps_asking_for_gzip_get_the_same_feed_gzipped(client, world, clock, kind):
+    url = (
+        f"/festivals/{world.slug}/programme.ics"
+        if kind == "programme"
+        else f"/feeds/{world.mayor_token}.ics"
+    )
+    plain = client.get(url)
+    gzip_headers = {"Accept-Encoding": "gzip, deflate, br"}
+    built = client.get(url, headers=gzip_headers)
+    remembered = client.get(url, headers=gzip_headers)  # served before Flask runs
+    for response in (built, remembered):
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Vary"] == "Accept-Encoding"
+        assert int(response.headers["Content-Length"]) == len(response.data)
+        assert gzip.decompress(response.data) == plain.data
+        # Another representation, another strong ETag (RFC 9110).
+        assert response.headers["ETag"] == plain.headers["ETag"][:-1] + '-gz"'
+        assert response.headers["Content-Security-Policy"]
+    assert plain.headers["Vary"] == "Accept-Encoding"
+    assert "Content-Encoding" not in plain.headers
+
+
+def test_gzip_refused_with_q0_gets_the_plain_feed(client, world, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    for _ in range(2):
+        response = client.get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
+        assert "Content-Encoding" not in response.headers
+        assert response.data.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_either_etag_revalidates_to_304(client, world, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    plain_etag = client.get(url).headers["ETag"]
+    gzip_etag = client.get(url, headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    for etag in (plain_etag, gzip_etag, f"W/{gzip_etag}", f'"other", {plain_etag}'):
+        for encoding in ("gzip", ""):
+            response = client.get(url, headers={"If-None-Match": etag, "Accept-Encoding": encoding})
+            assert response.status_code == 304, (etag, encoding)
+            assert response.data == b""
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_head_of_a_remembered_feed_has_headers_and_no_body(client, world, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    full = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == str(len(full.data))
+    assert head.headers["ETag"] == full.headers["ETag"]
+
+
+def test_frab_exports_are_gzipped_on_request(client, world):
+    url = f"/festivals/{world.slug}/schedule.json"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    again = client.get(url, headers={"If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304

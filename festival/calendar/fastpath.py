@@ -30,15 +30,16 @@ from flask import Flask, Response, current_app, request
 from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Request
 
 from festival.calendar import http
 from festival.calendar.cache import feed_store
 from festival.calendar.services import PreparedFeed
-from festival.core.security import add_security_headers
+from festival.core.security import SECURITY_HEADERS
 
 STAMP_TTL_SECONDS = 1.0
 MAX_ENTRIES = 20_000
+
+_STATUS = {200: "200 OK", 304: "304 Not Modified"}
 
 # Tests move this clock; production reads the monotonic one.
 clock: Callable[[], float] = time.monotonic
@@ -50,10 +51,13 @@ class _Entry:
     expires: float
     etag: str
     last_modified: datetime
-    public: bool
+    # Headers for a 304 of each representation (plain, gzipped): built once.
+    headers: list[tuple[str, str]]
+    gzip_headers: list[tuple[str, str]]
     filename: str | None
     mimetype: str
     body: bytes | None = None  # kept once a 200 needed them
+    gzipped: bytes | None = None
 
 
 _lock = threading.Lock()
@@ -100,12 +104,21 @@ def _remember(
     key: tuple[object, ...], feed: PreparedFeed, mimetype: str, generation: int
 ) -> _Entry:
     since = feed_store().last_modified(feed.key, feed.etag)
+    last_modified = datetime.fromtimestamp(since, UTC)
+    security = list(SECURITY_HEADERS.items())
+
+    def headers(etag: str) -> list[tuple[str, str]]:
+        return http.feed_headers(
+            etag, last_modified, feed.public, [("ETag", f'"{etag}"'), *security]
+        )
+
     entry = _Entry(
         generation=generation,
         expires=clock() + STAMP_TTL_SECONDS,
         etag=feed.etag,
-        last_modified=datetime.fromtimestamp(since, UTC),
-        public=feed.public,
+        last_modified=last_modified,
+        headers=headers(feed.etag),
+        gzip_headers=headers(feed.etag + http.GZIP_SUFFIX),
         filename=feed.filename,
         mimetype=mimetype,
     )
@@ -139,6 +152,7 @@ def serve(
     no memo younger than a second for ``key``; it may abort with a 404,
     which is not remembered.
     """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     feed: PreparedFeed | None = None
     entry = _lookup(key)
     if entry is None:
@@ -146,29 +160,19 @@ def serve(
         generation = _generation
         feed = prepare()
         entry = _remember(key, feed, mimetype, generation)
-    headers = {
-        "Cache-Control": http.PUBLIC_CACHE_CONTROL if entry.public else http.PRIVATE_CACHE_CONTROL
-    }
-    if not entry.public:
-        headers["X-Robots-Tag"] = "noindex, nofollow"
-    if http._not_modified(request, entry.etag, entry.last_modified):
-        response = Response(status=304, headers=headers)
-    else:
-        if entry.body is None:
-            if feed is None:
-                # A memo made by a 304: its build closure is gone with its request.
-                generation = _generation
-                feed = prepare()
-                entry = _remember(key, feed, mimetype, generation)
-            # Kept in the memo: the next second's fetches send the same bytes.
-            entry.body = _bytes(feed)
-        response = Response(entry.body, headers=headers, content_type=entry.mimetype)
-        if entry.filename:
-            response.headers["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
-    response.set_etag(entry.etag)
-    response.last_modified = entry.last_modified
+    answer = _answer(entry, request.environ, app)
+    if answer is None:  # a 200, and the memo has no bytes yet
+        if feed is None:
+            # A memo made by a 304: its build closure is gone with its request.
+            generation = _generation
+            feed = prepare()
+            entry = _remember(key, feed, mimetype, generation)
+        # Kept in the memo: the next second's fetches send the same bytes.
+        entry.body = _bytes(feed)
+        answer = _answer(entry, request.environ, app)
+    assert answer is not None  # the memo holds the bytes
     _without_session()
-    return response
+    return Response(answer.body, status=answer.status, headers=answer.headers)
 
 
 def _without_session() -> None:
@@ -217,33 +221,41 @@ class FeedFastPath:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        method = environ.get("REQUEST_METHOD")
+        if method in ("GET", "HEAD"):
             key = _key_for(environ)
             entry = _lookup(key, self.app) if key is not None else None
             if entry is not None:
-                response = _answer(entry, Request(environ))
-                if response is not None:
-                    return response(environ, start_response)
+                answer = _answer(entry, environ, self.app)
+                if answer is not None:
+                    start_response(_STATUS[answer.status], answer.headers)
+                    return [] if method == "HEAD" else [answer.body]
         return self.wsgi_app(environ, start_response)
 
 
-def _answer(entry: _Entry, req: Request) -> Response | None:
-    headers = {
-        "Cache-Control": http.PUBLIC_CACHE_CONTROL if entry.public else http.PRIVATE_CACHE_CONTROL
-    }
-    if not entry.public:
-        headers["X-Robots-Tag"] = "noindex, nofollow"
-    if http._not_modified(req, entry.etag, entry.last_modified):
-        response = Response(status=304, headers=headers)
-    elif entry.body is not None:
-        response = Response(entry.body, headers=headers, content_type=entry.mimetype)
-        if entry.filename:
-            response.headers["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
-    else:
+def _answer(entry: _Entry, environ: dict[str, Any], app: Flask) -> http.Answer | None:
+    """304 or 200 for this request from the memo; None when the bytes are missing."""
+    use_gzip = http.accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+    headers = entry.gzip_headers if use_gzip else entry.headers
+    if http.not_modified(
+        environ.get("HTTP_IF_NONE_MATCH"),
+        environ.get("HTTP_IF_MODIFIED_SINCE"),
+        entry.etag,
+        entry.last_modified,
+    ):
+        return http.Answer(304, headers, b"")
+    if entry.body is None:
         return None
-    response.set_etag(entry.etag)
-    response.last_modified = entry.last_modified
-    return add_security_headers(response)
+    body = entry.body
+    if use_gzip:
+        if entry.gzipped is None:
+            entry.gzipped = http.gzipped(feed_store(app), entry.etag, entry.body)
+        body = entry.gzipped
+    return http.Answer(
+        200,
+        headers + http.body_headers(entry.mimetype, entry.filename, len(body), use_gzip),
+        body,
+    )
 
 
 def install(app: Flask) -> None:

@@ -6,10 +6,13 @@ and the outbox and results pages speak the reader's language."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from festival.core.types import utcnow
 from festival.extensions import db
 from festival.outbox import services as outbox
 from festival.outbox.models import OutboxMessage
@@ -123,3 +126,57 @@ def test_other_messages_are_shown_whole(app, client, auth):
     assert "http://festival.test/festivals/gastro/programme" in shown
     assert "[hidden]" not in shown
     assert "only the recipient can use it" not in shown
+
+
+# --- 2. a new sign-in link retires the old ones; so many an hour --------------
+
+
+def _ask_for_a_link(client, email: str = DELEGATE):
+    response = client.post("/login/link", data={"email": email})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login/link"
+    return client.get("/login/link")
+
+
+def test_a_new_sign_in_link_retires_the_unused_earlier_ones(app, client, delegate):
+    _ask_for_a_link(client)
+    _ask_for_a_link(client)
+    first, second = (_token_of(m) for m in _login_messages(app))
+
+    visitor = app.test_client()
+    assert visitor.get(f"/login/link/{first}").status_code == 410
+    retired = visitor.post(f"/login/link/{first}")
+    assert retired.status_code == 410
+    assert "This sign-in link is no longer valid" in retired.text
+
+    assert visitor.post(f"/login/link/{second}").status_code == 302  # the newest works
+    used = app.test_client().post(f"/login/link/{second}")
+    assert used.status_code == 410
+    # A retired link and a used one get the same answer.
+    assert _main(retired.text) == _main(used.text)
+
+
+def _main(page: str) -> str:
+    """The page's own content, without its CSRF token (signed with the time)."""
+    main = page[page.index("<main") : page.index("</main>")]
+    return re.sub(r'name="csrf_token"[^>]*', "", main)
+
+
+def test_an_account_gets_five_sign_in_links_an_hour_and_no_one_can_tell(app, client, delegate):
+    answers = [_main(_ask_for_a_link(client).text) for _ in range(7)]
+    assert len(_login_messages(app)) == 5
+    # Past the limit the answer does not change, and is the one a stranger gets.
+    assert len(set(answers)) == 1
+    assert f"If {DELEGATE} belongs to a delegate, a sign-in link is on its way." in answers[0]
+    stranger = _main(_ask_for_a_link(client, "nobody@parma.example").text)
+    assert stranger == answers[0].replace(DELEGATE, "nobody@parma.example")
+    assert _login_messages(app, "nobody@parma.example") == []
+
+    # The last link sent still works: refused requests retired nothing.
+    newest = _token_of(_login_messages(app)[-1])
+    assert app.test_client().post(f"/login/link/{newest}").status_code == 302
+
+    # An hour on, the account gets links again.
+    with time_machine.travel(utcnow() + timedelta(minutes=61)):
+        _ask_for_a_link(client)
+    assert len(_login_messages(app)) == 6

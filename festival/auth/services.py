@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -14,7 +15,12 @@ from festival.core.urls import external_url
 from festival.extensions import db
 from festival.outbox.services import queue_email
 
+log = logging.getLogger(__name__)
+
 LOGIN_LINK_LIFETIME = timedelta(minutes=30)
+# Sign-in links e-mailed to one account within an hour, at most: past that,
+# a request is answered as usual but nothing is sent (no mailbox flooding).
+LOGIN_LINKS_PER_HOUR = 5
 
 
 def normalise_email(email: str) -> str:
@@ -47,18 +53,55 @@ def delegate_user(email: str, locale: str | None = None) -> User:
 
 
 def issue_login_link(user: User) -> str:
-    """Store a new single-use link for ``user`` and return its secret token."""
+    """Store a new single-use link for ``user`` and return its secret token.
+
+    The user's earlier links that are still unused are retired (marked used):
+    only the newest link signs in, and an older one is answered like a used one.
+    """
+    now = utcnow()
+    if user.id is not None:
+        db.session.execute(
+            sa.update(LoginLink)
+            .where(
+                LoginLink.user_id == user.id,
+                LoginLink.used_at.is_(None),
+                LoginLink.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
     token = new_token()
     db.session.add(
-        LoginLink(
-            user=user, token_hash=hash_token(token), expires_at=utcnow() + LOGIN_LINK_LIFETIME
-        )
+        LoginLink(user=user, token_hash=hash_token(token), expires_at=now + LOGIN_LINK_LIFETIME)
     )
     return token
 
 
-def send_login_link(user: User) -> None:
-    """E-mail ``user`` a sign-in link (through the outbox)."""
+def _links_in_the_last_hour(user: User) -> int:
+    """Links issued to ``user`` within the hour; on PostgreSQL the user's row
+    is locked first, so two requests at once cannot both pass the limit."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LoginLink)
+        .where(LoginLink.user_id == user.id, LoginLink.created_at > utcnow() - timedelta(hours=1))
+    )
+
+
+def send_login_link(user: User) -> bool:
+    """E-mail ``user`` a sign-in link (through the outbox); False, and nothing
+    sent, when the account already got :data:`LOGIN_LINKS_PER_HOUR` within the hour.
+
+    Callers answer the same either way, so nobody learns whether an address
+    has an account.
+    """
+    db.session.flush()
+    if _links_in_the_last_hour(user) >= LOGIN_LINKS_PER_HOUR:
+        log.info(
+            "auth: user %s already got %s sign-in links this hour", user.id, LOGIN_LINKS_PER_HOUR
+        )
+        return False
     token = issue_login_link(user)
     locale = user.locale or "en"
     queue_email(
@@ -71,6 +114,7 @@ def send_login_link(user: User) -> None:
         url=external_url("auth.use_login_link", token=token),
         minutes=int(LOGIN_LINK_LIFETIME.total_seconds() // 60),
     )
+    return True
 
 
 def redeem_login_link(token: str) -> User | None:

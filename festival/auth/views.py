@@ -83,7 +83,8 @@ def request_login_link() -> str | Response | tuple[str, int]:
     form = LoginLinkRequestForm()
     if form.validate_on_submit():
         user = services.user_by_email(form.email.data)
-        # Same answer whether or not the address is known: no account probing.
+        # Same answer whether or not the address is known, and whether or
+        # not the account's hourly allowance of links is spent: no probing.
         if user is not None and user.is_active and user.is_delegate:
             services.send_login_link(user)
             db.session.commit()

@@ -16,7 +16,10 @@ from festival.core.types import utcnow
 from festival.extensions import db
 from festival.outbox import services as outbox
 from festival.outbox.models import OutboxMessage
+from festival.programme.models import ProgrammeSession
 from tests.factories import make_delegate, make_delegation, make_festival
+from tests.programme_support import SLUG as PROGRAMME_SLUG
+from tests.programme_support import build_world as programme_world
 
 DELEGATE = "giulia@parma.example"
 TOKEN = re.compile(r"/login/link/([A-Za-z0-9_\-]+)")
@@ -180,3 +183,47 @@ def test_an_account_gets_five_sign_in_links_an_hour_and_no_one_can_tell(app, cli
     with time_machine.travel(utcnow() + timedelta(minutes=61)):
         _ask_for_a_link(client)
     assert len(_login_messages(app)) == 6
+
+
+# --- 3. a session's languages come from its list ----------------------------------
+
+
+@pytest.mark.parametrize("bad", ["x" * 10_000, "tlh", "<b>en</b>"])
+def test_the_session_form_takes_only_the_languages_it_offers(app, client, auth, bad):
+    world = programme_world(app)
+    edit = f"/organiser/festivals/{PROGRAMME_SLUG}/programme/{world['talk_id']}/edit"
+    auth.organiser()
+    page = client.get(edit)
+    assert page.status_code == 200
+    data = {
+        "title": "Rice, typed again",
+        "type": "thematic_session",
+        "start_date": "2027-06-16",
+        "start_time": "10:00",
+        "end_date": "",
+        "end_time": "11:30",
+        "venue_id": str(world["hall_id"]),
+        "description": "Brewers of the Shonai plain.",
+        "speakers": "",
+        "languages": ["ja", bad],
+        "interpretation": "",
+        "capacity": "",
+        "audience": "public",
+    }
+    response = client.post(edit, data=data)
+    assert response.status_code == 422
+    error = re.search(r'<small id="languages-error"[^>]*>([^<]*)</small>', response.text)
+    assert error and error.group(1) == "Choose the languages from the list."
+    assert bad not in response.text and "tlh" not in response.text
+    assert 'value="Rice, typed again"' in response.text  # what was typed is kept
+    assert re.search(r'<input[^>]*checked[^>]*value="ja"|value="ja"[^>]*checked', response.text)
+    with app.app_context():
+        session = db.session.get(ProgrammeSession, world["talk_id"])
+        assert session.title != "Rice, typed again"
+        assert bad not in (session.languages or [])
+
+    # Without the stray code the same form saves.
+    data["languages"] = ["ja"]
+    assert client.post(edit, data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get(ProgrammeSession, world["talk_id"]).languages == ["ja"]

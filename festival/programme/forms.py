@@ -76,7 +76,12 @@ class SessionForm(FlaskForm):
     speakers = TextAreaField(
         _l("Speakers"), validators=[Length(max=4000)], description=_l("One per line.")
     )
-    languages = MultiCheckboxField(_l("Languages spoken"))
+    languages = MultiCheckboxField(
+        _l("Languages spoken"),
+        # Only codes offered as boxes (the default message would repeat
+        # whatever was sent, however long).
+        invalid_choice_message=_l("Choose the languages from the list."),
+    )
     interpretation = StringField(
         _l("Interpretation"),
         validators=[Length(max=200)],
@@ -103,13 +108,21 @@ class SessionForm(FlaskForm):
         venues: list[tuple[int, str]],
         delegations: list[tuple[int, str]],
         festival_languages: list[str],
+        stored_languages: list[str] | None = None,
     ) -> None:
-        """Fill the selects from the festival's venues, delegations and languages."""
+        """Fill the selects from the festival's venues, delegations and languages.
+
+        A language the session already has (``stored_languages``) stays
+        offered even if unusual; submitted values are never trusted for this.
+        """
         self.venue_id.choices = choices([("", _("No venue")), *venues])
         self.invited_delegations.choices = choices(delegations)
         codes = list(dict.fromkeys([*festival_languages, *COMMON_LANGUAGES]))
-        # Keep any language a session already has, even if unusual.
-        codes += [c for c in (self.languages.data or []) if c not in codes]
+        stored = stored_languages or []
+        if not self.is_submitted():
+            # Shown from the stored session (fill_from), not from a request.
+            stored = [*stored, *(self.languages.data or [])]
+        codes += [c for c in dict.fromkeys(stored) if c not in codes]
         self.languages.choices = choices((c, language_name(c)) for c in codes)
 
     def fill_from(self, session: ProgrammeSession, tz: ZoneInfo) -> None:

@@ -5,6 +5,7 @@ and the outbox and results pages speak the reader's language."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -15,11 +16,12 @@ import time_machine
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.outbox import services as outbox
-from festival.outbox.models import OutboxMessage
+from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.programme.models import ProgrammeSession
 from tests.factories import make_delegate, make_delegation, make_festival
 from tests.programme_support import SLUG as PROGRAMME_SLUG
 from tests.programme_support import build_world as programme_world
+from tests.test_impressions_results import _answered_scene as answered_scene
 
 DELEGATE = "giulia@parma.example"
 TOKEN = re.compile(r"/login/link/([A-Za-z0-9_\-]+)")
@@ -227,3 +229,111 @@ def test_the_session_form_takes_only_the_languages_it_offers(app, client, auth, 
     assert client.post(edit, data=data).status_code == 302
     with app.app_context():
         assert db.session.get(ProgrammeSession, world["talk_id"]).languages == ["ja"]
+
+
+# --- 4. the outbox and the results in the reader's language -----------------------
+
+
+def _queue_outbox(app, statuses: dict[str, list[OutboxStatus]]) -> None:
+    """Messages of each category, in the given statuses."""
+    with app.app_context():
+        n = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+        for category, wanted in statuses.items():
+            for status in wanted:
+                n += 1
+                message = outbox.queue_email(
+                    key=f"i18n:{n}",
+                    recipient=f"person{n}@city.example",
+                    subject=f"Message {n}",
+                    template="login_link",
+                    category=category,
+                    url="http://festival.test/",
+                    minutes=30,
+                )
+                message.status = status
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("language", "kinds", "counted"),
+    [
+        (
+            "fr",
+            ["Lien de connexion", "Invitation", "Données personnelles"],
+            [
+                '3</strong><span class="badge badge-sent">envoyés',
+                '1</strong><span class="badge badge-failed">échec<',
+                '0</strong><span class="badge badge-pending">en attente<',
+            ],
+        ),
+        (
+            "ja",
+            ["ログイン用リンク", "招待状", "個人情報"],
+            ['3</strong><span class="badge badge-sent">送信済み'],
+        ),
+        (
+            "en",
+            ["Sign-in link", "Invitation", "Personal data"],
+            ['3</strong><span class="badge badge-sent">sent<'],
+        ),
+    ],
+)
+def test_the_outbox_names_kinds_and_counts_in_the_reader_s_language(
+    app, client, auth, language, kinds, counted
+):
+    _queue_outbox(
+        app,
+        {
+            "login": [OutboxStatus.SENT, OutboxStatus.SENT],
+            "invitation": [OutboxStatus.SENT, OutboxStatus.FAILED],
+            "privacy": [],
+        },
+    )
+    auth.organiser()
+    headers = {"Accept-Language": language}
+    page = client.get("/organiser/outbox/", headers=headers).text
+    for text in counted:
+        assert text in page
+    for kind in kinds[:2]:
+        assert f">{kind}</option>" in page and f"<td>{kind}</td>" in page
+    assert "<td>login</td>" not in page and ">login</option>" not in page
+    with app.app_context():
+        first = db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id))
+    shown = client.get(f"/organiser/outbox/{first}", headers=headers).text
+    assert f"<dd>{kinds[0]}</dd>" in shown
+    # One more kind, filtered on: its label, not its code.
+    _queue_outbox(app, {"privacy": [OutboxStatus.PENDING]})
+    filtered = client.get("/organiser/outbox/?category=privacy", headers=headers).text
+    assert f'<option value="privacy" selected>{kinds[2]}</option>' in filtered
+
+
+def _chart_descriptions(page: str) -> list[str]:
+    return [html.unescape(d) for d in re.findall(r"<desc[^>]*>(.*?)</desc>", page, re.S)]
+
+
+@pytest.mark.parametrize(
+    ("language", "rating", "yes_no"),
+    [
+        ("en", "Average 4.3 of 5. 5 · Excellent: 1, 4 · Very good: 2,", "Yes: 2 and No: 1"),
+        (
+            "fr",
+            "Moyenne\u00a0: 4,3 sur 5. 5 · ",
+            "Oui\u00a0: 2 et Non\u00a0: 1",
+        ),
+        ("ja", "平均 4.3（5点満点）。5 · ", "はい：2、いいえ：1"),
+    ],
+)
+def test_the_results_charts_are_described_in_the_reader_s_language(
+    app, client, auth, language, rating, yes_no
+):
+    scene = answered_scene(app)
+    auth.organiser()
+    page = client.get(
+        f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}/results",
+        headers={"Accept-Language": language},
+    )
+    assert page.status_code == 200
+    descriptions = _chart_descriptions(page.text)
+    assert any(d.startswith(rating) for d in descriptions), descriptions
+    assert yes_no in descriptions, descriptions
+    assert not any("; " in d for d in descriptions)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from babel.lists import format_list
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
@@ -106,9 +108,20 @@ class Tally:
         bars = [
             Bar(label, count, f"{count} ({self.percent(count)}%)") for label, count in self.counts
         ]
-        description = "; ".join(f"{label}: {count}" for label, count in self.counts)
+        # A list in the reader's language ("a, b and c", "a、b、c").
+        description = format_list(
+            [
+                _("%(label)s: %(count)s", label=label, count=format_decimal(count))
+                for label, count in self.counts
+            ],
+            locale=get_locale(),
+        )
         if self.average is not None:
-            description = _("Average %(average).1f of 5.", average=self.average) + " " + description
+            description = _(
+                "Average %(average)s of 5. %(counts)s",
+                average=format_decimal(self.average, format="0.0"),
+                counts=description,
+            )
         return bar_chart(
             bars,
             chart_id=f"chart-q{self.question.id}",

@@ -14,6 +14,7 @@ from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
 from festival.extensions import db
 from festival.outbox import services
+from festival.outbox.labels import category_label
 from festival.outbox.models import OutboxMessage, OutboxStatus
 
 bp = organiser_blueprint("outbox", __name__, "/outbox")
@@ -25,10 +26,8 @@ def index() -> str:
     status = request.args.get("status", "")
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == status)
-    categories = list(
-        db.session.scalars(
-            sa.select(OutboxMessage.category).distinct().order_by(OutboxMessage.category)
-        )
+    categories = sorted(
+        db.session.scalars(sa.select(OutboxMessage.category).distinct()), key=category_label
     )
     category = request.args.get("category", "")
     if category in categories:
@@ -54,6 +53,7 @@ def index() -> str:
         category=category,
         q=q,
         smtp_configured=services.smtp_configured(),
+        category_label=category_label,
     )
 
 
@@ -78,6 +78,7 @@ def show(message_id: int) -> str:
         html_body=html_body,
         html_preview=preview,
         hidden=text_body != message.text_body or html_body != message.html_body,
+        category_label=category_label,
     )
 
 

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import Flask
 
+from festival.cities.models import City
 from festival.extensions import db
+from festival.festivals.models import Festival
 from festival.outbox.models import OutboxMessage
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests.factories import make_city, make_delegate, make_delegation, make_festival
@@ -123,7 +125,9 @@ def test_list_pages_run_a_constant_number_of_queries(app, client, auth, count_qu
     build(app, cities=4, slug="large")
     auth.organiser()
     for page in ("delegations", "delegates"):
+        # Warm both: the filter menus are made once per version of the delegations.
         client.get(f"/organiser/festivals/small/{page}")
+        client.get(f"/organiser/festivals/large/{page}")
         with count_queries() as small:
             assert client.get(f"/organiser/festivals/small/{page}").status_code == 200
         with count_queries() as large:
@@ -273,3 +277,37 @@ def test_another_festivals_delegate_is_a_404(app, client, auth) -> None:
     assert client.get(f"{BASE}/delegates/{other['chef0']}").status_code == 404
     assert client.get(f"{BASE}/delegations/{other['group0']}").status_code == 404
     assert client.post(f"{BASE}/delegates/{other['chef0']}/confirm").status_code == 404
+
+
+def test_the_filter_menus_follow_new_delegations_and_renamed_cities(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    page = client.get(f"{BASE}/delegates").text
+    assert ">Parma</option>" in page and "Chengdu" not in page
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).where(Festival.slug == "gastro"))
+        make_delegation(festival, make_city(name="Chengdu", country_code="CN"))
+        db.session.commit()
+    page = client.get(f"{BASE}/delegates").text
+    assert ">Chengdu</option>" in page and ">China</option>" in page
+    with app.app_context():
+        city = db.session.scalar(sa.select(City).where(City.name == "Parma"))
+        city.name = "Parma (Emilia-Romagna)"
+        db.session.commit()
+    page = client.get(f"{BASE}/delegates").text
+    assert ">Parma (Emilia-Romagna)</option>" in page and ">Parma</option>" not in page
+
+
+def test_the_unfiltered_list_counts_its_pages_from_the_status_counts(app, client, auth) -> None:
+    app.config["PER_PAGE"] = 3
+    build(app, cities=4)  # 8 delegates: 3 pages
+    auth.organiser()
+    first = client.get(f"{BASE}/delegates").text
+    assert "page=3" in first and "page=4" not in first
+    last = client.get(f"{BASE}/delegates?page=3").text
+    # By city name: Belém, Chengdu, Lyon, then Parma's two on the last page.
+    assert "Mayor of Parma" in last and "Chef of Parma" in last and "Mayor of Lyon" not in last
+    assert client.get(f"{BASE}/delegates?page=4").status_code == 404
+    # Filtered, the list is counted: 4 pending chefs fit on 2 pages.
+    pending = client.get(f"{BASE}/delegates?status=pending").text
+    assert "page=2" in pending and "page=3" not in pending

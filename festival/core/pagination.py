@@ -24,11 +24,22 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_absurd_pages)
 
 
-def paginate(query: Select) -> Pagination:
-    """One page of ``query``, from the ``page`` argument; a bad page is a 404."""
-    return db.paginate(
-        query, per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=True
+def paginate(query: Select, total: int | None = None) -> Pagination:
+    """One page of ``query``, from the ``page`` argument; a bad page is a 404.
+
+    ``total``: the number of rows when the caller knows it already (say,
+    from counts it shows anyway), which saves the count query.
+    """
+    page = db.paginate(
+        query,
+        per_page=current_app.config["PER_PAGE"],
+        max_per_page=200,
+        error_out=True,
+        count=total is None,
     )
+    if total is not None:
+        page.total = total
+    return page
 
 
 def page_args(**overrides: object) -> dict[str, object]:

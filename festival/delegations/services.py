@@ -195,6 +195,21 @@ def status_counts(festival: Festival) -> dict[str, int]:
     return counts
 
 
+def filter_choices_stamp(festival: Festival) -> tuple[object, ...]:
+    """What :func:`filter_choices` depends on, in one small aggregate query:
+    a delegation added or removed, a city renamed or moved."""
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(Delegation.id),
+            sa.func.coalesce(sa.func.sum(Delegation.id), 0),
+            sa.func.max(City.updated_at),
+        )
+        .join(City, Delegation.city_id == City.id)
+        .where(Delegation.festival_id == festival.id)
+    ).one()
+    return (festival.id, *row)
+
+
 def filter_choices(festival: Festival) -> tuple[list[tuple[int, str]], list[str]]:
     """The cities and countries that have a delegation at this festival."""
     rows = db.session.execute(

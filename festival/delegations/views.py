@@ -7,18 +7,18 @@ festival in the URL, so an id from another festival is a 404 too.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from festival.core import memo
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.i18n import language_name
 from festival.core.pagination import paginate
@@ -84,14 +84,8 @@ def index(slug: str) -> str:
 
 
 def _options(pairs: Iterable[tuple[object, str]], selected: object) -> Markup:
-    """``<option>`` tags for a long select (a city per delegation: ~1,600 at
-    ten times the usual size), joined here: a template loop over them
-    cost tens of milliseconds per page. The same menu is made once."""
-    return _joined_options(tuple(pairs), selected)
-
-
-@functools.lru_cache(maxsize=64)
-def _joined_options(pairs: tuple[tuple[object, str], ...], selected: object) -> Markup:
+    """``<option>`` tags for a long select, joined here: a template loop over
+    ~1,600 cities cost tens of milliseconds per page."""
     # Plain str formatting of escaped values: Markup.format is several times slower.
     html = "".join(
         f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
@@ -106,16 +100,41 @@ def delegates(slug: str) -> str:
     """Every delegate, searchable and filtered, for review and bulk confirmation."""
     festival = festival_or_404(slug)
     filters = services.DelegateFilters.from_args(request.args)
-    cities, countries = services.filter_choices(festival)
+    counts = services.status_counts(festival)
+    # Unfiltered, the list holds every delegate: the counts already say how many.
+    total = None if filters.active else sum(counts[s.value] for s in DelegateStatus)
+    city_options, country_options = _filter_menus(festival, filters)
     return render_template(
         "delegations/delegates.html",
         festival=festival,
-        page=paginate(services.delegates_query(festival, filters)),
+        page=paginate(services.delegates_query(festival, filters), total=total),
         filters=filters,
-        city_options=_options(cities, filters.city),
-        country_options=_options(((c, country_name(c)) for c in countries), filters.country),
-        counts=services.status_counts(festival),
+        city_options=city_options,
+        country_options=country_options,
+        counts=counts,
     )
+
+
+def _filter_menus(festival: Festival, filters: services.DelegateFilters) -> tuple[Markup, Markup]:
+    """The city and country menus above the list (a city per delegation:
+    ~1,600 options at ten times the usual size), made once per version of
+    the delegations and language, not on every page view."""
+
+    def make() -> tuple[Markup, Markup]:
+        cities, countries = services.filter_choices(festival)
+        return (
+            _options(cities, filters.city),
+            _options(((c, country_name(c)) for c in countries), filters.country),
+        )
+
+    key = (
+        "delegate-filter-menus",
+        services.filter_choices_stamp(festival),
+        str(get_locale()),
+        filters.city,
+        filters.country,
+    )
+    return memo.cached(key, make)
 
 
 @bp.post("/delegates/confirm")

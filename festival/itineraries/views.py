@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.i18n import format_skeleton
 from festival.core.pagination import paginate
 from festival.extensions import db
 from festival.festivals.models import Festival

@@ -13,11 +13,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from babel import Locale
-from babel.dates import format_skeleton
 from flask import g, has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from festival.core.i18n import format_skeleton
 from festival.registration import choices
 
 F = TypeVar("F", bound=Callable[..., str])

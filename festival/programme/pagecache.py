@@ -12,22 +12,12 @@ new key, so nothing stale is ever served; old keys fall out of the LRU.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from typing import TypeVar
-
 import sqlalchemy as sa
-from flask import current_app
 
+from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.models import Audience, ProgrammeSession
-
-MAX_ENTRIES = 512
-T = TypeVar("T")
-
-_lock = threading.Lock()
 
 
 def stamp(festival: Festival) -> tuple[object, ...]:
@@ -47,24 +37,5 @@ def stamp(festival: Festival) -> tuple[object, ...]:
     return (festival.id, festival.updated_at, venues, *row)
 
 
-def _store() -> OrderedDict[tuple[object, ...], object]:
-    # Per app: each app (each test) has its own database.
-    store = current_app.extensions.get("programme_page_cache")
-    if store is None:
-        store = current_app.extensions.setdefault("programme_page_cache", OrderedDict())
-    return store  # type: ignore[no-any-return]
-
-
-def cached(key: tuple[object, ...], make: Callable[[], T]) -> T:
-    """``make()``'s value for ``key``, made once while the key stays in the LRU."""
-    store = _store()
-    with _lock:
-        if key in store:
-            store.move_to_end(key)
-            return store[key]  # type: ignore[return-value]
-    value = make()
-    with _lock:
-        store[key] = value
-        while len(store) > MAX_ENTRIES:
-            store.popitem(last=False)
-    return value
+# The programme's days and their HTML share the app's stamp-keyed memo.
+cached = memo.cached

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from festival.core.access import festival_or_404
+from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.extensions import db

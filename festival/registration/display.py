@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
-from babel.dates import format_skeleton
 from flask_babel import get_locale
 
-from festival.core.i18n import language_name
+from festival.core.i18n import format_skeleton, language_name
 from festival.registration.airports import find_airport
 from festival.registration.choices import (
     allergen_label,

@@ -364,6 +364,39 @@ def test_my_itinerary_of_another_city_is_not_shown(app, client, auth, world):
     assert client.get("/my/itinerary?festival=elsewhere").status_code == 404
 
 
+def test_my_itinerary_follows_every_change_at_once(app, client, auth, world):
+    """The days are kept per version of the itinerary: each change shows on the next view."""
+    auth.user(world["mayor"][1])
+    assert "Mayors&#39; Forum" not in client.get("/my/itinerary").text
+    with app.app_context():
+        mayor = db.session.get(Delegate, world["mayor"][0])
+        enrolment.enrol(db.session.get(ProgrammeSession, world["forum_id"]), mayor)
+        db.session.commit()
+    assert "Mayors&#39; Forum" in client.get("/my/itinerary").text
+    with app.app_context():
+        db.session.get(ProgrammeSession, world["forum_id"]).title = "Forum of Mayors"
+        db.session.commit()
+    text = client.get("/my/itinerary").text
+    assert "Forum of Mayors" in text and "Mayors&#39; Forum" not in text
+    with app.app_context():
+        item = add_item(world["parma_id"], title="Sake brewery visit")
+        db.session.commit()
+        item_id = item.id
+    assert "Sake brewery visit" in client.get("/my/itinerary").text
+    with app.app_context():
+        db.session.get(ItineraryItem, item_id).location = "Tomishige, new cellar"
+        db.session.commit()
+    assert "Tomishige, new cellar" in client.get("/my/itinerary").text
+    with app.app_context():
+        db.session.delete(db.session.get(ItineraryItem, item_id))
+        db.session.commit()
+    assert "Sake brewery visit" not in client.get("/my/itinerary").text
+    # Another language: the same version, rendered again in French.
+    client.post("/language", data={"locale": "fr"})
+    assert "Forum of Mayors" in client.get("/my/itinerary").text
+    assert "juin 2027" in client.get("/my/itinerary").text
+
+
 def _grow(app, world, n):
     with app.app_context():
         festival = db.session.get(Festival, world["festival_id"])

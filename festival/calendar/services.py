@@ -269,6 +269,25 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
     return tuple(row)
 
 
+def itinerary_version(
+    delegate: Delegate, venues: dict[int, Venue] | None = None
+) -> tuple[object, ...]:
+    """What a delegate's itinerary (the feed and the "My itinerary" page)
+    depends on: the festival, the person, the venues, their sessions and
+    items (two queries; none for ``venues`` when given)."""
+    festival = delegate.delegation.festival
+    if venues is None:
+        venues = _venues(festival.id)
+    return (
+        festival.updated_at,
+        delegate.updated_at,
+        delegate.status,
+        delegate.role,
+        _venues_stamp(venues),
+        itinerary_stamp(delegate),
+    )
+
+
 def _sessions_by_id(ids: list[int]) -> dict[int, ev.SessionLike]:
     if not ids:
         return {}
@@ -282,14 +301,7 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
     locale = delegate.locale if delegate.locale in current_app.config["LANGUAGES"] else None
     locale = locale or feed_locale(festival)
     venues = _venues(festival.id)
-    stamp = (
-        festival.updated_at,
-        delegate.updated_at,
-        delegate.status,
-        delegate.role,
-        _venues_stamp(venues),
-        itinerary_stamp(delegate),
-    )
+    stamp = itinerary_version(delegate, venues)
 
     def build() -> bytes:
         # The one definition of a delegate's itinerary (the "My itinerary" page

@@ -12,8 +12,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from festival.calendar.services import itinerary_version
+from festival.core import memo
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.i18n import format_skeleton
 from festival.core.pagination import paginate
@@ -62,13 +65,24 @@ def my_itinerary() -> str:
     slug = request.args.get("festival") or request.args.get("slug")
     delegate, all_delegates = current_delegate_or_404(slug)
     festival = delegate.delegation.festival
-    entries = services.itinerary_for(delegate)
+
+    def render_days() -> str:
+        entries = services.itinerary_for(delegate)
+        return render_template(
+            "itineraries/_days.html",
+            festival=festival,
+            days=services.entries_by_day(entries, festival),
+        )
+
+    # The days are rendered once per version of the itinerary (the same stamp
+    # as the personal feed's): a delegate looks at it far more often than it changes.
+    key = ("my-itinerary", delegate.id, str(get_locale()), itinerary_version(delegate))
     return render_template(
         "itineraries/my_itinerary.html",
         festival=festival,
         delegate=delegate,
         all_delegates=all_delegates,
-        days=services.entries_by_day(entries, festival),
+        days_html=Markup(memo.cached(key, render_days)),  # noqa: S704  (rendered by Jinja)
     )
 
 

@@ -289,7 +289,7 @@ def main() -> None:
     try:
         cookies = {
             "organiser": session_cookie(base, "/login", plan.organiser_login),
-            "delegate": session_cookie(base, plan.delegate_login_path, {}),
+            "delegate": session_cookie(base, target_setup.login_path(plan), {}),
         }
         bare = Target("bare Flask view", "/")
         bare_url = f"http://127.0.0.1:{BARE_PORT}/"

@@ -3,6 +3,7 @@ zone, checks and warnings, SEQUENCE, cancellation, enrolling a delegation."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -203,6 +204,47 @@ def test_sequence_rises_on_time_place_and_status_but_not_on_description(app, cli
     assert get_session(app, talk).sequence == 3
     assert client.post(f"{BASE}/{talk}/reinstate").status_code == 302
     assert get_session(app, talk).sequence == 4
+
+
+def _checked_languages(html):
+    """The language codes ticked on a session form, in page order."""
+    boxes = re.findall(r'<input[^>]*name="languages"[^>]*>', html)
+    return [re.search(r'value="([^"]*)"', b).group(1) for b in boxes if "checked" in b]
+
+
+def test_a_session_keeps_an_unusual_stored_language_when_saved_again(app, client, auth, world):
+    talk = world["talk_id"]
+    with app.app_context():
+        db.session.get(ProgrammeSession, talk).languages = ["it", "xx-legacy"]
+        db.session.commit()
+    auth.organiser()
+    url = f"{BASE}/{talk}/edit"
+    edit = client.get(url)
+    assert _checked_languages(edit.text) == ["it", "xx-legacy"]
+    same = form(
+        world,
+        title="Fermentation Cultures of the World",
+        start_date="2027-06-15",
+        start_time="10:00",
+        end_time="11:30",
+        capacity="50",
+        description="Words changed, languages left alone",
+        languages=_checked_languages(edit.text),
+    )
+    response = client.post(url, data=same)
+    assert response.status_code == 302, response.text
+    saved = get_session(app, talk)
+    assert saved.languages == ["it", "xx-legacy"]
+    assert saved.description == "Words changed, languages left alone"
+
+    # Unticked once, the code is no longer offered: a request cannot bring it back.
+    assert client.post(url, data={**same, "languages": ["it"]}).status_code == 302
+    assert get_session(app, talk).languages == ["it"]
+    assert 'value="xx-legacy"' not in client.get(url).text
+    refused = client.post(url, data=same)
+    assert refused.status_code == 422
+    assert "Choose the languages from the list." in refused.text
+    assert get_session(app, talk).languages == ["it"]
 
 
 def test_update_session_service_reports_schedule_changes(app, world):

@@ -86,11 +86,13 @@ def sessions(slug: str) -> str:
     )
 
 
-def _form_choices(form: SessionForm, festival: Festival) -> None:
+def _form_choices(form: SessionForm, festival: Festival, session: ProgrammeSession | None) -> None:
+    """Fill the form's selects; a stored session keeps its own languages offered."""
     form.set_choices(
         [(v.id, v.name) for v in festival.venues],
         services.accepted_delegations(festival),
         list(festival.languages or []),
+        stored_languages=list(session.languages or []) if session is not None else None,
     )
 
 
@@ -103,7 +105,7 @@ def _edit(festival: Festival, session: ProgrammeSession | None) -> str | Respons
             form.start_date.data = _default_day(festival)
             form.audience.data = Audience.PUBLIC.value
             form.type.data = SessionType.THEMATIC.value
-    _form_choices(form, festival)
+    _form_choices(form, festival, session)
     warnings = None
     if form.validate_on_submit():
         times = form.schedule(festival.tz)

@@ -15,10 +15,9 @@ import sqlalchemy as sa
 
 from festival.demo import DemoContext
 from festival.extensions import db
+from festival.programme.eligibility import allowed_in_session
 from festival.programme.models import Attendance, Audience, ProgrammeSession, SessionStatus
 from festival.registration.models import Delegate, DelegateStatus, Delegation
-
-from .services import allowed_in_session
 
 DOOR_STAFFED = 0.8  # share of begun sessions where check-in was taken
 SHOWED_UP = 0.85  # share of the enrolled who came

@@ -24,57 +24,20 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload
-from sqlalchemy.sql.elements import ColumnElement
 
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.programme.eligibility import ACTIVE_STATUSES, MAYOR_ROLES, may_attend
+from festival.programme.eligibility import ACTIVE_STATUSES, allowed_in_session, may_attend
 from festival.programme.models import (
     Attendance,
     Audience,
     ProgrammeSession,
     SessionStatus,
-    session_invited_delegations,
 )
 from festival.registration.models import Delegate, DelegateStatus, Delegation
 
 from . import codes
-
-
-def allowed_in_session(session: Any = None) -> ColumnElement[bool]:
-    """SQL twin of ``eligibility.may_attend`` for rows that have a session
-    (the sessions table, or any FROM with its ``id``, ``festival_id`` and
-    ``audience`` columns) and a Delegate.
-
-    ``visible_to`` is per delegate; the bulk queries here need the rule per
-    (session, delegate) pair. tests/test_attendance_rule.py checks that both
-    agree on every audience.
-    """
-    s = (session if session is not None else ProgrammeSession.__table__).c
-    # The festival check looks the delegation up by primary key rather than
-    # joining on festival_id, which would invite pairing every session with
-    # every delegation.
-    delegation_festival = (
-        sa.select(Delegation.festival_id)
-        .where(Delegation.id == Delegate.delegation_id)
-        .scalar_subquery()
-    )
-    return sa.and_(
-        Delegate.status.in_(ACTIVE_STATUSES),
-        s.festival_id == delegation_festival,
-        sa.or_(
-            s.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
-            sa.and_(s.audience == Audience.MAYORS, Delegate.role.in_(MAYOR_ROLES)),
-            sa.and_(
-                s.audience == Audience.INVITED,
-                sa.exists().where(
-                    session_invited_delegations.c.session_id == s.id,
-                    session_invited_delegations.c.delegation_id == Delegate.delegation_id,
-                ),
-            ),
-        ),
-    )
 
 
 def _asked_rows(session_ids: Sequence[int]) -> sa.CTE:

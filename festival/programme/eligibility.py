@@ -8,6 +8,8 @@ forms all ask here, so a non-mayor never sees the Mayors' Forum anywhere.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -65,16 +67,49 @@ def attendable_by_joined_delegate() -> ColumnElement[bool]:
     true where the joined delegate may attend the joined session. Used where
     a page lists the sessions of many delegates at once (itineraries).
     """
-    invited = sa.exists().where(
-        session_invited_delegations.c.session_id == ProgrammeSession.id,
-        session_invited_delegations.c.delegation_id == Delegate.delegation_id,
-    )
     return sa.and_(
         Delegate.status.in_(ACTIVE_STATUSES),
         ProgrammeSession.festival_id == Delegation.festival_id,
-        sa.or_(
-            ProgrammeSession.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
-            sa.and_(ProgrammeSession.audience == Audience.MAYORS, Delegate.role.in_(MAYOR_ROLES)),
-            sa.and_(ProgrammeSession.audience == Audience.INVITED, invited),
+        _audience_admits(ProgrammeSession.__table__.c),
+    )
+
+
+def allowed_in_session(session: Any = None) -> ColumnElement[bool]:
+    """SQL twin of :func:`may_attend` for rows that have a session (the
+    sessions table, or any FROM with its ``id``, ``festival_id`` and
+    ``audience`` columns) and a Delegate, without joining Delegation.
+
+    ``visible_to`` is per delegate; attendance's bulk queries need the rule
+    per (session, delegate) pair. tests/test_attendance_rule.py checks that
+    both agree on every audience.
+    """
+    s = (session if session is not None else ProgrammeSession.__table__).c
+    # The festival check looks the delegation up by primary key rather than
+    # joining on festival_id, which would invite pairing every session with
+    # every delegation.
+    delegation_festival = (
+        sa.select(Delegation.festival_id)
+        .where(Delegation.id == Delegate.delegation_id)
+        .scalar_subquery()
+    )
+    return sa.and_(
+        Delegate.status.in_(ACTIVE_STATUSES),
+        s.festival_id == delegation_festival,
+        _audience_admits(s),
+    )
+
+
+def _audience_admits(s: Any) -> ColumnElement[bool]:
+    """The audience part of the rules, for the session columns ``s`` and the
+    Delegate in the same query."""
+    return sa.or_(
+        s.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
+        sa.and_(s.audience == Audience.MAYORS, Delegate.role.in_(MAYOR_ROLES)),
+        sa.and_(
+            s.audience == Audience.INVITED,
+            sa.exists().where(
+                session_invited_delegations.c.session_id == s.id,
+                session_invited_delegations.c.delegation_id == Delegate.delegation_id,
+            ),
         ),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
-from festival.core.urls import safe_next
+from festival.core.view_helpers import current_path, festival_row_or_404, redirect_next
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.eligibility import may_attend
@@ -56,14 +56,9 @@ def checkin_qr(delegate: Delegate, module_px: int = 6) -> Markup:
 
 
 def _session_or_404(festival: Festival, session_id: int) -> ProgrammeSession:
-    session = db.session.scalar(
-        sa.select(ProgrammeSession)
-        .where(ProgrammeSession.id == session_id, ProgrammeSession.festival_id == festival.id)
-        .options(joinedload(ProgrammeSession.venue))
+    return festival_row_or_404(
+        ProgrammeSession, festival, session_id, joinedload(ProgrammeSession.venue)
     )
-    if session is None:
-        abort(404)
-    return session
 
 
 def _delegate_or_404(festival: Festival, delegate_id: int) -> Delegate:
@@ -148,9 +143,9 @@ def session(slug: str, session_id: int) -> str:
         state=state,
         counts=lists.counts_by_session([session_id])[session_id],
         attendees=lists.attendee_count(programme_session),
-        code_form=CodeForm(formdata=None, next=request.full_path.rstrip("?")),
+        code_form=CodeForm(formdata=None, next=current_path()),
         button_form=ButtonForm(),
-        here=request.full_path.rstrip("?"),
+        here=current_path(),
         **_labels(),
     )
 
@@ -176,7 +171,7 @@ def find(slug: str, session_id: int) -> str:
         rows=rows,
         q=q,
         button_form=ButtonForm(),
-        here=request.full_path.rstrip("?"),
+        here=current_path(),
         **_labels(),
     )
 
@@ -186,11 +181,8 @@ def _labels() -> dict[str, object]:
 
 
 def _back(festival: Festival, session_id: int) -> Response:
-    form = ButtonForm()
-    target = safe_next(form.next.data) or url_for(
-        ".session", slug=festival.slug, session_id=session_id
-    )
-    return redirect(target, code=303)
+    fallback = url_for(".session", slug=festival.slug, session_id=session_id)
+    return redirect_next(ButtonForm().next.data, fallback, code=303)
 
 
 @bp.post("/sessions/<int:session_id>/delegates/<int:delegate_id>")
@@ -231,8 +223,8 @@ def scan(slug: str, session_id: int) -> str | Response | tuple[str, int]:
         if result.outcome in (Outcome.CHECKED_IN, Outcome.WALK_IN, Outcome.ALREADY):
             db.session.commit()
             flash(result.message, FLASH_CATEGORY[result.outcome])
-            target = safe_next(form.next.data) or url_for(".scan", slug=slug, session_id=session_id)
-            return redirect(target, code=303)
+            fallback = url_for(".scan", slug=slug, session_id=session_id)
+            return redirect_next(form.next.data, fallback, code=303)
         form.code.errors.append(result.message)
         status = 409 if result.outcome == Outcome.NOT_ELIGIBLE else 422
     elif form.is_submitted():

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.pagination import paginate
+from festival.core.view_helpers import festival_row_or_404, private_download
 from festival.extensions import db
 from festival.impressions import report, results, sending, services
 from festival.impressions.forms import KIND_LABELS, FormSettingsForm, QuestionForm, answer_form
@@ -84,9 +85,8 @@ def index() -> str:
 def create_form() -> Response:
     session = None
     if request.form.get("session_id"):
-        session = db.session.get(ProgrammeSession, request.form.get("session_id", type=int) or 0)
-        if session is None or session.festival_id != g.festival.id:
-            abort(404)
+        session_id = request.form.get("session_id", type=int) or 0
+        session = festival_row_or_404(ProgrammeSession, g.festival, session_id)
     try:
         form = services.create_form(g.festival, session)
     except ImpressionError as error:
@@ -360,14 +360,7 @@ def results_csv(form_id: int) -> Response:
     form = _form_or_404(form_id)
     body = results.results_csv(results.form_results(form))
     filename = f"impressions-{g.festival.slug}-{form.id}.csv"
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return private_download(body.encode("utf-8"), filename, "text/csv")
 
 
 @bp.route("/forms/<int:form_id>/quotes", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,6 +12,7 @@ from festival.cities.models import City
 from festival.cities.reference import country_choices, field_choices
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.pagination import paginate
+from festival.core.view_helpers import festival_row_or_404
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations import queries, services
@@ -29,14 +30,9 @@ bp.add_app_template_filter(deadline_text, "deadline")
 
 
 def _invitation_or_404(festival: Festival, invitation_id: int) -> Invitation:
-    invitation = db.session.scalar(
-        sa.select(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.festival_id == festival.id)
-        .options(sa.orm.joinedload(Invitation.city))
+    return festival_row_or_404(
+        Invitation, festival, invitation_id, sa.orm.joinedload(Invitation.city)
     )
-    if invitation is None:
-        abort(404)
-    return invitation
 
 
 @bp.get("")

@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from festival.core.view_helpers import private_download
+
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -116,12 +118,5 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def download(tables: Sequence[Table], fmt: str, filename: str) -> Response:
     """The tables as an attachment: ``fmt`` is "csv" or "xlsx"."""
     if fmt == "xlsx":
-        body = to_xlsx(tables)
-        content_type = XLSX_TYPE
-    else:
-        body = to_csv(tables).encode("utf-8")
-        content_type = "text/csv; charset=utf-8"
-    response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response.headers["Cache-Control"] = "no-store"  # personal data: not for shared caches
-    return response
+        return private_download(to_xlsx(tables), f"{filename}.{fmt}", XLSX_TYPE)
+    return private_download(to_csv(tables).encode("utf-8"), f"{filename}.{fmt}", "text/csv")

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.auth.forms import ConfirmForm
+from festival.core.view_helpers import private_download
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.registration import access, services
@@ -250,14 +251,7 @@ def export() -> Response:
     record = _own_record()
     body = json.dumps(personal_data(record), ensure_ascii=False, indent=2, sort_keys=True)
     filename = f"my-data-{record.delegation.festival.slug}.json"
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return private_download(body, filename, "application/json")
 
 
 @bp.route("/my/deletion", methods=["GET", "POST"])

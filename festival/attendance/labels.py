@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from festival.programme.models import Audience
-from festival.registration.models import DelegateRole, DelegateStatus
+from festival.programme.labels import AUDIENCE_LABELS
+from festival.registration.choices import ROLE_LABELS
+from festival.registration.models import DelegateStatus
 
 from .services import Outcome
 
-AUDIENCES = {
-    Audience.PUBLIC: _l("Public"),
-    Audience.DELEGATES: _l("All delegates"),
-    Audience.MAYORS: _l("Mayors and deputy mayors"),
-    Audience.INVITED: _l("Invited delegations"),
-}
-
-ROLES = {
-    DelegateRole.MAYOR: _l("Mayor"),
-    DelegateRole.DEPUTY_MAYOR: _l("Deputy mayor"),
-    DelegateRole.OFFICIAL: _l("Official"),
-    DelegateRole.INTERPRETER: _l("Interpreter"),
-    DelegateRole.CHEF: _l("Chef"),
-    DelegateRole.PRESS: _l("Press"),
-    DelegateRole.OTHER: _l("Other"),
-}
+# The same words as the programme's pages and the registration form.
+AUDIENCES = AUDIENCE_LABELS
+ROLES = ROLE_LABELS
 
 STATUSES = {
     DelegateStatus.PENDING: _l("Pending"),

@@ -277,22 +277,38 @@ def retry(message: OutboxMessage) -> None:
     message.next_attempt_at = utcnow()
 
 
-# A sign-in link signs whoever holds it in as its delegate: organisers who
-# read the outbox must not be able to. Tokens are URL-safe base64.
-_LOGIN_LINK = re.compile(r"(/login/link/)[A-Za-z0-9_\-]+")
+# A secret link is its own password: a sign-in link signs whoever holds it in
+# as its delegate, an invitation link answers for a city and registers its
+# delegation, an impressions link opens a delegate's answers, a personal feed
+# shows a delegate's itinerary. Organisers who read the outbox must not be able
+# to use them. The secret is the path segment after these prefixes (a feed
+# keeps its ".ics"); tokens are URL-safe base64.
+_SECRET_LINK = re.compile(
+    r"(?P<organiser>/organiser/festivals/[^/\s\"'<>]+)?"
+    r"(?P<prefix>/(?:login/link|invitations|impressions|feeds)/)(?P<secret>[^/\s?#\"'<>.&]+)"
+)
 # Anything that looks like a secret token (``new_token()`` makes 43 characters).
 _TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{32,}(?![A-Za-z0-9_\-])")
 SECRET_CATEGORIES = {"login"}
 
 
 def redact(body: str, category: str, mask: str) -> str:
-    """``body`` as organisers may read it: sign-in link tokens replaced by ``mask``.
+    """``body`` as organisers may read it: the secrets of links replaced by ``mask``.
 
-    Any message loses the token of a ``/login/link/<token>`` URL; a message of
-    a secret category (sign-in links) also loses anything token-like. Only
+    Any message loses the token of a ``/login/link/<token>``,
+    ``/invitations/<token>``, ``/impressions/<token>`` or
+    ``/feeds/<token>.ics`` URL (the organisers' own pages, such as
+    ``/organiser/festivals/<slug>/invitations/<id>``, stay whole); a message
+    of a secret category (sign-in links) also loses anything token-like. Only
     what is shown changes: the stored message, the one sent, keeps its link.
     """
-    body = _LOGIN_LINK.sub(lambda m: m.group(1) + mask, body)
+
+    def hide(match: re.Match[str]) -> str:
+        if match.group("organiser"):
+            return match.group(0)
+        return match.group("prefix") + mask
+
+    body = _SECRET_LINK.sub(hide, body)
     if category in SECRET_CATEGORIES:
         body = _TOKEN_LIKE.sub(mask, body)
     return body

@@ -64,7 +64,7 @@ _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"[^"]*"|'[^']*')""")
 
 @bp.get("/<int:message_id>")
 def show(message_id: int) -> str:
-    """One message as organisers may read it: sign-in links hidden (see
+    """One message as organisers may read it: secret links hidden (see
     :func:`services.redact`); the message sent keeps them."""
     message = db.get_or_404(OutboxMessage, message_id)
     mask = "[" + _("hidden") + "]"

@@ -225,6 +225,12 @@ def check_status(target: Target, url: str, headers: dict[str, str]) -> None:
         raise SystemExit(f"{target.name}: expected {target.expect}, got {status}")
 
 
+def response_size(url: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return len(response.read())
+
+
 def load(
     wrk: str, target: Target, url: str, headers: dict[str, str], args: argparse.Namespace
 ) -> Result:
@@ -306,6 +312,14 @@ def main() -> None:
             result.queries = query_counts.get(target.name)
             result.bare_rps = bare_runs[-1].rps
             results.append(result)
+            if target.same_size_bare:
+                # The machine's limit for a body this large: moving the bytes.
+                size = response_size(target_url, headers)
+                sized = Target(f"bare Flask view, {size / 1024:,.0f} KB body", f"/bytes/{size}")
+                log(f"  load: {sized.name} ({args.duration} s)")
+                limit = load(wrk, sized, f"{bare_url}bytes/{size}", {}, args)
+                limit.bare_rps = bare_runs[-1].rps
+                results.append(limit)
         results.insert(0, median_run(bare_runs))
         memory = peak_worker_memory_mb(app_server.pid)
     finally:

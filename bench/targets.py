@@ -19,6 +19,8 @@ class Target:
     headers: dict[str, str] = field(default_factory=dict)
     expect: int = 200
     cookie: str | None = None  # "delegate" or "organiser"
+    # Also load the bare view answering a body of this page's size.
+    same_size_bare: bool = False
 
 
 @dataclass
@@ -88,7 +90,7 @@ def prepare() -> Plan:
     etag = _etag(app, public_feed)
     targets = [
         Target("public programme", f"/festivals/{slug}/programme"),
-        Target("public feed (200)", public_feed),
+        Target("public feed (200)", public_feed, same_size_bare=True),
         # What calendar apps send (Google, Apple, Outlook, Thunderbird all ask for gzip).
         Target("public feed (200, gzip)", public_feed, headers={"Accept-Encoding": "gzip"}),
         Target("public feed (304)", public_feed, headers={"If-None-Match": etag}, expect=304),

@@ -37,6 +37,7 @@ BARE_PORT = 8766
 SECRET = "bench-secret-key-" + "k" * 40  # noqa: S105
 
 
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -99,7 +100,24 @@ def app_env(url: str) -> dict[str, str]:
     )
     env.pop("FLASK_DEBUG", None)
     env.pop("SMTP_HOST", None)
+    # Production shares rate limits and feed caches through Redis.
+    if redis_answers(BENCH_REDIS_URL):
+        env["REDIS_URL"] = BENCH_REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
+        log(f"Redis does not answer at {BENCH_REDIS_URL}: caches stay in each worker's memory")
     return env
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
+    try:
+        client.flushdb()  # a database of the benchmark's own: start from nothing
+        return True
+    except redis.RedisError:
+        return False
 
 
 def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -270,6 +288,7 @@ def main() -> None:
     wrk = ensure_wrk()
     url = database_url(args.sqlite)
     env = app_env(url)
+    args.caches = "Redis" if env.get("REDIS_URL") else "memory"
     backend = "SQLite" if args.sqlite else "PostgreSQL"
     log(
         f"Building the dataset in {backend}: {args.cities} cities, {args.delegates} delegates, "
@@ -282,7 +301,7 @@ def main() -> None:
         {
             k: v
             for k, v in env.items()
-            if k in {"DATABASE_URL", "SECRET_KEY", "SERVER_URL", "COOKIE_SECURE"}
+            if k in {"DATABASE_URL", "SECRET_KEY", "SERVER_URL", "COOKIE_SECURE", "REDIS_URL"}
         }
     )
     plan = target_setup.prepare()
@@ -353,6 +372,7 @@ def report(
         f"Dataset: {args.cities} cities, {args.delegates} delegates, {args.sessions} sessions "
         f"in {backend}, built in {build_seconds:.1f} s. gunicorn {args.workers} sync workers, "
         f"wrk 2 threads x {args.connections} connections x {args.duration} s per page. "
+        f"Caches: {args.caches}. "
         f"Peak worker memory (VmHWM): {memory:.0f} MB. The bare view is loaded just before "
         'each page, and that page\'s "vs bare" is against that run; its row is the median.'
     )

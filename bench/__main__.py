@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from bench.targets import Target
+from bench.targets import InProcess, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -50,7 +50,7 @@ class Result:
     p99: float
     errors: int
     non2xx: int
-    queries: int | None = None
+    in_process: InProcess | None = None
     # The bare view's req/s measured just before this page: the machine's
     # limit at that moment (other load on a shared machine drifts).
     bare_rps: float | None = None
@@ -305,7 +305,8 @@ def main() -> None:
         }
     )
     plan = target_setup.prepare()
-    query_counts = target_setup.count_queries(plan)
+    log("  in-process: queries and time per request, one at a time")
+    in_process = target_setup.measure_in_process(plan)
 
     base = f"http://127.0.0.1:{APP_PORT}"
     app_server = start_gunicorn("wsgi:app", APP_PORT, env, args.workers)
@@ -328,7 +329,7 @@ def main() -> None:
             log(f"  load: {target.name} ({args.duration} s, after the bare view's)")
             bare_runs.append(load(wrk, bare, bare_url, {}, args))
             result = load(wrk, target, target_url, headers, args)
-            result.queries = query_counts.get(target.name)
+            result.in_process = in_process.get(target.name)
             result.bare_rps = bare_runs[-1].rps
             results.append(result)
             if target.same_size_bare:
@@ -355,13 +356,18 @@ def report(
     backend: str,
     args: argparse.Namespace,
 ) -> None:
-    header = "| page | req/s | p50 ms | p95 ms | p99 ms | vs bare | queries/req | errors |"
-    rows = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    header = (
+        "| page | req/s | p50 ms | p95 ms | p99 ms | vs bare | queries/req "
+        "| in-process ms | errors |"
+    )
+    rows = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
-        queries = "-" if r.queries is None else str(r.queries)
+        queries = "-" if r.in_process is None else str(r.in_process.queries)
+        alone = "-" if r.in_process is None else f"{r.in_process.median_ms:.1f}"
         rows.append(
             f"| {r.target.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | "
-            f"{r.rps / (r.bare_rps or r.rps or 1.0):.0%} | {queries} | {r.errors + r.non2xx} |"
+            f"{r.rps / (r.bare_rps or r.rps or 1.0):.0%} | {queries} | {alone} | "
+            f"{r.errors + r.non2xx} |"
         )
     table = "\n".join(rows)
     machine = (
@@ -374,7 +380,9 @@ def report(
         f"wrk 2 threads x {args.connections} connections x {args.duration} s per page. "
         f"Caches: {args.caches}. "
         f"Peak worker memory (VmHWM): {memory:.0f} MB. The bare view is loaded just before "
-        'each page, and that page\'s "vs bare" is against that run; its row is the median.'
+        'each page, and that page\'s "vs bare" is against that run; its row is the median. '
+        "In-process ms: the app's median time for one request with no other load "
+        "(the test client, no network)."
     )
     log("")
     log(table)

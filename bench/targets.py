@@ -3,6 +3,8 @@ number of SQL queries each page runs (counted in-process, steady state)."""
 
 from __future__ import annotations
 
+import statistics
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -127,8 +129,17 @@ def _etag(app: Any, path: str) -> str:
     return response.headers["ETag"]
 
 
-def count_queries(plan: Plan) -> dict[str, int]:
-    """SQL statements per request for each page, after one warm-up request."""
+@dataclass
+class InProcess:
+    """A page served one request at a time, inside this process."""
+
+    queries: int  # SQL statements per request, steady state
+    median_ms: float  # the app's own time per request, without load or network
+
+
+def measure_in_process(plan: Plan, repeat: int = 30) -> dict[str, InProcess]:
+    """Per page: the SQL statements of one request (after a warm-up request)
+    and the median time of ``repeat`` requests made one after another."""
     from festival.extensions import db
 
     app = _app()
@@ -140,7 +151,7 @@ def count_queries(plan: Plan) -> dict[str, int]:
     anonymous = app.test_client()
     clients = {"organiser": organiser, "delegate": delegate, None: anonymous}
 
-    counts: dict[str, int] = {}
+    measured: dict[str, InProcess] = {}
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
@@ -159,5 +170,10 @@ def count_queries(plan: Plan) -> dict[str, int]:
             sa.event.remove(engine, "before_cursor_execute", record)
         if response.status_code != target.expect:
             raise SystemExit(f"{target.name}: expected {target.expect}, got {response.status_code}")
-        counts[target.name] = len(statements)
-    return counts
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(target.path, headers=target.headers)
+            times.append((time.perf_counter() - started) * 1000)
+        measured[target.name] = InProcess(len(statements), statistics.median(times))
+    return measured

@@ -28,13 +28,8 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.logistics.airports import airport_name, at_airport
 from festival.logistics.labels import (
-    allergen_label,
     country_name,
-    date_label,
-    dietary_label,
-    moment_label,
-    role_label,
-    status_label,
+    template_helpers,
 )
 from festival.logistics.queries import planned_hotels
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
@@ -48,16 +43,10 @@ LIST_ARGS = {"q", "city", "country", "role", "status", "deletion", "page"}
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
+        **template_helpers(),
         "at_airport": at_airport,
         "airport_name": airport_name,
         "language_name": language_name,
-        "role_label": role_label,
-        "status_label": status_label,
-        "dietary_label": dietary_label,
-        "allergen_label": allergen_label,
-        "country_name": country_name,
-        "moment_label": moment_label,
-        "date_label": date_label,
         "roles": list(DelegateRole),
         "statuses": list(DelegateStatus),
     }

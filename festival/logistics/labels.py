@@ -117,3 +117,17 @@ def moment_label(
     if with_time:
         text += " " + format_skeleton("Hm", local, locale=locale)
     return text
+
+
+def template_helpers() -> dict[str, Callable[..., str]]:
+    """The labels organiser templates call, for a blueprint's context processor
+    (delegations and logistics show the same people the same way)."""
+    return {
+        "role_label": role_label,
+        "status_label": status_label,
+        "dietary_label": dietary_label,
+        "allergen_label": allergen_label,
+        "country_name": country_name,
+        "moment_label": moment_label,
+        "date_label": date_label,
+    }

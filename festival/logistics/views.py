@@ -22,13 +22,7 @@ from festival.logistics import counting, queries, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
 from festival.logistics.labels import (
-    allergen_label,
-    country_name,
-    date_label,
-    dietary_label,
-    moment_label,
-    role_label,
-    status_label,
+    template_helpers,
 )
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
@@ -47,14 +41,8 @@ PAGES = [
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
+        **template_helpers(),
         "airport_name": airport_name,
-        "role_label": role_label,
-        "status_label": status_label,
-        "dietary_label": dietary_label,
-        "allergen_label": allergen_label,
-        "country_name": country_name,
-        "moment_label": moment_label,
-        "date_label": date_label,
         "bar_chart": counting.bar_chart,
     }
 

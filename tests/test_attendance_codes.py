@@ -238,3 +238,17 @@ def test_badges_sheet(client, auth, hall):
     assert "Pia Pending" in with_pending and hall["pending_code"] in with_pending
     searched = client.get("/organiser/festivals/gastro/check-in/badges?q=sato").text
     assert "Aiko Sato" in searched and "Michele Guerra" not in searched
+
+
+def test_scan_answers_carry_words_that_agree_with_the_numbers(app, client, auth, hall):
+    """The scan page swaps the door numbers and the words beside them (1 arrivé, 2 arrivés)."""
+    auth.organiser()
+    client.post("/language", data={"locale": "fr"})
+    page = client.get(scan_url(hall)).text
+    assert '<span data-count-label="checked_in">arrivé</span>' in page
+    endpoint = scan_url(hall, tail="/check-in")
+    first = client.post(endpoint, data={"code": hall["mayor_code"]}).json
+    assert first["checked_in"] == 1 and first["count_labels"]["checked_in"] == "arrivé"
+    second = client.post(endpoint, data={"code": hall["chef_code"]}).json
+    assert second["checked_in"] == 2 and second["count_labels"]["checked_in"] == "arrivés"
+    assert second["count_labels"]["enrolled"] == "inscrits"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import npgettext
 
 from festival.programme.labels import AUDIENCE_LABELS
 from festival.registration.choices import ROLE_LABELS
@@ -28,3 +29,12 @@ OUTCOMES = {
     Outcome.NOT_ELIGIBLE: _l("Not allowed in this session"),
     Outcome.UNKNOWN: _l("Unknown code"),
 }
+
+
+def door_count_labels(checked_in: int, enrolled: int) -> dict[str, str]:
+    """The words beside the door numbers, agreeing with them (1 arrivé, 3
+    arrivés): the scan page swaps them with the numbers after each code."""
+    return {
+        "checked_in": npgettext("attendance count", "checked in", "checked in", checked_in),
+        "enrolled": npgettext("attendance count", "enrolled", "enrolled", enrolled),
+    }

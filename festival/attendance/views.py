@@ -262,6 +262,7 @@ def scan_check_in(slug: str, session_id: int) -> tuple[Response, int]:
         "code": codes.code_for(delegate.id) if delegate else None,
         "checked_in": counts.checked_in,
         "enrolled": counts.enrolled,
+        "count_labels": labels.door_count_labels(counts.checked_in, counts.enrolled),
     }
     http_status = {Outcome.UNKNOWN: 404, Outcome.NOT_ELIGIBLE: 409}.get(result.outcome, 200)
     return jsonify(payload), http_status

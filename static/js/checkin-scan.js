@@ -142,6 +142,11 @@
     ["checked_in", "enrolled"].forEach(function (key) {
       var cell = document.querySelector('[data-count="' + key + '"]');
       if (cell && typeof data[key] === "number") { cell.textContent = String(data[key]); }
+      // The word beside the number agrees with it (in French: 1 arrivé, 2 arrivés).
+      var word = document.querySelector('[data-count-label="' + key + '"]');
+      if (word && data.count_labels && data.count_labels[key]) {
+        word.textContent = data.count_labels[key];
+      }
     });
     var item = document.createElement("li");
     item.className = "is-" + data.status;

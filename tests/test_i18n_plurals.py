@@ -18,7 +18,9 @@ from tests import factories
 
 SLUG = "plural-fest"
 STAT = re.compile(
-    r'<strong[^>]*>(\d+)</strong>\s*(?:<a [^>]*>|<span class="badge[^"]*">)?\s*([^<]+?)\s*<'
+    r"<strong[^>]*>(\d+)</strong>\s*"
+    r'(?:<a [^>]*>|<span class="badge[^"]*">|<span data-count-label="\w+">)?'
+    r"\s*([^<]+?)\s*<"
 )
 
 

@@ -50,11 +50,11 @@ def test_my_programme_needs_a_signed_in_delegate(client, auth, world):
 
 def test_a_non_mayor_neither_sees_nor_enters_the_mayors_forum(app, client, auth, world):
     auth.user(world["interpreter"][1])
-    page = client.get("/my/programme")
+    page = client.get("/my/programme")  # one day at a time: the first, June 15
     assert page.status_code == 200
     assert "Fermentation Cultures of the World" in page.text
-    assert "Parma working lunch" in page.text  # Parma is invited
     assert "Mayors&#39; Forum" not in page.text and "Mayors' Forum" not in page.text
+    assert "Parma working lunch" in client.get("/my/programme?day=2027-06-16").text  # invited
     assert client.get(session_url(world, "forum_id")).status_code == 404
     assert client.post(session_url(world, "forum_id", "/enrol")).status_code == 404
     assert enrolled(app, world["forum_id"]) == set()
@@ -76,9 +76,9 @@ def test_mayors_and_deputy_mayors_see_and_enter_the_forum(app, client, auth, wor
 def test_enrol_and_leave_from_my_programme(app, client, auth, world):
     auth.user(world["official"][1])
     response = client.post(
-        session_url(world, "talk_id", "/enrol"), data={"next": "/my/programme#day-2027-06-15"}
+        session_url(world, "talk_id", "/enrol"), data={"next": "/my/programme?day=2027-06-15"}
     )
-    assert response.headers["Location"] == "/my/programme#day-2027-06-15"
+    assert response.headers["Location"] == "/my/programme?day=2027-06-15"
     page = client.get("/my/programme").text
     assert "You are enrolled in 1 session." in page
     assert "1 of 50 places taken" in page
@@ -259,3 +259,24 @@ def test_the_many_delegates_form_of_the_rules_agrees_with_visible_to(app, world)
                 )
             )
             assert one == many, delegate
+
+
+def test_my_programme_shows_one_day_at_a_time_with_my_sessions_per_day(app, client, auth, world):
+    auth.user(world["interpreter"][1])  # of Parma, invited to a lunch on June 16
+    client.post(session_url(world, "talk_id", "/enrol"))  # June 15
+    first = client.get("/my/programme").text
+    # Both days are offered; June 15 is shown and holds one of my sessions.
+    assert 'href="/my/programme?festival=gf&amp;day=2027-06-16"' in first
+    assert 'day=2027-06-15" aria-current="page"' in first
+    assert "Fermentation Cultures of the World" in first
+    assert '>1<span class="visually-hidden"> session you are enrolled in</span>' in first
+    second = client.get("/my/programme?day=2027-06-16").text
+    assert "Fermentation Cultures of the World" not in second
+    assert 'day=2027-06-16" aria-current="page"' in second
+    # Enrol and leave come back to the day they were pressed on.
+    assert 'name="next" value="/my/programme?festival=gf&amp;day=2027-06-16"' in second
+    # A day with nothing for this delegate, or nonsense, falls back to the first day.
+    for odd in ("2027-06-20", "yesterday", "9999-99-99"):
+        page = client.get(f"/my/programme?day={odd}")
+        assert page.status_code == 200
+        assert "Fermentation Cultures of the World" in page.text

@@ -6,6 +6,7 @@ The organiser's pages are in :mod:`festival.programme.admin` (blueprint
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -236,20 +237,24 @@ def session(slug: str, session_id: int) -> str:
 @bp.get("/my/programme")
 @login_required
 def my_programme() -> str:
-    """The sessions a delegate may attend, to enrol in or leave."""
+    """The sessions a delegate may attend, one day at a time, to enrol in or leave."""
     delegate, all_delegates = current_delegate_or_404(request.args.get("festival"))
     festival = delegate.delegation.festival
-    sessions = enrolment.visible_sessions(delegate)
-    counts = services.enrolment_counts(s.id for s in sessions)
-    mine = enrolment.enrolled_session_ids(delegate)
+    all_days = enrolment.visible_session_days(delegate)
+    day = _chosen_day(all_days, festival)
+    sessions = enrolment.visible_sessions(delegate, day=day) if day else []
+    mine = enrolment.enrolled_days(delegate)
     return render_template(
         "programme/my_programme.html",
         festival=festival,
         delegate=delegate,
         all_delegates=all_delegates,
+        all_days=all_days,
+        current_day=day,
         days=services.by_day(sessions, festival),
-        counts=counts,
+        counts=services.enrolment_counts(s.id for s in sessions),
         mine=mine,
+        mine_per_day=Counter(mine.values()),
         form=ConfirmForm(),
         now=utcnow(),
     )

@@ -14,10 +14,12 @@ The number of queries does not depend on the number of sessions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,7 +33,11 @@ from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.itineraries.models import ItineraryItem
 from festival.itineraries.services import itinerary_for
-from festival.programme.eligibility import ACTIVE_STATUSES, visible_to
+from festival.programme.eligibility import (
+    ACTIVE_STATUSES,
+    MAYOR_ROLES,
+    visible_to_bound,
+)
 from festival.programme.models import Attendance, Audience, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
 
@@ -231,25 +237,27 @@ def regenerate_feed_secret(delegate: Delegate) -> None:
     db.session.flush()
 
 
-def _enrolled_sessions_where(delegate: Delegate) -> list[sa.ColumnElement[bool]]:
-    return [
-        ProgrammeSession.festival_id == delegate.delegation.festival_id,
-        Attendance.delegate_id == delegate.id,
-        visible_to(delegate),
-    ]
-
-
-def _items_where(delegate: Delegate) -> list[sa.ColumnElement[bool]]:
-    return [
-        ItineraryItem.delegation_id == delegate.delegation_id,
-        sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate.id),
-    ]
-
-
 def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
     """One query: the enrolled sessions the delegate may attend, and their items."""
     if delegate.status not in ACTIVE_STATUSES:
         return ("inactive",)
+    row = db.session.execute(
+        _itinerary_stamp_statement(delegate.role in MAYOR_ROLES),
+        {
+            "festival_id": delegate.delegation.festival_id,
+            "delegation_id": delegate.delegation_id,
+            "delegate_id": delegate.id,
+        },
+    ).one()
+    return tuple(row)
+
+
+@functools.cache
+def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
+    """The stamp's query, built once per kind of delegate (a delegate's page
+    view runs it; building it each time cost more than running it)."""
+    delegate_id = sa.bindparam("delegate_id", type_=sa.Integer)
+    delegation_id = sa.bindparam("delegation_id", type_=sa.Integer)
     sessions = (
         sa.select(
             sa.func.count(ProgrammeSession.id),
@@ -259,14 +267,20 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
             sa.func.coalesce(sa.func.sum(ProgrammeSession.sequence), 0),
         )
         .join(Attendance, Attendance.session_id == ProgrammeSession.id)
-        .where(*_enrolled_sessions_where(delegate))
+        .where(
+            ProgrammeSession.festival_id == sa.bindparam("festival_id", type_=sa.Integer),
+            Attendance.delegate_id == delegate_id,
+            visible_to_bound(mayor),
+        )
         .subquery()
     )
-    items = _rows_stamp(ItineraryItem, *_items_where(delegate)).subquery()
+    items = _rows_stamp(
+        ItineraryItem,
+        ItineraryItem.delegation_id == delegation_id,
+        sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate_id),
+    ).subquery()
     # Two one-row aggregates side by side: a join on TRUE, not a cartesian warning.
-    both = sa.select(sessions, items).select_from(sessions.join(items, sa.true()))
-    row = db.session.execute(both).one()
-    return tuple(row)
+    return sa.select(sessions, items).select_from(sessions.join(items, sa.true()))
 
 
 def itinerary_version(

@@ -44,18 +44,29 @@ def visible_to(delegate: Delegate) -> ColumnElement[bool]:
     """
     if delegate.status not in ACTIVE_STATUSES:
         return sa.false()
+    return _visible(delegate.delegation_id, delegate.role in MAYOR_ROLES)
+
+
+def visible_to_bound(mayor: bool) -> ColumnElement[bool]:
+    """:func:`visible_to` for any active delegate of this kind (a mayor or
+    not), their delegation a bound parameter ``delegation_id``: a statement
+    built once and run for each delegate with its own value."""
+    return _visible(sa.bindparam("delegation_id", type_=sa.Integer), mayor)
+
+
+def _visible(delegation_id: Any, mayor: bool) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
         ProgrammeSession.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
         sa.and_(
             ProgrammeSession.audience == Audience.INVITED,
             ProgrammeSession.id.in_(
                 sa.select(session_invited_delegations.c.session_id).where(
-                    session_invited_delegations.c.delegation_id == delegate.delegation_id
+                    session_invited_delegations.c.delegation_id == delegation_id
                 )
             ),
         ),
     ]
-    if delegate.role in MAYOR_ROLES:
+    if mayor:
         conditions.append(ProgrammeSession.audience == Audience.MAYORS)
     return sa.or_(*conditions)
 

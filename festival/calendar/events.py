@@ -18,7 +18,7 @@ from festival.calendar.ics import FeedEvent, FeedMeta, build_calendar
 from festival.calendar.identity import stable_uuid
 from festival.core.i18n import language_name
 from festival.core.urls import external_url
-from festival.festivals.models import Festival, Venue
+from festival.festivals.models import Festival
 from festival.itineraries.labels import item_kind_label
 from festival.itineraries.services import Entry
 from festival.programme.labels import session_type_label
@@ -112,13 +112,24 @@ def _paragraphs(*parts: str) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
-def _location(venue: Venue | None) -> str:
+class VenueLike(Protocol):
+    """A Venue, or the copy of one that feeds keep between requests."""
+
+    id: int
+    name: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    capacity: int | None
+
+
+def _location(venue: VenueLike | None) -> str:
     if venue is None:
         return ""
     return ", ".join(part for part in (venue.name, venue.address) if part)
 
 
-def _geo(venue: Venue | None) -> tuple[float, float] | None:
+def _geo(venue: VenueLike | None) -> tuple[float, float] | None:
     if venue is None or venue.latitude is None or venue.longitude is None:
         return None
     return (venue.latitude, venue.longitude)
@@ -178,7 +189,7 @@ class SessionLike(Protocol):
 def session_event(
     session: SessionLike,
     festival: Festival,
-    venue: Venue | None,
+    venue: VenueLike | None,
     private_url: str | None = None,
     phrases: Phrases | None = None,
 ) -> FeedEvent:

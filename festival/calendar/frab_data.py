@@ -15,13 +15,14 @@ from festival.calendar import frab
 from festival.calendar.events import (
     Phrases,
     SessionLike,
+    VenueLike,
     programme_page_url,
     session_page_url,
     speaker_names,
 )
 from festival.calendar.identity import named_uuid, stable_uuid
 from festival.core.urls import external_url
-from festival.festivals.models import Festival, Venue
+from festival.festivals.models import Festival
 
 
 def acronym(slug: str) -> str:
@@ -65,7 +66,7 @@ def _day_bounds(day: date, tz: object) -> tuple[datetime, datetime]:
 
 def schedule(
     festival: Festival,
-    venues: dict[int, Venue],
+    venues: dict[int, VenueLike],
     sessions: Sequence[SessionLike],
     version: str,
 ) -> frab.Schedule:

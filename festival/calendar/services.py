@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from festival.calendar import events as ev
 from festival.calendar.tokens import feed_token, token_delegate_id, token_is_valid
+from festival.core import memo
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
@@ -80,12 +81,33 @@ def festival_by_slug(slug: str) -> Festival | None:
     return db.session.scalar(sa.select(Festival).where(Festival.slug == slug))
 
 
-def _venues(festival_id: int) -> dict[int, Venue]:
-    venues = db.session.scalars(sa.select(Venue).where(Venue.festival_id == festival_id))
-    return {venue.id: venue for venue in venues}
+@dataclass(frozen=True)
+class VenueInfo:
+    """What feeds show of a venue, kept between requests (not an ORM row)."""
+
+    id: int
+    name: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    capacity: int | None
 
 
-def _venues_stamp(venues: dict[int, Venue]) -> tuple[object, ...]:
+def _venues(festival: Festival) -> dict[int, VenueInfo]:
+    """The festival's venues by id, read once per version of the festival: a
+    venue's change touches its festival (festival.festivals.models)."""
+
+    def load() -> dict[int, VenueInfo]:
+        rows = db.session.scalars(sa.select(Venue).where(Venue.festival_id == festival.id))
+        return {
+            v.id: VenueInfo(v.id, v.name, v.address, v.latitude, v.longitude, v.capacity)
+            for v in rows
+        }
+
+    return memo.cached(("calendar-venues", festival.id, festival.updated_at), load)
+
+
+def _venues_stamp(venues: dict[int, VenueInfo]) -> tuple[object, ...]:
     # Venues have no updated_at; they are few, so their content is the stamp.
     return tuple(
         (v.id, v.name, v.address, v.latitude, v.longitude) for v in sorted(venues.values(), key=id_)
@@ -155,7 +177,7 @@ def public_sessions(festival: Festival) -> Sequence[ev.SessionLike]:
 
 def programme_feed(festival: Festival, locale: str) -> PreparedFeed:
     """/festivals/<slug>/programme.ics: every public session, cancelled ones included."""
-    venues = _venues(festival.id)
+    venues = _venues(festival)
     stamp = (festival.updated_at, _venues_stamp(venues), public_sessions_stamp(festival))
 
     def build() -> bytes:
@@ -284,14 +306,14 @@ def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
 
 
 def itinerary_version(
-    delegate: Delegate, venues: dict[int, Venue] | None = None
+    delegate: Delegate, venues: dict[int, VenueInfo] | None = None
 ) -> tuple[object, ...]:
     """What a delegate's itinerary (the feed and the "My itinerary" page)
     depends on: the festival, the person, the venues, their sessions and
     items (two queries; none for ``venues`` when given)."""
     festival = delegate.delegation.festival
     if venues is None:
-        venues = _venues(festival.id)
+        venues = _venues(festival)
     return (
         festival.updated_at,
         delegate.updated_at,
@@ -314,7 +336,7 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
     festival = delegate.delegation.festival
     locale = delegate.locale if delegate.locale in current_app.config["LANGUAGES"] else None
     locale = locale or feed_locale(festival)
-    venues = _venues(festival.id)
+    venues = _venues(festival)
     stamp = itinerary_version(delegate, venues)
 
     def build() -> bytes:
@@ -349,7 +371,7 @@ def schedule_feed(festival: Festival, locale: str, kind: str) -> PreparedFeed:
     """schedule.xml or schedule.json (frab): the public sessions that take place."""
     from festival.calendar import frab, frab_data
 
-    venues = _venues(festival.id)
+    venues = _venues(festival)
     stamp = (festival.updated_at, _venues_stamp(venues), public_sessions_stamp(festival))
 
     def build() -> bytes:

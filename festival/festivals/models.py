@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import db
@@ -66,3 +67,20 @@ class Venue(db.Model):
 
     def __repr__(self) -> str:
         return f"<Venue {self.name}>"
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_festival_on_venue_change(session: Session, _context: object, _instances: object) -> None:
+    """A venue added, edited or removed counts as a change of its festival.
+
+    Pages and feeds keep what they show against the festival's
+    ``updated_at`` (festival.calendar.services caches the venues by it), so
+    a renamed room must move that stamp.
+    """
+    changed = [v for v in session.new if isinstance(v, Venue)]
+    changed += [v for v in session.deleted if isinstance(v, Venue)]
+    changed += [v for v in session.dirty if isinstance(v, Venue) and session.is_modified(v)]
+    for venue in changed:
+        festival = venue.festival
+        if festival is not None and festival not in session.deleted:
+            festival.updated_at = utcnow()

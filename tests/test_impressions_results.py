@@ -99,6 +99,20 @@ def test_results_show_the_rate_the_distribution_and_the_answers(app, client, aut
     assert "Meeting the mayors of Asia" in text and "発酵食品の食べ比べ" in text
 
 
+def test_results_write_numbers_the_readers_way(app, client, auth):
+    scene = _answered_scene(app)
+    auth.organiser()
+    client.post("/language", data={"locale": "fr"})
+    text = client.get(
+        f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}/results"
+    ).text
+    assert "4,3" in text and "4.3" not in text  # a decimal comma
+    assert "100\u00a0%" in text or "100\u202f%" in text  # a space before the sign
+    assert re.search(r"<td class=\"num\">67(\u00a0|\u202f)%</td>", text)
+    # The chart's own words: French punctuation, French percentages.
+    assert re.search(r"<title>4 · Très bien\u00a0: 2 \(67(\u00a0|\u202f)%\)</title>", text)
+
+
 def test_the_csv_export_has_a_bom_and_one_row_per_answer(app, client, auth):
     scene = _answered_scene(app)
     auth.organiser()

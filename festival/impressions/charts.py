@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 BAR_COLOUR = "#1d5fa8"
@@ -72,7 +73,9 @@ def bar_chart(
         middle = y + row / 2
         length = max(0.0, min(bar.value, top)) / top * track
         parts.append("<g>")
-        parts.append(f"<title>{escape(bar.label)}: {escape(bar.shown)}</title>")
+        # "Très bien : 2 (67 %)": the punctuation of the reader's language.
+        named = _("%(label)s: %(count)s", label=bar.label, count=bar.shown)
+        parts.append(f"<title>{escape(named)}</title>")
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{middle:.1f}" text-anchor="end"'
             f' dominant-baseline="middle" fill="{TEXT_COLOUR}">'

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from babel.lists import format_list
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
@@ -101,12 +101,14 @@ class Tally:
     average: float | None = None
     texts: list[tuple[str, ImpressionResponse]] = field(default_factory=list)
 
-    def percent(self, count: int) -> int:
-        return round(100 * count / self.answered) if self.answered else 0
+    def share(self, count: int) -> float:
+        """``count`` as a share of the answers (0.67), for percentformat."""
+        return count / self.answered if self.answered else 0.0
 
     def chart(self) -> Markup:
         bars = [
-            Bar(label, count, f"{count} ({self.percent(count)}%)") for label, count in self.counts
+            Bar(label, count, f"{format_decimal(count)} ({format_percent(self.share(count))})")
+            for label, count in self.counts
         ]
         # A list in the reader's language ("a, b and c", "a、b、c").
         description = format_list(

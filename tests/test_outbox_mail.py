@@ -7,6 +7,7 @@ import smtplib
 import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -182,13 +183,14 @@ def test_a_refused_recipient_does_not_hold_up_the_others(app, smtp_server, monke
     assert "No such mailbox" in refused.last_error
 
 
-def test_two_workers_send_every_message_exactly_once(app, smtp_server, postgres_only, monkeypatch):
+def test_two_workers_send_every_message_exactly_once(app, smtp_server, monkeypatch):
+    """PostgreSQL: row locks; SQLite: each claim moves the message a lease ahead."""
     _queue(app, 40)
     real_build = outbox.build_email
     started = threading.Barrier(2)
 
     def slow_build(message):
-        # Keep each row locked a little longer, so the two workers overlap.
+        # Hold each message a little longer, so the two workers overlap.
         threading.Event().wait(0.005)
         return real_build(message)
 
@@ -219,3 +221,19 @@ def test_two_workers_send_every_message_exactly_once(app, smtp_server, postgres_
     message_ids = [m["Message-ID"] for m in smtp_server.messages]
     assert len(set(message_ids)) == 40
     assert all(m.status == OutboxStatus.SENT and m.attempts == 1 for m in _outbox(app))
+
+
+def test_on_sqlite_a_message_whose_worker_died_waits_out_the_lease(app, smtp_server, backend):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL frees a dead worker's row lock at once")
+    _queue(app, 1)
+    now = utcnow()
+    with app.app_context():
+        assert outbox._claim_next(now) is not None  # then the worker dies mid-send
+        db.session.remove()
+    with time_machine.travel(now + timedelta(minutes=1), tick=False), app.app_context():
+        assert outbox.send_due() == {"sent": 0, "failed": 0}  # still claimed
+    lease_over = now + outbox.CLAIM_LEASE + timedelta(seconds=1)
+    with time_machine.travel(lease_over, tick=False), app.app_context():
+        assert outbox.send_due() == {"sent": 1, "failed": 0}
+    assert smtp_server.recipients() == ["person0@city.example"]

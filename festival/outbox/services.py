@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 50
+# How long a worker on SQLite holds a message it is sending (see _claim_next):
+# far longer than an SMTP exchange takes.
+CLAIM_LEASE = timedelta(minutes=10)
 # Keys looked up per statement when queueing in bulk (well under any
 # database's limit on bound parameters).
 KEY_CHUNK = 500
@@ -181,16 +184,33 @@ def _open_smtp() -> smtplib.SMTP:
 
 
 def _claim_next(now: datetime) -> OutboxMessage | None:
-    """Lock one due message; another worker skips it rather than waiting."""
-    query = (
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
-    )
+    """Take one due message, so that no other worker sends it too.
+
+    PostgreSQL locks the row (another worker skips it rather than waiting).
+    SQLite has no row locks: one UPDATE moves the message's next attempt a
+    lease ahead, which a second worker's UPDATE then finds not due; should
+    this worker die while sending, the message is due again when the lease ends.
+    """
+    is_due = (OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+    order = (OutboxMessage.next_attempt_at, OutboxMessage.id)
     if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return db.session.scalar(query)
+        return db.session.scalar(
+            sa.select(OutboxMessage)
+            .where(*is_due)
+            .order_by(*order)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+    due = sa.select(OutboxMessage.id).where(*is_due).order_by(*order).limit(1)
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == due.scalar_subquery(), *is_due)
+        .values(next_attempt_at=now + CLAIM_LEASE)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    db.session.commit()
+    return db.session.get(OutboxMessage, claimed) if claimed is not None else None
 
 
 def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:

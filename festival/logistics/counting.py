@@ -91,6 +91,24 @@ def travel_board(travellers: Iterable[Traveller], tz: ZoneInfo) -> list[BoardDay
     return board
 
 
+def choose_day(text: str, days: Sequence[date], default: date | None) -> date | None:
+    """The day a ``?day=`` argument asks for: None for "all"; a date that
+    cannot be read falls back to ``default`` (then to the first day)."""
+    text = text.strip()
+    if text == "all":
+        return None
+    try:
+        chosen = date.fromisoformat(text)
+    except ValueError:
+        chosen = None
+    # The first and last dates have no day around them to reckon with.
+    if chosen is not None and date.min < chosen < date.max:
+        return chosen
+    if default is not None:
+        return default
+    return days[0] if days else None
+
+
 # -- rooming -------------------------------------------------------------------
 
 
@@ -183,6 +201,36 @@ def rooming_list(guests: Iterable[Guest]) -> Rooming:
             group.rooms_per_night[night] = alone[(name, night)] + -(-sharing[(name, night)] // 2)
     ordered = sorted(hotels.values(), key=lambda h: (h.name == "", h.name.casefold()))
     return Rooming(ordered, sorted(all_nights), undated)
+
+
+@dataclass
+class HotelNight:
+    """One hotel on one night: who checks in, who leaves the next morning."""
+
+    name: str
+    guests: int
+    rooms: int
+    checking_in: list[Guest] = field(default_factory=list)
+    checking_out: list[Guest] = field(default_factory=list)
+
+
+def rooming_night(rooming: Rooming, night: date) -> list[HotelNight]:
+    """The hotels with guests on ``night``, in the rooming list's order: the
+    night's occupancy, the guests whose first night it is and the guests
+    whose last night it is (they check out the next morning)."""
+    result = []
+    for hotel in rooming.hotels:
+        if night not in hotel.guests_per_night:
+            continue
+        entry = HotelNight(hotel.name, hotel.guests_per_night[night], hotel.rooms_per_night[night])
+        for guest in hotel.guests:
+            nights = guest.nights
+            if nights and nights[0] == night:
+                entry.checking_in.append(guest)
+            if nights and nights[-1] == night:
+                entry.checking_out.append(guest)
+        result.append(entry)
+    return result
 
 
 # -- catering ------------------------------------------------------------------

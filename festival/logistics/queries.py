@@ -88,6 +88,24 @@ def travellers(
     ]
 
 
+def travel_days(
+    festival: Festival, direction: str, wanted: Iterable[DelegateStatus]
+) -> dict[date, int]:
+    """How many people travel on each day (festival zone), in date order.
+
+    One query for the instants only; the days are counted here, as SQLite and
+    PostgreSQL do not share a way to take a date in a named zone.
+    """
+    at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
+    query = _delegates_of(festival, wanted).add_columns(at).where(at.is_not(None))
+    tz = festival.tz
+    days: dict[date, int] = {}
+    for (instant,) in db.session.execute(query):
+        day = instant.astimezone(tz).date()
+        days[day] = days.get(day, 0) + 1
+    return dict(sorted(days.items()))
+
+
 def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
     """Delegates who need a room, with their hotel and dates.
 
@@ -237,13 +255,20 @@ def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
     return list(db.session.scalars(query))
 
 
-def session_diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[tuple[int, Diner]]:
-    """(session id, diner) for every counted delegate enrolled in a meal or tasting."""
+def session_diners(
+    festival: Festival,
+    wanted: Iterable[DelegateStatus],
+    session_ids: Iterable[int] | None = None,
+) -> list[tuple[int, Diner]]:
+    """(session id, diner) for every counted delegate enrolled in a meal or
+    tasting; only in the sessions ``session_ids`` when given (one day's)."""
     meals = sa.select(ProgrammeSession.id).where(
         ProgrammeSession.festival_id == festival.id,
         ProgrammeSession.type.in_(MEAL_TYPES),
         ProgrammeSession.status == SessionStatus.SCHEDULED,
     )
+    if session_ids is not None:
+        meals = meals.where(ProgrammeSession.id.in_(list(session_ids)))
     # From the meals' attendances to their delegates, and the status checked
     # here rather than in SQL: SQLite would otherwise start from the status
     # index and scan every meal for each delegate (seconds at 5,000).

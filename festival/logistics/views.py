@@ -8,12 +8,12 @@ string apply to the download too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, abort, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.i18n import language_name
@@ -81,39 +81,42 @@ def _respond(
     )
 
 
+def _default_day(days: Iterable[date], festival: Festival) -> date | None:
+    """Today in the festival's zone if it is one of ``days``, else the first."""
+    days = list(days)
+    today = datetime.now(festival.tz).date()
+    if today in days:
+        return today
+    return days[0] if days else None
+
+
 def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
+    """One day's board on screen; "all" (for printing) and the downloads hold every day."""
     festival = festival_or_404(slug)
-    day_text = request.args.get("day", "").strip()
-    day: date | None = None
-    day_error = None
-    if day_text:
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            day_error = _("Enter a date as YYYY-MM-DD, or leave it empty for every day.")
-    if day_error and fmt != "html":
-        return Response(day_error, status=400, content_type="text/plain; charset=utf-8")
-    rows = (
-        []
-        if day_error
-        else queries.travellers(festival, direction, queries.statuses(_include_pending()), day)
-    )
-    board = counting.travel_board(rows, festival.tz)
+    wanted = queries.statuses(_include_pending())
     name = "arrivals" if direction == "arrival" else "departures"
-    if day:
-        name += f"-{day.isoformat()}"
+    if fmt in FORMATS:
+        board = counting.travel_board(queries.travellers(festival, direction, wanted), festival.tz)
+        return download(
+            [tables.travel_table(board, direction, festival.timezone)],
+            fmt,
+            f"{festival.slug}-{name}",
+        )
+    days = queries.travel_days(festival, direction, wanted)
+    day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
+    rows = queries.travellers(festival, direction, wanted, day)
     return _respond(
         fmt,
         festival,
         name,
-        lambda: [tables.travel_table(board, direction, festival.timezone)],
+        list,
         "logistics/travel.html",
-        status=422 if day_error else 200,
-        board=board,
+        board=counting.travel_board(rows, festival.tz),
         direction=direction,
-        day=day_text,
-        day_error=day_error,
+        day=day,
+        days=days,
         people=len(rows),
+        everyone=sum(days.values()),
     )
 
 
@@ -131,9 +134,17 @@ def departures(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
 
 @bp.get("/rooming")
 def rooming(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
-    """Guests by hotel, and rooms per hotel and night."""
+    """Guests by hotel, and rooms per hotel and night: one night on screen
+    (check-ins and check-outs), every night for printing and downloads."""
     festival = festival_or_404(slug)
     result = counting.rooming_list(queries.guests(festival, queries.statuses(_include_pending())))
+    nights = {
+        night: sum(h.guests_per_night.get(night, 0) for h in result.hotels)
+        for night in result.nights
+    }
+    night = counting.choose_day(
+        request.args.get("day", ""), result.nights, result.nights[0] if result.nights else None
+    )
     return _respond(
         fmt,
         festival,
@@ -141,38 +152,81 @@ def rooming(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
         lambda: tables.rooming_tables(result),
         "logistics/rooming.html",
         rooming=result,
+        day=night,
+        days=nights,
+        night_hotels=counting.rooming_night(result, night) if night else [],
     )
 
 
 @bp.get("/catering")
 def catering(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
-    """Dietary requirements and allergens: for the festival and per meal."""
+    """Dietary requirements and allergens: for the festival, and per meal one
+    day at a time (every day for printing and downloads)."""
     festival = festival_or_404(slug)
     wanted = queries.statuses(_include_pending())
     totals = counting.catering_counts(queries.diners(festival, wanted))
     sessions = queries.meal_sessions(festival)
-    by_session = counting.catering_by_session(queries.session_diners(festival, wanted))
+    tz = festival.tz
+    days: dict[date, int] = {}
+    for s in sessions:
+        local = s.starts_at.astimezone(tz).date()
+        days[local] = days.get(local, 0) + 1
+    day = None
+    if fmt not in FORMATS:
+        day = counting.choose_day(
+            request.args.get("day", ""), list(days), _default_day(days, festival)
+        )
+    shown = [s for s in sessions if day is None or s.starts_at.astimezone(tz).date() == day]
+    by_session = counting.catering_by_session(
+        queries.session_diners(festival, wanted, None if day is None else [s.id for s in shown])
+    )
     return _respond(
         fmt,
         festival,
         "catering",
-        lambda: tables.catering_tables(totals, sessions, by_session, festival.tz),
+        lambda: tables.catering_tables(totals, sessions, by_session, tz),
         "logistics/catering.html",
         totals=totals,
-        sessions=sessions,
+        sessions=shown,
         by_session=by_session,
         empty=counting.CateringCounts(),
+        day=day,
+        days=days,
     )
+
+
+class _ListPage(Pagination):
+    """A page of a list already in memory, for the shared pagination links."""
+
+    def __init__(self, items: list[Any], page: int, per_page: int) -> None:
+        self._all = items
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self) -> list[Any]:
+        return self._all[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._all)
+
+
+INTERPRETERS_PER_PAGE = 100
 
 
 @bp.get("/interpreters")
 def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
-    """Which languages each delegation speaks and brings, and what the host covers."""
+    """Which languages each delegation speaks and brings, and what the host
+    covers: the summary on every page, delegations a hundred at a time
+    (all of them for printing and downloads)."""
     festival = festival_or_404(slug)
     groups = queries.delegation_members(festival, queries.statuses(_include_pending()))
     rows = [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
     only_gaps = request.args.get("gaps") == "1"
     shown = [r for r in rows if r[1].needs_host_interpreter] if only_gaps else rows
+    listing = None
+    if request.args.get("page") != "all":
+        number = request.args.get("page", type=int) or 1
+        pages = max(1, -(-len(shown) // INTERPRETERS_PER_PAGE))
+        listing = _ListPage(shown, number if 1 <= number <= pages else 1, INTERPRETERS_PER_PAGE)
     return _respond(
         fmt,
         festival,
@@ -181,7 +235,8 @@ def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
             tables.interpreter_table([(g.city, g.country, n) for g, n in shown], language_name)
         ],
         "logistics/interpreters.html",
-        rows=shown,
+        rows=shown if listing is None else listing.items,
+        listing=listing,
         only_gaps=only_gaps,
         gaps=sum(1 for _g, n in rows if n.needs_host_interpreter),
         host_languages=counting.host_interpretation(n for _g, n in rows),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from festival.logistics.airports import at_airport
+from festival.logistics.airports import airport_zone, at_airport
 
 # -- arrivals and departures ------------------------------------------------
 
@@ -107,6 +107,15 @@ def choose_day(text: str, days: Sequence[date], default: date | None) -> date | 
     if default is not None:
         return default
     return days[0] if days else None
+
+
+def choose_airport(text: str) -> str | None:
+    """The airport an ``?airport=`` argument asks for: an IATA code we know,
+    in upper case (any case is read); None (every airport) for anything else."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        return None
+    return code if airport_zone(code) is not None else None
 
 
 # -- rooming -------------------------------------------------------------------

@@ -55,13 +55,27 @@ def day_bounds(day: date, festival: Festival) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def _airport_column(direction: str) -> sa.ColumnElement[str | None]:
+    return Delegate.arrival_airport if direction == "arrival" else Delegate.departure_airport
+
+
+def _at_airport(direction: str, code: str) -> sa.ColumnElement[bool]:
+    """Travellers through the airport ``code`` (upper case), whatever the case stored."""
+    return sa.func.upper(_airport_column(direction)) == code
+
+
 def travellers(
-    festival: Festival, direction: str, wanted: Iterable[DelegateStatus], day: date | None = None
+    festival: Festival,
+    direction: str,
+    wanted: Iterable[DelegateStatus],
+    day: date | None = None,
+    airport: str | None = None,
 ) -> list[Traveller]:
-    """Arrivals (``direction="arrival"``) or departures, in time order."""
+    """Arrivals (``direction="arrival"``) or departures, in time order; of one
+    day and one airport (an upper-case IATA code) when given."""
     at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
     flight = Delegate.arrival_flight if direction == "arrival" else Delegate.departure_flight
-    airport = Delegate.arrival_airport if direction == "arrival" else Delegate.departure_airport
+    airport_column = _airport_column(direction)
     query = (
         _delegates_of(festival, wanted)
         .add_columns(
@@ -74,7 +88,7 @@ def travellers(
             Delegate.delegation_id,
             at,
             flight,
-            airport,
+            airport_column,
         )
         .where(at.is_not(None))
         .order_by(at, Delegate.id)
@@ -82,6 +96,8 @@ def travellers(
     if day is not None:
         start, end = day_bounds(day, festival)
         query = query.where(at >= start, at < end)
+    if airport is not None:
+        query = query.where(_at_airport(direction, airport))
     return [
         Traveller(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
         for r in db.session.execute(query)
@@ -89,21 +105,47 @@ def travellers(
 
 
 def travel_days(
-    festival: Festival, direction: str, wanted: Iterable[DelegateStatus]
+    festival: Festival,
+    direction: str,
+    wanted: Iterable[DelegateStatus],
+    airport: str | None = None,
 ) -> dict[date, int]:
-    """How many people travel on each day (festival zone), in date order.
+    """How many people travel on each day (festival zone), in date order;
+    through one airport (an upper-case IATA code) when given.
 
     One query for the instants only; the days are counted here, as SQLite and
     PostgreSQL do not share a way to take a date in a named zone.
     """
     at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
     query = _delegates_of(festival, wanted).add_columns(at).where(at.is_not(None))
+    if airport is not None:
+        query = query.where(_at_airport(direction, airport))
     tz = festival.tz
     days: dict[date, int] = {}
     for (instant,) in db.session.execute(query):
         day = instant.astimezone(tz).date()
         days[day] = days.get(day, 0) + 1
     return dict(sorted(days.items()))
+
+
+def travel_airports(
+    festival: Festival, direction: str, wanted: Iterable[DelegateStatus], day: date | None
+) -> dict[str, int]:
+    """How many people travel through each airport on ``day`` (every day when
+    None), by code; travellers with no airport given are left out."""
+    at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
+    code = sa.func.upper(_airport_column(direction))
+    query = (
+        _delegates_of(festival, wanted)
+        .add_columns(code, sa.func.count())
+        .where(at.is_not(None), code.is_not(None), code != "")
+        .group_by(code)
+        .order_by(code)
+    )
+    if day is not None:
+        start, end = day_bounds(day, festival)
+        query = query.where(at >= start, at < end)
+    return {r[0]: r[1] for r in db.session.execute(query)}
 
 
 def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:

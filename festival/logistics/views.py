@@ -102,9 +102,14 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
             fmt,
             f"{festival.slug}-{name}",
         )
-    days = queries.travel_days(festival, direction, wanted)
+    # One airport (?airport=NRT, any case) or, for a code we do not know, all of them.
+    airport = counting.choose_airport(request.args.get("airport", ""))
+    days = queries.travel_days(festival, direction, wanted, airport)
     day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
-    rows = queries.travellers(festival, direction, wanted, day)
+    rows = queries.travellers(festival, direction, wanted, day, airport)
+    airports = queries.travel_airports(festival, direction, wanted, day)
+    if airport is not None and airport not in airports:
+        airports = dict(sorted({**airports, airport: 0}.items()))  # chosen, so shown
     return _respond(
         fmt,
         festival,
@@ -115,6 +120,8 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
         direction=direction,
         day=day,
         days=days,
+        airport=airport,
+        airports=airports,
         people=len(rows),
         everyone=sum(days.values()),
     )

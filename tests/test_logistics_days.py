@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from festival.extensions import db
 from festival.programme.models import SessionType
-from festival.registration.models import DelegateRole
+from festival.registration.models import DelegateRole, DelegateStatus
 from tests.factories import (
     enrol,
     make_city,
@@ -29,6 +29,7 @@ from tests.factories import (
 # Local days in Tokyo (UTC+9): 23:30 UTC on the 13th is 08:30 on the 14th.
 DAY1 = datetime(2027, 6, 13, 23, 30, tzinfo=UTC)
 DAY2 = datetime(2027, 6, 15, 2, 0, tzinfo=UTC)
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def build(app: Flask, slug: str = "days", per_day: tuple[int, int] = (2, 3)) -> None:
@@ -68,6 +69,13 @@ def url(page: str, suffix: str = "", slug: str = "days") -> str:
     return f"/organiser/festivals/{slug}/logistics/{page}{suffix}"
 
 
+def nav(text: str, label: str) -> str:
+    """The links of the page's <nav aria-label="label">."""
+    found = re.search(rf'<nav[^>]*aria-label="{label}">(.*?)</nav>', text, re.S)
+    assert found, label
+    return found.group(1)
+
+
 def names(text: str, prefix: str) -> set[str]:
     return set(re.findall(rf"{prefix} Person \d", text))
 
@@ -80,7 +88,9 @@ def test_arrivals_show_the_first_day_by_default_with_day_links(app, client, auth
     assert not names(page, "Day2")
     assert "2 people arriving." in page
     # A link per day with its count, the chosen one marked, and "all days".
-    links = re.findall(r'href="([^"]*day=[^"]*)"[^>]*>([^<]*)<small class="count">([^<]*)', page)
+    links = re.findall(
+        r'href="([^"]*day=[^"]*)"[^>]*>([^<]*)<small class="count">([^<]*)', nav(page, "Days")
+    )
     assert [(h.split("day=")[1][:10], c) for h, _label, c in links] == [
         ("2027-06-14", "2 people"),
         ("2027-06-15", "3 people"),
@@ -232,3 +242,223 @@ def test_day_views_are_for_organisers_only(app, client, auth, page) -> None:
     auth.user(user_id)
     response = client.get(url(page), query_string=query)
     assert response.status_code == 404 and "Person" not in response.text
+
+
+# -- one airport at a time ----------------------------------------------------------
+
+# (local day in Tokyo, airport as stored, how many) for the "air" festival.
+AIR = [
+    (DAY1, "NRT", 3),
+    (DAY1, "HND", 1),
+    (DAY1, "hnd", 1),  # stored in lower case: still Haneda
+    (DAY1, None, 1),  # no airport given: only under "All airports"
+    (DAY2, "NRT", 1),
+    (DAY2, "HND", 4),
+]
+
+
+def build_airports(app: Flask, slug: str = "air", scale: int = 1) -> None:
+    """Arrivals as in AIR (times ``scale``), departures on the 18th through
+    the same airports, and one pending arrival at Haneda on the 14th."""
+    with app.app_context():
+        festival = make_festival(slug=slug)
+        group = make_delegation(festival, make_city(name=f"Airville {slug}", country_code="IT"))
+        for at, code, count in AIR:
+            tag = f"{code or 'NONE'}{at.astimezone(TOKYO).day}"
+            for n in range(count * scale):
+                make_delegate(
+                    group,
+                    full_name=f"{tag} Person {n}",
+                    arrival_at=at,
+                    arrival_airport=code,
+                    arrival_flight="NH1",
+                    departure_at=datetime(2027, 6, 18, 3, 0, tzinfo=UTC),
+                    departure_airport=code,
+                )
+        make_delegate(
+            group,
+            full_name="Pending Person 0",
+            status=DelegateStatus.PENDING,
+            arrival_at=DAY1,
+            arrival_airport="HND",
+        )
+        db.session.commit()
+
+
+def links(text: str, label: str) -> list[tuple[str, str, str]]:
+    """(href, label, count) of each link in the nav called ``label``."""
+    found = re.findall(
+        r'<a href="([^"]*)"[^>]*>([^<]*?)\s*(?:<small class="count">([^<]*)</small>)?</a>',
+        nav(text, label),
+    )
+    return [(href.replace("&amp;", "&"), name.strip(), count) for href, name, count in found]
+
+
+def test_arrivals_of_one_airport_with_airport_and_day_links(app, client, auth) -> None:
+    build_airports(app)
+    auth.organiser()
+    page = client.get(url("arrivals", slug="air"), query_string={"airport": "nrt"}).text
+    # The first day (the 14th), Narita's three only, named in the lead.
+    assert names(page, "NRT14") == {f"NRT14 Person {n}" for n in range(3)}
+    assert (
+        not names(page, "HND14")
+        | names(page, "hnd14")
+        | names(page, "NONE14")
+        | names(page, "NRT15")
+    )
+    assert "3 people arriving at Narita International Airport (NRT)." in page
+    # The day's airports with their counts (Haneda whatever the case stored),
+    # the chosen one marked; every link keeps the day.
+    airports = links(page, "Airports")
+    assert [(name, count) for _href, name, count in airports] == [
+        ("All airports", ""),
+        ("HND", "2"),
+        ("NRT", "3"),
+    ]
+    assert all("day=2027-06-14" in href for href, _name, _count in airports)
+    assert "airport=" not in airports[0][0]
+    assert 'title="Narita International Airport" aria-current="page">NRT' in page
+    # The day links count Narita's people and keep the airport (as read: upper case).
+    days = links(page, "Days")
+    assert [(name.split()[-1], count) for _h, name, count in days[:2]] == [
+        ("14", "3 people"),
+        ("15", "1 person"),
+    ]
+    assert all("airport=NRT" in href for href, _name, _count in days)
+    # The pending box keeps the airport when sent.
+    assert '<input type="hidden" name="airport" value="NRT">' in page
+
+
+def test_the_airport_links_keep_the_day_and_the_pending_filter(app, client, auth) -> None:
+    build_airports(app)
+    auth.organiser()
+    query = {"day": "2027-06-15", "pending": "1", "airport": "HnD"}
+    page = client.get(url("arrivals", slug="air"), query_string=query).text
+    assert names(page, "HND15") == {f"HND15 Person {n}" for n in range(4)}
+    assert not names(page, "NRT15") | names(page, "HND14")
+    assert "4 people arriving at Tokyo International Airport (HND)." in page
+    for href, _name, _count in links(page, "Airports") + links(page, "Days"):
+        assert "pending=1" in href, href
+    for href, _name, _count in links(page, "Airports"):
+        assert "day=2027-06-15" in href, href
+    # With the pending one, Haneda has three on the 14th.
+    first = client.get(url("arrivals", slug="air"), query_string={**query, "day": "2027-06-14"})
+    assert ("HND", "3") in [(name, count) for _h, name, count in links(first.text, "Airports")]
+    assert "Pending Person 0" in first.text
+    # Without an airport, "All airports" is the marked link and everyone of the day shows.
+    everyone = client.get(url("arrivals", slug="air"), query_string={"day": "2027-06-14"}).text
+    assert "6 people arriving." in everyone
+    assert names(everyone, "NONE14") == {"NONE14 Person 0"}
+    assert 'aria-current="page">All airports' in everyone
+
+
+def test_departures_by_airport_and_all_days(app, client, auth) -> None:
+    build_airports(app)
+    auth.organiser()
+    page = client.get(url("departures", slug="air"), query_string={"airport": "HND"}).text
+    assert "6 people leaving from Tokyo International Airport (HND)." in page
+    assert not names(page, "NRT14")
+    assert len(names(page, "HND14") | names(page, "hnd14") | names(page, "HND15")) == 6
+    every_day = client.get(
+        url("arrivals", slug="air"), query_string={"day": "all", "airport": "NRT"}
+    ).text
+    assert "4 people arriving at Narita International Airport (NRT)." in every_day
+    airports = links(every_day, "Airports")
+    assert [(name, count) for _h, name, count in airports][1:] == [("HND", "6"), ("NRT", "4")]
+    assert all("day=all" in href for href, _name, _count in airports)
+
+
+def test_an_airport_with_nobody_that_day_says_so(app, client, auth) -> None:
+    build_airports(app)
+    auth.organiser()
+    query = {"day": "2027-06-14", "airport": "kix"}
+    response = client.get(url("arrivals", slug="air"), query_string=query)
+    assert response.status_code == 200
+    page = response.text
+    assert not re.search(r"(NRT|HND|NONE)1\d Person", page)
+    assert "0 people arriving at Kansai International Airport (KIX)." in page
+    assert "Nobody arrives at Kansai International Airport (KIX) on " in page
+    # The chosen airport still shows, marked, with its zero.
+    assert ("KIX", "0") in [(name, count) for _h, name, count in links(page, "Airports")]
+    assert 'aria-current="page">KIX' in page
+    # No day at all for it: every day, nobody, said so.
+    never = client.get(url("departures", slug="air"), query_string={"airport": "KIX"})
+    assert never.status_code == 200
+    assert "Nobody leaves from Kansai International Airport (KIX) on any day." in never.text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "QQQ",
+        "NRTT",
+        "N" * 5000,
+        "<script>alert(1)</script>",
+        '"><b>x</b>',
+        "ＮＲＴ",
+        "",
+        "   ",
+    ],
+)
+def test_a_bad_airport_means_every_airport(app, client, auth, bad) -> None:
+    build_airports(app)
+    auth.organiser()
+    for page in ("arrivals", "departures"):
+        response = client.get(url(page, slug="air"), query_string={"airport": bad})
+        assert response.status_code == 200, (page, bad)
+        assert "<script>alert(1)" not in response.text and "<b>x</b>" not in response.text
+        assert "\x00" not in response.text
+        assert 'aria-current="page">All airports' in response.text
+    arrivals = client.get(url("arrivals", slug="air"), query_string={"airport": bad}).text
+    assert "6 people arriving." in arrivals
+
+
+def test_a_nul_in_the_airport_is_refused_not_an_error(app, client, auth) -> None:
+    build_airports(app)
+    auth.organiser()
+    # A NUL anywhere in a query string is a 400 for the whole app (core.incoming).
+    for raw in ("%00", "NRT%00", "%00%3Cscript%3E"):
+        response = client.get(url("arrivals", slug="air") + "?day=2027-06-14&airport=" + raw)
+        assert response.status_code == 400, raw
+        assert "<script>" not in response.text and "\x00" not in response.text
+    # Bytes that are not UTF-8 are read as something else: every airport.
+    for raw in ("%C0%80", "%FF", "%25%30%30", "N%0AR"):
+        response = client.get(url("arrivals", slug="air") + "?day=2027-06-14&airport=" + raw)
+        assert response.status_code == 200, raw
+        assert "6 people arriving." in response.text, raw
+
+
+def test_downloads_ignore_the_airport(app, client, auth) -> None:
+    build_airports(app)
+    auth.organiser()
+    page = client.get(url("arrivals", slug="air"), query_string={"airport": "NRT"}).text
+    assert "arrivals.csv?airport" not in page and "arrivals.xlsx?airport" not in page
+    text = client.get(
+        url("arrivals", ".csv", slug="air"), query_string={"airport": "NRT", "day": "2027-06-15"}
+    ).data.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(text)))[1:]) == 11
+    book = load_workbook(
+        io.BytesIO(
+            client.get(url("departures", ".xlsx", slug="air"), query_string={"airport": "NRT"}).data
+        )
+    )
+    assert sum(len(list(sheet.iter_rows(min_row=2))) for sheet in book) == 11
+
+
+@pytest.mark.parametrize("page", ["arrivals", "departures"])
+def test_airport_view_query_count_does_not_grow_with_the_data(
+    app, client, auth, count_queries, page
+) -> None:
+    auth.organiser()
+    build_airports(app, slug="small")
+    build_airports(app, slug="large", scale=7)
+    query = {"day": "2027-06-14", "airport": "nrt"}
+    client.get(url(page, slug="small"), query_string=query)
+    with count_queries() as small:
+        response = client.get(url(page, slug="small"), query_string=query)
+        assert response.status_code == 200
+    with count_queries() as large:
+        assert client.get(url(page, slug="large"), query_string=query).status_code == 200
+    assert len(large) == len(small), (page, len(small), len(large))
+    # The airport is filtered in SQL: Narita only, not every row then sifted here.
+    assert "NRT14 Person 2" in response.text or page == "departures"

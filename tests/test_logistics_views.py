@@ -270,3 +270,16 @@ def test_pages_render_in_each_interface_language(app, client, auth, locale) -> N
         assert f'<html lang="{locale}"' in response.text
     dates = client.get(base + "/logistics/rooming").text
     assert ("6月14日" if locale == "ja" else "14 juin") in dates
+    narita = client.get(base + "/logistics/arrivals", query_string={"airport": "nrt"}).text
+    assert (
+        "Narita International Airport（NRT）への到着者は4名です。"
+        if locale == "ja"
+        else "4 personnes arrivent à Narita International Airport (NRT)."
+    ) in narita
+    assert ("すべての空港" if locale == "ja" else "Tous les aéroports") in narita
+    nobody = client.get(base + "/logistics/departures", query_string={"airport": "KIX"}).text
+    assert (
+        "Kansai International Airport（KIX）から出発する人はどの日にもいません。"
+        if locale == "ja"
+        else "Personne ne part de Kansai International Airport (KIX), quel que soit le jour."
+    ) in nobody

@@ -22,6 +22,7 @@ from tests.factories import make_delegate, make_delegation, make_festival
 from tests.programme_support import SLUG as PROGRAMME_SLUG
 from tests.programme_support import build_world as programme_world
 from tests.test_impressions_results import _answered_scene as answered_scene
+from tests.test_programme_admin import form as session_form
 
 DELEGATE = "giulia@parma.example"
 TOKEN = re.compile(r"/login/link/([A-Za-z0-9_\-]+)")
@@ -197,21 +198,14 @@ def test_the_session_form_takes_only_the_languages_it_offers(app, client, auth, 
     auth.organiser()
     page = client.get(edit)
     assert page.status_code == 200
-    data = {
-        "title": "Rice, typed again",
-        "type": "thematic_session",
-        "start_date": "2027-06-16",
-        "start_time": "10:00",
-        "end_date": "",
-        "end_time": "11:30",
-        "venue_id": str(world["hall_id"]),
-        "description": "Brewers of the Shonai plain.",
-        "speakers": "",
-        "languages": ["ja", bad],
-        "interpretation": "",
-        "capacity": "",
-        "audience": "public",
-    }
+    data = session_form(
+        world,
+        title="Rice, typed again",
+        speakers="",
+        languages=["ja", bad],
+        interpretation="",
+        capacity="",
+    )
     response = client.post(edit, data=data)
     assert response.status_code == 422
     error = re.search(r'<small id="languages-error"[^>]*>([^<]*)</small>', response.text)

@@ -104,7 +104,7 @@ def _venues(festival: Festival) -> dict[int, VenueInfo]:
             for v in rows
         }
 
-    return memo.cached(("calendar-venues", festival.id, festival.updated_at), load)
+    return memo.cached("calendar-venues", (festival.id, festival.updated_at), load)
 
 
 def _venues_stamp(venues: dict[int, VenueInfo]) -> tuple[object, ...]:

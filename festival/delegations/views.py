@@ -117,13 +117,12 @@ def _filter_menus(festival: Festival, filters: services.DelegateFilters) -> tupl
         )
 
     key = (
-        "delegate-filter-menus",
         services.filter_choices_stamp(festival),
         str(get_locale()),
         filters.city,
         filters.country,
     )
-    return memo.cached(key, make)
+    return memo.cached("delegate-filter-menus", key, make)
 
 
 @bp.post("/delegates/confirm")

@@ -32,6 +32,9 @@ from festival.programme.times import time_range
 from festival.registration.models import Delegation
 
 bp = Blueprint("itineraries", __name__)
+
+# Itineraries kept rendered per process: ~15 KB each, so a few megabytes.
+MEMO_ITINERARIES = 500
 admin_bp = organiser_blueprint("itineraries_admin", __name__, "/festivals/<slug>/itineraries")
 
 bp.add_app_template_global(item_kind_label, "item_kind_label")
@@ -76,13 +79,13 @@ def my_itinerary() -> str:
 
     # The days are rendered once per version of the itinerary (the same stamp
     # as the personal feed's): a delegate looks at it far more often than it changes.
-    key = ("my-itinerary", delegate.id, str(get_locale()), itinerary_version(delegate))
+    key = (delegate.id, str(get_locale()), itinerary_version(delegate))
     return render_template(
         "itineraries/my_itinerary.html",
         festival=festival,
         delegate=delegate,
         all_delegates=all_delegates,
-        days_html=Markup(memo.cached(key, render_days)),  # noqa: S704  (rendered by Jinja)
+        days_html=Markup(memo.cached("my-itinerary", key, render_days, MEMO_ITINERARIES)),  # noqa: S704  (rendered by Jinja)
     )
 
 

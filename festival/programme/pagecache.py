@@ -12,12 +12,17 @@ new key, so nothing stale is ever served; old keys fall out of the LRU.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import sqlalchemy as sa
 
 from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.models import Audience, ProgrammeSession
+
+T = TypeVar("T")
 
 
 def stamp(festival: Festival) -> tuple[object, ...]:
@@ -37,5 +42,6 @@ def stamp(festival: Festival) -> tuple[object, ...]:
     return (festival.id, festival.updated_at, venues, *row)
 
 
-# The programme's days and their HTML share the app's stamp-keyed memo.
-cached = memo.cached
+def cached(key: tuple[object, ...], make: Callable[[], T]) -> T:
+    """The programme's days and their HTML, in the app's stamp-keyed memo."""
+    return memo.cached("programme", key, make)

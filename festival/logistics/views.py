@@ -2,8 +2,9 @@
 
 Each page is printable (static/css/print.css) and downloadable as CSV or
 XLSX at the same URL with ``.csv`` or ``.xlsx`` appended (one endpoint,
-``logistics.download_page``, serves them all); the filters in the query
-string apply to the download too.
+``logistics.download_page``, serves them all). A download keeps the
+"include pending" choice but always holds every day, night and airport: the
+screen shows one at a time, ``?day=all`` every one for printing.
 """
 
 from __future__ import annotations
@@ -95,13 +96,13 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
     festival = festival_or_404(slug)
     wanted = queries.statuses(_include_pending())
     name = "arrivals" if direction == "arrival" else "departures"
-    if fmt in FORMATS:
+
+    def export() -> list[Table]:
         board = counting.travel_board(queries.travellers(festival, direction, wanted), festival.tz)
-        return download(
-            [tables.travel_table(board, direction, festival.timezone)],
-            fmt,
-            f"{festival.slug}-{name}",
-        )
+        return [tables.travel_table(board, direction, festival.timezone)]
+
+    if fmt in FORMATS:  # every day and airport: the day and airport views are for the screen
+        return _respond(fmt, festival, name, export, "logistics/travel.html")
     # One airport (?airport=NRT, any case) or, for a code we do not know, all of them.
     airport = counting.choose_airport(request.args.get("airport", ""))
     days = queries.travel_days(festival, direction, wanted, airport)
@@ -114,7 +115,7 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
         fmt,
         festival,
         name,
-        list,
+        export,
         "logistics/travel.html",
         board=counting.travel_board(rows, festival.tz),
         direction=direction,

@@ -4,13 +4,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := FLASK_DEBUG=1 $(BIN)/flask --app festival
 STAMP  := $(VENV)/.installed
+# Every version pinned with its hashes: the app alone (deploys) and the app with
+# its dev extras (make install, CI). pyproject.toml keeps only the lower bounds.
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test lint install translations migrate demo worker bench e2e clean
+.PHONY: run test lint install translations migrate demo worker bench e2e clean lock upgrade-deps
 
-$(STAMP): pyproject.toml
+## The venv holds exactly the dev lock, then the project itself (editable, no
+## dependencies of its own choosing). `pip check` catches a dependency added to
+## pyproject.toml but not yet locked.
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check || { echo "pyproject.toml asks for something the lock files lack: run make lock" >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP) translations
@@ -50,6 +59,37 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+## Lock files from pyproject.toml, resolved by uv (installed into the venv here)
+## for Python 3.11+ on Linux and any other platform (--universal). The dev lock comes first;
+## the app lock takes its versions from it, so deploys run what the tests ran.
+## $(1): extra uv options (--upgrade, or nothing to keep the pins that still fit).
+UV_COMPILE := pip compile pyproject.toml --universal --generate-hashes --no-header --quiet
+define compile-locks
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade uv
+	$(BIN)/uv $(UV_COMPILE) $(1) --extra dev -o $(DEV_LOCK)
+	$(BIN)/uv $(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
+	py=$$($(BIN)/python -c 'import platform; print(platform.python_version())'); \
+	for f in $(LOCK) $(DEV_LOCK); do \
+	  what="what the application needs (deploys)"; \
+	  [ $$f = $(DEV_LOCK) ] && what="what the application and its dev extras need (make install, CI)"; \
+	  { printf '%s\n' "# $$f: $$what." \
+	      "# Every version pinned with its hashes, for Python 3.11+ on Linux (compiled on Python $$py)." \
+	      "# Generated from pyproject.toml by uv: do not edit; run make lock or make upgrade-deps."; \
+	    cat $$f; } > $$f.tmp && mv $$f.tmp $$f; \
+	done
+endef
+
+## After adding or changing a dependency in pyproject.toml: lock it, keeping
+## every other pin.
+lock:
+	$(call compile-locks,)
+
+## Move every pin to the newest release pyproject.toml allows (this also locks
+## a dependency just added there). Review the diff, then `make test`.
+upgrade-deps:
+	$(call compile-locks,--upgrade)
 
 ## Re-extract the strings and merge them into the ja and fr catalogues.
 ## (--ignore-dirs: Babel skips folders named _* by default, such as templates/_macros.)

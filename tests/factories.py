@@ -101,7 +101,11 @@ def make_delegate(delegation: Delegation, *, with_user: bool = True, **values: A
         "languages": ["en"],
         "consent_at": datetime(2026, 12, 2, tzinfo=UTC),
     }
-    delegate = Delegate(delegation=delegation, email=email, **{**defaults, **values})
+    merged = {**defaults, **values}
+    # A confirmed registration had its role confirmed by an organiser with it.
+    if merged["status"] == DelegateStatus.CONFIRMED:
+        merged.setdefault("confirmed_role", merged["role"])
+    delegate = Delegate(delegation=delegation, email=email, **merged)
     db.session.add(delegate)
     if with_user:
         delegate.user = User(email=email, role=UserRole.DELEGATE)

@@ -59,6 +59,6 @@ def test_demo_checks_in_the_eligible_at_sessions_that_began(app):
         assert not any(row.delegate_id == cancelled.id for row in rows)
         forum_ids = {forum.id for forum in forums}
         forum_rows = [row for row in rows if row.session_id in forum_ids]
-        assert forum_rows and all(row.delegate.is_mayor for row in forum_rows)
+        assert forum_rows and all(row.delegate.is_confirmed_mayor for row in forum_rows)
         checked_sessions = {row.session_id for row in rows}
         assert len(checked_sessions) < len(past) + len(forums)  # some doors were not staffed

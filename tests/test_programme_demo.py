@@ -102,7 +102,7 @@ def test_the_demo_programme_follows_the_rules(app):
             if delegate.status != DelegateStatus.CONFIRMED:
                 assert by_delegate[delegate.id] == 0
                 continue
-            assert (delegate.id in forum_people) == delegate.is_mayor
+            assert (delegate.id in forum_people) == delegate.is_confirmed_mayor
             assert 5 <= by_delegate[delegate.id] <= 12 + 3, delegate
         # Nobody is enrolled where the audience rules would not let them in.
         sessions_by_id = {s.id: s for s in sessions}

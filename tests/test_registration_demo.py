@@ -13,7 +13,7 @@ from festival.core.types import utcnow
 from festival.demo import DemoContext
 from festival.extensions import db
 from festival.registration import demo
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+from festival.registration.models import MAYOR_ROLES, Delegate, DelegateRole, DelegateStatus
 from tests import factories
 
 COUNTRIES = ["IT", "JP", "FR", "LB", "MX", "KR", "TR", "BR", "CN", "SE"]
@@ -69,8 +69,13 @@ def test_demo_delegations_look_like_real_ones(app):
         assert len({d.email for d in group}) == len(group)
         if len(group) == 3:
             assert {d.role for d in group} >= {DelegateRole.INTERPRETER, DelegateRole.OFFICIAL}
-            assert any(d.is_mayor for d in group)
+            assert any(d.role in MAYOR_ROLES for d in group)
 
+    # The confirmed registrations had their role confirmed with them; no other.
+    assert all(
+        d.confirmed_role == (d.role if d.status == DelegateStatus.CONFIRMED else None)
+        for d in people
+    )
     statuses = Counter(d.status for d in people)
     assert statuses[DelegateStatus.CONFIRMED] > len(people) / 2
     assert statuses[DelegateStatus.CANCELLED] < len(people) / 10

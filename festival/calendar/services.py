@@ -34,11 +34,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.itineraries.models import ItineraryItem
 from festival.itineraries.services import itinerary_for
-from festival.programme.eligibility import (
-    ACTIVE_STATUSES,
-    MAYOR_ROLES,
-    visible_to_bound,
-)
+from festival.programme.eligibility import ACTIVE_STATUSES, visible_to_bound
 from festival.programme.models import Attendance, Audience, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
 
@@ -264,7 +260,7 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
     if delegate.status not in ACTIVE_STATUSES:
         return ("inactive",)
     row = db.session.execute(
-        _itinerary_stamp_statement(delegate.role in MAYOR_ROLES),
+        _itinerary_stamp_statement(delegate.is_confirmed_mayor),
         {
             "festival_id": delegate.delegation.festival_id,
             "delegation_id": delegate.delegation_id,
@@ -276,8 +272,9 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
 
 @functools.cache
 def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
-    """The stamp's query, built once per kind of delegate (a delegate's page
-    view runs it; building it each time cost more than running it)."""
+    """The stamp's query, built once per kind of delegate (a confirmed mayor
+    or not; a delegate's page view runs it, and building it each time cost
+    more than running it)."""
     delegate_id = sa.bindparam("delegate_id", type_=sa.Integer)
     delegation_id = sa.bindparam("delegation_id", type_=sa.Integer)
     sessions = (
@@ -318,7 +315,9 @@ def itinerary_version(
         festival.updated_at,
         delegate.updated_at,
         delegate.status,
-        delegate.role,
+        # The role that decides the sessions (an approved change of role
+        # also moves updated_at; this keeps the stamp honest on its own).
+        delegate.confirmed_role,
         _venues_stamp(venues),
         itinerary_stamp(delegate),
     )

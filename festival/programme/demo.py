@@ -27,7 +27,7 @@ from festival.programme.catalogue import (
     VENUE_PREFERENCES,
     titles_for,
 )
-from festival.programme.eligibility import ACTIVE_STATUSES, MAYOR_ROLES
+from festival.programme.eligibility import ACTIVE_STATUSES
 from festival.programme.models import (
     Attendance,
     Audience,
@@ -209,9 +209,9 @@ def _plan(ctx: DemoContext, planner: Planner, delegation_ids: list[int]) -> list
 
 
 def _delegates(festival: Festival) -> list[Any]:
-    """(id, role, delegation_id) of every active delegate: one query."""
+    """(id, confirmed mayor?, delegation_id) of every active delegate: one query."""
     return db.session.execute(
-        sa.select(Delegate.id, Delegate.role, Delegate.delegation_id)
+        sa.select(Delegate.id, Delegate.is_confirmed_mayor, Delegate.delegation_id)
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .where(Delegation.festival_id == festival.id, Delegate.status.in_(ACTIVE_STATUSES))
         .order_by(Delegate.id)
@@ -262,8 +262,8 @@ class _Enroller:
 def _enrolments(
     ctx: DemoContext, sessions: list[tuple[int, Planned]], delegates: list[Any]
 ) -> list[dict[str, Any]]:
-    """Every mayor in the mayors' sessions; each delegate in 5–12 sessions they
-    may attend, without clashes where possible, within capacity."""
+    """Every confirmed mayor in the mayors' sessions; each delegate in 5–12
+    sessions they may attend, without clashes where possible, within capacity."""
     rng = ctx.rng
     scheduled = [
         i for i, (_sid, p) in enumerate(sessions) if p.row["status"] == SessionStatus.SCHEDULED
@@ -277,9 +277,9 @@ def _enrolments(
             invited_by_delegation.setdefault(delegation_id, []).append(i)
     enroller = _Enroller(ctx, sessions)
     random = rng.random
-    for delegate_id, role, delegation_id in delegates:
+    for delegate_id, confirmed_mayor, delegation_id in delegates:
         enroller.delegate(delegate_id)
-        if role in MAYOR_ROLES:
+        if confirmed_mayor:
             for i in mayors_only:
                 enroller.take(i, overlap_ok=True)
         for i in invited_by_delegation.get(delegation_id, []):

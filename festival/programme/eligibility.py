@@ -1,8 +1,9 @@
 """Who may attend which session: the one place the audience rules live.
 
 A public or all-delegates session is open to every active delegate; a
-mayors' session to mayors and deputy mayors only; an invited-list session to
-the delegations on its list. Feeds, itineraries, enrolment and impression
+mayors' session to mayors and deputy mayors only, as an organiser confirmed
+them (``Delegate.is_confirmed_mayor``: what a delegate typed opens nothing);
+an invited-list session to the delegations on its list. Feeds, itineraries, enrolment and impression
 forms all ask here, so a non-mayor never sees the Mayors' Forum anywhere.
 """
 
@@ -18,10 +19,9 @@ from festival.programme.models import (
     ProgrammeSession,
     session_invited_delegations,
 )
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+from festival.registration.models import Delegate, DelegateStatus, Delegation
 
 ACTIVE_STATUSES = (DelegateStatus.PENDING, DelegateStatus.CONFIRMED)
-MAYOR_ROLES = (DelegateRole.MAYOR, DelegateRole.DEPUTY_MAYOR)
 
 
 def may_attend(session: ProgrammeSession, delegate: Delegate) -> bool:
@@ -33,7 +33,7 @@ def may_attend(session: ProgrammeSession, delegate: Delegate) -> bool:
     if session.audience in (Audience.PUBLIC, Audience.DELEGATES):
         return True
     if session.audience == Audience.MAYORS:
-        return delegate.role in MAYOR_ROLES
+        return delegate.is_confirmed_mayor
     return any(d.id == delegate.delegation_id for d in session.invited_delegations)
 
 
@@ -44,12 +44,12 @@ def visible_to(delegate: Delegate) -> ColumnElement[bool]:
     """
     if delegate.status not in ACTIVE_STATUSES:
         return sa.false()
-    return _visible(delegate.delegation_id, delegate.role in MAYOR_ROLES)
+    return _visible(delegate.delegation_id, delegate.is_confirmed_mayor)
 
 
 def visible_to_bound(mayor: bool) -> ColumnElement[bool]:
-    """:func:`visible_to` for any active delegate of this kind (a mayor or
-    not), their delegation a bound parameter ``delegation_id``: a statement
+    """:func:`visible_to` for any active delegate of this kind (a confirmed
+    mayor or not), their delegation a bound parameter ``delegation_id``: a statement
     built once and run for each delegate with its own value."""
     return _visible(sa.bindparam("delegation_id", type_=sa.Integer), mayor)
 
@@ -115,7 +115,7 @@ def _audience_admits(s: Any) -> ColumnElement[bool]:
     Delegate in the same query."""
     return sa.or_(
         s.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
-        sa.and_(s.audience == Audience.MAYORS, Delegate.role.in_(MAYOR_ROLES)),
+        sa.and_(s.audience == Audience.MAYORS, Delegate.is_confirmed_mayor),
         sa.and_(
             s.audience == Audience.INVITED,
             sa.exists().where(

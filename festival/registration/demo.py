@@ -264,6 +264,8 @@ def _people(ctx: DemoContext, festival: Festival) -> list[dict[str, Any]]:
                 "native_name": who.native_name,
                 "position": _position(role, city, rng, index),
                 "role": role,
+                # An organiser confirmed the role with the registration.
+                "confirmed_role": role if status == DelegateStatus.CONFIRMED else None,
                 "email": _email(who.full_name, domain, taken),
                 "phone": f"+{CALLING_CODES.get(country, '44')} {rng.randint(100, 999)} "
                 f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}",

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from festival.auth.models import User
 from festival.cities.models import City
@@ -29,6 +31,10 @@ class DelegateRole(enum.StrEnum):
     CHEF = "chef"
     PRESS = "press"
     OTHER = "other"
+
+
+# The roles that open the mayors' sessions (once an organiser confirmed them).
+MAYOR_ROLES = (DelegateRole.MAYOR, DelegateRole.DEPUTY_MAYOR)
 
 
 class DelegateStatus(enum.StrEnum):
@@ -114,9 +120,18 @@ class Delegate(db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(200))
     native_name: Mapped[str | None] = mapped_column(sa.String(200))
     position: Mapped[str] = mapped_column(sa.String(200), default="")
+    # What the delegate (or their head) declared, or proposes once confirmed.
     role: Mapped[DelegateRole] = mapped_column(
         enum_column(DelegateRole, "delegate_role"), default=DelegateRole.OFFICIAL, index=True
     )
+    # What an organiser confirmed: the only role that opens restricted
+    # sessions. None until the registration is confirmed. Its own CHECK
+    # name: two constraints of one table cannot share "delegate_role".
+    confirmed_role: Mapped[DelegateRole | None] = mapped_column(
+        enum_column(DelegateRole, "delegate_confirmed_role")
+    )
+    # When the waiting change of role (role != confirmed_role) was proposed.
+    role_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
@@ -160,7 +175,36 @@ class Delegate(db.Model):
     def __repr__(self) -> str:
         return f"<Delegate {self.full_name} {self.role}>"
 
+    @hybrid_property
+    def is_confirmed_mayor(self) -> bool:
+        """A mayor or deputy mayor as an organiser confirmed: the only people
+        allowed at the Mayors' Forum (what they typed opens nothing)."""
+        return self.confirmed_role in MAYOR_ROLES
+
+    @is_confirmed_mayor.inplace.expression
+    @classmethod
+    def _is_confirmed_mayor_expression(cls) -> ColumnElement[bool]:
+        # NULL (nothing confirmed yet) is not true: no mayor.
+        return sa.and_(cls.confirmed_role.is_not(None), cls.confirmed_role.in_(MAYOR_ROLES))
+
     @property
-    def is_mayor(self) -> bool:
-        """Mayors and deputy mayors: the only ones allowed at the Mayors' Forum."""
-        return self.role in (DelegateRole.MAYOR, DelegateRole.DEPUTY_MAYOR)
+    def shown_role(self) -> DelegateRole:
+        """The role to show: the confirmed one, else (before any confirmation) the declared one."""
+        return self.confirmed_role if self.confirmed_role is not None else self.role
+
+    @property
+    def proposed_role(self) -> DelegateRole | None:
+        """The change of role waiting for the organisers, if any."""
+        if self.confirmed_role is None or self.role == self.confirmed_role:
+            return None
+        return self.role
+
+    @hybrid_property
+    def has_role_proposal(self) -> bool:
+        """Whether a change of role waits for the organisers."""
+        return self.proposed_role is not None
+
+    @has_role_proposal.inplace.expression
+    @classmethod
+    def _has_role_proposal_expression(cls) -> ColumnElement[bool]:
+        return sa.and_(cls.confirmed_role.is_not(None), cls.role != cls.confirmed_role)

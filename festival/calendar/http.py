@@ -20,7 +20,6 @@ from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etag
 
 from festival.calendar.cache import FeedStore, feed_store
 from festival.calendar.services import PreparedFeed
-from festival.core.logs import RedactSecretLinks
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 # Clients poll every few minutes to hours; a 304 costs a few small queries.
@@ -79,10 +78,7 @@ class Answer:
 
 
 def feed_headers(
-    etag: str,
-    last_modified: datetime,
-    public: bool,
-    extra: Iterable[tuple[str, str]] = (),
+    last_modified: datetime, public: bool, extra: Iterable[tuple[str, str]] = ()
 ) -> list[tuple[str, str]]:
     """The headers every answer for this version carries, 200 or 304."""
     headers = [
@@ -118,7 +114,7 @@ def serve(feed: PreparedFeed, mimetype: str = ICS_MIMETYPE) -> Response:
     last_modified = datetime.fromtimestamp(store.last_modified(feed.key, feed.etag), UTC)
     use_gzip = accepts_gzip(request.headers.get("Accept-Encoding"))
     etag = feed.etag + (GZIP_SUFFIX if use_gzip else "")
-    headers = feed_headers(etag, last_modified, feed.public, [("ETag", f'"{etag}"')])
+    headers = feed_headers(last_modified, feed.public, [("ETag", f'"{etag}"')])
     if not_modified(
         request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"),
@@ -134,8 +130,3 @@ def serve(feed: PreparedFeed, mimetype: str = ICS_MIMETYPE) -> Response:
         body = gzipped(store, feed.etag, body)
     headers += body_headers(mimetype, feed.filename, len(body), use_gzip)
     return Response(body, headers=headers)
-
-
-# Keeping feed tokens out of the logs is festival.core.logs's job (for every
-# secret link); the old name stays for callers of this module.
-RedactFeedTokens = RedactSecretLinks

@@ -24,6 +24,7 @@ from festival.cities.reference import (
     resolve_language,
 )
 from festival.cities.tabular import TableError, read_table
+from festival.core.incoming import single_line
 
 # Our column -> the headers that mean it (compared after ``fold_key``). The
 # country may come as a code column, a name column, or both: codes win.
@@ -99,6 +100,8 @@ class ParsedFile:
     encoding: str | None = None
     delimiter: str | None = None
     error_line: int | None = None
+    # Things to check before importing, such as lines in another text encoding.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[ImportRow]:
@@ -142,6 +145,7 @@ def parse_city_file(data: bytes, filename: str = "") -> ParsedFile:
         result.error_line = error.line
         return result
     result.encoding, result.delimiter = table.encoding, table.delimiter
+    result.warnings = [str(warning) for warning in table.warnings]
     columns, result.ignored_columns = map_columns(table.header)
     result.columns = {column: table.header[index] for column, index in columns.items()}
     missing = [c for c in REQUIRED if c not in columns]
@@ -182,7 +186,8 @@ def _cell(cells: list[str], columns: dict[str, int], column: str) -> str:
     index = columns.get(column)
     if index is None or index >= len(cells):
         return ""
-    return cells[index].strip()
+    # Every column we read is one line of text: the forms' filter, for files.
+    return single_line(cells[index]).strip()
 
 
 def _check_row(line: int, cells: list[str], columns: dict[str, int], width: int) -> ImportRow:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 
@@ -20,8 +19,3 @@ def hash_token(token: str) -> str:
     usable timing, since the attacker does not control the hash.
     """
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def same_secret(a: str, b: str) -> bool:
-    """Compare two secrets in constant time."""
-    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

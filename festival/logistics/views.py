@@ -30,14 +30,6 @@ bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 
 FORMATS = ("csv", "xlsx")
 
-PAGES = [
-    ("logistics.arrivals", "arrivals"),
-    ("logistics.departures", "departures"),
-    ("logistics.rooming", "rooming"),
-    ("logistics.catering", "catering"),
-    ("logistics.interpreters", "interpreters"),
-]
-
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from festival.itineraries.overlaps import keys_in_overlaps, overlapping_pairs
+from festival.itineraries.overlaps import overlapping_pairs
 from festival.programme.links import add_to_calendar_links
 from festival.programme.timeline import assign_lanes, day_timeline, fit_label
 from festival.programme.times import (
@@ -133,9 +133,6 @@ def test_overlapping_pairs_ignores_touching_intervals_and_sees_moments():
         frozenset({"talk", "pickup"}),
         frozenset({"visit", "pickup"}),
     }
-    clashes = keys_in_overlaps(intervals)
-    assert "lunch" not in clashes
-    assert clashes["talk"] == {"visit", "pickup"}
 
 
 def test_overlapping_pairs_on_nothing_and_on_identical_moments():

@@ -73,10 +73,6 @@ def feed_locale(festival: Festival, requested: str | None = None) -> str:
 # --- loading ------------------------------------------------------------------
 
 
-def festival_by_slug(slug: str) -> Festival | None:
-    return db.session.scalar(sa.select(Festival).where(Festival.slug == slug))
-
-
 @dataclass(frozen=True)
 class VenueInfo:
     """What feeds show of a venue, kept between requests (not an ORM row)."""

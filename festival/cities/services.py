@@ -31,14 +31,6 @@ def countries_in_use() -> list[str]:
     return list(db.session.scalars(sa.select(City.country_code).distinct()))
 
 
-def field_counts() -> dict[str, int]:
-    """How many cities each creative field has."""
-    rows = db.session.execute(
-        sa.select(City.creative_field, sa.func.count()).group_by(City.creative_field)
-    )
-    return {field.value: count for field, count in rows}
-
-
 def find_city(name: str, country_code: str, exclude_id: int | None = None) -> City | None:
     """The city of this name in this country, whatever the case or spacing."""
     key = name_key(name)

@@ -37,11 +37,6 @@ class PurgeResult:
     emails: int = 0
 
 
-def placeholder_email(delegate_id: int) -> str:
-    """A unique address that no mail server will ever accept."""
-    return f"delegate-{delegate_id}@{PLACEHOLDER_DOMAIN}"
-
-
 def _anonymised_values(now: datetime) -> dict[str, object]:
     """The columns a purge blanks, and what they become."""
     return {
@@ -127,7 +122,7 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
         sa.update(Delegate).where(Delegate.id.in_(ids)).values(values),
         execution_options={"synchronize_session": False},
     )
-    accounts = _close_accounts(user_ids, now)
+    accounts = _close_accounts(user_ids)
     emails = 0
     if old_emails:
         emails = db.session.execute(
@@ -148,7 +143,7 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
     return accounts, emails
 
 
-def _close_accounts(user_ids: list[int], now: datetime) -> int:
+def _close_accounts(user_ids: list[int]) -> int:
     """Anonymise the delegates' sign-in accounts that serve no other festival."""
     if not user_ids:
         return 0

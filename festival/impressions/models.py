@@ -127,10 +127,6 @@ class ImpressionForm(db.Model):
         closes = self.effective_closes_at
         return closes is not None and (now or utcnow()) >= closes
 
-    @property
-    def is_closing_form(self) -> bool:
-        return self.session_id is None
-
 
 class ImpressionQuestion(db.Model):
     __tablename__ = "impression_questions"

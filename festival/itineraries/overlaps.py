@@ -29,12 +29,3 @@ def overlapping_pairs(intervals: Sequence[tuple[K, datetime, datetime]]) -> list
         pairs.extend((a[0], key) for a in active)
         active.append((key, start, end))
     return pairs
-
-
-def keys_in_overlaps(intervals: Sequence[tuple[K, datetime, datetime]]) -> dict[K, set[K]]:
-    """For each key that overlaps another, the keys it overlaps."""
-    clashes: dict[K, set[K]] = {}
-    for a, b in overlapping_pairs(intervals):
-        clashes.setdefault(a, set()).add(b)
-        clashes.setdefault(b, set()).add(a)
-    return clashes

@@ -70,10 +70,6 @@ class Entry:
     start_date: date | None = None  # all-day entries only
     end_date: date | None = None  # all-day entries only: exclusive
 
-    @property
-    def is_moment(self) -> bool:
-        return not self.all_day and self.ends_at == self.starts_at
-
 
 def _session_entry(session: ProgrammeSession) -> Entry:
     venue = session.venue
@@ -260,28 +256,6 @@ def delegations_query(festival: Festival, search: str = "") -> sa.Select:
         like = f"%{search}%"
         query = query.where(sa.or_(City.name.ilike(like), City.country_code.ilike(search)))
     return query
-
-
-def item_counts(delegation_ids: Sequence[int]) -> dict[int, int]:
-    if not delegation_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(ItineraryItem.delegation_id, sa.func.count())
-        .where(ItineraryItem.delegation_id.in_(delegation_ids))
-        .group_by(ItineraryItem.delegation_id)
-    ).all()
-    return dict(rows)
-
-
-def delegate_counts(delegation_ids: Sequence[int]) -> dict[int, int]:
-    if not delegation_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Delegate.delegation_id, sa.func.count())
-        .where(Delegate.delegation_id.in_(delegation_ids), Delegate.status.in_(ACTIVE_STATUSES))
-        .group_by(Delegate.delegation_id)
-    ).all()
-    return dict(rows)
 
 
 @dataclass(frozen=True)

@@ -212,11 +212,3 @@ def enrolled_days(delegate: Delegate) -> dict[int, date]:
         .where(Attendance.delegate_id == delegate.id)
     )
     return {session_id: local_day(starts_at, tz) for session_id, starts_at in rows}
-
-
-def enrolled_session_ids(delegate: Delegate) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(Attendance.session_id).where(Attendance.delegate_id == delegate.id)
-        )
-    )

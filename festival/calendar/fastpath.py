@@ -108,9 +108,7 @@ def _remember(
     security = list(SECURITY_HEADERS.items())
 
     def headers(etag: str) -> list[tuple[str, str]]:
-        return http.feed_headers(
-            etag, last_modified, feed.public, [("ETag", f'"{etag}"'), *security]
-        )
+        return http.feed_headers(last_modified, feed.public, [("ETag", f'"{etag}"'), *security])
 
     entry = _Entry(
         generation=generation,

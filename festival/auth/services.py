@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from festival.auth.models import LoginLink, User, UserRole
-from festival.core.tokens import hash_token, new_token
+from festival.core.tokens import hash_token, new_token, sign, unsign
 from festival.core.types import utcnow
 from festival.core.urls import external_url
 from festival.extensions import db
@@ -18,6 +19,9 @@ from festival.outbox.services import queue_email
 log = logging.getLogger(__name__)
 
 LOGIN_LINK_LIFETIME = timedelta(minutes=30)
+# How long the link confirming a new sign-in address works.
+EMAIL_CHANGE_LIFETIME = timedelta(hours=24)
+_EMAIL_CHANGE_SALT = "festival.auth.email-change"
 # Sign-in links e-mailed to one account within an hour, at most: past that,
 # a request is answered as usual but nothing is sent (no mailbox flooding).
 LOGIN_LINKS_PER_HOUR = 5
@@ -143,3 +147,104 @@ def find_login_link(token: str) -> LoginLink | None:
     if link is None or link.used_at is not None or link.expires_at <= utcnow():
         return None
     return link
+
+
+# -- changing the sign-in address ---------------------------------------------------
+#
+# A sign-in address moves only when a link e-mailed to the new address is
+# followed: whoever could change it without that (a head of delegation
+# editing a member, a stolen session) would otherwise own the account. The
+# link is signed, not stored; it names the user, the old and the new address,
+# so once used (the old address is gone) or superseded it fails, and it
+# expires after EMAIL_CHANGE_LIFETIME.
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """A pending change of ``user``'s sign-in address to ``new_email``."""
+
+    user: User
+    new_email: str
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """E-mail the new address a link that makes it ``user``'s sign-in address,
+    and tell the old address that a change was asked for.
+
+    Sent alike whether or not the new address already has an account, so the
+    person asking learns nothing about it; the link then fails when followed.
+    """
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        return
+    token = sign({"user": user.id, "old": user.email, "new": new_email}, _EMAIL_CHANGE_SALT)
+    locale = user.locale or "en"
+    context = {"old_email": user.email, "new_email": new_email}
+    queue_email(
+        key=f"email-change:{hash_token(token)}",
+        recipient=new_email,
+        subject=_l("Confirm your new sign-in address"),
+        template="email_change_confirm",
+        locale=locale,
+        category="login",
+        url=external_url("auth.confirm_email_change", token=token),
+        hours=int(EMAIL_CHANGE_LIFETIME.total_seconds() // 3600),
+        **context,
+    )
+    queue_email(
+        key=f"email-change-requested:{hash_token(token)}",
+        recipient=user.email,
+        subject=_l("Your sign-in address is about to change"),
+        template="email_change_requested",
+        locale=locale,
+        category="login",
+        **context,
+    )
+
+
+def find_email_change(token: str) -> EmailChange | None:
+    """The change a link asks for while it can still be made, without making it."""
+    payload = unsign(token, _EMAIL_CHANGE_SALT, EMAIL_CHANGE_LIFETIME)
+    if not isinstance(payload, dict):
+        return None
+    user_id, old, new = payload.get("user"), payload.get("old"), payload.get("new")
+    if not isinstance(user_id, int) or not isinstance(new, str):
+        return None
+    user = db.session.get(User, user_id)
+    # The old address must still be the user's: a used link, or one made
+    # before another change, no longer matches.
+    if user is None or not user.is_active or not user.is_delegate or user.email != old:
+        return None
+    if user_by_email(new) is not None:
+        return None  # the address signs in to another account meanwhile
+    return EmailChange(user, new)
+
+
+def confirm_email_change(token: str) -> User | None:
+    """Make the link's new address the user's sign-in address; None when the
+    link is no longer valid.
+
+    Every session of the user ends (a session opened by whoever asked for the
+    change included), and the old address is told.
+    """
+    change = find_email_change(token)
+    if change is None:
+        return None
+    user, old_email = change.user, change.user.email
+    try:
+        with db.session.begin_nested():
+            user.email = change.new_email
+            user.end_sessions()
+    except sa.exc.IntegrityError:
+        return None  # another account took the address at the same moment
+    queue_email(
+        key=f"email-changed:{hash_token(token)}",
+        recipient=old_email,
+        subject=_l("Your sign-in address has changed"),
+        template="email_changed",
+        locale=user.locale or "en",
+        category="login",
+        old_email=old_email,
+        new_email=change.new_email,
+    )
+    return user

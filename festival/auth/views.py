@@ -118,3 +118,30 @@ def use_login_link(token: str) -> str | Response | tuple[str, int]:
     elif services.find_login_link(token) is not None:
         return render_template("auth/use_login_link.html", form=form)
     return render_template("auth/login_link_expired.html"), 410
+
+
+@bp.route("/login/email/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def confirm_email_change(token: str) -> str | Response | tuple[str, int]:
+    """The link e-mailed to a new sign-in address: following it makes the move.
+
+    GET only shows a button (mail scanners follow links); the POST moves the
+    address, ends the account's sessions and tells the old address.
+    """
+    form = ConfirmForm()
+    change = services.find_email_change(token)
+    if change is None:
+        return render_template("auth/email_change_expired.html"), 410
+    if not form.validate_on_submit():
+        return render_template("auth/confirm_email_change.html", form=form, change=change)
+    user = services.confirm_email_change(token)
+    if user is None:
+        db.session.rollback()
+        return render_template("auth/email_change_expired.html"), 410
+    email = user.email
+    signed_in_here = current_user.is_authenticated and current_user.id == user.id
+    db.session.commit()
+    if signed_in_here:
+        logout_user()  # this session ended with the others
+    flash(_("Your sign-in address is now %(email)s. Sign in with it.", email=email), "success")
+    return redirect(url_for("auth.request_login_link"))

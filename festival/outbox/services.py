@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from festival.core.logs import SECRET_PREFIX_PATTERN
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.outbox.models import OutboxMessage, OutboxStatus
@@ -301,11 +302,11 @@ def retry(message: OutboxMessage) -> None:
 # as its delegate, an invitation link answers for a city and registers its
 # delegation, an impressions link opens a delegate's answers, a personal feed
 # shows a delegate's itinerary. Organisers who read the outbox must not be able
-# to use them. The secret is the path segment after these prefixes (a feed
-# keeps its ".ics"); tokens are URL-safe base64.
+# to use them. The secret is the path segment after the prefixes listed in
+# festival.core.logs (a feed keeps its ".ics"); tokens are URL-safe base64.
 _SECRET_LINK = re.compile(
     r"(?P<organiser>/organiser/festivals/[^/\s\"'<>]+)?"
-    r"(?P<prefix>/(?:login/link|invitations|impressions|feeds)/)(?P<secret>[^/\s?#\"'<>.&]+)"
+    rf"(?P<prefix>{SECRET_PREFIX_PATTERN})(?P<secret>[^/\s?#\"'<>.&]+)"
 )
 # Anything that looks like a secret token (``new_token()`` makes 43 characters).
 _TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{32,}(?![A-Za-z0-9_\-])")

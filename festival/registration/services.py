@@ -3,6 +3,25 @@
 The rules that need the database live here: the deadline, the quota (held
 under concurrency by locking the invitation row), one e-mail per person in a
 delegation. Services flush but never commit: the view ends the transaction.
+
+Whose login a record gets. A delegation edits only its own people, and a
+head never acts on anyone else's account:
+
+- A record's e-mail is its contact address; the login's e-mail is the
+  sign-in address. Nothing here writes a login's e-mail: a person changes
+  their own through a link sent to the new address
+  (:func:`festival.auth.services.request_email_change`).
+- A head who adds or re-addresses a member links the record to a brand-new
+  login for that address, or to the existing login of the same person when
+  every record that login has is in this city's delegations (this year's
+  and other editions' alike: see :func:`login_to_attach`). A login that is
+  staff's, or has a record in another city's delegation, is never linked:
+  the record then has no login, and the head gets exactly the answer a new
+  address gets, so the form tells nobody whose an address is.
+- The head registering from an invitation link is linked to the address's
+  existing delegate login, but is not signed in: the address's owner gets a
+  sign-in link (see :func:`register_head`). Only that owner can act on the
+  record, so nobody reaches anyone else's account through it.
 """
 
 from __future__ import annotations
@@ -16,7 +35,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival.auth.models import LoginLink, User, UserRole
-from festival.auth.services import delegate_user, normalise_email, user_by_email
+from festival.auth.services import (
+    delegate_user,
+    normalise_email,
+    request_email_change,
+    user_by_email,
+)
 from festival.core.i18n import in_zone
 from festival.core.tokens import hash_token, new_token
 from festival.core.types import utcnow
@@ -145,12 +169,11 @@ def _same_email_in_delegation(delegation_id: int, email: str, but: int | None = 
     return db.session.scalar(query)
 
 
-def _check_email_free(delegation_id: int, email: str, but: int | None = None) -> None:
+def _check_not_in_delegation(delegation_id: int, email: str, but: int | None = None) -> None:
     if _same_email_in_delegation(delegation_id, email, but) is not None:
         raise RegistrationError(
             _l("Someone in your delegation already uses this address."), field="email"
         )
-    _check_not_organiser(email)
 
 
 def _check_not_organiser(email: str) -> None:
@@ -172,7 +195,31 @@ def _flush() -> None:
         ) from error
 
 
-def _login_for(email: str, locale: str) -> User:
+def login_to_attach(email: str, locale: str | None, delegation: Delegation) -> User | None:
+    """The login a record for ``email`` in ``delegation`` may be linked to, when
+    someone other than the address's owner (a head) types the address.
+
+    A new address gets a new login. An existing delegate login is the same
+    person's only when every record it has is in a delegation of this city
+    (next year's edition, or someone withdrawn and added again). Anything
+    else (a staff account, a login with a record in another city's
+    delegation, a disabled one) gives None: the record stays without a login,
+    so its head can neither sign in as that person nor see their records.
+    """
+    user = user_by_email(email)
+    if user is None:
+        return _login_for(email, locale)
+    if not user.is_delegate or not user.is_active:
+        return None
+    elsewhere = db.session.scalar(
+        sa.select(sa.func.count(Delegate.id))
+        .join(Delegation, Delegate.delegation_id == Delegation.id)
+        .where(Delegate.user_id == user.id, Delegation.city_id != delegation.city_id)
+    )
+    return None if elsewhere else user
+
+
+def _login_for(email: str, locale: str | None) -> User:
     """The delegate login for ``email`` (created if new), race-safe."""
     try:
         with db.session.begin_nested():
@@ -203,7 +250,9 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
     )
     if head_id is not None:
         raise RegistrationError(_l("Your delegation is already registered."), status=409)
-    _check_email_free(delegation.id, values["email"])
+    _check_not_in_delegation(delegation.id, values["email"])
+    # The invitation's holder may be told: the page is theirs, not a delegate's.
+    _check_not_organiser(values["email"])
     _check_quota(invitation, delegation.id)
     existing = user_by_email(values["email"])
     user = existing or _login_for(values["email"], values["locale"])
@@ -240,7 +289,9 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
 def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
     """The head adds someone: one place of the quota, and an e-mail to them.
 
-    A person the head withdrew earlier comes back with the same record.
+    A person the head withdrew earlier comes back with the same record. The
+    record's login follows :func:`login_to_attach`; the head's answer is the
+    same whoever the address belongs to.
     """
     invitation = lock_invitation(head.delegation.invitation_id)
     _check_open(invitation)
@@ -249,9 +300,8 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
         raise RegistrationError(
             _l("Someone in your delegation already uses this address."), field="email"
         )
-    _check_not_organiser(values["email"])
     _check_quota(invitation, head.delegation_id)
-    user = _login_for(values["email"], values["locale"])
+    user = login_to_attach(values["email"], values["locale"], head.delegation)
     if same is not None:
         member = same
         for key, value in values.items():
@@ -273,12 +323,17 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
 
 
 def invite_member(member: Delegate, head: Delegate) -> None:
-    """E-mail the member (in their language) a sign-in link to complete their details."""
+    """E-mail the member (in their language) a sign-in link to complete their details.
+
+    A member without a login (their address signs in to another account) is
+    told so instead, in the same e-mail: they are the only one who reads it.
+    """
     token = new_token()
     deadline = head.delegation.invitation.deadline
     expires = min(utcnow() + WELCOME_LINK_LIFETIME, max(deadline, utcnow() + timedelta(hours=1)))
-    link = LoginLink(user_id=member.user_id, token_hash=hash_token(token), expires_at=expires)
-    db.session.add(link)
+    if member.user_id is not None:
+        link = LoginLink(user_id=member.user_id, token_hash=hash_token(token), expires_at=expires)
+        db.session.add(link)
     member.invited_at = utcnow()
     festival = head.delegation.festival
     with force_locale(member.locale):
@@ -299,7 +354,7 @@ def invite_member(member: Delegate, head: Delegate) -> None:
         head=head,
         festival=festival,
         city=head.delegation.city,
-        url=external_url("auth.use_login_link", token=token),
+        url=external_url("auth.use_login_link", token=token) if member.user_id else None,
         expires=expires_text,
         deadline=deadline_text,
         sign_in_url=external_url("auth.request_login_link"),
@@ -315,28 +370,36 @@ def withdraw_member(head: Delegate, member: Delegate) -> None:
     member.status = DelegateStatus.CANCELLED
 
 
-def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool) -> None:
-    """Save a delegate's details (their own form, or their head's).
+def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool) -> str | None:
+    """Save a delegate's details (their own form, or their head's); returns
+    the new sign-in address waiting for its confirmation link, if any.
 
-    A changed e-mail moves the sign-in too, unless another account has it.
-    The person's own save records their consent.
+    The e-mail on the form is the record's contact address and changes at
+    once. The sign-in address never changes here. On the person's own form,
+    a new address gets a link that moves their sign-in when followed, and
+    the old address is told. On the head's form, the record is linked to the
+    login :func:`login_to_attach` gives for the new address; the login it had
+    keeps its address and its other records. Either way the answer does not
+    depend on whom the address belongs to. The person's own save records
+    their consent.
     """
     invitation = lock_invitation(delegate.delegation.invitation_id)
     _check_open(invitation)
     new_email = normalise_email(values["email"])
-    if new_email != delegate.email:
-        _check_email_free(delegate.delegation_id, new_email, but=delegate.id)
-        owner = user_by_email(new_email)
-        if owner is not None and owner.id != delegate.user_id:
-            raise RegistrationError(
-                _l("This address is already in use. Please use another one."), field="email"
-            )
-        if delegate.user is not None:
-            delegate.user.email = new_email
+    email_changed = new_email != delegate.email
+    if email_changed:
+        _check_not_in_delegation(delegate.delegation_id, new_email, but=delegate.id)
     for key, value in values.items():
         setattr(delegate, key, value)
+    awaiting: str | None = None
     if by_self:
         delegate.consent_at = delegate.consent_at or utcnow()
         if delegate.user is not None:
             delegate.user.locale = delegate.locale
+            if email_changed and new_email != delegate.user.email:
+                request_email_change(delegate.user, new_email)
+                awaiting = new_email
+    elif email_changed:
+        delegate.user = login_to_attach(new_email, delegate.locale, delegate.delegation)
     _flush()
+    return awaiting

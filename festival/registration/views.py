@@ -198,7 +198,7 @@ def _details_page(target: Delegate, own: Delegate, template: str, *, by_self: bo
     if not form.validate_on_submit():
         return _render(template, own, 422, target=target, form=form)
     try:
-        services.update_details(target, form.delegate_values(), by_self=by_self)
+        awaiting = services.update_details(target, form.delegate_values(), by_self=by_self)
     except services.RegistrationError as error:
         db.session.rollback()
         general_error = show_error(form, error)
@@ -207,6 +207,16 @@ def _details_page(target: Delegate, own: Delegate, template: str, *, by_self: bo
         )
     db.session.commit()
     flash(_("Saved. You can change these details until the deadline."), "success")
+    if awaiting:
+        # The same words whoever the address belongs to.
+        flash(
+            _(
+                "To sign in with %(email)s from now on, follow the link we have e-mailed there. "
+                "Until then, you sign in with your current address.",
+                email=awaiting,
+            ),
+            "info",
+        )
     if by_self:
         return redirect(url_for("registration.details", **_festival_args(own)))
     return redirect(url_for("registration.delegation", **_festival_args(own)))

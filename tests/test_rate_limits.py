@@ -1,5 +1,6 @@
 """Sign-in is rate-limited: password attempts, sign-in link requests and
-uses of sign-in links (the limit is LOGIN_RATE_LIMIT, per client address);
+uses of sign-in links (the limit is LOGIN_RATE_LIMIT, per client address,
+and per account named in the form);
 the answer is a friendly 429 page, and no e-mail leaves past the limit."""
 
 from __future__ import annotations
@@ -80,8 +81,10 @@ def test_guessing_sign_in_links_is_limited(app, client, limited):
 
 
 def test_the_limit_is_per_client_address(app, client, limited):
+    # Guesses at another account: the limit also counts per account
+    # (tests/test_security_accounts.py), and this is about the address.
     for _ in range(LIMIT + 1):
-        client.post("/login", data={"email": ORGANISER, "password": "guess"})
+        client.post("/login", data={"email": "someone@example.org", "password": "guess"})
     other = app.test_client()
     response = other.post(
         "/login",
@@ -109,16 +112,18 @@ def test_behind_a_proxy_each_client_has_its_own_limit(database_url):
     client = app.test_client()
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
 
-    def attempt(address: str) -> int:
+    def attempt(address: str, email: str = "nobody@example.org") -> int:
         return client.post(
             "/login",
-            data={"email": "nobody@example.org", "password": "guess"},
+            data={"email": email, "password": "guess"},
             headers={"X-Forwarded-For": address},
             environ_base=proxy,
         ).status_code
 
     assert [attempt("198.51.100.1") for _ in range(LIMIT + 1)][-1] == 429
-    assert attempt("198.51.100.2") == 401  # another visitor is not locked out
+    # Another visitor is not locked out (with another account: the limit
+    # also counts per account, whatever the address).
+    assert attempt("198.51.100.2", "somebody@example.org") == 401
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

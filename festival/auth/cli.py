@@ -6,6 +6,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
+from festival.auth.services import PASSWORD_MIN_LENGTH
 from festival.auth.services import create_organiser as create
 from festival.extensions import db
 
@@ -18,15 +19,17 @@ from festival.extensions import db
 )
 @with_appcontext
 def create_organiser(email: str, password: str | None) -> None:
-    """Create an organiser login (or reset its password)."""
+    """Create an organiser login (or reset its password, which signs it out everywhere)."""
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.BadParameter(
+            f"use at least {PASSWORD_MIN_LENGTH} characters", param_hint="--password"
+        )
     create(email, password)
     db.session.commit()
     click.echo(f"Organiser {email} can now sign in.")

@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from festival.auth.services import PASSWORD_MIN_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -23,3 +25,28 @@ class ConfirmForm(FlaskForm):
     """A form with only a button (and its CSRF token)."""
 
     submit = SubmitField(_l("Continue"))
+
+
+class ChangePasswordForm(FlaskForm):
+    """The organiser's own password: the current one, then the new one twice."""
+
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            # WTForms fills in %(min)d.
+            Length(min=PASSWORD_MIN_LENGTH, message=_l("Use at least %(min)d characters.")),
+            Length(max=200),
+        ],
+    )
+    new_password_again = PasswordField(
+        _l("New password, again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two new passwords are not the same.")),
+        ],
+    )
+    submit = SubmitField(_l("Change password"))

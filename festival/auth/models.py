@@ -28,8 +28,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     role: Mapped[UserRole] = mapped_column(enum_column(UserRole, "user_role"))
     locale: Mapped[str | None] = mapped_column(sa.String(8))
-    # Part of the session cookie's identity; rotated at sign-out so a copy of
-    # an old cookie signs nobody in.
+    # Part of the session cookie's identity (and the remember-me cookie's);
+    # rotated at sign-out and at a password change, so a copy of an old
+    # cookie signs nobody in.
     session_nonce: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -54,7 +55,10 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_nonce}"
 
     def set_password(self, password: str) -> None:
+        """Set a new password; every session and remember-me cookie issued
+        with the old one stops working (they carry the session nonce)."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.auth.models import LoginLink, User, UserRole
 from festival.core.tokens import hash_token, new_token, sign, unsign
@@ -25,6 +28,8 @@ _EMAIL_CHANGE_SALT = "festival.auth.email-change"
 # Sign-in links e-mailed to one account within an hour, at most: past that,
 # a request is answered as usual but nothing is sent (no mailbox flooding).
 LOGIN_LINKS_PER_HOUR = 5
+# The shortest password an organiser may choose (the page and the CLI alike).
+PASSWORD_MIN_LENGTH = 12
 
 
 def normalise_email(email: str) -> str:
@@ -35,8 +40,31 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+@cache
+def _dummy_password_hash() -> str:
+    """A hash of a password nobody knows, made once per process with the same
+    method and cost as real ones: checking against it costs what a real check does."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None.
+
+    Exactly one password hash is checked whatever the outcome (a dummy one
+    for an unknown address or an account without a password), so the time
+    of the answer does not tell whether an address has an account.
+    """
+    user = user_by_email(email)
+    stored = user.password_hash if user is not None else None
+    matches = check_password_hash(stored or _dummy_password_hash(), password)
+    if user is None or not stored or not matches or not user.is_active:
+        return None
+    return user
+
+
 def create_organiser(email: str, password: str, locale: str | None = None) -> User:
-    """Create an organiser, or reset the password of the one with this e-mail."""
+    """Create an organiser, or reset the password of the one with this e-mail
+    (which ends every session the account had: see :meth:`User.set_password`)."""
     user = user_by_email(email)
     if user is None:
         user = User(email=normalise_email(email), role=UserRole.ORGANISER, locale=locale)
@@ -44,6 +72,18 @@ def create_organiser(email: str, password: str, locale: str | None = None) -> Us
     user.role = UserRole.ORGANISER
     user.set_password(password)
     return user
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Set ``new`` as ``user``'s password if ``current`` is the right one.
+
+    Every session of the account ends, this one too: the caller signs the
+    user in again with the new identity.
+    """
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        return False
+    user.set_password(new)
+    return True
 
 
 def delegate_user(email: str, locale: str | None = None) -> User:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from festival.auth import services
-from festival.auth.forms import ConfirmForm, LoginForm, LoginLinkRequestForm
+from festival.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, LoginLinkRequestForm
 from festival.auth.models import User
+from festival.core.access import require_organiser
 from festival.core.types import utcnow
 from festival.core.urls import safe_next
 from festival.extensions import db, limiter
@@ -19,6 +22,18 @@ bp = Blueprint("auth", __name__)
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_account() -> str:
+    """The rate limit's key for the e-mail in the form: the same limit counts
+    per account too, so spreading guesses over many addresses (or forged
+    X-Forwarded-For headers) gains nothing. Hashed: no e-mail in Redis."""
+    email = services.normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(email.encode("utf-8")).hexdigest()
+
+
+def _no_account_submitted() -> bool:
+    return not request.form.get("email", "").strip()
 
 
 def init_login_manager(manager: LoginManager) -> None:
@@ -45,8 +60,15 @@ def _home_for(user: User) -> str:
     return url_for("core.index")
 
 
+# Per visitor address, and per account named in the form.
+_per_account = limiter.limit(
+    _login_limit, key_func=_submitted_account, methods=["POST"], exempt_when=_no_account_submitted
+)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@_per_account
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -54,8 +76,8 @@ def login() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.user_by_email(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -78,6 +100,7 @@ def logout() -> Response:
 
 @bp.route("/login/link", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@_per_account
 def request_login_link() -> str | Response | tuple[str, int]:
     """Delegates sign in without a password: we e-mail them a link."""
     form = LoginLinkRequestForm()
@@ -118,6 +141,40 @@ def use_login_link(token: str) -> str | Response | tuple[str, int]:
     elif services.find_login_link(token) is not None:
         return render_template("auth/use_login_link.html", form=form)
     return render_template("auth/login_link_expired.html"), 410
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])  # guessing the current password
+def account() -> str | Response | tuple[str, int]:
+    """The organiser's own account: change the password, sign out everywhere."""
+    if (refused := require_organiser()) is not None:
+        return refused
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if services.change_password(user, form.current_password.data, form.new_password.data):
+            db.session.commit()
+            # The change ended every session, this one too: sign in again
+            # with the new identity, keeping "remember me" if it was on.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remembered in request.cookies)
+            flash(_("Your password is changed. Every other device is signed out."), "info")
+            return redirect(url_for("auth.account"))
+        form.current_password.errors.append(_("This is not your current password."))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/account.html", form=form), status
+
+
+@bp.post("/account/sign-out-everywhere")
+def sign_out_everywhere() -> Response:
+    """End every session and remember-me cookie of the account, this one too."""
+    if (refused := require_organiser()) is not None:
+        return refused
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/login/email/<token>", methods=["GET", "POST"])

@@ -24,7 +24,13 @@ from festival.calendar.services import PreparedFeed
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 # Clients poll every few minutes to hours; a 304 costs a few small queries.
 PUBLIC_CACHE_CONTROL = "public, max-age=300"
-PRIVATE_CACHE_CONTROL = "private, max-age=300"
+# A personal feed (a delegate's hotel, pickups; its URL is the secret):
+# "private" keeps it out of shared caches, and "no-cache" makes the device
+# ask again each time, so a renewed link or a moved session shows at once.
+# Not "no-store": calendar apps keep the events anyway, and no-store would
+# stop HTTP stacks from keeping the ETag, so every poll would fetch the
+# whole feed instead of a 304 from the fast path.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 GZIP_SUFFIX = "-gz"
 # Level 6 is zlib's default: 9 would save 2% more for twice the time.
 GZIP_LEVEL = 6

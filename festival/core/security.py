@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 # No inline script or style anywhere: templates link static files only.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,5 +38,27 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def is_secret_link() -> bool:
+    """Whether this request's URL holds a secret (every such route names it
+    ``token``: /invitations/, /impressions/, /login/link/, /feeds/)."""
+    return "token" in (request.view_args or {})
+
+
+def keep_private_pages_out_of_caches(response: Response) -> Response:
+    """``Cache-Control: no-store`` on every page behind a sign-in or a secret
+    link, so no browser history, shared computer or proxy keeps a copy.
+
+    A view that chose its own Cache-Control keeps it (the public feeds, the
+    personal feed, downloads); so do anonymous public pages. The secret link
+    is checked first: it needs no look-up of the signed-in user.
+    """
+    if "Cache-Control" in response.headers:
+        return response
+    if is_secret_link() or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(keep_private_pages_out_of_caches)

@@ -137,6 +137,7 @@ def build_dataset(env: dict[str, str], args: argparse.Namespace) -> float:
     result = flask(
         env,
         "demo",
+        "--outside-debug",  # the benchmark runs outside debug, as production does
         "--cities",
         str(args.cities),
         "--delegates",

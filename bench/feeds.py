@@ -66,6 +66,7 @@ def build_data(url: str, cities: int, delegates: int, sessions: int) -> None:
     result = app.test_cli_runner().invoke(
         args=[
             "demo",
+            "--outside-debug",  # the benchmark runs outside debug, as production does
             "--cities",
             str(cities),
             "--delegates",

@@ -48,7 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from festival.core import i18n, incoming, logs, pagination, security, templating
+    from festival.core import i18n, incoming, logs, pagination, ratelimits, security, templating
+
+    ratelimits.init_app(app)
 
     babel.init_app(
         app,
@@ -74,17 +76,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+# Shorter keys can be guessed offline from one signed session cookie.
+SECRET_KEY_MIN_LENGTH = 32
+
+
 def _require_secret_key(app: Flask) -> None:
-    if app.config.get("SECRET_KEY"):
-        return
+    key = app.config.get("SECRET_KEY")
     if app.debug or app.testing:
-        app.config["SECRET_KEY"] = app_config.local_secret_key(app.instance_path)
+        if not key:
+            app.config["SECRET_KEY"] = app_config.local_secret_key(app.instance_path)
         return
-    raise RuntimeError(
-        "SECRET_KEY is not set. Set it to a long random string "
-        '(python -c "import secrets; print(secrets.token_hex(32))"), '
-        "or run with --debug for local development."
-    )
+    if not key:
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it to a long random string "
+            '(python -c "import secrets; print(secrets.token_hex(32))"), '
+            "or run with --debug for local development."
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        raise RuntimeError(
+            f"SECRET_KEY is too short ({len(key)} characters; at least "
+            f"{SECRET_KEY_MIN_LENGTH}): anyone holding one session cookie could guess it. "
+            'Set a long random string (python -c "import secrets; print(secrets.token_hex(32))").'
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

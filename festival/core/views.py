@@ -37,7 +37,30 @@ def healthz() -> tuple[dict[str, str], int]:
         current_app.logger.exception("health check: database unreachable")
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
+    answer = {"status": "ok", "database": "ok"}
+    if current_app.config.get("REDIS_URL"):
+        # Still 200 without Redis: rate limits and feed caches fall back to
+        # each process's memory, and the site keeps working.
+        answer["redis"] = _redis_state()
+    return answer, 200
+
+
+def _redis_state() -> str:
+    """ "ok", or "degraded" when Redis does not answer within a second."""
+    import redis
+
+    client = current_app.extensions.get("healthz_redis")
+    if client is None:
+        client = redis.Redis.from_url(
+            current_app.config["REDIS_URL"], socket_connect_timeout=1.0, socket_timeout=1.0
+        )
+        current_app.extensions["healthz_redis"] = client
+    try:
+        client.ping()
+    except redis.RedisError:
+        current_app.logger.warning("health check: Redis does not answer")
+        return "degraded"
+    return "ok"
 
 
 @bp.post("/language")

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from festival.core.types import utcnow
@@ -34,8 +35,9 @@ STEPS = [
     "festival.impressions.demo",
 ]
 
+# The demo organiser's password is random, made afresh at each load and
+# printed: a demo database that ends up on a server has no known password.
 ORGANISER_EMAIL = "organiser@festival.example"
-ORGANISER_PASSWORD = "demo-organiser-2027"  # noqa: S105 (demo only, printed on purpose)
 
 
 @dataclass
@@ -74,9 +76,23 @@ def _step_modules() -> list[Any]:
 @click.option("--sessions", default=60, show_default=True, help="Programme sessions.")
 @click.option("--seed", default=2027, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when a festival already exists.")
+@click.option(
+    "--outside-debug",
+    is_flag=True,
+    help="Load the demo although the app is not in debug mode (a benchmark, a staging copy).",
+)
 @with_appcontext
-def demo(cities: int, delegates: int, sessions: int, seed: int, if_empty: bool) -> None:
+def demo(
+    cities: int, delegates: int, sessions: int, seed: int, if_empty: bool, outside_debug: bool
+) -> None:
     """Fill the database with a demo festival, cities, delegates and programme."""
+    if not (current_app.debug or current_app.testing or outside_debug):
+        # Demo people, open invitations and sign-in links have no place in
+        # a production database; loading them there must be on purpose.
+        raise click.ClickException(
+            "The app is not in debug mode: this looks like a real database. Run with "
+            "--debug (or FLASK_DEBUG=1) locally, or add --outside-debug if you mean it."
+        )
     if db.session.scalar(sa.select(sa.func.count()).select_from(Festival)):
         if if_empty:
             click.echo("The database already has data: demo data not loaded.")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from festival.auth.services import create_organiser
-from festival.demo import ORGANISER_EMAIL, ORGANISER_PASSWORD, DemoContext
+from festival.demo import ORGANISER_EMAIL, DemoContext
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 
@@ -26,7 +27,9 @@ TIMEZONE = "Asia/Tokyo"
 
 
 def seed(ctx: DemoContext) -> str:
-    create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, locale="en")
+    # Not from ctx.rng: the same seed must not give the same password.
+    password = secrets.token_urlsafe(12)
+    create_organiser(ORGANISER_EMAIL, password, locale="en")
     # The demo festival is under way: it began yesterday and runs five days,
     # so a newcomer sees past sessions (with impressions) and coming ones.
     today = ctx.now.astimezone(ZoneInfo(TIMEZONE)).date()
@@ -48,5 +51,5 @@ def seed(ctx: DemoContext) -> str:
         )
     db.session.flush()
     ctx.festival = festival
-    ctx.note(f"Organiser sign-in: {ORGANISER_EMAIL} / password: {ORGANISER_PASSWORD}")
+    ctx.note(f"Organiser sign-in: {ORGANISER_EMAIL} / password: {password}")
     return f"1 festival, {len(VENUES)} venues, 1 organiser"

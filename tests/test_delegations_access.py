@@ -60,6 +60,7 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
         f"/delegates/{d}",
         f"/delegates/{d}/visa-letter",
         f"/delegations/{g}/visa-letters",
+        "/role-changes",
     ]
     for page in ("arrivals", "departures", "rooming", "catering", "interpreters"):
         gets += [f"/logistics/{page}", f"/logistics/{page}.csv", f"/logistics/{page}.xlsx"]
@@ -67,6 +68,8 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
         (f"/delegates/{d}/confirm", {}),
         (f"/delegates/{d}/decline", {"decline-reason": "No room left."}),
         ("/delegates/confirm", {"delegate": str(d)}),
+        (f"/role-changes/{d}/approve", {"role": "mayor"}),
+        (f"/role-changes/{d}/refuse", {"role": "mayor"}),
         # Last: for an organiser it removes the member's data.
         (f"/delegates/{d}/anonymise", {"anonymise-confirm": "y"}),
     ]
@@ -84,6 +87,9 @@ ENDPOINTS = {
     "delegations.decline",
     "delegations.bulk_confirm",
     "delegations.anonymise",
+    "delegations.role_changes",
+    "delegations.approve_role",
+    "delegations.refuse_role",
     "logistics.arrivals",
     "logistics.departures",
     "logistics.rooming",

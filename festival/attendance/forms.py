@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from festival.core.forms import Form
 
-class CodeForm(FlaskForm):
+
+class CodeForm(Form):
     """Type the code printed under the QR code (the fallback to scanning)."""
 
     code = StringField(
@@ -20,7 +21,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Check in"))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A check-in or undo button: only the CSRF token and where to go back."""
 
     next = HiddenField()

@@ -1,14 +1,14 @@
 """Sign-in forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from festival.auth.services import PASSWORD_MIN_LENGTH
+from festival.core.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -16,18 +16,18 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class LoginLinkRequestForm(FlaskForm):
+class LoginLinkRequestForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("E-mail me a sign-in link"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with only a button (and its CSRF token)."""
 
     submit = SubmitField(_l("Continue"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """The organiser's own password: the current one, then the new one twice."""
 
     current_password = PasswordField(

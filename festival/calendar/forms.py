@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
+from festival.core.forms import Form
 
-class RegenerateFeedForm(FlaskForm):
+
+class RegenerateFeedForm(Form):
     confirm = BooleanField(
         _l("I understand that the current link will stop working"),
         validators=[

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from festival.cities.reference import CITY_LANGUAGES, country_choices, field_choices
+from festival.core.forms import Form
 from festival.core.i18n import LANGUAGE_NAMES
 
 
-class CityForm(FlaskForm):
+class CityForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     country_code = SelectField(_l("Country"), validators=[DataRequired()])
     creative_field = SelectField(_l("Creative field"), validators=[DataRequired()])
@@ -42,7 +42,7 @@ class CityForm(FlaskForm):
         self.creative_field.choices = [("", _l("Choose a field…")), *field_choices()]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV or XLSX file"),
         validators=[FileRequired(_l("Choose a file to upload."))],
@@ -54,6 +54,6 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Preview the import"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import"))

@@ -1,10 +1,14 @@
-"""Pagination for long lists: two queries (count and page), whatever the size."""
+"""Pagination for long lists: two queries (count and page), whatever the size;
+and links that keep the current query string."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from functools import cache
+
+from flask import Flask, abort, current_app, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.sql import Select
+from werkzeug.routing import Map
 
 from festival.extensions import db
 
@@ -42,8 +46,42 @@ def paginate(query: Select, total: int | None = None) -> Pagination:
     return page
 
 
+# The keywords url_for keeps for itself. A query key by one of these names
+# (or by a route's own parameter) passed on to url_for as a keyword is a
+# TypeError ("got multiple values") or a different URL: never passed on.
+URL_FOR_NAMES = frozenset({"endpoint", "_anchor", "_method", "_scheme", "_external"})
+
+
+@cache
+def _route_parameters(url_map: Map) -> frozenset[str]:
+    """Every parameter of every route (slug, form_id, page, fmt ...)."""
+    return frozenset(name for rule in url_map.iter_rules() for name in rule.arguments)
+
+
+def _query_args(reserved: frozenset[str] | set[str]) -> dict[str, object]:
+    return {k: v for k, v in request.args.items() if k not in reserved}
+
+
 def page_args(**overrides: object) -> dict[str, object]:
-    """The current query string, for links to other pages that keep the filters."""
-    args: dict[str, object] = {k: v for k, v in request.args.items() if k != "page"}
+    """The current query string, for links to other pages that keep the filters.
+
+    The link's endpoint is not known here, so a key named like any route's
+    parameter is left out, with ``page`` and url_for's own names; the
+    ``overrides`` are the caller's and kept.
+    """
+    reserved = URL_FOR_NAMES | _route_parameters(current_app.url_map) | {"page"}
+    args = _query_args(reserved)
     args.update(overrides)
     return args
+
+
+def url_with_args(endpoint: str, **values: object) -> str:
+    """``url_for(endpoint, **values)`` keeping the current query string
+    (``page`` included), without the keys it cannot take: url_for's own
+    names, the endpoint's route parameters and the keys of ``values``."""
+    if endpoint.startswith(".") and request.blueprint:
+        endpoint = request.blueprint + endpoint
+    rules = current_app.url_map.iter_rules(endpoint)
+    parameters = {name for rule in rules for name in rule.arguments}
+    args = _query_args(URL_FOR_NAMES | parameters | set(values))
+    return url_for(endpoint, **args, **values)

@@ -1,14 +1,17 @@
 """Small helpers that many views share: a festival's row or a 404, a
-private download, and going back to ``next``."""
+private download, going back to ``next``, and ids and days read from the
+query string."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Response, abort, redirect, request
 from sqlalchemy.orm.interfaces import ORMOption
 
+from festival.core.limits import day_from_text, row_id
 from festival.core.urls import safe_next
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -54,3 +57,23 @@ def current_path() -> str:
 def redirect_next(next_url: str | None, fallback: str, code: int = 302) -> Response:
     """Redirect to ``next_url`` if it is a path on this site, else to ``fallback``."""
     return redirect(safe_next(next_url) or fallback, code=code)
+
+
+def id_arg(name: str) -> int | None:
+    """The row id in the query argument ``name``; None when it is missing or
+    could be no row's id (not a number, negative, past the id columns)."""
+    return row_id(request.args.get(name, ""))
+
+
+def id_args(name: str) -> list[int]:
+    """Every row id given as the query argument ``name`` (``?city=1&city=2``);
+    values that could be no row's id are left out."""
+    ids = (row_id(value) for value in request.args.getlist(name))
+    return [number for number in ids if number is not None]
+
+
+def day_arg(name: str = "day") -> date | None:
+    """The day in the query argument ``name`` (ISO, ``2027-06-15``); None
+    when it is missing, unreadable or too far out to compute with
+    (``9999-12-31``, ``0001-01-01``)."""
+    return day_from_text(request.args.get(name, ""))

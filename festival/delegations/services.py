@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
 from festival.cities.models import City
+from festival.core.limits import row_id
 from festival.core.types import utcnow
 from festival.core.urls import external_url
 from festival.extensions import db
@@ -51,7 +52,7 @@ class DelegateFilters:
         status = args.get("status", "")
         return cls(
             q=args.get("q", "").strip()[:200],
-            city=int(city) if city.isdigit() else None,
+            city=row_id(city),
             country=args.get("country", "").strip().upper()[:2],
             role=role if role in {r.value for r in DelegateRole} else "",
             status=status if status in {s.value for s in DelegateStatus} else "",

@@ -22,13 +22,14 @@ from festival.core import memo
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.i18n import language_name
 from festival.core.pagination import paginate
-from festival.delegations import services
+from festival.delegations import roles, services
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.logistics.airports import airport_name, at_airport
 from festival.logistics.labels import (
     country_name,
+    role_label,
     template_helpers,
 )
 from festival.logistics.queries import planned_hotels
@@ -258,6 +259,64 @@ def _back_to(festival: Festival, person: Delegate) -> str:
             "delegations.delegation", slug=festival.slug, delegation_id=person.delegation_id
         )
     return url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id)
+
+
+# -- changes of role -----------------------------------------------------------
+
+
+@bp.get("/role-changes")
+def role_changes(slug: str) -> str:
+    """The changes of role delegates proposed, waiting for an organiser's decision."""
+    festival = festival_or_404(slug)
+    counts = services.status_counts(festival)
+    return render_template(
+        "delegations/role_changes.html",
+        festival=festival,
+        page=paginate(roles.role_changes_query(festival), total=counts["role_changes"]),
+        counts=counts,
+    )
+
+
+@bp.post("/role-changes/<int:delegate_id>/approve")
+def approve_role(slug: str, delegate_id: int) -> Response:
+    """The proposed role becomes the confirmed one; the delegate is told."""
+    return _decide_role(slug, delegate_id, approve=True)
+
+
+@bp.post("/role-changes/<int:delegate_id>/refuse")
+def refuse_role(slug: str, delegate_id: int) -> Response:
+    """The role goes back to the confirmed one; the delegate is told."""
+    return _decide_role(slug, delegate_id, approve=False)
+
+
+def _decide_role(slug: str, delegate_id: int, *, approve: bool) -> Response:
+    festival = festival_or_404(slug)
+    person = services.delegate_or_404(festival, delegate_id)
+    # CSRF is checked app-wide (CSRFProtect); the form carries the role the
+    # organiser read, so a proposal changed since is not decided unseen.
+    seen = request.form.get("role")
+    decide = roles.approve if approve else roles.refuse
+    if not decide(person, festival, seen):
+        flash(
+            _(
+                "The change of role of %(name)s was decided or changed meanwhile: "
+                "here is the list as it is now.",
+                name=person.full_name,
+            ),
+            "info",
+        )
+    else:
+        name, role = person.full_name, role_label(person.confirmed_role)
+        db.session.commit()
+        if approve:
+            flash(
+                _("%(name)s is now %(role)s and told by e-mail.", name=name, role=role), "success"
+            )
+        else:
+            flash(
+                _("%(name)s stays %(role)s and is told by e-mail.", name=name, role=role), "success"
+            )
+    return redirect(url_for("delegations.role_changes", slug=festival.slug))
 
 
 # -- visa letters --------------------------------------------------------------

@@ -30,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.limits import FIRST_DAY, LAST_DAY, day_in_range
 from festival.impressions.models import (
     RATING_LABELS,
     ImpressionQuestion,
@@ -97,6 +98,15 @@ class FormSettingsForm(FlaskForm):
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data is None:
             return
+        # Year 1 or 9999 would overflow when turned into UTC (and means nothing here).
+        if not day_in_range(field.data):
+            raise ValidationError(
+                _l(
+                    "Give a date between %(first)s and %(last)s.",
+                    first=FIRST_DAY.isoformat(),
+                    last=LAST_DAY.isoformat(),
+                )
+            )
         instant = local_to_utc(field.data, self.tz)
         if instant is None:
             raise ValidationError(_l("That time does not exist in the festival's zone."))

@@ -9,7 +9,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from festival.core.access import festival_or_404, organiser_blueprint
-from festival.core.pagination import paginate
+from festival.core.pagination import paginate, url_with_args
 from festival.core.view_helpers import festival_row_or_404, private_download
 from festival.extensions import db
 from festival.impressions import report, results, sending, services
@@ -338,7 +338,7 @@ def resend(form_id: int, invite_id: int) -> Response:
     else:
         db.session.commit()
         flash(_("The link was sent again to %(name)s.", name=invite.delegate.full_name), "success")
-    return redirect(url_for(".invites", form_id=form.id, **request.args))
+    return redirect(url_with_args(".invites", form_id=form.id))
 
 
 # --- results and report -----------------------------------------------------------

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
+from festival.core.limits import coerce_row_id
 from festival.core.types import utcnow
 from festival.festivals.models import Festival
 
@@ -87,7 +88,7 @@ class _QuotaAndDeadline(FlaskForm):
 class InviteForm(_QuotaAndDeadline):
     """Invite the cities ticked, or every city matching the filter."""
 
-    city_ids = SelectMultipleField(_l("Cities"), coerce=int, validate_choice=False)
+    city_ids = SelectMultipleField(_l("Cities"), coerce=coerce_row_id, validate_choice=False)
     select_all = BooleanField(_l("Invite every city matching the filter"))
     send = SubmitField(_l("Send invitations"))
     save_draft = SubmitField(_l("Save as drafts"))

@@ -12,7 +12,7 @@ from festival.cities.models import City
 from festival.cities.reference import country_choices, field_choices
 from festival.core.access import festival_or_404, organiser_blueprint
 from festival.core.pagination import paginate
-from festival.core.view_helpers import festival_row_or_404
+from festival.core.view_helpers import festival_row_or_404, id_args
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations import queries, services
@@ -85,7 +85,7 @@ def new(slug: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.deadline.data = default_deadline(festival)
         # "Invite" from a city's page arrives with that city ticked.
-        form.city_ids.data = [int(v) for v in request.args.getlist("city") if v.isdigit()]
+        form.city_ids.data = id_args("city")
         return _render_new(festival, form)
     if not form.validate():
         return _render_new(festival, form, 422)

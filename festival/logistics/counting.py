@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from festival.core.limits import day_from_text
 from festival.logistics.airports import airport_zone, at_airport
 
 # -- arrivals and departures ------------------------------------------------
@@ -93,16 +94,13 @@ def travel_board(travellers: Iterable[Traveller], tz: ZoneInfo) -> list[BoardDay
 
 def choose_day(text: str, days: Sequence[date], default: date | None) -> date | None:
     """The day a ``?day=`` argument asks for: None for "all"; a date that
-    cannot be read falls back to ``default`` (then to the first day)."""
+    cannot be read, or too far out to reckon the nights and days around it
+    (see festival.core.limits), falls back to ``default`` (then to the first day)."""
     text = text.strip()
     if text == "all":
         return None
-    try:
-        chosen = date.fromisoformat(text)
-    except ValueError:
-        chosen = None
-    # The first and last dates have no day around them to reckon with.
-    if chosen is not None and date.min < chosen < date.max:
+    chosen = day_from_text(text)
+    if chosen is not None:
         return chosen
     if default is not None:
         return default

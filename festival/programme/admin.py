@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from festival.cities.models import City
 from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.limits import day_from_text
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
 from festival.extensions import db
@@ -64,10 +65,8 @@ def sessions(slug: str) -> str:
     if day_arg == "all" or (q and not day_arg):
         day = None
     else:
-        try:
-            day = date.fromisoformat(day_arg) if day_arg else _default_day(festival)
-        except ValueError:
-            day = _default_day(festival)
+        # A day that cannot be read, or too far out to compute with, shows the default.
+        day = (day_from_text(day_arg) if day_arg else None) or _default_day(festival)
     rows = services.festival_sessions(festival, day=day, search=q)
     counts = services.enrolment_counts(s.id for s in rows)
     clash_ids = services.venue_clashes(rows)

@@ -21,6 +21,7 @@ from festival.core.access import festival_or_404
 from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
+from festival.core.view_helpers import day_arg, id_arg
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme import enrolment, labels, pagecache, services
@@ -98,11 +99,6 @@ def feed_links(festival: Festival) -> dict[str, str | None]:
     }
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/festivals/<slug>/programme")
 def programme(slug: str) -> str:
     """Public sessions one day at a time, with filters and a picture of the day.
@@ -114,7 +110,7 @@ def programme(slug: str) -> str:
     session_type = request.args.get("type", "")
     if session_type not in {t.value for t in SessionType}:
         session_type = ""
-    venue_id = _int_arg("venue")
+    venue_id = id_arg("venue")
     filters = {"public_only": True, "session_type": session_type or None, "venue_id": venue_id}
     print_layout = request.args.get("layout") == "print"
     venues = festival.venues
@@ -165,10 +161,7 @@ def programme(slug: str) -> str:
 
 def _chosen_day(days: list[date], festival: Festival) -> date | None:
     """``?day=`` if it has sessions, else today (festival zone) if it has, else the first."""
-    try:
-        asked = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        asked = None
+    asked = day_arg()
     if asked in days:
         return asked
     today = local_day(utcnow(), festival.tz)

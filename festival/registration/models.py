@@ -187,10 +187,15 @@ class Delegate(db.Model):
         # NULL (nothing confirmed yet) is not true: no mayor.
         return sa.and_(cls.confirmed_role.is_not(None), cls.confirmed_role.in_(MAYOR_ROLES))
 
-    @property
+    @hybrid_property
     def shown_role(self) -> DelegateRole:
         """The role to show: the confirmed one, else (before any confirmation) the declared one."""
         return self.confirmed_role if self.confirmed_role is not None else self.role
+
+    @shown_role.inplace.expression
+    @classmethod
+    def _shown_role_expression(cls) -> ColumnElement[DelegateRole]:
+        return sa.func.coalesce(cls.confirmed_role, cls.role)
 
     @property
     def proposed_role(self) -> DelegateRole | None:

@@ -51,6 +51,7 @@ from festival.outbox.services import queue_email
 from festival.registration.models import (
     ACTIVE_STATUSES,
     Delegate,
+    DelegateRole,
     DelegateStatus,
     Delegation,
 )
@@ -307,6 +308,8 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
         for key, value in values.items():
             setattr(member, key, value)
         member.status = DelegateStatus.PENDING
+        # A new registration: the organisers confirm its role afresh.
+        member.confirmed_role = member.role_proposed_at = None
         member.user = user
     else:
         member = Delegate(
@@ -370,6 +373,23 @@ def withdraw_member(head: Delegate, member: Delegate) -> None:
     member.status = DelegateStatus.CANCELLED
 
 
+def declare_role(delegate: Delegate, role: DelegateRole | str) -> bool:
+    """The role the delegate (or their head) gives: taken as is until an
+    organiser has confirmed one; after that, a change is only a proposal
+    that waits for the organisers, and the confirmed role keeps deciding
+    what the delegate may attend. Going back to the confirmed role
+    withdraws the proposal. Returns whether a change of role now waits.
+    """
+    role = DelegateRole(role)
+    if delegate.confirmed_role is None or role == delegate.confirmed_role:
+        delegate.role, delegate.role_proposed_at = role, None
+        return False
+    if role != delegate.role or delegate.role_proposed_at is None:
+        delegate.role_proposed_at = utcnow()
+    delegate.role = role
+    return True
+
+
 def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool) -> str | None:
     """Save a delegate's details (their own form, or their head's); returns
     the new sign-in address waiting for its confirmation link, if any.
@@ -381,7 +401,8 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
     login :func:`login_to_attach` gives for the new address; the login it had
     keeps its address and its other records. Either way the answer does not
     depend on whom the address belongs to. The person's own save records
-    their consent.
+    their consent. A change of a confirmed role is only proposed
+    (:func:`declare_role`).
     """
     invitation = lock_invitation(delegate.delegation.invitation_id)
     _check_open(invitation)
@@ -389,6 +410,8 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
     email_changed = new_email != delegate.email
     if email_changed:
         _check_not_in_delegation(delegate.delegation_id, new_email, but=delegate.id)
+    values = dict(values)
+    declare_role(delegate, values.pop("role", delegate.role))
     for key, value in values.items():
         setattr(delegate, key, value)
     awaiting: str | None = None

@@ -20,6 +20,7 @@ from festival.cities.models import City
 from festival.core.limits import row_id
 from festival.core.types import utcnow
 from festival.core.urls import external_url
+from festival.delegations.roles import waiting_for_organisers
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox.services import queue_email
@@ -96,7 +97,8 @@ def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
     if filters.country:
         query = query.where(City.country_code == filters.country)
     if filters.role:
-        query = query.where(Delegate.role == filters.role)
+        # The role as confirmed: a mere proposal does not list someone as mayor.
+        query = query.where(Delegate.shown_role == filters.role)
     if filters.status:
         query = query.where(Delegate.status == filters.status)
     if filters.deletion:
@@ -179,20 +181,27 @@ def delegation_summaries(ids: Iterable[int]) -> dict[int, DelegationSummary]:
 
 
 def status_counts(festival: Festival) -> dict[str, int]:
-    """How many of the festival's delegates are in each status, and how many
-    asked for their data to be deleted (and still wait): one query."""
+    """How many of the festival's delegates are in each status, how many
+    asked for their data to be deleted (and still wait), and how many changes
+    of role wait for the organisers: one query."""
     waiting = sa.and_(Delegate.deletion_requested_at.is_not(None), Delegate.anonymised_at.is_(None))
     rows = db.session.execute(
-        sa.select(Delegate.status, sa.func.count(), sa.func.sum(sa.case((waiting, 1), else_=0)))
+        sa.select(
+            Delegate.status,
+            sa.func.count(),
+            sa.func.sum(sa.case((waiting, 1), else_=0)),
+            sa.func.sum(sa.case((waiting_for_organisers(), 1), else_=0)),
+        )
         .join(Delegate.delegation)
         .where(Delegation.festival_id == festival.id)
         .group_by(Delegate.status)
     )
     counts = {s.value: 0 for s in DelegateStatus}
-    counts["deletion_requests"] = 0
-    for status, n, deletions in rows:
+    counts["deletion_requests"] = counts["role_changes"] = 0
+    for status, n, deletions, role_changes in rows:
         counts[DelegateStatus(status).value] = n
         counts["deletion_requests"] += deletions or 0
+        counts["role_changes"] += role_changes or 0
     return counts
 
 
@@ -287,12 +296,14 @@ def _tell(delegate: Delegate, festival: Festival) -> None:
 
 
 def confirm(delegate: Delegate, festival: Festival, message: str | None = None) -> bool:
-    """Confirm a registration and tell the delegate; False if already confirmed."""
+    """Confirm a registration, and with it the role it declares (the one that
+    opens restricted sessions), and tell the delegate; False if already confirmed."""
     if delegate.anonymised_at is not None or delegate.status == DelegateStatus.CANCELLED:
         raise DecisionError(delegate.status)
     if delegate.status == DelegateStatus.CONFIRMED:
         return False
     delegate.status = DelegateStatus.CONFIRMED
+    delegate.confirmed_role, delegate.role_proposed_at = delegate.role, None
     delegate.status_reason = (message or "").strip() or None
     _tell(delegate, festival)
     return True

@@ -62,6 +62,22 @@ def run_once() -> dict[str, int]:
     return done
 
 
+def _pass_that_survives() -> dict[str, int]:
+    """:func:`run_once`, whatever happens: a pass that raises anyway (the
+    database gone while rolling back, say) is logged and counts as failed,
+    and the looping worker tries again at the next pass."""
+    try:
+        return run_once()
+    except Exception:
+        current_app.logger.exception("worker: the pass failed")
+        return {"worker pass": FAILED}
+    finally:
+        try:
+            db.session.remove()
+        except Exception:
+            current_app.logger.exception("worker: could not close the database session")
+
+
 @contextmanager
 def _stop_on_signals() -> Iterator[threading.Event]:
     """An event set by SIGTERM or Ctrl+C: the pass under way finishes, then we stop.
@@ -98,11 +114,10 @@ def worker(once: bool, interval: float) -> None:
         if not once:
             click.echo(f"Worker started: a pass every {interval:g} s (Ctrl+C or SIGTERM stops it).")
         while True:
-            done = run_once()
+            done = _pass_that_survives()
             summary = ", ".join(f"{name}: {count}" for name, count in done.items() if count)
             if summary or once:
                 click.echo(summary or "nothing to do")
-            db.session.remove()
             if once:
                 # Cron and scripts see a failed job in the exit status.
                 if FAILED in done.values():

@@ -26,6 +26,31 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# What ends a line for Python's str.splitlines (CR, LF, VT, FF, the file,
+# group and record separators, NEL, U+2028, U+2029), and the tab.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+_LINE_END = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
+# Every control character (C0, DEL, C1): invisible, and never typed.
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_TAB_LF = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def single_line(text: str) -> str:
+    """``text`` fit for a one-line value (a name, a subject, an e-mail header).
+
+    Line breaks and tabs (CR, LF, NEL, U+2028, U+2029 ...) become one space;
+    every other control character (C0, DEL, C1) is dropped. A value kept like
+    this cannot split an e-mail header, a CSV row or an iCalendar line.
+    """
+    return _ANY_CONTROL.sub("", _BREAKS.sub(" ", text))
+
+
+def multi_line(text: str) -> str:
+    """``text`` fit for a text area: line ends become ``\\n``, tabs stay, every
+    other control character (C0, DEL, C1) is dropped."""
+    return _CONTROL_BUT_TAB_LF.sub("", _LINE_END.sub("\n", text))
+
+
 def clean_request() -> None:
     """Refuse a NUL in the URL; take control characters out of form fields."""
     if "\x00" in request.path or any(

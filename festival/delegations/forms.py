@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from festival.core.forms import Form
 
-class ConfirmForm(FlaskForm):
+
+class ConfirmForm(Form):
     """Confirm a registration; the message, if any, goes into the e-mail."""
 
     message = TextAreaField(
@@ -18,7 +19,7 @@ class ConfirmForm(FlaskForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """Decline a registration: the delegate reads the reason in the e-mail."""
 
     reason = TextAreaField(
@@ -31,7 +32,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class AnonymiseForm(FlaskForm):
+class AnonymiseForm(Form):
     """Remove one person's personal data now (they asked, or the law says so)."""
 
     confirm = BooleanField(

@@ -7,7 +7,6 @@ from typing import Any
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.forms import Form
 from festival.core.i18n import language_name
 from festival.festivals import services
 from festival.festivals.zones import canonical_timezone
@@ -76,7 +76,7 @@ def language_choices(extra: list[str] | None = None) -> list[tuple[str, str]]:
     return choices
 
 
-class FestivalForm(FlaskForm):
+class FestivalForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Short name for web addresses"),
@@ -142,7 +142,7 @@ class FestivalForm(FlaskForm):
             raise ValidationError(_l("Choose at least one language."))
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=400)])
     latitude = LenientFloatField(

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.forms import Form
 from festival.core.limits import FIRST_DAY, LAST_DAY, day_in_range
 from festival.impressions.models import (
     RATING_LABELS,
@@ -67,7 +67,7 @@ def local_to_utc(value: datetime, tz: ZoneInfo) -> datetime | None:
     return instant
 
 
-class FormSettingsForm(FlaskForm):
+class FormSettingsForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     delay_minutes = IntegerField(
         _l("Send after the end (minutes)"),
@@ -118,7 +118,7 @@ class FormSettingsForm(FlaskForm):
         self.closes_at_utc = instant
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
     )
@@ -192,7 +192,7 @@ def _field_for(question: ImpressionQuestion) -> Field:
     return TextAreaField(label, validators=[*validators, Length(max=MAX_ANSWER)])
 
 
-class AnswerFormBase(FlaskForm):
+class AnswerFormBase(Form):
     questions: list[ImpressionQuestion]
     has_quote: bool
 

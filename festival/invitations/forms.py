@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
+from festival.core.forms import Form
 from festival.core.limits import coerce_row_id
 from festival.core.types import utcnow
 from festival.festivals.models import Festival
@@ -51,7 +52,7 @@ def _in_range(form: FlaskForm, field: IntegerField) -> None:
         )
 
 
-class _QuotaAndDeadline(FlaskForm):
+class _QuotaAndDeadline(Form):
     """Quota and deadline, the deadline typed in the festival's time zone."""
 
     quota = IntegerField(
@@ -106,15 +107,15 @@ class SendForm(_QuotaAndDeadline):
     submit = SubmitField(_l("Send"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     submit = SubmitField(_l("Revoke the invitation"))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     accept = SubmitField(_l("Accept the invitation"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(
         _l("Reason (optional)"),
         validators=[Length(max=2000, message=_l("Keep it under %(max)s characters."))],

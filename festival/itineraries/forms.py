@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from festival.core.forms import Form
 from festival.itineraries.labels import ITEM_KIND_LABELS
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.programme.forms import TIME_FORMATS, choices, int_or_none
@@ -27,7 +27,7 @@ from festival.programme.times import NonexistentLocalTime, day_start, local, to_
 from festival.registration.models import Delegate
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     kind = SelectField(
         _l("Kind"), choices=choices((k.value, label) for k, label in ITEM_KIND_LABELS.items())
     )

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from festival.core.incoming import single_line, without_controls
 from festival.core.logs import SECRET_PREFIX_PATTERN
 from festival.core.types import utcnow
 from festival.extensions import db
@@ -151,20 +152,47 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+class UnsendableMessage(ValueError):
+    """A message that cannot be built as it is stored (its address is not one address)."""
+
+
+def recipient_header(recipient: str) -> str:
+    """The To header for ``recipient``: one address, its display name on one line.
+
+    A line break in a stored address (a row older than the forms' filter)
+    would add headers or recipients: such an address is refused, never
+    guessed at, and the message waits for an organiser to correct it.
+    """
+    name, address = parseaddr(recipient)
+    if (
+        single_line(recipient) != recipient
+        or not address
+        or "@" not in address
+        or any(ch.isspace() for ch in address)
+    ):
+        raise UnsendableMessage(f"not one e-mail address: {recipient!r}")
+    return formataddr((single_line(name).strip(), address)) if name else address
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
-    """The MIME message: text first, HTML as the alternative."""
+    """The MIME message: text first, HTML as the alternative.
+
+    Every header is one line whatever the row holds: a subject made from a
+    name typed with a line break (before forms cleaned names) loses it here.
+    Raises :class:`UnsendableMessage` for a recipient that is not one address.
+    """
     config = current_app.config
     email = EmailMessage()
-    email["Subject"] = message.subject
+    email["Subject"] = single_line(message.subject)
     email["From"] = config["MAIL_FROM"]
-    email["To"] = message.recipient
+    email["To"] = recipient_header(message.recipient)
     domain = parseaddr(config["MAIL_FROM"])[1].partition("@")[2] or "localhost"
     # Stable per outbox row: a receiving server can drop a rare re-send.
     email["Message-ID"] = make_msgid(idstring=f"outbox.{message.id}", domain=domain)
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     # After the bodies: set_content() drops every Content-* header set before.
-    email["Content-Language"] = message.locale
+    email["Content-Language"] = single_line(message.locale)
     return email
 
 
@@ -218,8 +246,12 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
     """Send up to ``limit`` due messages; returns counts of sent and failed.
 
     Each message is committed on its own, so a crash loses at most the one in
-    flight. Without SMTP settings nothing is sent: messages wait, readable
-    in the organiser's outbox.
+    flight, and one message that fails holds up no other: whatever goes
+    wrong with it (it cannot be built, the server refuses it, a statement
+    fails) is rolled back to its savepoint and recorded on it, it is tried
+    again later (see :func:`backoff`), and the pass goes on. Only a server
+    that is down or unreachable ends the pass. Without SMTP settings nothing
+    is sent: messages wait, readable in the organiser's outbox.
     """
     counts = {"sent": 0, "failed": 0}
     if not smtp_configured():
@@ -232,9 +264,14 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
             if message is None:
                 break
             try:
-                if smtp is None:
-                    smtp = _open_smtp()
-                smtp.send_message(build_email(message))
+                # The savepoint keeps the claim (PostgreSQL's row lock) and
+                # the messages already committed whatever fails in here.
+                with db.session.begin_nested():
+                    email = build_email(message)
+                    if smtp is None:
+                        smtp = _open_smtp()
+                    smtp.send_message(email)
+                    _mark_sent(message, now)
             except (OSError, smtplib.SMTPException) as error:
                 _record_failure(message, error, now)
                 counts["failed"] += 1
@@ -246,15 +283,34 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
                 smtp = _close(smtp)
                 # The server is down or unreachable: leave the rest for the next pass.
                 break
-            message.status = OutboxStatus.SENT
-            message.sent_at = now
-            message.attempts += 1
-            message.last_error = None
+            except UnsendableMessage as error:
+                _record_failure(message, error, now)
+                counts["failed"] += 1
+                db.session.commit()
+                continue
+            except Exception as error:
+                # A bug, or a statement that failed: this message waits for
+                # its retry, the others go out.
+                log.exception("outbox: message %s could not be sent", message.id)
+                _record_failure(message, error, now)
+                counts["failed"] += 1
+                db.session.commit()
+                # The connection may be halfway through this message.
+                smtp = _close(smtp)
+                continue
             db.session.commit()
             counts["sent"] += 1
     finally:
         _close(smtp)
     return counts
+
+
+def _mark_sent(message: OutboxMessage, now: datetime) -> None:
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.attempts += 1
+    message.last_error = None
+    db.session.flush()
 
 
 def _server_answered(error: Exception) -> bool:
@@ -275,7 +331,8 @@ def _permanent(error: Exception) -> bool:
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    # The error may quote the row (a NUL, which PostgreSQL refuses to store).
+    message.last_error = without_controls(f"{type(error).__name__}: {error}")[:2000]
     if message.attempts >= MAX_ATTEMPTS or _permanent(error):
         message.status = OutboxStatus.FAILED
     else:

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.forms import Form
 from festival.core.i18n import language_name
 from festival.programme.labels import AUDIENCE_LABELS, COMMON_LANGUAGES, SESSION_TYPE_LABELS
 from festival.programme.models import Audience, ProgrammeSession
@@ -58,7 +58,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     type = SelectField(
         _l("Type"), choices=choices((t.value, label) for t, label in SESSION_TYPE_LABELS.items())
@@ -196,12 +196,12 @@ class SessionForm(FlaskForm):
         }
 
 
-class EnrolDelegationForm(FlaskForm):
+class EnrolDelegationForm(Form):
     delegation_id = SelectField(_l("Delegation"), coerce=int_or_none, validators=[InputRequired()])
     submit = SubmitField(_l("Enrol the delegation"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button and its CSRF token."""
 
     submit = SubmitField(_l("Confirm"))

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -29,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.forms import Form
 from festival.core.i18n import language_name
 from festival.festivals.models import Festival
 from festival.registration.airports import (
@@ -83,7 +83,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     """Who someone is: what the head types to add a member."""
 
     full_name = StringField(
@@ -363,7 +363,7 @@ def default_nights(festival: Festival) -> tuple[date, date]:
     return festival.starts_on - timedelta(days=1), festival.ends_on + timedelta(days=1)
 
 
-class DeletionForm(FlaskForm):
+class DeletionForm(Form):
     reason = TextAreaField(
         _l("Anything we should know (optional)"),
         validators=[Optional(), Length(max=2000)],

@@ -1,0 +1,64 @@
+"""The base of every form in the app: text fields that hold no control characters.
+
+A name typed with a line break in it ends up in an e-mail subject, a CSV
+row, a badge; a stray escape or NUL is invisible on the page and breaks the
+exports. So every text field of every form is cleaned the same way, before
+its own filters and validators run, whatever the form or the field:
+
+- a one-line field (``StringField``, ``EmailField``, ``SearchField``,
+  ``HiddenField`` ...) gets :func:`~festival.core.incoming.single_line`:
+  line breaks and tabs become a space, other control characters go;
+- a ``TextAreaField`` gets :func:`~festival.core.incoming.multi_line`: line
+  ends become ``\\n``, tabs stay, other control characters go.
+
+Passwords are left exactly as typed: they are only ever hashed, and a
+password changed here would no longer match. Forms derive from :class:`Form`
+instead of ``FlaskForm`` (tests/test_security_control_chars.py checks them
+all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.meta import DefaultMeta
+
+from festival.core.incoming import multi_line, single_line
+
+
+def single_line_filter(value: Any) -> Any:
+    """The field filter for one-line text (leaves ``None`` and non-text alone)."""
+    return single_line(value) if isinstance(value, str) else value
+
+
+def multi_line_filter(value: Any) -> Any:
+    """The field filter for a text area (leaves ``None`` and non-text alone)."""
+    return multi_line(value) if isinstance(value, str) else value
+
+
+def text_filter(field_class: type[Field]) -> Callable[[Any], Any] | None:
+    """The cleaning filter for fields of ``field_class``, or None if it holds no free text."""
+    if issubclass(field_class, TextAreaField):
+        return multi_line_filter
+    if issubclass(field_class, PasswordField) or not issubclass(field_class, StringField):
+        return None
+    return single_line_filter
+
+
+class Form(FlaskForm):
+    """``FlaskForm`` whose text fields are cleaned first (see the module docstring)."""
+
+    class Meta(DefaultMeta):
+        def bind_field(
+            self, form: Any, unbound_field: UnboundField, options: dict[str, Any]
+        ) -> Field:
+            clean = text_filter(unbound_field.field_class)
+            if clean is not None:
+                # First, so that the field's own filters (strip, upper ...) see clean text.
+                filters = unbound_field.kwargs.get("filters") or ()
+                options = {**options, "filters": [clean, *filters]}
+            return super().bind_field(form, unbound_field, options)

@@ -63,6 +63,35 @@ def test_the_redaction_keeps_what_was_asked_for_but_not_the_secret():
     assert redact("POST /login/link HTTP/1.1") == "POST /login/link HTTP/1.1"
 
 
+def test_the_redaction_sees_through_percent_encoding():
+    # Werkzeug routes /impressions%2F<token> to /impressions/<token>, and the
+    # sign-in page's ?next= carries the link it came from, encoded.
+    assert redact("GET /impressions%2FAbC HTTP/1.1") == "GET /impressions/[token] HTTP/1.1"
+    assert redact("GET /impressions%2fAbC HTTP/1.1") == "GET /impressions/[token] HTTP/1.1"
+    assert redact("GET /%69nvitations/AbC HTTP/1.1") == "GET /invitations/[token] HTTP/1.1"
+    assert redact("GET /feeds%252F12-abc.ics HTTP/1.1") == "GET /feeds/[token].ics HTTP/1.1"
+    assert (
+        redact("GET /login?next=%2Fimpressions%2FAbC HTTP/1.1")
+        == "GET /login?next=/impressions/[token] HTTP/1.1"
+    )
+    assert "AbC" not in redact('"https://x.example/login?next=%2Finvitations%2FAbC%3Fa%3D1"')
+    # Encoded, but no secret: the line is written as it came.
+    assert redact("GET /festivals/x/programme?q=a%2Fb HTTP/1.1") == (
+        "GET /festivals/x/programme?q=a%2Fb HTTP/1.1"
+    )
+
+
+def test_the_redaction_leaves_organiser_pages_alone():
+    for line in (
+        "GET /organiser/festivals/x/impressions/forms/3/results HTTP/1.1",
+        "POST /organiser/festivals/x/invitations/12/revoke HTTP/1.1",
+        "GET /organiser/festivals/x/impressions HTTP/1.1",
+        "GET /organiser%2Ffestivals%2Fx%2Fimpressions%2Fforms%2F3 HTTP/1.1",
+        "Exception on /organiser/festivals/x/invitations/new [POST]",
+    ):
+        assert redact(line) == line
+
+
 def test_the_filter_guards_every_logger_that_writes_request_lines(app):
     for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
         filters = logging.getLogger(name).filters
@@ -100,22 +129,45 @@ def test_an_error_on_a_secret_link_is_logged_without_the_secret(
     assert not _leaks(caplog.records, [token])
 
 
-def test_the_development_server_access_log_has_no_secret(app, world, caplog):
+def _dev_server_log(app, caplog, paths: list[str]) -> list[logging.LogRecord]:
+    """Werkzeug's access-log records for ``paths`` fetched from a real server."""
     caplog.set_level(logging.DEBUG)
     server = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        urls = _secret_urls(world)
-        for url in urls.values():
-            _fetch(f"http://127.0.0.1:{server.port}{url}")
+        for path in paths:
+            _fetch(f"http://127.0.0.1:{server.port}{path}")
     finally:
         server.shutdown()
         thread.join(timeout=10)
-    lines = [r for r in caplog.records if r.name == "werkzeug"]
+    return [r for r in caplog.records if r.name == "werkzeug"]
+
+
+def test_the_development_server_access_log_has_no_secret(app, world, caplog):
+    urls = _secret_urls(world)
+    lines = _dev_server_log(app, caplog, list(urls.values()))
     assert len(lines) >= len(urls), "the access log was written"
     assert any("/invitations/[token]" in r.getMessage() for r in lines)
     assert not _leaks(caplog.records, list(urls))
+
+
+def test_secret_links_with_encoded_slashes_leave_no_secret_in_the_access_log(app, world, caplog):
+    urls = _secret_urls(world)
+    encoded = [url.replace("/", "%2F").replace("%2F", "/", 1) for url in urls.values()]
+    paths = encoded + [f"/login?next={url.replace('/', '%2F')}" for url in urls.values()]
+    lines = _dev_server_log(app, caplog, paths)
+    assert len(lines) >= len(paths), "the access log was written"
+    assert any("/impressions/[token]" in r.getMessage() for r in lines)
+    assert any("next=/invitations/[token]" in r.getMessage() for r in lines)
+    assert not _leaks(caplog.records, list(urls))
+
+
+def test_organiser_pages_are_logged_as_they_were_asked_for(app, world, caplog):
+    form_id = world.ids["form_id"][0]
+    path = f"/organiser/festivals/{world.slug}/impressions/forms/{form_id}/results"
+    lines = _dev_server_log(app, caplog, [path])
+    assert any(path in r.getMessage() for r in lines)
 
 
 def _fetch(url: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 
 from flask import Flask
 
@@ -22,16 +23,38 @@ SECRET_LINK_PREFIXES = ("feeds", "invitations", "impressions", "login/link", "lo
 SECRET_PREFIX_PATTERN = "/(?:" + "|".join(re.escape(p) for p in SECRET_LINK_PREFIXES) + ")/"
 
 # The path segment after these prefixes is a secret; a feed keeps its
-# ".ics" so the log still says what was asked for.
-_SECRET_PATH = re.compile(rf"({SECRET_PREFIX_PATTERN})[^/\s?#\"'.]+")
+# ".ics" so the log still says what was asked for. The prefix must start a
+# path (after a space, a quote, "=" or a host), so that an organiser's page
+# such as /organiser/festivals/x/impressions/forms/3 stays as it is.
+_SECRET_PATH = re.compile(
+    rf"(^|[\s\"'=(<,]|//[^/\s\"'?#]+)({SECRET_PREFIX_PATTERN})[^/\s?#\"'.]+", re.MULTILINE
+)
+
+_MASK = r"\1\2[token]"
 
 # The loggers that write request lines or paths.
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 def redact(text: str) -> str:
-    """``text`` with the secret of every secret link replaced by ``[token]``."""
-    return _SECRET_PATH.sub(r"\1[token]", text)
+    """``text`` with the secret of every secret link replaced by ``[token]``.
+
+    A link may come percent-encoded (``/impressions%2F<token>`` routes like
+    ``/impressions/<token>``; ``?next=%2Finvitations%2F<token>``): when the
+    decoded text holds a secret, the decoded text is written, redacted.
+    """
+    redacted = _SECRET_PATH.sub(_MASK, text)
+    decoded = redacted
+    for _ in range(3):  # "%252F" is "%2F" once decoded, and "/" twice
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    if decoded != redacted:
+        masked = _SECRET_PATH.sub(_MASK, decoded)
+        if masked != decoded:
+            return masked
+    return redacted
 
 
 class RedactSecretLinks(logging.Filter):

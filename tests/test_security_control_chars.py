@@ -25,6 +25,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox import services as outbox
 from festival.outbox.models import OutboxMessage, OutboxStatus
+from festival.registration.models import Delegate
 from tests.test_cities_admin import CITY
 from tests.test_cities_import import CONFIRM, payload_of, upload
 from tests.test_festivals_admin import VALID
@@ -128,6 +129,19 @@ def test_the_city_import_stores_one_line_values(app, client, auth):
     with app.app_context():
         stored = db.session.scalar(sa.select(City))
         assert (stored.name, stored.contact_name) == ("Parma", "Giulia Bcc: evil@attacker.example")
+
+
+def test_a_name_already_stored_with_a_line_break_is_queued_on_one_line(app, client):
+    """Names typed before the filter are still in the database."""
+    invited = accepted_invitation(app)
+    assert register_head(client, invited).status_code == 302
+    with app.app_context():
+        head = db.session.scalar(sa.select(Delegate))
+        head.full_name = "Giulia\r\nBcc: evil@attacker.example"
+        db.session.commit()
+    client.post("/my/delegation/members/new", data=member_form(locale="en"))
+    [mail] = outbox_of(app, "marco.bianchi@parma.example")
+    assert mail.subject.startswith("Giulia Bcc: evil@attacker.example added you")
 
 
 # --- The worker: one message that cannot go never holds up the others ------

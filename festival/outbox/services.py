@@ -89,7 +89,8 @@ class Email:
 
 def _render(email: Email) -> dict[str, Any]:
     """The outbox row's values; call inside ``force_locale(email.locale)``."""
-    subject_text = str(email.subject)
+    # A name in the subject may come from a row older than the forms' filter.
+    subject_text = single_line(str(email.subject))
     context = {"subject": subject_text, **email.context}
     return {
         "key": email.key,

@@ -9,13 +9,17 @@ from festival.logistics.counting import (
     Diner,
     Guest,
     Member,
+    Stay,
     Traveller,
     bar_chart,
     catering_by_session,
     catering_counts,
     host_interpretation,
     language_needs,
+    occupancy,
+    occupancy_night,
     rooming_list,
+    rooming_night,
     travel_board,
 )
 from festival.logistics.exports import Table, safe_cell, to_csv, to_xlsx
@@ -118,6 +122,33 @@ def test_an_odd_guest_sharing_still_needs_a_room() -> None:
     d = date(2027, 6, 13)
     result = rooming_list([guest(1, "H", d, date(2027, 6, 14), shares_room_with="someone")])
     assert result.hotels[0].rooms_per_night == {d: 1}
+
+
+def test_occupancy_from_grouped_stays_counts_as_the_rooming_list() -> None:
+    d = date(2027, 6, 13)
+    guests = [
+        guest(1, "Hotel A", d, date(2027, 6, 16)),
+        guest(2, "Hotel A", d, date(2027, 6, 15), shares_room_with="Guest 3"),
+        guest(3, "Hotel A", d, date(2027, 6, 15), shares_room_with="Guest 2"),
+        guest(4, "hotel b", date(2027, 6, 14), date(2027, 6, 15)),
+        guest(5, None, d, date(2027, 6, 14)),
+        guest(6, "Hotel A", None, None),
+    ]
+    listed = rooming_list(guests)
+    # Guests 2 and 3 are one group of two, as SQL counts them.
+    stays = [
+        Stay(g.hotel or "", *g.stay, bool(g.shares_room_with)) for g in guests[:1] + guests[3:]
+    ]
+    stays.append(Stay("Hotel A", d, date(2027, 6, 15), sharing=True, count=2))
+    counted = occupancy(stays)
+    assert [(h.name, h.guests_per_night, h.rooms_per_night) for h in counted.hotels] == [
+        (h.name, h.guests_per_night, h.rooms_per_night) for h in listed.hotels
+    ]
+    assert counted.nights == listed.nights
+    assert (counted.guests, counted.undated) == (6, 1)
+    assert counted.guests_per_night() == {d: 4, date(2027, 6, 14): 4, date(2027, 6, 15): 1}
+    for night in listed.nights:
+        assert occupancy_night(counted, night, guests) == rooming_night(listed, night)
 
 
 def test_catering_counts_each_requirement_once_per_delegate() -> None:

@@ -180,6 +180,63 @@ def test_rooming_one_night_at_a_time(app, client, auth) -> None:
     assert len(names(everyone, "Day1") | names(everyone, "Day2")) == 5
 
 
+def test_a_rooming_night_loads_only_the_guests_it_lists(app, client, auth, monkeypatch) -> None:
+    from festival.logistics import queries
+
+    build(app, per_day=(2, 30))
+    loaded: list[int] = []
+    real_guests = queries.guests
+
+    def guests(*args, **kwargs):
+        found = real_guests(*args, **kwargs)
+        loaded.append(len(found))
+        return found
+
+    monkeypatch.setattr(queries, "guests", guests)
+    auth.organiser()
+    page = client.get(url("rooming")).text  # the 14th: two check-ins of 32 guests
+    assert "32 guests need a room." in page
+    assert names(page, "Day1") == {"Day1 Person 0", "Day1 Person 1"} and not names(page, "Day2")
+    assert sum(loaded) == 2  # the 30 others are counted in SQL, not loaded
+
+
+def test_a_rooming_night_takes_hotels_from_the_itineraries(app, client, auth) -> None:
+    from festival.itineraries.models import ItemKind, ItineraryItem
+    from festival.registration.models import Delegate
+
+    build(app)
+    with app.app_context():
+        day1 = {d.full_name: d for d in db.session.scalars(sa.select(Delegate))}
+        stay = datetime(2027, 6, 13, 15, 0, tzinfo=UTC)
+        for name in ("Day1 Person 0", "Day1 Person 1"):
+            day1[name].hotel = None
+        items = [
+            ("Ryokan Own", day1["Day1 Person 0"].id),  # the delegate's own stay...
+            ("Ryokan Shared", None),  # ...comes before the delegation's
+        ]
+        for title, delegate_id in items:
+            db.session.add(
+                ItineraryItem(
+                    delegation_id=day1["Day1 Person 0"].delegation_id,
+                    delegate_id=delegate_id,
+                    kind=ItemKind.HOTEL,
+                    title=title,
+                    starts_at=stay,
+                    ends_at=stay + timedelta(days=4),
+                    all_day=True,
+                )
+            )
+        db.session.commit()
+    auth.organiser()
+    page = client.get(url("rooming")).text
+    hotels = re.findall(r'<tr ><th scope="row">([^<]*)</th><td class="num">(\d+)</td>', page)
+    assert hotels == [("Ryokan Own", "1"), ("Ryokan Shared", "1")]
+    assert "hotel from the itinerary" in page
+    later = client.get(url("rooming"), query_string={"day": "2027-06-16"}).text
+    hotels = re.findall(r'<tr ><th scope="row">([^<]*)</th><td class="num">(\d+)</td>', later)
+    assert hotels == [("Hotel Tsuruoka", "3"), ("Ryokan Own", "1"), ("Ryokan Shared", "1")]
+
+
 def test_catering_one_day_keeps_the_festival_summary(app, client, auth) -> None:
     build(app)
     auth.organiser()

@@ -153,10 +153,14 @@ class Guest:
 
     @property
     def nights(self) -> list[date]:
-        first, out = self.stay
-        if first is None or out is None or out <= first:
-            return []
-        return [first + timedelta(days=n) for n in range((out - first).days)]
+        return nights_of(*self.stay)
+
+
+def nights_of(first: date | None, out: date | None) -> list[date]:
+    """The nights of a stay from ``first`` night to the ``out`` (check-out) day."""
+    if first is None or out is None or out <= first:
+        return []
+    return [first + timedelta(days=n) for n in range((out - first).days)]
 
 
 @dataclass
@@ -208,6 +212,79 @@ def rooming_list(guests: Iterable[Guest]) -> Rooming:
             group.rooms_per_night[night] = alone[(name, night)] + -(-sharing[(name, night)] // 2)
     ordered = sorted(hotels.values(), key=lambda h: (h.name == "", h.name.casefold()))
     return Rooming(ordered, sorted(all_nights), undated)
+
+
+@dataclass(frozen=True)
+class Stay:
+    """Guests with the same hotel and nights: what occupancy is counted from."""
+
+    hotel: str  # "" for no hotel yet
+    first: date | None  # first night
+    out: date | None  # check-out day
+    sharing: bool  # they share a room with someone
+    count: int = 1
+
+
+@dataclass
+class Occupancy:
+    """The rooming list's counts without its guests: a night's view needs no more."""
+
+    hotels: list[HotelGroup]  # in the rooming list's order, their guests not loaded
+    nights: list[date]
+    guests: int
+    undated: int  # guests counted on no night
+
+    def guests_per_night(self) -> dict[date, int]:
+        """Every night with how many guests sleep in any hotel that night."""
+        return {
+            night: sum(h.guests_per_night.get(night, 0) for h in self.hotels)
+            for night in self.nights
+        }
+
+
+def occupancy(stays: Iterable[Stay]) -> Occupancy:
+    """Guests and rooms per hotel and night, as rooming_list counts them."""
+    hotels: dict[str, HotelGroup] = {}
+    alone: dict[tuple[str, date], int] = Counter()
+    sharing: dict[tuple[str, date], int] = Counter()
+    all_nights: set[date] = set()
+    guests = undated = 0
+    for stay in stays:
+        group = hotels.setdefault(stay.hotel, HotelGroup(stay.hotel))
+        guests += stay.count
+        nights = nights_of(stay.first, stay.out)
+        if not nights:
+            undated += stay.count
+        for night in nights:
+            all_nights.add(night)
+            group.guests_per_night[night] = group.guests_per_night.get(night, 0) + stay.count
+            (sharing if stay.sharing else alone)[(stay.hotel, night)] += stay.count
+    for name, group in hotels.items():
+        for night in group.guests_per_night:
+            group.rooms_per_night[night] = alone[(name, night)] + -(-sharing[(name, night)] // 2)
+    ordered = sorted(hotels.values(), key=lambda h: (h.name == "", h.name.casefold()))
+    return Occupancy(ordered, sorted(all_nights), guests, undated)
+
+
+def occupancy_night(occupied: Occupancy, night: date, guests: Iterable[Guest]) -> list[HotelNight]:
+    """rooming_night from the counts and the night's own guests only (those
+    who check in or out around ``night``; others are ignored)."""
+    by_hotel: dict[str, list[Guest]] = defaultdict(list)
+    for guest in sorted(guests, key=lambda g: (g.city, g.name)):
+        by_hotel[(guest.hotel or "").strip()].append(guest)
+    result = []
+    for hotel in occupied.hotels:
+        if night not in hotel.guests_per_night:
+            continue
+        entry = HotelNight(hotel.name, hotel.guests_per_night[night], hotel.rooms_per_night[night])
+        for guest in by_hotel.get(hotel.name, ()):
+            nights = guest.nights
+            if nights and nights[0] == night:
+                entry.checking_in.append(guest)
+            if nights and nights[-1] == night:
+                entry.checking_out.append(guest)
+        result.append(entry)
+    return result
 
 
 @dataclass

@@ -18,7 +18,7 @@ from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.itineraries.models import ItemKind, ItineraryItem
-from festival.logistics.counting import Diner, Guest, Member, Traveller
+from festival.logistics.counting import Diner, Guest, Member, Stay, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
@@ -148,8 +148,55 @@ def travel_airports(
     return {r[0]: r[1] for r in db.session.execute(query)}
 
 
-def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
-    """Delegates who need a room, with their hotel and dates.
+def _first_hotels(festival: Festival, per_delegate: bool) -> sa.Subquery:
+    """The first hotel entry (by start, then id) of each delegate's own
+    itinerary (``per_delegate``) or of each delegation's shared one."""
+    owner = ItineraryItem.delegate_id if per_delegate else ItineraryItem.delegation_id
+    own = ItineraryItem.delegate_id.is_not(None)
+    rank = sa.func.row_number().over(
+        partition_by=owner, order_by=(ItineraryItem.starts_at, ItineraryItem.id)
+    )
+    return (
+        sa.select(owner.label("owner"), ItineraryItem.title.label("title"), rank.label("rank"))
+        .join(Delegation, ItineraryItem.delegation_id == Delegation.id)
+        .where(
+            Delegation.festival_id == festival.id,
+            ItineraryItem.kind == ItemKind.HOTEL,
+            own if per_delegate else sa.not_(own),
+        )
+        .subquery()
+    )
+
+
+def _with_hotels(query: sa.Select, festival: Festival) -> sa.Select:
+    """``query`` (of delegates) with three columns more: the delegate's own
+    hotel, their itinerary's and their delegation's (see _hotel)."""
+    by_delegate = _first_hotels(festival, per_delegate=True)
+    by_delegation = _first_hotels(festival, per_delegate=False)
+    return (
+        query.add_columns(Delegate.hotel, by_delegate.c.title, by_delegation.c.title)
+        .outerjoin(
+            by_delegate, sa.and_(by_delegate.c.owner == Delegate.id, by_delegate.c.rank == 1)
+        )
+        .outerjoin(
+            by_delegation,
+            sa.and_(by_delegation.c.owner == Delegate.delegation_id, by_delegation.c.rank == 1),
+        )
+    )
+
+
+def _hotel(own: str | None, by_delegate: str | None, by_delegation: str | None) -> str:
+    """The delegate's own hotel or, when none is set, the first hotel on their
+    itinerary, else on their delegation's ("" for none)."""
+    return (own or "").strip() or (by_delegate or "").strip() or (by_delegation or "").strip()
+
+
+def guests(
+    festival: Festival, wanted: Iterable[DelegateStatus], night: date | None = None
+) -> list[Guest]:
+    """Delegates who need a room, with their hotel and dates; when ``night``
+    is given, only those who may check in for it or out the morning after
+    (a few more than that: rooming_night keeps the right ones).
 
     The hotel is the delegate's own (Delegate.hotel) or, when none is set,
     the hotel on their itinerary: their own hotel entry, else their
@@ -164,26 +211,41 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
             Delegate.role,
             City.name,
             City.country_code,
-            Delegate.hotel,
             Delegate.check_in_on,
             Delegate.check_out_on,
             Delegate.shares_room_with,
             Delegate.accessibility,
             Delegate.arrival_at,
             Delegate.departure_at,
-            Delegate.delegation_id,
         )
         .where(Delegate.needs_room.is_(True))
+        .order_by(Delegate.id)  # namesakes of one city stay in the same order
     )
-    planned = _itinerary_hotels(festival=festival)
+    if night is not None:
+        # The stay's first night is the check-in date, else the arrival's day;
+        # its last is the night before the check-out date, else the departure's.
+        arrives = day_bounds(night, festival)
+        leaves = day_bounds(night + timedelta(days=1), festival)
+        query = query.where(
+            sa.or_(
+                Delegate.check_in_on == night,
+                sa.and_(
+                    Delegate.check_in_on.is_(None),
+                    Delegate.arrival_at >= arrives[0],
+                    Delegate.arrival_at < arrives[1],
+                ),
+                Delegate.check_out_on == night + timedelta(days=1),
+                sa.and_(
+                    Delegate.check_out_on.is_(None),
+                    Delegate.departure_at >= leaves[0],
+                    Delegate.departure_at < leaves[1],
+                ),
+            )
+        )
     tz = festival.tz
     result = []
-    for r in db.session.execute(query):
-        hotel = (
-            (r[6] or "").strip()
-            or planned.get(("delegate", r[0]))
-            or planned.get(("delegation", r[13]))
-        )
+    for r in db.session.execute(_with_hotels(query, festival)):
+        hotel = _hotel(r[12], r[13], r[14])
         result.append(
             Guest(
                 r[0],
@@ -193,13 +255,56 @@ def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
                 r[4],
                 r[5],
                 hotel,
+                r[6],
                 r[7],
                 r[8],
                 r[9],
-                r[10],
+                r[10].astimezone(tz).date() if r[10] else None,
                 r[11].astimezone(tz).date() if r[11] else None,
-                r[12].astimezone(tz).date() if r[12] else None,
-                hotel_from_itinerary=bool(hotel) and not (r[6] or "").strip(),
+                hotel_from_itinerary=bool(hotel) and not (r[12] or "").strip(),
+            )
+        )
+    return result
+
+
+def stays(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Stay]:
+    """The guests who need a room, counted in SQL by hotel and dates: what
+    counting.occupancy needs, without loading a row per guest.
+
+    A flight's instant matters only when its date was not given, so guests
+    with dates given group together whatever their flights.
+    """
+    arrival = sa.case((Delegate.check_in_on.is_(None), Delegate.arrival_at))
+    departure = sa.case((Delegate.check_out_on.is_(None), Delegate.departure_at))
+    # The registration form strips what is typed, so SQL's trim says what strip() would.
+    # (No bound parameters: PostgreSQL must see the grouped expressions as the selected ones.)
+    sharing = sa.func.trim(Delegate.shares_room_with) != sa.literal_column("''")
+    query = _with_hotels(
+        _delegates_of(festival, wanted)
+        .add_columns(Delegate.check_in_on, arrival, Delegate.check_out_on, departure, sharing)
+        .where(Delegate.needs_room.is_(True)),
+        festival,
+    ).add_columns(sa.func.count())
+    query = query.group_by(*list(query.selected_columns)[:-1])
+    tz = festival.tz
+    days: dict[datetime, date] = {}
+
+    def day(instant: datetime | None) -> date | None:
+        if instant is None:
+            return None
+        if instant not in days:
+            days[instant] = instant.astimezone(tz).date()
+        return days[instant]
+
+    result = []
+    for check_in, arrives, check_out, leaves, shares, *hotels, count in db.session.execute(query):
+        result.append(
+            Stay(
+                _hotel(*hotels),
+                check_in or day(arrives),
+                check_out or day(leaves),
+                bool(shares),
+                count,
             )
         )
     return result
@@ -340,23 +445,73 @@ class DelegationMembers:
 
 
 def delegation_members(
-    festival: Festival, wanted: Iterable[DelegateStatus]
+    festival: Festival,
+    wanted: Iterable[DelegateStatus],
+    *,
+    only_in_need: bool = False,
+    offset: int | None = None,
+    limit: int | None = None,
 ) -> list[DelegationMembers]:
-    """Each delegation with its counted members' languages, by city name."""
-    query = (
-        _delegates_of(festival, wanted)
-        .add_columns(
-            Delegation.id,
-            City.name,
-            City.country_code,
-            Delegate.full_name,
-            Delegate.role,
-            Delegate.languages,
-        )
-        .order_by(City.name, Delegation.id, Delegate.is_head.desc(), Delegate.id)
+    """Each delegation with its counted members' languages, by city name.
+
+    ``only_in_need``: only the delegations where someone (not an interpreter)
+    may speak none of the festival's languages, the only ones that can need
+    the host's interpreters (a few more: counting.language_needs decides).
+    ``offset`` and ``limit``: one page of the delegations, in the same order.
+    """
+    query = _delegates_of(festival, wanted).add_columns(
+        Delegation.id,
+        City.name,
+        City.country_code,
+        Delegate.full_name,
+        Delegate.role,
+        Delegate.languages,
     )
+    if only_in_need:
+        query = query.where(Delegation.id.in_(_delegations_in_need(festival, wanted)))
+    if offset is not None or limit is not None:
+        page = (
+            _delegates_of(festival, wanted)
+            .add_columns(Delegation.id)
+            .group_by(Delegation.id, City.name)
+            .order_by(City.name, Delegation.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        query = query.where(Delegation.id.in_(page.scalar_subquery()))
+    query = query.order_by(City.name, Delegation.id, Delegate.is_head.desc(), Delegate.id)
     groups: dict[int, DelegationMembers] = {}
     for r in db.session.execute(query):
         group = groups.setdefault(r[0], DelegationMembers(r[0], r[1], r[2], []))
         group.members.append(Member(r[3], r[4] == DelegateRole.INTERPRETER, r[5] or ()))
     return list(groups.values())
+
+
+def count_delegations(festival: Festival, wanted: Iterable[DelegateStatus]) -> int:
+    """How many delegations have a counted member."""
+    query = _delegates_of(festival, wanted).add_columns(sa.func.count(Delegation.id.distinct()))
+    return db.session.scalar(query) or 0
+
+
+def _delegations_in_need(festival: Festival, wanted: Iterable[DelegateStatus]) -> sa.Select:
+    """The delegations with a member (not an interpreter) who may speak none
+    of the festival's languages.
+
+    A member surely speaks one when their list, as JSON text, holds one of the
+    codes as a whole string ("en", any case) and no backslash: without escapes
+    every quote ends or starts a string, so the code cannot be part of a longer
+    one. Anyone else stays in, and is decided in Python.
+    """
+    text = sa.func.lower(sa.cast(Delegate.languages, sa.Text))
+    working = sorted({c.strip().lower() for c in festival.languages or () if c and c.strip()})
+    speaks = sa.or_(sa.false(), *[text.contains(f'"{code}"', autoescape=True) for code in working])
+    surely = sa.and_(~text.contains("\\", autoescape=True), speaks)
+    return (
+        _delegates_of(festival, wanted)
+        .add_columns(Delegation.id)
+        .where(
+            Delegate.role != DelegateRole.INTERPRETER,
+            Delegate.languages.is_not(None),
+            sa.not_(surely),
+        )
+    )

@@ -135,26 +135,39 @@ def departures(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
 @bp.get("/rooming")
 def rooming(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Guests by hotel, and rooms per hotel and night: one night on screen
-    (check-ins and check-outs), every night for printing and downloads."""
+    (check-ins and check-outs), every night for printing and downloads.
+
+    The counts come from SQL (queries.stays); a night loads only the guests
+    who check in or out, the whole list is loaded for "all" and downloads.
+    """
     festival = festival_or_404(slug)
-    result = counting.rooming_list(queries.guests(festival, queries.statuses(_include_pending())))
-    nights = {
-        night: sum(h.guests_per_night.get(night, 0) for h in result.hotels)
-        for night in result.nights
-    }
-    night = counting.choose_day(
-        request.args.get("day", ""), result.nights, result.nights[0] if result.nights else None
-    )
+    wanted = queries.statuses(_include_pending())
+    occupied = counting.occupancy(queries.stays(festival, wanted))
+    night = None
+    if fmt not in FORMATS:
+        night = counting.choose_day(
+            request.args.get("day", ""),
+            occupied.nights,
+            occupied.nights[0] if occupied.nights else None,
+        )
+    rooming = None
+    if night is None:
+        rooming = counting.rooming_list(queries.guests(festival, wanted))
     return _respond(
         fmt,
         festival,
         "rooming",
-        lambda: tables.rooming_tables(result),
+        lambda: tables.rooming_tables(rooming),
         "logistics/rooming.html",
-        rooming=result,
+        rooming=rooming,
+        occupancy=occupied,
         day=night,
-        days=nights,
-        night_hotels=counting.rooming_night(result, night) if night else [],
+        days=occupied.guests_per_night(),
+        night_hotels=(
+            counting.occupancy_night(occupied, night, queries.guests(festival, wanted, night))
+            if night
+            else []
+        ),
     )
 
 
@@ -196,17 +209,18 @@ def catering(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
 
 
 class _ListPage(Pagination):
-    """A page of a list already in memory, for the shared pagination links."""
+    """A page of a list (the page's items and how many in all), for the
+    shared pagination links."""
 
-    def __init__(self, items: list[Any], page: int, per_page: int) -> None:
-        self._all = items
+    def __init__(self, items: list[Any], total: int, page: int, per_page: int) -> None:
+        self._items, self._total = items, total
         super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
 
     def _query_items(self) -> list[Any]:
-        return self._all[self._query_offset : self._query_offset + self.per_page]
+        return self._items
 
     def _query_count(self) -> int:
-        return len(self._all)
+        return self._total
 
 
 INTERPRETERS_PER_PAGE = 100
@@ -216,17 +230,43 @@ INTERPRETERS_PER_PAGE = 100
 def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     """Which languages each delegation speaks and brings, and what the host
     covers: the summary on every page, delegations a hundred at a time
-    (all of them for printing and downloads)."""
+    (all of them for printing and downloads).
+
+    The summary needs only the delegations where someone may speak none of
+    the festival's languages (filtered in SQL); a page loads its hundred.
+    """
     festival = festival_or_404(slug)
-    groups = queries.delegation_members(festival, queries.statuses(_include_pending()))
-    rows = [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
+    wanted = queries.statuses(_include_pending())
+
+    def with_needs(groups: list[queries.DelegationMembers]) -> list[tuple[Any, Any]]:
+        return [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
+
+    in_need = with_needs(queries.delegation_members(festival, wanted, only_in_need=True))
+    gap_rows = [r for r in in_need if r[1].needs_host_interpreter]
     only_gaps = request.args.get("gaps") == "1"
-    shown = [r for r in rows if r[1].needs_host_interpreter] if only_gaps else rows
+    every_page = request.args.get("page") == "all" or fmt in FORMATS
     listing = None
-    if request.args.get("page") != "all":
+    if only_gaps:
+        shown = gap_rows
+        total = len(shown)
+    elif every_page:
+        shown = with_needs(queries.delegation_members(festival, wanted))
+    else:
+        total = queries.count_delegations(festival, wanted)
+    if not every_page:
         number = request.args.get("page", type=int) or 1
-        pages = max(1, -(-len(shown) // INTERPRETERS_PER_PAGE))
-        listing = _ListPage(shown, number if 1 <= number <= pages else 1, INTERPRETERS_PER_PAGE)
+        pages = max(1, -(-total // INTERPRETERS_PER_PAGE))
+        number = number if 1 <= number <= pages else 1
+        start = (number - 1) * INTERPRETERS_PER_PAGE
+        if only_gaps:
+            items = shown[start : start + INTERPRETERS_PER_PAGE]
+        else:
+            items = shown = with_needs(
+                queries.delegation_members(
+                    festival, wanted, offset=start, limit=INTERPRETERS_PER_PAGE
+                )
+            )
+        listing = _ListPage(items, total, number, INTERPRETERS_PER_PAGE)
     return _respond(
         fmt,
         festival,
@@ -238,8 +278,8 @@ def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
         rows=shown if listing is None else listing.items,
         listing=listing,
         only_gaps=only_gaps,
-        gaps=sum(1 for _g, n in rows if n.needs_host_interpreter),
-        host_languages=counting.host_interpretation(n for _g, n in rows),
+        gaps=len(gap_rows),
+        host_languages=counting.host_interpretation(n for _g, n in in_need),
         language_name=language_name,
     )
 

@@ -350,6 +350,21 @@ def main() -> None:
     report(results, build_seconds, memory, backend, args)
 
 
+def goal(r: Result) -> str:
+    """The page's goal and whether this run met it ("-" for a page without one)."""
+    target = r.target
+    if target.in_process_ms is None and target.p95_ms is None:
+        return "-"
+    parts, met = [], True
+    if target.in_process_ms is not None:
+        parts.append(f"alone ≤ {target.in_process_ms:.0f}")
+        met &= r.in_process is not None and r.in_process.median_ms <= target.in_process_ms
+    if target.p95_ms is not None:
+        parts.append(f"p95 < {target.p95_ms:.0f}")
+        met &= r.p95 < target.p95_ms
+    return f"{', '.join(parts)} ms: {'met' if met else 'MISSED'}"
+
+
 def report(
     results: list[Result],
     build_seconds: float,
@@ -359,16 +374,16 @@ def report(
 ) -> None:
     header = (
         "| page | req/s | p50 ms | p95 ms | p99 ms | vs bare | queries/req "
-        "| in-process ms | errors |"
+        "| in-process ms | errors | goal |"
     )
-    rows = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in results:
         queries = "-" if r.in_process is None else str(r.in_process.queries)
         alone = "-" if r.in_process is None else f"{r.in_process.median_ms:.1f}"
         rows.append(
             f"| {r.target.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | "
             f"{r.rps / (r.bare_rps or r.rps or 1.0):.0%} | {queries} | {alone} | "
-            f"{r.errors + r.non2xx} |"
+            f"{r.errors + r.non2xx} | {goal(r)} |"
         )
     table = "\n".join(rows)
     machine = (

@@ -25,6 +25,13 @@ class Target:
     cookie: str | None = None  # "delegate" or "organiser"
     # Also load the bare view answering a body of this page's size.
     same_size_bare: bool = False
+    # The goal, when the page has one (issue #18): the app's median time per
+    # request alone (in-process ms) and the 95th percentile under load.
+    in_process_ms: float | None = None
+    p95_ms: float | None = None
+
+
+ORGANISER_GOAL = {"in_process_ms": 30.0, "p95_ms": 100.0}
 
 
 @dataclass
@@ -107,6 +114,13 @@ def prepare() -> Plan:
             "organiser delegate list", f"/organiser/festivals/{slug}/delegates", cookie="organiser"
         ),
         Target("registration form", f"/invitations/{token}"),
+    ]
+    # The organiser's logistics pages as they open (one day, night or page),
+    # each with the goal of every organiser page: 30 ms alone, p95 100 ms loaded.
+    logistics = f"/organiser/festivals/{slug}/logistics"
+    targets += [
+        Target(f"logistics: {page}", f"{logistics}/{page}", cookie="organiser", **ORGANISER_GOAL)
+        for page in ("rooming", "interpreters", "catering", "arrivals", "departures")
     ]
     return Plan(
         targets=targets,

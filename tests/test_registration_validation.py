@@ -6,7 +6,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from festival.auth.models import LoginLink
 from festival.auth.services import create_organiser
 from festival.extensions import db
 from festival.invitations.models import Invitation
@@ -137,15 +139,28 @@ def test_an_email_already_in_the_delegation_is_refused_when_editing_too(app, cli
     assert_kept(response.text, "kiwi (mild)")
 
 
-def test_a_staff_address_cannot_be_registered_as_a_delegate(app, client):
+def test_a_staff_address_never_becomes_a_delegate_login_and_is_not_revealed(app, client):
+    """The head typed a staff address: the record gets no login, nobody is
+    signed in, no sign-in link goes out, and the page is the one any known
+    address gets (nothing says the address is staff)."""
     invited = accepted_invitation(app)
     with app.app_context():
-        create_organiser("staff@host.example", "long enough password")
+        staff = create_organiser("staff@host.example", "long enough password 1")
         db.session.commit()
+        staff_id = staff.id
     response = register_head(client, invited, email="staff@host.example")
-    assert response.status_code == 422
-    assert "staff account" in error_at(response.text, "email")
+    assert response.status_code == 200
+    assert "already has an account" in response.text
+    assert "staff account" not in response.text.lower()
     assert client.get("/organiser/festivals").status_code in (302, 404)  # not signed in
+    with app.app_context():
+        head = db.session.scalar(sa.select(Delegate).where(Delegate.is_head))
+        assert head.email == "staff@host.example"
+        assert head.user_id is None
+        links = db.session.scalar(
+            sa.select(sa.func.count()).select_from(LoginLink).where(LoginLink.user_id == staff_id)
+        )
+        assert links == 0
 
 
 def test_quota_exceeded_is_refused_with_everything_kept(app, client):

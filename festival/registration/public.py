@@ -93,13 +93,18 @@ def registration_page(invitation: Invitation, token: str) -> ResponseReturnValue
         ), error.status
 
     user = delegate.user
-    if new_login or (current_user.is_authenticated and current_user.id == user.id):
+    if user is not None and (
+        new_login or (current_user.is_authenticated and current_user.id == user.id)
+    ):
         user.last_login_at = utcnow()
         db.session.commit()
         login_user(user)
         flash(_("Thank you: you are registered as head of delegation."), "success")
         return redirect(url_for("registration.delegation"))
     # The address already has a login: prove it is yours by the e-mailed link.
-    send_login_link(user)
+    # An address we may not attach (staff, another city) is answered alike,
+    # with no link: nothing tells the visitor whose address it is.
+    if user is not None:
+        send_login_link(user)
     db.session.commit()
-    return render_template("registration/check_mail.html", email=user.email, **context)
+    return render_template("registration/check_mail.html", email=delegate.email, **context)

@@ -34,7 +34,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from festival.auth.models import LoginLink, User, UserRole
+from festival.auth.models import LoginLink, User
 from festival.auth.services import (
     delegate_user,
     normalise_email,
@@ -177,14 +177,6 @@ def _check_not_in_delegation(delegation_id: int, email: str, but: int | None = N
         )
 
 
-def _check_not_organiser(email: str) -> None:
-    user = user_by_email(email)
-    if user is not None and user.role != UserRole.DELEGATE:
-        raise RegistrationError(
-            _l("This address belongs to a staff account. Please use another one."), field="email"
-        )
-
-
 def _flush() -> None:
     """Flush; a constraint another request won first becomes a message, not a 500."""
     try:
@@ -239,7 +231,8 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
     """Register the head of delegation; returns the delegate and whether the
     login is new (a new login may be signed in at once; an existing one is
     sent a link instead, so an invitation link never opens someone else's
-    account)."""
+    account). The delegate has no login when the address belongs to a staff
+    account or to another city's delegate (see :func:`login_to_attach`)."""
     invitation = lock_invitation(invitation.id)
     delegation = invitation.delegation
     if delegation is None:
@@ -252,11 +245,11 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
     if head_id is not None:
         raise RegistrationError(_l("Your delegation is already registered."), status=409)
     _check_not_in_delegation(delegation.id, values["email"])
-    # The invitation's holder may be told: the page is theirs, not a delegate's.
-    _check_not_organiser(values["email"])
     _check_quota(invitation, delegation.id)
     existing = user_by_email(values["email"])
-    user = existing or _login_for(values["email"], values["locale"])
+    # The same rule as for members: a staff login or another city's delegate
+    # is never attached, and the page answers as for any known address.
+    user = login_to_attach(values["email"], values["locale"], delegation)
     delegate = Delegate(
         delegation=delegation,
         user=user,

@@ -25,7 +25,12 @@ from werkzeug.routing import Rule
 
 from festival.attendance.codes import code_for
 from festival.auth.models import UserRole
-from festival.auth.services import create_organiser, issue_login_link, send_login_link
+from festival.auth.services import (
+    create_organiser,
+    email_change_token,
+    issue_login_link,
+    send_login_link,
+)
 from festival.calendar.tokens import feed_token
 from festival.core.types import utcnow
 from festival.extensions import db
@@ -36,6 +41,7 @@ from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.programme.models import SessionStatus
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
+from festival.registration.services import declare_role
 from tests import factories
 from tests.hostile import KNOWN, Field, Form, forms_in
 
@@ -145,6 +151,17 @@ def build_world(app: Flask) -> World:
             response.report_position = len(responses) + 1
             responses.append(response)
             invites.append(invite)
+        # A confirmed interpreter who asked to be a mayor: the organisers'
+        # queue of role changes shows its approve and refuse forms.
+        proposer = factories.make_delegate(
+            delegation,
+            full_name="Sara Neri",
+            email="sara@parma.example",
+            role=DelegateRole.INTERPRETER,
+            status=DelegateStatus.CONFIRMED,
+        )
+        proposer.confirmed_role = DelegateRole.INTERPRETER
+        declare_role(proposer, DelegateRole.MAYOR)
         head_user = head.user
         send_login_link(head_user)  # an outbox message, which failed
         db.session.flush()
@@ -174,6 +191,9 @@ def build_world(app: Flask) -> World:
                 "invitations.respond": [waiting_token, empty_token],
                 "impressions.answer": [sending.token_for(invites[0])],
                 "auth.use_login_link": [login_token],
+                "auth.confirm_email_change": [
+                    email_change_token(head_user, "giulia.new@parma.example")
+                ],
                 "calendar.personal_feed": [token_of_feed],
             },
             head_user_id=head_user.id,

@@ -207,6 +207,12 @@ class EmailChange:
     new_email: str
 
 
+def email_change_token(user: User, new_email: str) -> str:
+    """The signed secret of a link moving ``user``'s sign-in address to
+    ``new_email``; bound to the current address, so it dies with any change."""
+    return sign({"user": user.id, "old": user.email, "new": new_email}, _EMAIL_CHANGE_SALT)
+
+
 def request_email_change(user: User, new_email: str) -> None:
     """E-mail the new address a link that makes it ``user``'s sign-in address,
     and tell the old address that a change was asked for.
@@ -217,7 +223,7 @@ def request_email_change(user: User, new_email: str) -> None:
     new_email = normalise_email(new_email)
     if new_email == user.email:
         return
-    token = sign({"user": user.id, "old": user.email, "new": new_email}, _EMAIL_CHANGE_SALT)
+    token = email_change_token(user, new_email)
     locale = user.locale or "en"
     context = {"old_email": user.email, "new_email": new_email}
     queue_email(

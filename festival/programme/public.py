@@ -1,0 +1,291 @@
+"""The programme as the public and delegates see it, and where they enrol.
+
+The organiser's pages are in :mod:`festival.programme.admin` (blueprint
+``programme_admin``); both blueprints are exported from here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from festival.core.access import festival_or_404
+from festival.core.i18n import format_skeleton
+from festival.core.types import utcnow
+from festival.core.urls import external_url, safe_next
+from festival.core.view_helpers import day_arg, id_arg
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.programme import enrolment, labels, pagecache, services
+from festival.programme.admin import bp as admin_bp
+from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
+from festival.programme.eligibility import may_attend
+from festival.programme.forms import ConfirmForm
+from festival.programme.links import add_to_calendar_links, optional_url
+from festival.programme.models import Audience, ProgrammeSession, SessionType
+from festival.programme.timeline import day_timeline
+from festival.programme.times import local_day, time_range, utc_offset_label, zone_label
+from festival.registration.choices import role_label
+from festival.registration.models import Delegate
+
+bp = Blueprint("programme", __name__)
+
+__all__ = ["admin_bp", "bp"]
+
+
+@bp.app_template_global()
+def session_type_label(value: object) -> str:
+    return labels.session_type_label(value)
+
+
+@bp.app_template_global()
+def audience_label(value: object) -> str:
+    return labels.audience_label(value)
+
+
+@bp.app_template_global()
+def session_status_label(value: object) -> str:
+    return labels.status_label(value)
+
+
+bp.add_app_template_global(optional_url, "optional_url")
+bp.add_app_template_global(utcnow, "now_utc")
+
+
+@bp.app_template_global()
+def session_time_range(item: ProgrammeSession, festival: Festival) -> str:
+    """ "10:00–11:30" in the festival's zone."""
+    return time_range(item.starts_at, item.ends_at, festival.tz)
+
+
+@bp.app_template_global()
+def day_label(value: date | datetime, skeleton: str = "MMMEd", tz: ZoneInfo | None = None) -> str:
+    """A day (or an instant, in ``tz``) from a CLDR skeleton in the reader's
+    language: "Tue, Jun 15", "6月15日(火)", "mar. 15 juin"."""
+    if isinstance(value, datetime) and tz is not None:
+        value = value.astimezone(tz)
+    return format_skeleton(skeleton, value, locale=str(get_locale() or "en"))
+
+
+bp.add_app_template_global(role_label, "delegate_role_label")
+
+
+@bp.app_template_global()
+def utc_offset(festival: Festival, day: date | None = None) -> str:
+    """The festival zone's UTC offset on ``day`` (default: its first day)."""
+    return utc_offset_label(festival.tz, day or festival.starts_on)
+
+
+@bp.app_template_global()
+def festival_zone(festival: Festival, day: date | None = None) -> str:
+    """ "Asia/Tokyo (UTC+09:00)"."""
+    return zone_label(festival.tz, day or festival.starts_on)
+
+
+def feed_links(festival: Festival) -> dict[str, str | None]:
+    """Links to the calendar domain's feeds and exports, where they exist."""
+    return {
+        "ics": optional_url("calendar.programme_ics", slug=festival.slug),
+        "xml": optional_url("calendar.schedule_xml", slug=festival.slug),
+        "json": optional_url("calendar.schedule_json", slug=festival.slug),
+    }
+
+
+@bp.get("/festivals/<slug>/programme")
+def programme(slug: str) -> str:
+    """Public sessions one day at a time, with filters and a picture of the day.
+
+    A whole festival's programme (hundreds of sessions) is too long for a
+    phone and slow to render; the print layout still has every day.
+    """
+    festival = festival_or_404(slug)
+    session_type = request.args.get("type", "")
+    if session_type not in {t.value for t in SessionType}:
+        session_type = ""
+    venue_id = id_arg("venue")
+    filters = {"public_only": True, "session_type": session_type or None, "venue_id": venue_id}
+    print_layout = request.args.get("layout") == "print"
+    venues = festival.venues
+    if print_layout:
+        return render_template(
+            "programme/print.html",
+            festival=festival,
+            days=services.by_day(services.festival_sessions(festival, **filters), festival),
+            session_type=session_type,
+            venue_id=venue_id,
+        )
+    # The day sections are the same for every visitor: rendered once per
+    # version of the programme, language and filters (pagecache).
+    key = (pagecache.stamp(festival), session_type, venue_id)
+    all_days = pagecache.cached(("days", *key), lambda: services.session_days(festival, **filters))
+    day = _chosen_day(all_days, festival)
+
+    def render_days() -> Markup:
+        sessions = services.festival_sessions(festival, day=day, **filters)
+        days = services.by_day(sessions, festival)
+        venue_names = {v.id: v.name for v in venues}
+        # Autoescaped template output: safe to insert as it is.
+        return Markup(  # noqa: S704
+            render_template(
+                "programme/_days.html",
+                festival=festival,
+                days=days,
+                timelines={d: day_timeline(i, venue_names, d, festival.tz) for d, i in days},
+                filtered=bool(session_type or venue_id),
+            )
+        )
+
+    days_html = pagecache.cached(("html", *key, str(get_locale()), day), render_days)
+    return render_template(
+        "programme/programme.html",
+        festival=festival,
+        days_html=days_html,
+        all_days=all_days,
+        current_day=day,
+        venues=venues,
+        types=list(SessionType),
+        session_type=session_type,
+        venue_id=venue_id,
+        feeds=feed_links(festival),
+        filtered=bool(session_type or venue_id),
+    )
+
+
+def _chosen_day(days: list[date], festival: Festival) -> date | None:
+    """``?day=`` if it has sessions, else today (festival zone) if it has, else the first."""
+    asked = day_arg()
+    if asked in days:
+        return asked
+    today = local_day(utcnow(), festival.tz)
+    if today in days:
+        return today
+    return days[0] if days else None
+
+
+def _visible_session_or_404(
+    festival: Festival, session_id: int
+) -> tuple[ProgrammeSession, Delegate | None]:
+    """The session if this visitor may see it, and their delegate record.
+
+    Public sessions are for everyone; others for organisers and the delegates
+    allowed to attend. Anyone else gets a 404, as if it did not exist.
+    """
+    session = services.session_or_none(festival, session_id)
+    if session is None:
+        abort(404)
+    delegate = delegate_for_festival(festival)
+    if session.audience == Audience.PUBLIC:
+        return session, delegate
+    if current_user.is_authenticated and current_user.is_organiser:
+        return session, delegate
+    if delegate is not None and may_attend(session, delegate):
+        return session, delegate
+    abort(404)
+
+
+@bp.get("/festivals/<slug>/sessions/<int:session_id>")
+def session(slug: str, session_id: int) -> str:
+    """One session, with "add to calendar" links (and enrolment for delegates)."""
+    festival = festival_or_404(slug)
+    item, delegate = _visible_session_or_404(festival, session_id)
+    location = (
+        ", ".join(x for x in (item.venue.name, item.venue.address) if x) if item.venue else ""
+    )
+    page_url = external_url("programme.session", slug=slug, session_id=item.id)
+    links = add_to_calendar_links(
+        item.title,
+        item.starts_at,
+        item.ends_at,
+        details=item.description,
+        location=location,
+        url=page_url,
+    )
+    enrolled = taken = None
+    if delegate is not None and may_attend(item, delegate):
+        enrolled = enrolment.is_enrolled(item, delegate)
+        taken = services.enrolment_counts([item.id]).get(item.id, 0)
+    return render_template(
+        "programme/session.html",
+        festival=festival,
+        item=item,
+        day=local_day(item.starts_at, festival.tz),
+        location=location,
+        links=links,
+        ics_url=optional_url("calendar.session_ics", slug=slug, session_id=item.id),
+        delegate=delegate,
+        enrolled=enrolled,
+        taken=taken,
+        form=ConfirmForm(),
+    )
+
+
+@bp.get("/my/programme")
+@login_required
+def my_programme() -> str:
+    """The sessions a delegate may attend, one day at a time, to enrol in or leave."""
+    delegate, all_delegates = current_delegate_or_404(request.args.get("festival"))
+    festival = delegate.delegation.festival
+    all_days = enrolment.visible_session_days(delegate)
+    day = _chosen_day(all_days, festival)
+    sessions = enrolment.visible_sessions(delegate, day=day) if day else []
+    mine = enrolment.enrolled_days(delegate)
+    return render_template(
+        "programme/my_programme.html",
+        festival=festival,
+        delegate=delegate,
+        all_delegates=all_delegates,
+        all_days=all_days,
+        current_day=day,
+        days=services.by_day(sessions, festival),
+        counts=services.enrolment_counts(s.id for s in sessions),
+        mine=mine,
+        mine_per_day=Counter(mine.values()),
+        form=ConfirmForm(),
+        now=utcnow(),
+    )
+
+
+def _back(slug: str, session_id: int) -> Response:
+    target = safe_next(request.form.get("next"))
+    return redirect(target or url_for("programme.session", slug=slug, session_id=session_id))
+
+
+@bp.post("/festivals/<slug>/sessions/<int:session_id>/enrol")
+@login_required
+def enrol(slug: str, session_id: int) -> Response:
+    festival = festival_or_404(slug)
+    delegate = delegate_for_festival(festival)
+    item = services.session_or_none(festival, session_id)
+    if delegate is None or item is None or not may_attend(item, delegate):
+        abort(404)
+    outcome = enrolment.enrol(item, delegate)
+    db.session.commit()
+    message, category = enrolment.enrol_outcome_message(outcome, item.title)
+    flash(message, category)
+    return _back(slug, session_id)
+
+
+@bp.post("/festivals/<slug>/sessions/<int:session_id>/unenrol")
+@login_required
+def unenrol(slug: str, session_id: int) -> Response:
+    festival = festival_or_404(slug)
+    delegate = delegate_for_festival(festival)
+    item = services.session_or_none(festival, session_id)
+    if delegate is None or item is None or not may_attend(item, delegate):
+        abort(404)
+    if item.starts_at <= utcnow():
+        flash(_("“%(title)s” has already started; ask the organisers.", title=item.title), "error")
+    elif enrolment.unenrol(item, delegate):
+        db.session.commit()
+        flash(_("You have left “%(title)s”.", title=item.title), "success")
+    else:
+        flash(_("You were not enrolled in “%(title)s”.", title=item.title), "info")
+    return _back(slug, session_id)

@@ -24,3 +24,14 @@ def test_a_namespace_full_of_values_leaves_the_others_alone(app):
         assert memo.cached("my-itinerary", (49,), make("again")) == "itinerary 49"
         assert memo.cached("my-itinerary", (0,), make("again"), max_entries=10) == "again"
     assert made.count("programme day") == 1 and made.count("again") == 1
+
+
+def test_clear_forgets_every_namespace(app):
+    made: list[str] = []
+    with app.app_context():
+        for namespace in ("programme", "my-itinerary"):
+            memo.cached(namespace, 1, lambda: made.append("made") or "value")
+        memo.clear()
+        for namespace in ("programme", "my-itinerary"):
+            memo.cached(namespace, 1, lambda: made.append("made") or "value")
+    assert len(made) == 4

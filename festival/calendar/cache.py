@@ -24,9 +24,9 @@ import logging
 import math
 import threading
 import time
-from collections import OrderedDict
 from typing import Protocol
 
+from cachetools import LRUCache
 from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,10 @@ class FeedStore(Protocol):
         """Seconds since the epoch at which ``feed_key`` became ``etag``."""
         ...
 
+    def clear(self) -> None:
+        """Forget every feed kept."""
+        ...
+
 
 def _next_since(previous: int | None) -> int:
     now = math.ceil(time.time())
@@ -52,48 +56,38 @@ def _next_since(previous: int | None) -> int:
 
 
 class MemoryStore:
-    """A thread-safe LRU bounded by the total size of the bodies it keeps."""
+    """Two thread-safe LRUs: the bodies, bounded by their total size, and the
+    feeds' Last-Modified, bounded by their number."""
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_feeds: int = 20_000) -> None:
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self._since: OrderedDict[str, tuple[str, int]] = OrderedDict()
-        self._size = 0
-        self._max_bytes = max_bytes
-        self._max_feeds = max_feeds
+        self._bodies: LRUCache[str, bytes] = LRUCache(max_bytes, getsizeof=len)
+        self._since: LRUCache[str, tuple[str, int]] = LRUCache(max_feeds)
+        # cachetools' caches are not thread-safe (a read reorders the LRU).
         self._lock = threading.Lock()
 
     def get(self, etag: str) -> bytes | None:
         with self._lock:
-            body = self._bodies.get(etag)
-            if body is not None:
-                self._bodies.move_to_end(etag)
-            return body
+            return self._bodies.get(etag)
 
     def put(self, etag: str, body: bytes) -> None:
-        if len(body) > self._max_bytes:
-            return
+        if len(body) > self._bodies.maxsize:
+            return  # would evict everything else (cachetools refuses it anyway)
         with self._lock:
-            old = self._bodies.pop(etag, None)
-            if old is not None:
-                self._size -= len(old)
             self._bodies[etag] = body
-            self._size += len(body)
-            while self._size > self._max_bytes:
-                _key, evicted = self._bodies.popitem(last=False)
-                self._size -= len(evicted)
 
     def last_modified(self, feed_key: str, etag: str) -> int:
         with self._lock:
             seen = self._since.get(feed_key)
             if seen is not None and seen[0] == etag:
-                self._since.move_to_end(feed_key)
                 return seen[1]
             since = _next_since(seen[1] if seen else None)
             self._since[feed_key] = (etag, since)
-            self._since.move_to_end(feed_key)
-            while len(self._since) > self._max_feeds:
-                self._since.popitem(last=False)
             return since
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+            self._since.clear()
 
 
 class RedisStore:
@@ -129,6 +123,10 @@ class RedisStore:
         self._redis.set(key, f"{etag} {since}", ex=SINCE_TTL_SECONDS)
         return since
 
+    def clear(self) -> None:
+        for key in self._redis.scan_iter(match=self._prefix + "*", count=1000):
+            self._redis.delete(key)
+
 
 class FallbackStore:
     """Redis when it answers, this process's memory when it does not."""
@@ -156,6 +154,10 @@ class FallbackStore:
     def last_modified(self, feed_key: str, etag: str) -> int:
         return self._call("last_modified", feed_key, etag)  # type: ignore[return-value]
 
+    def clear(self) -> None:
+        self._fallback.clear()
+        self._call("clear")
+
 
 def feed_store(app: Flask | None = None) -> FeedStore:
     """The app's store, made on first use from REDIS_URL."""
@@ -169,3 +171,11 @@ def feed_store(app: Flask | None = None) -> FeedStore:
         store = FallbackStore(RedisStore(url, namespace), memory) if url else memory
         app.extensions["calendar_feed_store"] = store
     return store
+
+
+def clear(app: Flask | None = None) -> None:
+    """Forget every feed this app's store keeps (in Redis too: its namespace only)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions.get("calendar_feed_store")
+    if store is not None:
+        store.clear()

@@ -12,39 +12,50 @@ its own stores (each test has its own database).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import current_app
+from cachetools import LRUCache
+from flask import Flask, current_app
 
 MAX_ENTRIES = 512
 T = TypeVar("T")
 
+# cachetools' caches are not thread-safe: every read and write takes this lock.
 _lock = threading.Lock()
 
 
-def _store(namespace: str) -> OrderedDict[Hashable, object]:
-    stores = current_app.extensions.setdefault("festival_memo", {})
+def _stores(app: Flask | None = None) -> dict[str, LRUCache[Hashable, object]]:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    return app.extensions.setdefault("festival_memo", {})  # type: ignore[no-any-return]
+
+
+def _store(namespace: str, max_entries: int) -> LRUCache[Hashable, object]:
+    stores = _stores()
     store = stores.get(namespace)
     if store is None:
-        store = stores.setdefault(namespace, OrderedDict())
-    return store  # type: ignore[no-any-return]
+        store = stores.setdefault(namespace, LRUCache(max_entries))
+    return store
 
 
 def cached(
     namespace: str, key: Hashable, make: Callable[[], T], max_entries: int = MAX_ENTRIES
 ) -> T:
     """``make()``'s value for ``key``, made once while the key stays in the
-    ``namespace``'s LRU (at most ``max_entries`` values)."""
-    store = _store(namespace)
+    ``namespace``'s LRU (at most ``max_entries`` values, as given on the
+    namespace's first use)."""
+    store = _store(namespace, max_entries)
     with _lock:
         if key in store:
-            store.move_to_end(key)
-            return store[key]  # type: ignore[return-value]
+            return store[key]  # type: ignore[return-value]  (and now the most recent)
     value = make()
     with _lock:
         store[key] = value
-        while len(store) > max_entries:
-            store.popitem(last=False)
     return value
+
+
+def clear(app: Flask | None = None) -> None:
+    """Forget every value of every namespace (this app's, or the current one's)."""
+    with _lock:
+        for store in _stores(app).values():
+            store.clear()

@@ -33,13 +33,18 @@ translations: $(STAMP)
 	  [read_po(open(p, "rb"), abort_invalid=True) for p in glob.glob("festival/translations/*/LC_MESSAGES/messages.po")]'
 	$(BIN)/pybabel compile -d festival/translations --statistics
 
-## Set up and serve locally: SQLite in instance/, demo data, http://127.0.0.1:5000
+## Set up and serve locally: SQLite in instance/, demo data, http://127.0.0.1:$(PORT)
+## (`make run PORT=5001` for another port). Links in e-mails and in the demo's
+## output follow SERVER_URL, which follows PORT unless you set it yourself;
+## `make worker` takes the same PORT and SERVER_URL.
+PORT ?= 5000
+SERVER_URL ?= http://127.0.0.1:$(PORT)
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) demo --if-empty
+	SERVER_URL='$(SERVER_URL)' $(FLASK) db upgrade
+	SERVER_URL='$(SERVER_URL)' $(FLASK) demo --if-empty
 	@echo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop); links in e-mails use SERVER_URL=$(SERVER_URL)"
+	SERVER_URL='$(SERVER_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set.
 test: install
@@ -51,8 +56,9 @@ lint: install
 migrate: install
 	$(FLASK) db upgrade
 
+## The background jobs, looping; links in what it sends use the same SERVER_URL as `make run`.
 worker: install
-	$(FLASK) worker
+	SERVER_URL='$(SERVER_URL)' $(FLASK) worker
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -183,3 +183,24 @@ def test_a_personal_feed_link_is_hidden_and_keeps_its_ics(app, client, auth, run
     assert runner.invoke(args=["worker", "--once"]).exit_code == 0
     text, _html = _sent(smtp_server)["claire@lyon.example"]
     assert f"http://festival.test/feeds/{feed_token}.ics" in text
+
+
+def test_in_debug_the_organiser_sees_the_real_link_to_open_it(app, client, auth, monkeypatch):
+    """A local run (`make run`, FLASK_DEBUG=1) sends no e-mail: whoever tries
+    the app opens the invitation from the outbox, as a clickable link, with a
+    note that says why it is shown."""
+    monkeypatch.setitem(app.config, "DEBUG", True)
+    message, token = _invite_a_city(app, client, auth)
+    shown = client.get(f"/organiser/outbox/{message.id}").text
+    link = f"http://festival.test/invitations/{token}"
+    assert f'<a href="{link}"' in shown
+    assert "shown because the app runs in debug mode" in shown
+    assert "[hidden]" not in shown and "only the recipient can use it" not in shown
+    auth.logout()
+    assert client.get(f"/invitations/{token}").status_code == 200
+
+    # The same app outside debug hides it again.
+    monkeypatch.setitem(app.config, "DEBUG", False)
+    auth.organiser()
+    shown = client.get(f"/organiser/outbox/{message.id}").text
+    assert token not in shown and "debug mode" not in shown

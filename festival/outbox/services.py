@@ -393,6 +393,26 @@ def redact(body: str, category: str, mask: str) -> str:
     return body
 
 
+# A whole link in a message's text part, up to the first space or quote.
+_LINK = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def secret_links(body: str) -> list[str]:
+    """The links of ``body`` that carry a secret, in order and each once.
+
+    Only for a local run (the app in debug): organisers there are the
+    developer trying the app, who has no mailbox to open the link from.
+    """
+    links = (link.rstrip(".,;:)") for link in _LINK.findall(body))
+    return list(
+        dict.fromkeys(
+            link
+            for link in links
+            if any(not m.group("organiser") for m in _SECRET_LINK.finditer(link))
+        )
+    )
+
+
 def sender_display() -> str:
     name, address = parseaddr(current_app.config["MAIL_FROM"])
     return formataddr((name, address))

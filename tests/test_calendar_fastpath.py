@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from festival.calendar import fastpath
 from festival.calendar.services import regenerate_feed_secret
+from festival.core.logs import SECRET_LINK_PREFIXES
 from festival.extensions import db
 from festival.programme.models import ProgrammeSession
 from festival.registration.models import Delegate
@@ -108,7 +109,11 @@ def test_an_unknown_festival_is_not_remembered(app, client, clock):
 
 def test_feeds_leave_the_visitors_session_alone(app, client, auth, world):
     auth.organiser()
-    for url in (f"/festivals/{world.slug}/programme.ics", f"/feeds/{world.mayor_token}.ics"):
+    for url in (
+        f"/festivals/{world.slug}/programme.ics",
+        f"/feeds/{world.mayor_token}.ics",
+        f"/festivals/{world.slug}/schedule.json",
+    ):
         for _ in range(2):  # built, then from memory
             response = client.get(url)
             assert response.status_code == 200
@@ -117,6 +122,39 @@ def test_feeds_leave_the_visitors_session_alone(app, client, auth, world):
             assert "Set-Cookie" not in response.headers
     # Still signed in afterwards.
     assert client.get("/organiser/festivals/", follow_redirects=False).status_code != 302
+
+
+def test_a_missing_feed_for_a_signed_in_visitor_is_a_plain_404(client, auth, world):
+    """The 404 page may touch the session (its menus, a CSRF token): a feed's
+    session takes the writes and is never saved."""
+    auth.organiser()
+    for url in ("/festivals/nowhere/programme.ics", "/feeds/1-" + "0" * 32 + ".ics"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_the_personal_feed_is_a_secret_link_for_the_logs(app):
+    """The fast path knows feeds by endpoint (the URL map); the logs and the
+    outbox hide a token by its path prefix: the personal feed must be under one."""
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in fastpath.MEMO_KEYS and "token" in rule.arguments
+    ]
+    assert rules
+    for rule in rules:
+        assert any(rule.rule.startswith(f"/{prefix}/<") for prefix in SECRET_LINK_PREFIXES), rule
+
+
+def test_clear_forgets_every_remembered_feed(app, client, world, count_queries, clock):
+    url = f"/festivals/{world.slug}/programme.ics"
+    client.get(url)
+    fastpath.clear(app)
+    with count_queries() as after_clear:
+        assert client.get(url).status_code == 200
+    assert after_clear  # the stamp computed again
 
 
 def test_a_renewed_link_gets_a_new_qr_code(app, world):

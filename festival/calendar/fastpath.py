@@ -13,23 +13,32 @@ Freshness: a change committed through this process clears the memo at once
 another process (another gunicorn worker, the worker, a CLI command) is
 seen at most one second later. A renewed personal link likewise keeps
 working for at most a second in the other processes.
+
+Which URL is which feed comes from the app's URL map (the same rules
+Flask routes by), so a route that changes cannot leave the fast path
+answering for an old URL. Feeds neither read nor write the visitor's
+session: :class:`FeedSessionInterface` gives their requests an empty
+session that is never saved.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
-from flask import Flask, Response, current_app, request
-from flask.globals import request_ctx
+from cachetools import TTLCache
+from flask import Flask, Request, Response, current_app, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, MapAdapter, RequestRedirect
+from werkzeug.wsgi import get_path_info
 
 from festival.calendar import http
 from festival.calendar.cache import feed_store
@@ -44,11 +53,33 @@ _STATUS = {200: "200 OK", 304: "304 Not Modified"}
 # Tests move this clock; production reads the monotonic one.
 clock: Callable[[], float] = time.monotonic
 
+MemoKey = tuple[object, ...]
+
+
+def _programme_key(view_args: Mapping[str, Any], args: Mapping[str, str]) -> MemoKey:
+    return ("programme", view_args["slug"], args.get("lang"))
+
+
+def _personal_key(view_args: Mapping[str, Any], args: Mapping[str, str]) -> MemoKey:
+    return ("personal", view_args["token"])
+
+
+# The feeds served through the memo, by endpoint: their memo key from the
+# matched route's arguments and the query (the one definition, used by the
+# views and by the middleware alike).
+MEMO_KEYS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], MemoKey]] = {
+    "calendar.programme_ics": _programme_key,
+    "calendar.personal_feed": _personal_key,
+}
+# Every feed (for calendar apps, not browsers): answered without a session.
+FEED_ENDPOINTS = frozenset(
+    {*MEMO_KEYS, "calendar.session_ics", "calendar.schedule_xml", "calendar.schedule_json"}
+)
+
 
 @dataclass
 class _Entry:
     generation: int
-    expires: float
     etag: str
     last_modified: datetime
     # Headers for a 304 of each representation (plain, gzipped): built once.
@@ -72,6 +103,17 @@ def forget_all() -> None:
         _generation += 1
 
 
+def clear(app: Flask | None = None) -> None:
+    """Empty this app's memo (or the current app's), as a restart would.
+
+    Tests that share one app call this between tests.
+    """
+    forget_all()
+    memo = _memo(app)
+    with _lock:
+        memo.clear()
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(_session: Session) -> None:
     # Any commit may change a feed (a session, a venue, an enrolment, a
@@ -79,30 +121,33 @@ def _after_commit(_session: Session) -> None:
     forget_all()
 
 
-def _memo(app: Flask | None = None) -> OrderedDict[tuple[object, ...], _Entry]:
-    """This app's memos (each app has its own database, hence its own feeds)."""
+def _memo(app: Flask | None = None) -> TTLCache[MemoKey, _Entry]:
+    """This app's memos (each app has its own database, hence its own feeds).
+
+    Each lives :data:`STAMP_TTL_SECONDS` on :data:`clock`; the least recently
+    used go first past :data:`MAX_ENTRIES`.
+    """
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     memo = app.extensions.get("calendar_feed_memo")
     if memo is None:
-        memo = app.extensions.setdefault("calendar_feed_memo", OrderedDict())
+        made: TTLCache[MemoKey, _Entry] = TTLCache(
+            MAX_ENTRIES, STAMP_TTL_SECONDS, timer=lambda: clock()
+        )
+        memo = app.extensions.setdefault("calendar_feed_memo", made)
     return memo  # type: ignore[no-any-return]
 
 
-def _lookup(key: tuple[object, ...], app: Flask | None = None) -> _Entry | None:
+def _lookup(key: MemoKey, app: Flask | None = None) -> _Entry | None:
     memo = _memo(app)
     with _lock:
         entry = memo.get(key)
-        if entry is None:
-            return None
-        if entry.generation != _generation or entry.expires <= clock():
+        if entry is not None and entry.generation != _generation:
             del memo[key]
             return None
         return entry
 
 
-def _remember(
-    key: tuple[object, ...], feed: PreparedFeed, mimetype: str, generation: int
-) -> _Entry:
+def _remember(key: MemoKey, feed: PreparedFeed, mimetype: str, generation: int) -> _Entry:
     since = feed_store().last_modified(feed.key, feed.etag)
     last_modified = datetime.fromtimestamp(since, UTC)
     security = list(SECURITY_HEADERS.items())
@@ -112,7 +157,6 @@ def _remember(
 
     entry = _Entry(
         generation=generation,
-        expires=clock() + STAMP_TTL_SECONDS,
         etag=feed.etag,
         last_modified=last_modified,
         headers=headers(feed.etag),
@@ -123,9 +167,6 @@ def _remember(
     memo = _memo()
     with _lock:
         memo[key] = entry
-        memo.move_to_end(key)
-        while len(memo) > MAX_ENTRIES:
-            memo.popitem(last=False)
     return entry
 
 
@@ -139,17 +180,15 @@ def _bytes(feed: PreparedFeed) -> bytes:
     return body
 
 
-def serve(
-    key: tuple[object, ...],
-    prepare: Callable[[], PreparedFeed],
-    mimetype: str = http.ICS_MIMETYPE,
-) -> Response:
-    """The feed named by ``key`` (its URL's parts): 304, or 200 with the bytes.
+def serve(prepare: Callable[[], PreparedFeed], mimetype: str = http.ICS_MIMETYPE) -> Response:
+    """This request's feed (one of :data:`MEMO_KEYS`): 304, or 200 with the bytes.
 
     ``prepare`` (queries: the feed's stamp) runs only when this process has
-    no memo younger than a second for ``key``; it may abort with a 404,
-    which is not remembered.
+    no memo younger than a second for the feed's URL; it may abort with a
+    404, which is not remembered.
     """
+    assert request.endpoint is not None and request.view_args is not None
+    key = MEMO_KEYS[request.endpoint](request.view_args, request.args)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     feed: PreparedFeed | None = None
     entry = _lookup(key)
@@ -169,38 +208,84 @@ def serve(
         entry.body = _bytes(feed)
         answer = _answer(entry, request.environ, app)
     assert answer is not None  # the memo holds the bytes
-    _without_session()
     return Response(answer.body, status=answer.status, headers=answer.headers)
 
 
-def _without_session() -> None:
-    """Feeds neither read nor write the visitor's session.
+# --- routing, before Flask ------------------------------------------------------
 
-    Flask-Login's after-request hook looks into the session on every
-    response, which makes Flask add ``Vary: Cookie`` (and would let a shared
-    cache keep one copy per cookie); a null session is never saved.
+# Where the route of a request, once matched, is kept in its WSGI environ.
+_ROUTE_KEY = "festival.calendar.feed_route"
+
+
+class FeedRoutes:
+    """The feed endpoints' routes, matched against the app's URL map.
+
+    One adapter, bound once (matching reads the map, which Flask fills as
+    blueprints register), answers for every request; the route found is
+    kept in the request's environ, so the session interface and the
+    middleware match each request once.
     """
-    null = current_app.session_interface.make_null_session(current_app)
-    # Flask 3.1 keeps the opened session here (``session`` is a read-only property).
-    request_ctx._session = null  # noqa: SLF001
+
+    def __init__(self, url_map: Map) -> None:
+        # Host and subdomain do not route here (no host or subdomain matching).
+        self._adapter: MapAdapter = url_map.bind("localhost")
+
+    def match(self, environ: dict[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
+        """The feed endpoint and its arguments for this request, or None."""
+        if _ROUTE_KEY in environ:
+            return environ[_ROUTE_KEY]  # type: ignore[no-any-return]
+        route: tuple[str, Mapping[str, Any]] | None = None
+        try:
+            endpoint, view_args = self._adapter.match(
+                get_path_info(environ), method=environ.get("REQUEST_METHOD", "GET")
+            )
+        except (HTTPException, RequestRedirect):  # not found, another method, a slash
+            pass
+        else:
+            if endpoint in FEED_ENDPOINTS:
+                route = (str(endpoint), view_args)
+        environ[_ROUTE_KEY] = route
+        return route
 
 
-# --- before Flask -------------------------------------------------------------
+class FeedSession(SecureCookieSession):
+    """The session of a feed request: empty, and never saved.
+
+    Writes (a CSRF token on the 404 page, Flask-Login restoring a
+    remember-me cookie) are allowed and dropped, so a feed never sets a
+    cookie and never says ``Vary: Cookie``: shared caches keep one copy for
+    everyone.
+    """
 
 
-def _key_for(environ: dict[str, Any]) -> tuple[object, ...] | None:
-    """The memo key the views use for this URL, or None for any other URL."""
-    path = environ.get("PATH_INFO", "")
-    query = environ.get("QUERY_STRING", "")
-    if "\x00" in path or "%00" in query or not path.endswith(".ics"):
-        return None  # a NUL is Flask's 400 (festival.core.incoming)
-    parts = path.split("/")
-    if len(parts) == 4 and parts[1] == "festivals" and parts[3] == "programme.ics":
-        lang = parse_qs(query, keep_blank_values=True).get("lang", [None])[0]
-        return ("programme", parts[2], lang)
-    if len(parts) == 3 and parts[1] == "feeds":
-        return ("personal", parts[2][: -len(".ics")])
-    return None
+class FeedSessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie sessions, except that feed requests get a :class:`FeedSession`."""
+
+    def __init__(self, routes: FeedRoutes) -> None:
+        self.routes = routes
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if self.routes.match(request.environ) is not None:
+            return FeedSession()
+        return super().open_session(app, request)
+
+    def is_null_session(self, obj: object) -> bool:
+        # Flask saves no null session (and so adds no cookie and no Vary).
+        return isinstance(obj, FeedSession) or super().is_null_session(obj)
+
+
+def _query_args(environ: dict[str, Any]) -> Mapping[str, str]:
+    """The query's first value per name, parsed as Flask's ``request.args`` is."""
+    query = environ.get("QUERY_STRING")
+    if not query:
+        return {}
+    pairs = parse_qsl(
+        query.encode("latin1").decode(), keep_blank_values=True, errors="werkzeug.url_quote"
+    )
+    first: dict[str, str] = {}
+    for name, value in pairs:
+        first.setdefault(name, value)
+    return first
 
 
 class FeedFastPath:
@@ -210,21 +295,25 @@ class FeedFastPath:
     Flask's request machinery (context, session, hooks) costs several times
     what serving remembered bytes does; a calendar app polling an unchanged
     feed needs none of it. Anything else (a miss, a stale memo, another URL)
-    goes to Flask, whose view fills the memo. The response carries the same
-    headers as the view's (security headers included).
+    goes to Flask, whose view fills the memo. Only keys a view stored are
+    ever answered, so a URL Flask refuses (a NUL in it) is never answered
+    here. The response carries the same headers as the view's (security
+    headers included).
     """
 
-    def __init__(self, app: Flask, wsgi_app: Callable[..., Any]) -> None:
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Any], routes: FeedRoutes) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self.routes = routes
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         method = environ.get("REQUEST_METHOD")
         if method in ("GET", "HEAD"):
-            key = _key_for(environ)
-            entry = _lookup(key, self.app) if key is not None else None
-            if entry is not None:
-                answer = _answer(entry, environ, self.app)
+            route = self.routes.match(environ)
+            memo_key = MEMO_KEYS.get(route[0]) if route is not None else None
+            if route is not None and memo_key is not None:
+                entry = _lookup(memo_key(route[1], _query_args(environ)), self.app)
+                answer = _answer(entry, environ, self.app) if entry is not None else None
                 if answer is not None:
                     start_response(_STATUS[answer.status], answer.headers)
                     return [] if method == "HEAD" else [answer.body]
@@ -257,6 +346,10 @@ def _answer(entry: _Entry, environ: dict[str, Any], app: Flask) -> http.Answer |
 
 
 def install(app: Flask) -> None:
-    """Put the fast path in front of the app (once)."""
-    if not isinstance(app.wsgi_app, FeedFastPath):
-        app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    """Put the fast path in front of the app, and feeds' sessions aside (once)."""
+    if isinstance(app.wsgi_app, FeedFastPath):
+        return
+    routes = FeedRoutes(app.url_map)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = FeedSessionInterface(routes)
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app, routes)  # type: ignore[method-assign]

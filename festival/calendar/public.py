@@ -37,7 +37,7 @@ def programme_ics(slug: str) -> ResponseReturnValue:
         festival = festival_or_404(slug)
         return services.programme_feed(festival, services.feed_locale(festival, lang))
 
-    return fastpath.serve(("programme", slug, lang), prepare)
+    return fastpath.serve(prepare)
 
 
 @bp.get("/festivals/<slug>/sessions/<int:session_id>.ics")
@@ -62,7 +62,7 @@ def personal_feed(token: str) -> ResponseReturnValue:
             abort(404)
         return services.personal_feed(delegate)
 
-    return fastpath.serve(("personal", token), prepare)
+    return fastpath.serve(prepare)
 
 
 @bp.get("/festivals/<slug>/schedule.xml")

@@ -15,6 +15,11 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    """A setting holding several values, separated by spaces or commas."""
+    return os.environ.get(name, "").replace(",", " ").split()
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """Read every setting the app knows from the environment."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -28,6 +33,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
     redis_url = os.environ.get("REDIS_URL") or None
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        # Keys being retired, newest first (space- or comma-separated): what
+        # they signed (session cookies, personal feed links) is still accepted.
+        "SECRET_KEY_FALLBACKS": _list("SECRET_KEY_FALLBACKS"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,

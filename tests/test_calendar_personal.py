@@ -311,3 +311,40 @@ def test_personal_feed_queries_do_not_grow_with_sessions(app, client, count_quer
         assert again.status_code == 304
     assert len(built) <= 7
     assert len(revalidated) <= 3
+
+
+def test_a_rotated_secret_key_keeps_links_working_while_it_is_a_fallback(app, client, world):
+    """SECRET_KEY rotated, the old key kept in SECRET_KEY_FALLBACKS: every
+    calendar subscribed under the old key keeps its feed, new links use the
+    new key; renewing a link still kills it; once the old key leaves the
+    fallbacks, links made under it stop working."""
+    from festival.calendar import fastpath
+    from festival.calendar.tokens import feed_token
+
+    old_key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "rotated-secret-key-" + "n" * 40
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    fastpath.clear(app)  # the new configuration takes a restart
+    assert _feed(client, world.mayor_token).status_code == 200
+    with app.app_context():
+        mayor = db.session.get(Delegate, world.mayor_id)
+        new_token = personal_token(mayor)
+    assert new_token != world.mayor_token
+    assert _feed(client, new_token).status_code == 200
+
+    with app.app_context():
+        from festival.calendar.services import regenerate_feed_secret
+
+        mayor = db.session.get(Delegate, world.mayor_id)
+        regenerate_feed_secret(mayor)
+        db.session.commit()
+        renewed = personal_token(mayor)
+        renewed_under_old_key = feed_token(old_key, mayor.id, mayor.feed_secret)
+    assert _feed(client, world.mayor_token).status_code == 404  # revoked, old key or not
+    assert _feed(client, new_token).status_code == 404
+    assert _feed(client, renewed_under_old_key).status_code == 200
+
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    fastpath.clear(app)
+    assert _feed(client, renewed_under_old_key).status_code == 404
+    assert _feed(client, renewed).status_code == 200

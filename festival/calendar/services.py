@@ -233,12 +233,20 @@ def delegate_for_token(token: str) -> Delegate | None:
     )
     if delegate is None or delegate.anonymised_at is not None:
         return None
-    if not token_is_valid(current_app.secret_key, token, delegate.id, delegate.feed_secret):
+    if not token_is_valid(_secret_keys(), token, delegate.id, delegate.feed_secret):
         return None
     return delegate
 
 
+def _secret_keys() -> list[str | bytes]:
+    """SECRET_KEY, then the keys being retired (SECRET_KEY_FALLBACKS, as Flask
+    reads it for session cookies): a link made under any of them still works."""
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
+    return [current_app.secret_key, *fallbacks]
+
+
 def personal_token(delegate: Delegate) -> str:
+    """The token of the delegate's feed link, made under the current SECRET_KEY."""
     return feed_token(current_app.secret_key, delegate.id, delegate.feed_secret)
 
 

@@ -66,10 +66,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     pagination.init_app(app)
 
-    from festival.auth import views as auth_views
+    from festival.auth import public as auth_public
 
     login_manager.init_app(app)
-    auth_views.init_login_manager(login_manager)
+    auth_public.init_login_manager(login_manager)
 
     _register_blueprints(app)
     _register_commands(app)

@@ -1,23 +1,27 @@
-"""Every blueprint, in one list: the app's URL map starts here."""
+"""Every blueprint, in one list: the app's URL map starts here.
+
+Each domain's ``views.py`` holds its organiser blueprint (under /organiser)
+and ``public.py`` its pages for the public, delegates and secret links.
+"""
 
 from festival.attendance.views import bp as attendance_bp
-from festival.auth.views import bp as auth_bp
-from festival.calendar.views import bp as calendar_bp
+from festival.auth.public import bp as auth_bp
+from festival.calendar.public import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
-from festival.core.views import bp as core_bp
+from festival.core.public import bp as core_bp
 from festival.delegations.views import bp as delegations_bp
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.impressions.public import bp as impressions_bp
 from festival.impressions.views import bp as impressions_admin_bp
 from festival.invitations.public import bp as invitations_bp
 from festival.invitations.views import bp as invitations_admin_bp
-from festival.itineraries.views import admin_bp as itineraries_admin_bp
-from festival.itineraries.views import bp as itineraries_bp
+from festival.itineraries.public import bp as itineraries_bp
+from festival.itineraries.views import bp as itineraries_admin_bp
 from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
-from festival.programme.views import admin_bp as programme_admin_bp
-from festival.programme.views import bp as programme_bp
-from festival.registration.views import bp as registration_bp
+from festival.programme.public import bp as programme_bp
+from festival.programme.views import bp as programme_admin_bp
+from festival.registration.public import bp as registration_bp
 
 ALL = [
     core_bp,

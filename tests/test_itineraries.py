@@ -15,7 +15,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.itineraries import services
 from festival.itineraries.models import ItemKind, ItineraryItem
-from festival.itineraries.views import itinerary_when
+from festival.itineraries.public import itinerary_when
 from festival.programme import enrolment
 from festival.programme import services as programme
 from festival.programme.models import Attendance, ProgrammeSession

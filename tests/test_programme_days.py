@@ -8,7 +8,7 @@ import pytest
 
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
-from festival.programme import views
+from festival.programme import public
 from festival.programme.models import ProgrammeSession
 from tests.factories import make_session
 from tests.programme_support import SLUG, build_world, tokyo_utc
@@ -45,7 +45,7 @@ def test_another_day_shows_its_sessions_only(client, world):
 
 
 def test_today_is_the_default_during_the_festival(client, world, monkeypatch):
-    monkeypatch.setattr(views, "utcnow", lambda: datetime.fromisoformat("2027-06-17T03:00Z"))
+    monkeypatch.setattr(public, "utcnow", lambda: datetime.fromisoformat("2027-06-17T03:00Z"))
     page = client.get(PROGRAMME).text
     assert "Dewa Sanzan Sake Tasting" in page
     assert "Fermentation Cultures of the World" not in page

@@ -26,7 +26,7 @@ from festival import create_app
 from festival.calendar.services import personal_token
 from festival.extensions import db
 from festival.programme.models import Attendance, Audience, SessionType
-from festival.registration.choices import role_label
+from festival.registration.labels import role_label
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests import factories
 from tests.conftest import _postgres_url

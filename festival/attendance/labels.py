@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import npgettext
 
 from festival.programme.labels import AUDIENCE_LABELS
-from festival.registration.choices import ROLE_LABELS
+from festival.registration.labels import ROLE_LABELS
 from festival.registration.models import DelegateStatus
 
 from .services import Outcome

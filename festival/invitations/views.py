@@ -18,7 +18,7 @@ from festival.festivals.models import Festival
 from festival.invitations import queries, services
 from festival.invitations.forms import InviteForm, RevokeForm, SendForm, default_deadline
 from festival.invitations.models import Invitation, InvitationStatus
-from festival.invitations.presentation import BAR_ORDER, STATUS_LABELS, deadline_text, status_bar
+from festival.invitations.labels import BAR_ORDER, STATUS_LABELS, deadline_text, status_bar
 
 bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
 

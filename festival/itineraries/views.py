@@ -1,95 +1,26 @@
-"""Itineraries: the organiser plans each delegation's; a delegate reads their own.
+"""Itineraries as the organiser plans them, per festival and delegation
+(blueprint ``itineraries_admin``).
 
-Blueprints: ``itineraries_admin`` (organisers, per festival) and
-``itineraries`` (the signed-in delegate's "My itinerary").
+The delegate reads their own in :mod:`festival.itineraries.public`.
 """
 
 from __future__ import annotations
 
-from datetime import time, timedelta
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from festival.calendar.services import itinerary_version
-from festival.core import memo
 from festival.core.access import festival_or_404, organiser_blueprint
-from festival.core.i18n import format_skeleton
 from festival.core.pagination import paginate
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.itineraries import services
 from festival.itineraries.forms import ItemForm
-from festival.itineraries.labels import item_kind_label
 from festival.itineraries.models import ItemKind, ItineraryItem
-from festival.programme.delegates import current_delegate_or_404
 from festival.programme.forms import ConfirmForm
-from festival.programme.times import time_range
 from festival.registration.models import Delegation
 
-bp = Blueprint("itineraries", __name__)
-
-# Itineraries kept rendered per process: ~15 KB each, so a few megabytes.
-MEMO_ITINERARIES = 500
-admin_bp = organiser_blueprint("itineraries_admin", __name__, "/festivals/<slug>/itineraries")
-
-bp.add_app_template_global(item_kind_label, "item_kind_label")
-
-
-@bp.app_template_global()
-def itinerary_when(entry: object, festival: Festival) -> str:
-    """ "All day", "All day, until Fri 18 Jun", "14:00" or "10:00–11:30", in the
-    festival's zone, for an Entry or an ItineraryItem."""
-    tz = festival.tz
-    starts_at, ends_at = entry.starts_at, entry.ends_at  # type: ignore[attr-defined]
-    if entry.all_day:  # type: ignore[attr-defined]
-        end_local = ends_at.astimezone(tz)
-        last = end_local.date() - timedelta(days=1 if end_local.time() == time(0) else 0)
-        if last > starts_at.astimezone(tz).date():
-            day = format_skeleton("MMMEd", last, locale=str(get_locale() or "en"))
-            return _("All day, until %(day)s", day=day)
-        return _("All day")
-    if ends_at == starts_at:
-        return f"{starts_at.astimezone(tz):%H:%M}"
-    return time_range(starts_at, ends_at, tz)
-
-
-# --- the delegate ---------------------------------------------------------------
-
-
-@bp.get("/my/itinerary")
-@login_required
-def my_itinerary() -> str:
-    """One timeline by day: my sessions, my delegation's items and my own."""
-    slug = request.args.get("festival") or request.args.get("slug")
-    delegate, all_delegates = current_delegate_or_404(slug)
-    festival = delegate.delegation.festival
-
-    def render_days() -> str:
-        entries = services.itinerary_for(delegate)
-        return render_template(
-            "itineraries/_days.html",
-            festival=festival,
-            days=services.entries_by_day(entries, festival),
-        )
-
-    # The days are rendered once per version of the itinerary (the same stamp
-    # as the personal feed's): a delegate looks at it far more often than it changes.
-    key = (delegate.id, str(get_locale()), itinerary_version(delegate))
-    return render_template(
-        "itineraries/my_itinerary.html",
-        festival=festival,
-        delegate=delegate,
-        all_delegates=all_delegates,
-        days_html=Markup(memo.cached("my-itinerary", key, render_days, MEMO_ITINERARIES)),  # noqa: S704  (rendered by Jinja)
-    )
-
-
-# --- the organiser --------------------------------------------------------------
+bp = organiser_blueprint("itineraries_admin", __name__, "/festivals/<slug>/itineraries")
 
 
 def _delegation_or_404(festival: Festival, delegation_id: int) -> Delegation:
@@ -106,7 +37,7 @@ def _item_or_404(delegation: Delegation, item_id: int) -> ItineraryItem:
     return item
 
 
-@admin_bp.get("")
+@bp.get("")
 def index(slug: str) -> str:
     """Accepted delegations with how many items their itinerary has, and clashes."""
     festival = festival_or_404(slug)
@@ -153,7 +84,7 @@ def _delegation_page(
     return page, status
 
 
-@admin_bp.get("/<int:delegation_id>")
+@bp.get("/<int:delegation_id>")
 def delegation(slug: str, delegation_id: int) -> tuple[str, int]:
     festival = festival_or_404(slug)
     delegation = _delegation_or_404(festival, delegation_id)
@@ -164,7 +95,7 @@ def delegation(slug: str, delegation_id: int) -> tuple[str, int]:
     return _delegation_page(festival, delegation, form)
 
 
-@admin_bp.post("/<int:delegation_id>/items")
+@bp.post("/<int:delegation_id>/items")
 def add_item(slug: str, delegation_id: int) -> Response | tuple[str, int]:
     festival = festival_or_404(slug)
     delegation = _delegation_or_404(festival, delegation_id)
@@ -183,7 +114,7 @@ def add_item(slug: str, delegation_id: int) -> Response | tuple[str, int]:
     return _delegation_page(festival, delegation, form, 422)
 
 
-@admin_bp.route("/<int:delegation_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:delegation_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
 def edit_item(slug: str, delegation_id: int, item_id: int) -> str | Response | tuple[str, int]:
     festival = festival_or_404(slug)
     delegation = _delegation_or_404(festival, delegation_id)
@@ -212,7 +143,7 @@ def edit_item(slug: str, delegation_id: int, item_id: int) -> str | Response | t
     return (page, 422) if request.method == "POST" else page
 
 
-@admin_bp.post("/<int:delegation_id>/items/<int:item_id>/delete")
+@bp.post("/<int:delegation_id>/items/<int:item_id>/delete")
 def delete_item(slug: str, delegation_id: int, item_id: int) -> Response:
     festival = festival_or_404(slug)
     delegation = _delegation_or_404(festival, delegation_id)

@@ -1,6 +1,6 @@
 """What organisers read for roles, statuses, diets, allergens and countries.
 
-The lists themselves belong to registration (festival.registration.choices,
+The lists themselves belong to registration (festival.registration.labels,
 the options delegates pick from); this adds the few display tweaks the
 organiser pages need and country names.
 """
@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.core.i18n import format_skeleton
-from festival.registration import choices
+from festival.registration import labels as choices
 
 F = TypeVar("F", bound=Callable[..., str])
 

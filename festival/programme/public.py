@@ -1,7 +1,7 @@
 """The programme as the public and delegates see it, and where they enrol.
 
-The organiser's pages are in :mod:`festival.programme.admin` (blueprint
-``programme_admin``); both blueprints are exported from here.
+The organiser's pages are in :mod:`festival.programme.views` (blueprint
+``programme_admin``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from festival.core.view_helpers import day_arg, id_arg
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme import enrolment, labels, pagecache, services
-from festival.programme.admin import bp as admin_bp
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
 from festival.programme.eligibility import may_attend
 from festival.programme.forms import ConfirmForm
@@ -33,12 +32,10 @@ from festival.programme.links import add_to_calendar_links, optional_url
 from festival.programme.models import Audience, ProgrammeSession, SessionType
 from festival.programme.timeline import day_timeline
 from festival.programme.times import local_day, time_range, utc_offset_label, zone_label
-from festival.registration.choices import role_label
+from festival.registration.labels import role_label
 from festival.registration.models import Delegate
 
 bp = Blueprint("programme", __name__)
-
-__all__ = ["admin_bp", "bp"]
 
 
 @bp.app_template_global()

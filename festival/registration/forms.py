@@ -38,7 +38,7 @@ from festival.registration.airports import (
     normalise_code,
     utc_to_local,
 )
-from festival.registration.choices import (
+from festival.registration.labels import (
     ALLERGENS,
     DIETARY,
     INTERFACE_LANGUAGES,

@@ -10,6 +10,7 @@ from festival.calendar.public import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
 from festival.core.public import bp as core_bp
 from festival.delegations.views import bp as delegations_bp
+from festival.festivals import public as festivals_public  # noqa: F401  (adds core.index to core_bp)
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.impressions.public import bp as impressions_bp
 from festival.impressions.views import bp as impressions_admin_bp

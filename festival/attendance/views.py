@@ -13,11 +13,12 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
-from festival.core.view_helpers import current_path, festival_row_or_404, redirect_next
+from festival.core.view_helpers import current_path, redirect_next
 from festival.extensions import db
+from festival.festivals.access import festival_or_404, festival_row_or_404
 from festival.festivals.models import Festival
 from festival.programme.eligibility import may_attend
 from festival.programme.models import ProgrammeSession

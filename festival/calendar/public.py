@@ -18,9 +18,9 @@ from festival.calendar import fastpath, services
 from festival.calendar.forms import RegenerateFeedForm
 from festival.calendar.http import serve
 from festival.calendar.links import subscribe_links
-from festival.core.access import festival_or_404
 from festival.core.urls import safe_next
 from festival.extensions import db
+from festival.festivals.access import festival_or_404
 from festival.registration.models import Delegate, Delegation
 
 bp = Blueprint("calendar", __name__)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-
-from festival.extensions import db
-from festival.festivals.models import Festival
 
 
 def require_organiser() -> Response | None:
@@ -29,10 +25,3 @@ def organiser_blueprint(name: str, import_name: str, url_prefix: str = "") -> Bl
     bp.before_request(require_organiser)
     return bp
 
-
-def festival_or_404(slug: str) -> Festival:
-    """The festival with this slug, or a 404."""
-    festival = db.session.scalar(sa.select(Festival).where(Festival.slug == slug))
-    if festival is None:
-        abort(404)
-    return festival

@@ -1,4 +1,8 @@
-"""Site-wide pages: home, health check, language switch, error pages."""
+"""Site-wide pages: health check, language switch, error pages.
+
+The home page (``core.index``) lists the festivals, so the festivals domain
+adds it to this blueprint (festival/festivals/public.py).
+"""
 
 from __future__ import annotations
 
@@ -18,15 +22,8 @@ from werkzeug.wrappers import Response
 
 from festival.core.urls import safe_next
 from festival.extensions import db
-from festival.festivals.models import Festival
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def index() -> str:
-    festivals = db.session.scalars(sa.select(Festival).order_by(Festival.starts_on.desc())).all()
-    return render_template("core/index.html", festivals=festivals)
 
 
 @bp.get("/healthz")

@@ -7,7 +7,6 @@ from flask_babel import get_locale
 
 from festival.core.i18n import LANGUAGE_NAMES, in_zone, language_name
 from festival.core.pagination import page_args, url_with_args
-from festival.festivals.nav import festival_nav
 
 
 def init_app(app: Flask) -> None:
@@ -18,5 +17,4 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         page_args=page_args,
         url_with_args=url_with_args,
-        festival_nav=festival_nav,
     )

@@ -1,39 +1,15 @@
-"""Small helpers that many views share: a festival's row or a 404, a
-private download, going back to ``next``, and ids and days read from the
-query string."""
+"""Small helpers that many views share: a private download, going back to
+``next``, and ids and days read from the query string. (A festival's row or
+a 404: festival.festivals.access.)"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
 
-import sqlalchemy as sa
-from flask import Response, abort, redirect, request
-from sqlalchemy.orm.interfaces import ORMOption
+from flask import Response, redirect, request
 
 from festival.core.limits import day_from_text, row_id
 from festival.core.urls import safe_next
-from festival.extensions import db
-from festival.festivals.models import Festival
-
-Row = TypeVar("Row")
-
-
-def festival_row_or_404(
-    model: type[Row], festival: Festival, row_id: int, *options: ORMOption
-) -> Row:
-    """The ``model`` row with id ``row_id`` if it belongs to ``festival``
-    (its ``festival_id``), else a 404: another festival's row does not exist
-    here. ``options`` are loader options (``joinedload(...)``)."""
-    table: Any = model
-    row = db.session.scalar(
-        sa.select(table)
-        .where(table.id == row_id, table.festival_id == festival.id)
-        .options(*options)
-    )
-    if row is None:
-        abort(404)
-    return row
 
 
 def private_download(body: str | bytes, filename: str, mimetype: str) -> Response:

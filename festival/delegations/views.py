@@ -19,12 +19,13 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from festival.core import memo
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
 from festival.core.pagination import paginate
 from festival.delegations import roles, services
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
+from festival.festivals.access import festival_or_404
 from festival.festivals.models import Festival
 from festival.logistics.airports import airport_name, at_airport
 from festival.logistics.labels import (

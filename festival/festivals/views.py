@@ -6,14 +6,18 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.extensions import db
 from festival.festivals import services
+from festival.festivals.access import festival_or_404
 from festival.festivals.forms import FestivalForm, VenueForm
 from festival.festivals.models import Festival, Venue
+from festival.festivals.nav import festival_nav
 from festival.festivals.zones import festival_offsets, timezone_options, utc_offset
 
 bp = organiser_blueprint("festivals_admin", __name__)
+# The festival menu, for every organiser page of a festival (festivals/_nav.html).
+bp.add_app_template_global(festival_nav, "festival_nav")
 
 Page = str | tuple[str, int] | Response
 

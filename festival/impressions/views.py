@@ -8,10 +8,11 @@ from typing import Any
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate, url_with_args
-from festival.core.view_helpers import festival_row_or_404, private_download
+from festival.core.view_helpers import private_download
 from festival.extensions import db
+from festival.festivals.access import festival_or_404, festival_row_or_404
 from festival.impressions import report, results, sending, services
 from festival.impressions.forms import KIND_LABELS, FormSettingsForm, QuestionForm, answer_form
 from festival.impressions.models import (

@@ -10,15 +10,16 @@ from flask_babel import ngettext
 
 from festival.cities.models import City
 from festival.cities.reference import country_choices, field_choices
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
-from festival.core.view_helpers import festival_row_or_404, id_args
+from festival.core.view_helpers import id_args
 from festival.extensions import db
+from festival.festivals.access import festival_or_404, festival_row_or_404
 from festival.festivals.models import Festival
 from festival.invitations import queries, services
 from festival.invitations.forms import InviteForm, RevokeForm, SendForm, default_deadline
-from festival.invitations.models import Invitation, InvitationStatus
 from festival.invitations.labels import BAR_ORDER, STATUS_LABELS, deadline_text, status_bar
+from festival.invitations.models import Invitation, InvitationStatus
 
 bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
 

@@ -10,9 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
 from festival.extensions import db
+from festival.festivals.access import festival_or_404
 from festival.festivals.models import Festival
 from festival.itineraries import services
 from festival.itineraries.forms import ItemForm

@@ -16,8 +16,9 @@ from typing import Any
 from flask import Response, abort, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
+from festival.festivals.access import festival_or_404
 from festival.festivals.models import Festival
 from festival.logistics import counting, queries, tables
 from festival.logistics.airports import airport_name

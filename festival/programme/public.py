@@ -17,12 +17,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from festival.core.access import festival_or_404
 from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.core.view_helpers import day_arg, id_arg
 from festival.extensions import db
+from festival.festivals.access import festival_or_404
 from festival.festivals.models import Festival
 from festival.programme import enrolment, labels, pagecache, services
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival

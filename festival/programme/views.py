@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from festival.cities.models import City
-from festival.core.access import festival_or_404, organiser_blueprint
+from festival.core.access import organiser_blueprint
 from festival.core.limits import day_from_text
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
 from festival.extensions import db
+from festival.festivals.access import festival_or_404
 from festival.festivals.models import Festival
 from festival.programme import enrolment, services
 from festival.programme.forms import ConfirmForm, EnrolDelegationForm, SessionForm, choices

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
+from flask import flash
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -33,7 +35,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from festival.core.forms import Form
 from festival.core.i18n import language_name
 from festival.festivals import services
-from festival.festivals.zones import canonical_timezone
+from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
+from festival.festivals.zones import find_timezone
 
 # Languages a festival may work in (ISO 639-1), most likely first.
 FESTIVAL_LANGUAGES = [
@@ -80,9 +83,10 @@ class FestivalForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Short name for web addresses"),
+        # Left empty, it is made from the name (see FestivalForm.validate).
         validators=[
-            DataRequired(),
-            Length(max=64),
+            Optional(),
+            Length(max=SLUG_MAX_LENGTH),
             Regexp(
                 SLUG_PATTERN,
                 message=_l(
@@ -91,7 +95,10 @@ class FestivalForm(Form):
                 ),
             ),
         ],
-        description=_l("Appears in the public links, e.g. /festivals/gastronomy-2027/programme."),
+        description=_l(
+            "Appears in the public links, e.g. /festivals/gastronomy-2027/programme. "
+            "Left empty, it is made from the name."
+        ),
     )
     starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
@@ -117,6 +124,36 @@ class FestivalForm(Form):
         stored = getattr(kwargs.get("obj"), "languages", None) or []
         self.languages.choices = language_choices(list(stored))
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate, with an empty short name made from the name first (or
+        from the dates when the name has no Latin letters); the organiser is
+        told which, once the festival is saved."""
+        note = self._suggest_slug()
+        valid = super().validate(extra_validators)
+        if valid and note:
+            flash(note, "info")
+        return valid
+
+    def _suggest_slug(self) -> str | None:
+        if (self.slug.data or "").strip() or not (self.name.data or "").strip():
+            return None
+        base = slug_from_name(self.name.data)
+        from_dates = not base
+        if from_dates:
+            base = slug_from_dates(self.starts_on.data)
+        self.slug.data = free_slug(base, lambda slug: services.slug_taken(slug, self._festival_id))
+        if from_dates:
+            return _(
+                "The name has no letters a web address can use, so its short name was "
+                "made from the dates: /festivals/%(slug)s/. Change it under Edit if you like.",
+                slug=self.slug.data,
+            )
+        return _(
+            "The short name for web addresses was made from the name: /festivals/%(slug)s/. "
+            "Change it under Edit if you like.",
+            slug=self.slug.data,
+        )
+
     def validate_slug(self, field: Field) -> None:
         if field.data and services.slug_taken(field.data, self._festival_id):
             raise ValidationError(_l("Another festival already uses %(slug)s.", slug=field.data))
@@ -126,16 +163,35 @@ class FestivalForm(Form):
             raise ValidationError(_l("The last day cannot be before the first day."))
 
     def validate_timezone(self, field: Field) -> None:
-        zone = canonical_timezone(field.data)
-        if zone is None:
+        """A zone ("Asia/Tokyo") or a city ("Tokyo", "São Paulo"), stored as the zone."""
+        match = find_timezone(field.data)
+        if match.zone is not None:
+            field.data = match.zone
+            return
+        zones = ", ".join(match.suggestions)
+        if match.ambiguous:
             raise ValidationError(
                 _l(
-                    'Unknown time zone "%(zone)s": choose one from the list, '
-                    "such as Asia/Tokyo or Europe/Paris.",
+                    '"%(zone)s" could be several places: %(zones)s. Type the one you mean.',
                     zone=field.data,
+                    zones=zones,
                 )
             )
-        field.data = zone
+        if match.suggestions:
+            raise ValidationError(
+                _l(
+                    'Unknown time zone "%(zone)s". Did you mean %(zones)s?',
+                    zone=field.data,
+                    zones=zones,
+                )
+            )
+        raise ValidationError(
+            _l(
+                'Unknown time zone "%(zone)s": type a large city in the same time zone, '
+                "such as Tokyo or Paris, or a zone from the list, such as Asia/Tokyo.",
+                zone=field.data,
+            )
+        )
 
     def validate_languages(self, field: Field) -> None:
         if not field.data:

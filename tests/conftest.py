@@ -1,14 +1,20 @@
 """Fixtures: the app on a migrated database (SQLite, and PostgreSQL when
 TEST_DATABASE_URL is set), a client that sends CSRF tokens like a browser,
-a CLI runner, sign-in helpers, a query counter and a loopback SMTP server."""
+a CLI runner, sign-in helpers, a query counter and a loopback SMTP server.
+
+The app is built once per database and put back as it was after each test
+(tests/support/app_state.py); its tables are emptied after each test. The
+helpers behind these fixtures live in tests/support/.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-import time
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +22,18 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.engine import make_url
 
 from festival import create_app
 from festival.extensions import db
+from tests.support.app_state import PristineApp
+from tests.support.clients import AuthActions, CSRFClient
+from tests.support.database import empty_tables
+from tests.support.queries import recorded_statements
+from tests.support.smtp import SMTPSink
+
+# Tests import these from here too.
+__all__ = ["AuthActions", "CSRFClient", "SMTPSink"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -30,6 +42,37 @@ BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 def _postgres_url(name: str | None = None) -> sa.URL:
     url = make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg")
     return url.set(database=name) if name else url
+
+
+# scrypt at werkzeug's default cost (N=2**15) takes 0.15 s of CPU and 32 MiB
+# per hash, so every organiser signed in cost 0.3 s. The tests hash with
+# scrypt at N=2**10: the same code paths and checks (Django's own docs advise
+# a cheap hasher in tests); production keeps the default.
+TEST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Every generate_password_hash() without a method hashes cheaply."""
+    import werkzeug.security
+
+    hasher = werkzeug.security.generate_password_hash
+    defaults = hasher.__defaults__
+    assert defaults is not None and defaults[0] == "scrypt", defaults
+    hasher.__defaults__ = (TEST_PASSWORD_HASH_METHOD, *defaults[1:])
+    try:
+        yield
+    finally:
+        hasher.__defaults__ = defaults
+
+
+def _memory_backed_dir() -> Path | None:
+    """A new folder in memory (/dev/shm) where the machine has one, for the
+    SQLite file: each commit's fsync to a disk costs tens of milliseconds."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="festival-test-", dir=shm))
+    return None
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -41,8 +84,10 @@ def database_url(
     On PostgreSQL each test run gets its own database, so parallel runs on
     one server do not trample each other.
     """
+    in_memory = None
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        in_memory = _memory_backed_dir()
+        url = f"sqlite:///{(in_memory or tmp_path_factory.mktemp('db')) / 'test.db'}"
         admin = None
         name = None
     else:
@@ -50,6 +95,8 @@ def database_url(
         admin = sa.create_engine(_postgres_url(), isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            # A throw-away database need not wait for the disk at each commit.
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         url = _postgres_url(name).render_as_string(hide_password=False)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -58,6 +105,8 @@ def database_url(
     try:
         yield url
     finally:
+        if in_memory is not None:
+            shutil.rmtree(in_memory, ignore_errors=True)
         if admin is not None:
             with admin.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -65,44 +114,12 @@ def database_url(
 
 
 def _empty_tables() -> None:
-    tables = [t for t in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(tables):
-            db.session.execute(table.delete())
-    db.session.commit()
+    empty_tables()
 
 
-class CSRFClient(FlaskClient):
-    """A test client that, like a browser showing our forms, sends a valid
-    CSRF token with every POST. Pass ``csrf=False`` to send none."""
-
-    def open(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
-        method = kwargs.get("method", "GET").upper()
-        if csrf and method in {"POST", "PUT", "PATCH", "DELETE"}:
-            token = self.csrf_token()
-            data = kwargs.get("data")
-            if data is None:
-                kwargs["data"] = {"csrf_token": token}
-            elif isinstance(data, dict) and "csrf_token" not in data:
-                kwargs["data"] = {**data, "csrf_token": token}
-            headers = dict(kwargs.get("headers") or {})
-            headers.setdefault("X-CSRFToken", token)
-            kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
-
-    def csrf_token(self) -> str:
-        """The signed token Flask-WTF expects, for this client's session."""
-        with self.session_transaction() as session:
-            raw = session.setdefault("csrf_token", secrets.token_hex(20))
-        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
-        return serializer.dumps(raw)
-
-
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+@pytest.fixture(scope="session")
+def _shared_app(database_url: str) -> Iterator[PristineApp]:
+    """One app per database for the whole run, with its state as built."""
     app = create_app(
         {
             "TESTING": True,
@@ -114,13 +131,29 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     app.test_client_class = CSRFClient
-    app.instance_path = str(tmp_path / "instance")
-    yield app
+    yield PristineApp(app)
     with app.app_context():
-        db.session.rollback()
-        _empty_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(_shared_app: PristineApp, tmp_path: Path) -> Iterator[Flask]:
+    """The app on empty tables, configured as built; what the test changes
+    (config, caches, rate-limit counts, rows) is undone after it."""
+    # A test before this one may have built an app of its own, which
+    # re-configured the rate limiter that every app shares.
+    _shared_app.restore()
+    app = _shared_app.app
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    try:
+        with app.app_context():
+            db.session.rollback()
+            _empty_tables()
+            db.session.remove()
+    finally:
+        _shared_app.restore()
 
 
 @pytest.fixture
@@ -146,107 +179,15 @@ def postgres_only(backend: str) -> None:
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL (.ci/run does)")
 
 
-class AuthActions:
-    """Sign in as an organiser (password) or a delegate (e-mailed link)."""
-
-    def __init__(self, app: Flask, client: CSRFClient) -> None:
-        self._app = app
-        self._client = client
-
-    def organiser(
-        self, email: str = "organiser@example.org", password: str = "correct horse 1"
-    ) -> None:
-        from festival.auth.services import create_organiser, user_by_email
-
-        with self._app.app_context():
-            if user_by_email(email) is None:
-                create_organiser(email, password)
-                db.session.commit()
-        response = self._client.post("/login", data={"email": email, "password": password})
-        assert response.status_code == 302, response.text
-
-    def user(self, user_id: int) -> None:
-        """Sign in as any user through a one-time link (the delegates' way)."""
-        from festival.auth.models import User
-        from festival.auth.services import issue_login_link
-
-        with self._app.app_context():
-            token = issue_login_link(db.session.get(User, user_id))
-            db.session.commit()
-        response = self._client.post(f"/login/link/{token}")
-        assert response.status_code == 302, response.text
-
-    def logout(self) -> None:
-        self._client.post("/logout")
-
-
 @pytest.fixture
 def auth(app: Flask, client: CSRFClient) -> AuthActions:
     return AuthActions(app, client)
 
 
 @pytest.fixture
-def count_queries(app: Flask) -> Callable[[], Any]:
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
     """``with count_queries() as statements:`` lists the SQL run inside."""
-
-    @contextmanager
-    def counter() -> Iterator[list[str]]:
-        with app.app_context():
-            engine = db.engine
-        statements: list[str] = []
-
-        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            statements.append(statement)
-
-        sa.event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", record)
-
-    return counter
-
-
-class SMTPSink:
-    """An SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        self.controller: Any = None
-        self.port = 0
-
-    def start(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        sink = self
-
-        class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-                from email import message_from_bytes, policy
-
-                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-                return "250 OK"
-
-        if not self.port:
-            # aiosmtpd checks it is up by connecting to the port it was
-            # given, so it needs a real one rather than 0.
-            import socket
-
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                self.port = probe.getsockname()[1]
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-            time.sleep(0.05)
-
-    def recipients(self) -> list[str]:
-        return [m["To"] for m in self.messages]
+    return lambda: recorded_statements(app)
 
 
 @pytest.fixture

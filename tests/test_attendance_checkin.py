@@ -21,6 +21,7 @@ from tests.factories import (
     make_session,
     make_venue,
 )
+from tests.support.queries import queries_per_page
 
 
 @pytest.fixture
@@ -265,7 +266,7 @@ def _grow(app, festival_id, sessions, delegates_per_session):
         db.session.commit()
 
 
-def test_query_counts_do_not_grow_with_the_data(app, client, auth, door, count_queries):
+def test_query_counts_do_not_grow_with_the_data(app, client, auth, door):
     auth.organiser()
     pages = [
         "/organiser/festivals/gastro/check-in",
@@ -275,16 +276,8 @@ def test_query_counts_do_not_grow_with_the_data(app, client, auth, door, count_q
         "/organiser/festivals/gastro/check-in/badges",
     ]
 
-    def measure():
-        counts = []
-        for page in pages:
-            with count_queries() as statements:
-                assert client.get(page).status_code == 200, page
-            counts.append(len(statements))
-        return counts
-
     _grow(app, door["festival_id"], sessions=1, delegates_per_session=1)
-    small = measure()
+    small = queries_per_page(client, pages)
     _grow(app, door["festival_id"], sessions=6, delegates_per_session=5)
-    large = measure()
+    large = queries_per_page(client, pages)
     assert small == large, dict(zip(pages, zip(small, large, strict=True), strict=True))

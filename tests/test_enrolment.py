@@ -22,6 +22,7 @@ from tests.factories import (
     make_session,
 )
 from tests.programme_support import SLUG, build_world, tokyo_utc
+from tests.support.queries import queries_per_page
 
 
 @pytest.fixture
@@ -217,20 +218,12 @@ def _add(app, world, n):
         db.session.commit()
 
 
-def test_my_programme_runs_the_same_queries_for_3_and_30_sessions(
-    app, client, auth, world, count_queries
-):
+def test_my_programme_runs_the_same_queries_for_3_and_30_sessions(app, client, auth, world):
     auth.user(world["official"][1])
-
-    def measure():
-        with count_queries() as statements:
-            assert client.get("/my/programme").status_code == 200
-        return len(statements)
-
     _add(app, world, 3)
-    small = measure()
+    small = queries_per_page(client, ["/my/programme"])
     _add(app, world, 27)
-    assert measure() == small
+    assert queries_per_page(client, ["/my/programme"]) == small
 
 
 def test_the_many_delegates_form_of_the_rules_agrees_with_visible_to(app, world):

@@ -20,6 +20,7 @@ from festival.programme.models import (
 from festival.registration.models import DelegateStatus, Delegation
 from tests.factories import make_delegate, make_session
 from tests.programme_support import SLUG, build_world, tokyo_utc
+from tests.support.queries import queries_per_page
 
 BASE = f"/organiser/festivals/{SLUG}/programme"
 
@@ -390,15 +391,7 @@ def test_the_organiser_list_runs_the_same_queries_for_3_and_30_sessions(
         f"{BASE}/{world['talk_id']}",
     ]
 
-    def measure():
-        counts = []
-        for page in pages:
-            with count_queries() as statements:
-                assert client.get(page).status_code == 200
-            counts.append(len(statements))
-        return counts
-
     _add_sessions(app, world, 3)
-    small = measure()
+    small = queries_per_page(client, pages)
     _add_sessions(app, world, 27)
-    assert measure() == small
+    assert queries_per_page(client, pages) == small

@@ -15,6 +15,7 @@ from festival.programme.links import optional_url
 from festival.programme.models import Audience, ProgrammeSession, SessionType
 from tests.factories import make_session
 from tests.programme_support import SLUG, build_world, tokyo_utc
+from tests.support.queries import queries_per_page
 
 PROGRAMME = f"/festivals/{SLUG}/programme"
 
@@ -147,18 +148,9 @@ def _add_public_sessions(app, world, n):
         db.session.commit()
 
 
-def test_query_count_is_the_same_for_3_and_30_sessions(app, client, world, count_queries):
+def test_query_count_is_the_same_for_3_and_30_sessions(app, client, world):
     pages = [PROGRAMME, f"{PROGRAMME}?layout=print", f"{PROGRAMME}?type=thematic_session"]
-
-    def measure():
-        counts = []
-        for page in pages:
-            with count_queries() as statements:
-                assert client.get(page).status_code == 200
-            counts.append(len(statements))
-        return counts
-
     _add_public_sessions(app, world, 3)
-    small = measure()
+    small = queries_per_page(client, pages)
     _add_public_sessions(app, world, 27)
-    assert measure() == small
+    assert queries_per_page(client, pages) == small

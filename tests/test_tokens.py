@@ -18,6 +18,7 @@ from festival.extensions import db
 from festival.impressions.models import ImpressionInvite
 from festival.invitations.models import Invitation
 from festival.outbox.models import OutboxMessage
+from tests.support.queries import recorded_statements
 from tests.test_hostile_input_support import World, build_world, sign_in
 
 LINK = re.compile(r"http://festival\.test(/(?:login/link|invitations|impressions)/[A-Za-z0-9_\-]+)")
@@ -160,16 +161,8 @@ def test_the_database_keeps_only_hashes_of_secret_links(app, client, world):
 @pytest.fixture
 def statements(app):
     """(statement, parameters) of every SQL statement run while the test runs."""
-    seen: list[tuple[str, str]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append((statement, repr(parameters)))
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", record)
+    with recorded_statements(app, parameters=True) as seen:
+        yield seen
 
 
 @pytest.mark.parametrize("kind", ["invitation", "impression", "login link"])

@@ -1,0 +1,41 @@
+"""Empty the tables between tests, cheaply.
+
+TRUNCATE of every table costs PostgreSQL a new file per table, hundreds of
+milliseconds per test on a busy machine; most tests fill a handful of
+tables. So one query finds the tables that have rows, only those are
+emptied (children first), and the sequences that were used start again at
+1, as ``TRUNCATE ... RESTART IDENTITY`` did. (SQLite hands out max(id) + 1,
+so its ids start again at 1 once the table is empty.)
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from festival.extensions import db
+
+
+def filled_tables() -> list[sa.Table]:
+    """The app's tables that hold at least one row, parents first."""
+    tables = db.metadata.sorted_tables
+    probes = [
+        sa.select(sa.literal(index)).where(sa.exists().select_from(table))
+        for index, table in enumerate(tables)
+    ]
+    filled = set(db.session.scalars(sa.union_all(*probes)))
+    return [table for index, table in enumerate(tables) if index in filled]
+
+
+def empty_tables() -> None:
+    """Delete every row of the app's tables and restart PostgreSQL's sequences."""
+    for table in reversed(filled_tables()):
+        db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            sa.text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)"
+                " FROM pg_sequences"
+                " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+        )
+    db.session.commit()

@@ -209,3 +209,31 @@ def test_an_impression_form_closing_at_the_ends_of_the_calendar_is_a_field_error
     assert response.status_code == 422
     assert "Give a date between 1900-01-01 and 2199-12-31." in response.text
     assert 'value="Closing words"' in response.text
+
+
+HOSTILE_IDS = ["\u00b2", "99999999999999999999", "3000000000", "-1"]
+
+
+def test_confirming_ticked_delegates_skips_ids_no_row_can_have(app, client, world):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    sign_in(client, app, "organiser", world)
+    url = "/organiser/festivals/hostile/delegates/confirm"
+    response = client.post(url, data={"delegate": HOSTILE_IDS})
+    assert response.status_code == 302
+    assert "Tick the delegates to confirm first." in client.get(response.location).text
+    pending = world.ids["delegate_id"][1]
+    response = client.post(url, data={"delegate": [*HOSTILE_IDS, str(pending)]})
+    assert response.status_code == 302
+    assert "1 delegate confirmed" in client.get(response.location).text
+
+
+def test_picking_quotes_skips_ids_and_positions_no_row_can_have(app, client, world):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    sign_in(client, app, "organiser", world)
+    form_id = world.ids["form_id"][0]
+    picked = world.ids["response_id"][0]
+    url = f"/organiser/festivals/hostile/impressions/forms/{form_id}/quotes"
+    data = {"picked": [*HOSTILE_IDS, str(picked)], f"position-{picked}": "\u00b2"}
+    response = client.post(url, data=data)
+    assert response.status_code == 302
+    assert "1 quotes in the report for this event." in client.get(response.location).text

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, render_template, request, url_for
+from flask import abort, flash, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
@@ -18,7 +18,7 @@ from festival.core.pagination import paginate
 from festival.core.types import utcnow
 from festival.core.view_helpers import current_path, redirect_next
 from festival.extensions import db
-from festival.festivals.access import festival_or_404, festival_row_or_404
+from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
 from festival.programme.eligibility import may_attend
 from festival.programme.models import ProgrammeSession
@@ -29,6 +29,7 @@ from .forms import ButtonForm, CodeForm
 from .services import Outcome
 
 bp = organiser_blueprint("attendance", __name__, "/festivals/<slug>/check-in")
+load_festival_from_url(bp)
 
 BADGES_PER_SHEET = 8  # 2 x 4 on A4
 SHEETS_PER_PAGE = 6
@@ -87,9 +88,9 @@ def _day_arg(festival: Festival) -> date | None:
 
 
 @bp.get("")
-def index(slug: str) -> str:
+def index() -> str:
     """Today's sessions (those still running or to come), then all of them."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     now = utcnow()
     today = now.astimezone(festival.tz).date()
     start_of_day, end_of_day = lists.day_bounds(festival, today)
@@ -121,9 +122,9 @@ def index(slug: str) -> str:
 
 
 @bp.get("/sessions/<int:session_id>")
-def session(slug: str, session_id: int) -> str:
+def session(session_id: int) -> str:
     """The session's enrolled delegates, each with a check-in / undo button."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     q = _search_text()
     state = request.args.get("state", "")
@@ -152,9 +153,9 @@ def session(slug: str, session_id: int) -> str:
 
 
 @bp.get("/sessions/<int:session_id>/find")
-def find(slug: str, session_id: int) -> str:
+def find(session_id: int) -> str:
     """Find any delegate of the festival, to check in someone who did not enrol."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     q = _search_text()
     page = paginate(lists.delegate_search_query(festival, q)) if len(q) >= 2 else None
@@ -187,9 +188,9 @@ def _back(festival: Festival, session_id: int) -> Response:
 
 
 @bp.post("/sessions/<int:session_id>/delegates/<int:delegate_id>")
-def check_in(slug: str, session_id: int, delegate_id: int) -> Response:
+def check_in(session_id: int, delegate_id: int) -> Response:
     """Check a delegate in (enrolled, or a walk-in)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     delegate = _delegate_or_404(festival, delegate_id)
     result = services.check_in(programme_session, delegate)
@@ -199,9 +200,9 @@ def check_in(slug: str, session_id: int, delegate_id: int) -> Response:
 
 
 @bp.post("/sessions/<int:session_id>/delegates/<int:delegate_id>/undo")
-def undo(slug: str, session_id: int, delegate_id: int) -> Response:
+def undo(session_id: int, delegate_id: int) -> Response:
     """Take a check-in back (a mis-tap, or the wrong person)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     delegate = _delegate_or_404(festival, delegate_id)
     if services.undo_check_in(programme_session, delegate):
@@ -213,9 +214,9 @@ def undo(slug: str, session_id: int, delegate_id: int) -> Response:
 
 
 @bp.route("/sessions/<int:session_id>/scan", methods=["GET", "POST"])
-def scan(slug: str, session_id: int) -> str | Response | tuple[str, int]:
+def scan(session_id: int) -> str | Response | tuple[str, int]:
     """The camera scanner, and the typed-code form that works without it."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     form = CodeForm()
     status = 200
@@ -224,7 +225,7 @@ def scan(slug: str, session_id: int) -> str | Response | tuple[str, int]:
         if result.outcome in (Outcome.CHECKED_IN, Outcome.WALK_IN, Outcome.ALREADY):
             db.session.commit()
             flash(result.message, FLASH_CATEGORY[result.outcome])
-            fallback = url_for(".scan", slug=slug, session_id=session_id)
+            fallback = url_for(".scan", slug=festival.slug, session_id=session_id)
             return redirect_next(form.next.data, fallback, code=303)
         form.code.errors.append(result.message)
         status = 409 if result.outcome == Outcome.NOT_ELIGIBLE else 422
@@ -242,9 +243,9 @@ def scan(slug: str, session_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/sessions/<int:session_id>/scan/check-in")
-def scan_check_in(slug: str, session_id: int) -> tuple[Response, int]:
+def scan_check_in(session_id: int) -> tuple[Response, int]:
     """A code the camera read (form field ``code``): check in, answer JSON."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     typed = request.form.get("code", "")[:200]
     result = services.check_in_by_code(festival, programme_session, typed)
@@ -270,9 +271,9 @@ def scan_check_in(slug: str, session_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/badges")
-def badges(slug: str) -> str:
+def badges() -> str:
     """A4 sheets of badges (name, native name, position, city, QR code)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     q = _search_text()
     include_pending = request.args.get("pending") == "1"
     per_page = BADGES_PER_SHEET * SHEETS_PER_PAGE

@@ -26,6 +26,9 @@ from festival.registration.models import Delegate, Delegation
 bp = Blueprint("calendar", __name__)
 # Unchanged feeds are answered before Flask runs (see fastpath.FeedFastPath).
 bp.record_once(lambda state: fastpath.install(state.app))
+# The views look their festival up themselves (no load_festival_from_url):
+# the fast path keys a feed by the slug in the view's arguments, and a feed
+# it answers from memory must not cost the festival's query.
 
 
 @bp.get("/festivals/<slug>/programme.ics")

@@ -48,6 +48,13 @@ def id_args(name: str) -> list[int]:
     return [number for number in ids if number is not None]
 
 
+def form_ids(name: str) -> list[int]:
+    """Every row id posted in the form field ``name`` (ticked checkboxes);
+    values that could be no row's id ("²", a huge number) are left out."""
+    ids = (row_id(value) for value in request.form.getlist(name))
+    return [number for number in ids if number is not None]
+
+
 def day_arg(name: str = "day") -> date | None:
     """The day in the query argument ``name`` (ISO, ``2027-06-15``); None
     when it is missing, unreadable or too far out to compute with

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -22,10 +22,11 @@ from festival.core import memo
 from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
 from festival.core.pagination import paginate
+from festival.core.view_helpers import form_ids
 from festival.delegations import roles, services
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
-from festival.festivals.access import festival_or_404
+from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.logistics.airports import airport_name, at_airport
 from festival.logistics.labels import (
@@ -37,6 +38,7 @@ from festival.logistics.queries import planned_hotels
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 
 bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
+load_festival_from_url(bp)
 
 # The query-string arguments of the list of delegates.
 LIST_ARGS = {"q", "city", "country", "role", "status", "deletion", "page"}
@@ -55,9 +57,9 @@ def _helpers() -> dict[str, Any]:
 
 
 @bp.get("/delegations")
-def index(slug: str) -> str:
+def index() -> str:
     """The delegations, by city, with how many of their people are confirmed."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     q = request.args.get("q", "").strip()[:200]
     country = request.args.get("country", "").strip().upper()[:2]
     page = paginate(services.delegations_query(festival, q, country))
@@ -87,9 +89,9 @@ def _options(pairs: Iterable[tuple[object, str]], selected: object) -> Markup:
 
 
 @bp.get("/delegates")
-def delegates(slug: str) -> str:
+def delegates() -> str:
     """Every delegate, searchable and filtered, for review and bulk confirmation."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     filters = services.DelegateFilters.from_args(request.args)
     counts = services.status_counts(festival)
     # Unfiltered, the list holds every delegate: the counts already say how many.
@@ -128,11 +130,11 @@ def _filter_menus(festival: Festival, filters: services.DelegateFilters) -> tupl
 
 
 @bp.post("/delegates/confirm")
-def bulk_confirm(slug: str) -> Response:
+def bulk_confirm() -> Response:
     """Confirm the pending delegates ticked in the list."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     # CSRF is checked app-wide (CSRFProtect); the ticked ids are all there is to read.
-    ids = [int(v) for v in request.form.getlist("delegate") if v.isdigit()]
+    ids = form_ids("delegate")
     if not ids:
         flash(_("Tick the delegates to confirm first."), "warning")
     else:
@@ -153,9 +155,9 @@ def bulk_confirm(slug: str) -> Response:
 
 
 @bp.get("/delegations/<int:delegation_id>")
-def delegation(slug: str, delegation_id: int) -> str:
+def delegation(delegation_id: int) -> str:
     """One delegation: its people, their travel, needs and rooms."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     group = services.delegation_or_404(festival, delegation_id)
     return render_template(
         "delegations/delegation.html",
@@ -190,15 +192,15 @@ def _delegate_page(
 
 
 @bp.get("/delegates/<int:delegate_id>")
-def delegate(slug: str, delegate_id: int) -> tuple[str, int]:
+def delegate(delegate_id: int) -> tuple[str, int]:
     """One delegate's registration, with the confirm and decline forms."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     return _delegate_page(festival, services.delegate_or_404(festival, delegate_id))
 
 
 @bp.post("/delegates/<int:delegate_id>/confirm")
-def confirm(slug: str, delegate_id: int) -> Response | tuple[str, int]:
-    festival = festival_or_404(slug)
+def confirm(delegate_id: int) -> Response | tuple[str, int]:
+    festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     form = ConfirmForm(prefix="confirm")
     if not form.validate_on_submit():
@@ -219,8 +221,8 @@ def confirm(slug: str, delegate_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/delegates/<int:delegate_id>/decline")
-def decline(slug: str, delegate_id: int) -> Response | tuple[str, int]:
-    festival = festival_or_404(slug)
+def decline(delegate_id: int) -> Response | tuple[str, int]:
+    festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     form = DeclineForm(prefix="decline")
     if not form.validate_on_submit():
@@ -237,9 +239,9 @@ def decline(slug: str, delegate_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/delegates/<int:delegate_id>/anonymise")
-def anonymise(slug: str, delegate_id: int) -> Response | tuple[str, int]:
+def anonymise(delegate_id: int) -> Response | tuple[str, int]:
     """Delete one person's personal data now (e.g. they asked for it)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     if person.anonymised_at is not None:
         flash(_("This person's data was already removed."), "info")
@@ -266,9 +268,9 @@ def _back_to(festival: Festival, person: Delegate) -> str:
 
 
 @bp.get("/role-changes")
-def role_changes(slug: str) -> str:
+def role_changes() -> str:
     """The changes of role delegates proposed, waiting for an organiser's decision."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     counts = services.status_counts(festival)
     return render_template(
         "delegations/role_changes.html",
@@ -279,19 +281,19 @@ def role_changes(slug: str) -> str:
 
 
 @bp.post("/role-changes/<int:delegate_id>/approve")
-def approve_role(slug: str, delegate_id: int) -> Response:
+def approve_role(delegate_id: int) -> Response:
     """The proposed role becomes the confirmed one; the delegate is told."""
-    return _decide_role(slug, delegate_id, approve=True)
+    return _decide_role(delegate_id, approve=True)
 
 
 @bp.post("/role-changes/<int:delegate_id>/refuse")
-def refuse_role(slug: str, delegate_id: int) -> Response:
+def refuse_role(delegate_id: int) -> Response:
     """The role goes back to the confirmed one; the delegate is told."""
-    return _decide_role(slug, delegate_id, approve=False)
+    return _decide_role(delegate_id, approve=False)
 
 
-def _decide_role(slug: str, delegate_id: int, *, approve: bool) -> Response:
-    festival = festival_or_404(slug)
+def _decide_role(delegate_id: int, *, approve: bool) -> Response:
+    festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     # CSRF is checked app-wide (CSRFProtect); the form carries the role the
     # organiser read, so a proposal changed since is not decided unseen.
@@ -328,9 +330,9 @@ def _letter_context(festival: Festival) -> dict[str, Any]:
 
 
 @bp.get("/delegates/<int:delegate_id>/visa-letter")
-def visa_letter(slug: str, delegate_id: int) -> tuple[str, int]:
+def visa_letter(delegate_id: int) -> tuple[str, int]:
     """A visa invitation letter for one confirmed delegate, ready to print as A4."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     problem = _letter_problem(person)
     return (
@@ -346,9 +348,9 @@ def visa_letter(slug: str, delegate_id: int) -> tuple[str, int]:
 
 
 @bp.get("/delegations/<int:delegation_id>/visa-letters")
-def visa_letters(slug: str, delegation_id: int) -> str:
+def visa_letters(delegation_id: int) -> str:
     """The letters of every confirmed member of a delegation, one page each."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     group = services.delegation_or_404(festival, delegation_id)
     letters = [d for d in group.delegates if not _letter_problem(d)]
     skipped = [d for d in group.delegates if _letter_problem(d)]

@@ -1,7 +1,9 @@
 """Festival lookups for views: the festival a URL names, and a row of it.
 
 Core knows no domain; every view that reads a festival by its slug, or a
-row that must belong to that festival, comes through here.
+row that must belong to that festival, comes through here. A blueprint
+whose URLs carry ``<slug>`` calls :func:`load_festival_from_url` once and
+its views read ``g.festival`` (Indico's ``RHEventBase``, in Flask terms).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort
+from flask import Blueprint, abort, current_app, g
 from sqlalchemy.orm.interfaces import ORMOption
 
 from festival.extensions import db
@@ -41,3 +43,39 @@ def festival_row_or_404(
     if row is None:
         abort(404)
     return row
+
+
+def load_festival_from_url(bp: Blueprint) -> Blueprint:
+    """Give ``bp``'s views the festival their URL names, as ``g.festival``.
+
+    The ``slug`` is taken off the view's arguments (views take no ``slug``)
+    and the festival is loaded after the blueprint's own ``before_request``
+    guards registered so far (an organiser blueprint's sign-in check comes
+    first, so a stranger is sent to sign in whatever the slug); an unknown
+    slug is a 404. ``url_for`` to this blueprint's endpoints fills ``slug``
+    in from ``g.festival`` when it is not given. URLs without ``<slug>`` are
+    left alone, so a blueprint may hold both kinds. Returns ``bp``.
+    """
+
+    @bp.url_value_preprocessor
+    def _take_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values and "slug" in values:
+            g.festival_slug = values.pop("slug")
+
+    @bp.before_request
+    def _load_festival() -> None:
+        slug = g.pop("festival_slug", None)
+        if slug is not None:
+            g.festival = festival_or_404(slug)
+
+    @bp.url_defaults
+    def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
+        festival = g.get("festival")
+        if (
+            festival is not None
+            and "slug" not in values
+            and current_app.url_map.is_endpoint_expecting(endpoint, "slug")
+        ):
+            values["slug"] = festival.slug
+
+    return bp

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
 from festival.extensions import db
 from festival.festivals import services
-from festival.festivals.access import festival_or_404
+from festival.festivals.access import load_festival_from_url
 from festival.festivals.forms import FestivalForm, VenueForm
 from festival.festivals.models import Festival, Venue
 from festival.festivals.nav import festival_nav
 from festival.festivals.zones import festival_offsets, timezone_options, utc_offset
 
 bp = organiser_blueprint("festivals_admin", __name__)
+load_festival_from_url(bp)
 # The festival menu, for every organiser page of a festival (festivals/_nav.html).
 bp.add_app_template_global(festival_nav, "festival_nav")
 
@@ -54,8 +55,8 @@ def new() -> Page:
 
 
 @bp.route("/festivals/<slug>/edit", methods=["GET", "POST"])
-def edit(slug: str) -> Page:
-    festival = festival_or_404(slug)
+def edit() -> Page:
+    festival = g.festival
     form = FestivalForm(obj=festival, festival_id=festival.id)
     if not form.validate_on_submit():
         return _festival_form_page(form, festival)
@@ -66,8 +67,8 @@ def edit(slug: str) -> Page:
 
 
 @bp.get("/festivals/<slug>/")
-def overview(slug: str) -> str:
-    festival = festival_or_404(slug)
+def overview() -> str:
+    festival = g.festival
     return render_template(
         "festivals/overview.html",
         festival=festival,
@@ -77,8 +78,8 @@ def overview(slug: str) -> str:
 
 
 @bp.route("/festivals/<slug>/venues", methods=["GET", "POST"])
-def venues(slug: str) -> Page:
-    festival = festival_or_404(slug)
+def venues() -> Page:
+    festival = g.festival
     form = VenueForm(festival_id=festival.id)
     if form.validate_on_submit():
         venue = services.save_venue(Venue(festival=festival), form.data)
@@ -96,8 +97,8 @@ def venues(slug: str) -> Page:
 
 
 @bp.route("/festivals/<slug>/venues/<int:venue_id>/edit", methods=["GET", "POST"])
-def edit_venue(slug: str, venue_id: int) -> Page:
-    festival = festival_or_404(slug)
+def edit_venue(venue_id: int) -> Page:
+    festival = g.festival
     venue = services.venue_or_404(festival, venue_id)
     form = VenueForm(obj=venue, festival_id=festival.id, venue_id=venue.id)
     if form.validate_on_submit():
@@ -110,8 +111,8 @@ def edit_venue(slug: str, venue_id: int) -> Page:
 
 
 @bp.route("/festivals/<slug>/venues/<int:venue_id>/delete", methods=["GET", "POST"])
-def delete_venue(slug: str, venue_id: int) -> Page:
-    festival = festival_or_404(slug)
+def delete_venue(venue_id: int) -> Page:
+    festival = g.festival
     venue = services.venue_or_404(festival, venue_id)
     if request.method == "POST":
         name = venue.name

@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from festival.core.access import organiser_blueprint
+from festival.core.limits import row_id
 from festival.core.pagination import paginate, url_with_args
-from festival.core.view_helpers import private_download
+from festival.core.view_helpers import form_ids, private_download
 from festival.extensions import db
-from festival.festivals.access import festival_or_404, festival_row_or_404
+from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.impressions import report, results, sending, services
 from festival.impressions.forms import KIND_LABELS, FormSettingsForm, QuestionForm, answer_form
 from festival.impressions.models import (
@@ -24,17 +26,7 @@ from festival.impressions.services import ImpressionError
 from festival.programme.models import ProgrammeSession
 
 bp = organiser_blueprint("impressions_admin", __name__, "/festivals/<slug>/impressions")
-
-
-@bp.url_value_preprocessor
-def _load_festival(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    g.festival = festival_or_404((values or {}).pop("slug", ""))
-
-
-@bp.url_defaults
-def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
-    if "slug" not in values and getattr(g, "festival", None) is not None:
-        values["slug"] = g.festival.slug
+load_festival_from_url(bp)
 
 
 def _form_or_404(form_id: int) -> ImpressionForm:
@@ -102,7 +94,10 @@ def create_form() -> Response:
 def create_missing_forms() -> Response:
     count = services.create_missing_forms(g.festival)
     db.session.commit()
-    flash(_("%(count)s impression forms created.", count=count), "success")
+    flash(
+        ngettext("%(num)s impression form created.", "%(num)s impression forms created.", count),
+        "success",
+    )
     return redirect(url_for(".index"))
 
 
@@ -320,7 +315,14 @@ def send_now(form_id: int) -> Response:
         return redirect(url_for(".invites", form_id=form.id))
     db.session.commit()
     if count:
-        flash(_("The form was sent to %(count)s attendees.", count=count), "success")
+        flash(
+            ngettext(
+                "The form was sent to %(num)s attendee.",
+                "The form was sent to %(num)s attendees.",
+                count,
+            ),
+            "success",
+        )
     else:
         flash(_("Every attendee has the form already: nobody new to send it to."), "info")
     return redirect(url_for(".invites", form_id=form.id))
@@ -370,15 +372,23 @@ def quotes(form_id: int) -> str | Response:
     form = _form_or_404(form_id)
     candidates = report.quote_candidates(form)
     if request.method == "POST":
-        picked = {int(v) for v in request.form.getlist("picked") if v.isdigit()}
+        picked = set(form_ids("picked"))
         positions = {}
         for response in candidates:
-            raw = request.form.get(f"position-{response.id}", "").strip()
-            if raw.isdigit():
-                positions[response.id] = int(raw)
+            # A position is a number like an id; anything else keeps the current order.
+            position = row_id(request.form.get(f"position-{response.id}", "").strip())
+            if position is not None:
+                positions[response.id] = position
         count = report.save_selection(candidates, picked, positions)
         db.session.commit()
-        flash(_("%(count)s quotes in the report for this event.", count=count), "success")
+        flash(
+            ngettext(
+                "%(num)s quote in the report for this event.",
+                "%(num)s quotes in the report for this event.",
+                count,
+            ),
+            "success",
+        )
         return redirect(url_for(".quotes", form_id=form.id))
     return render_template(
         "impressions/quotes.html",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,7 +14,7 @@ from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
 from festival.core.view_helpers import id_args
 from festival.extensions import db
-from festival.festivals.access import festival_or_404, festival_row_or_404
+from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
 from festival.invitations import queries, services
 from festival.invitations.forms import InviteForm, RevokeForm, SendForm, default_deadline
@@ -22,6 +22,7 @@ from festival.invitations.labels import BAR_ORDER, STATUS_LABELS, deadline_text,
 from festival.invitations.models import Invitation, InvitationStatus
 
 bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
+load_festival_from_url(bp)
 
 PICKER_PER_PAGE = 100
 
@@ -37,8 +38,8 @@ def _invitation_or_404(festival: Festival, invitation_id: int) -> Invitation:
 
 
 @bp.get("")
-def index(slug: str) -> str:
-    festival = festival_or_404(slug)
+def index() -> str:
+    festival = g.festival
     where = queries.CityFilter.from_args(request.args)
     status = request.args.get("status", "")
     counts = services.status_counts(festival)
@@ -80,8 +81,8 @@ def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> Resp
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new(slug: str) -> ResponseReturnValue:
-    festival = festival_or_404(slug)
+def new() -> ResponseReturnValue:
+    festival = g.festival
     form = InviteForm(tz=festival.tz)
     if request.method == "GET":
         form.deadline.data = default_deadline(festival)
@@ -170,8 +171,8 @@ def _render_show(
 
 
 @bp.get("/<int:invitation_id>")
-def show(slug: str, invitation_id: int) -> ResponseReturnValue:
-    festival = festival_or_404(slug)
+def show(invitation_id: int) -> ResponseReturnValue:
+    festival = g.festival
     invitation = _invitation_or_404(festival, invitation_id)
     form = SendForm(tz=festival.tz, quota=invitation.quota)
     form.deadline.data = invitation.deadline.astimezone(festival.tz).replace(tzinfo=None)
@@ -179,8 +180,8 @@ def show(slug: str, invitation_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:invitation_id>/send")
-def send(slug: str, invitation_id: int) -> ResponseReturnValue:
-    festival = festival_or_404(slug)
+def send(invitation_id: int) -> ResponseReturnValue:
+    festival = g.festival
     invitation = _invitation_or_404(festival, invitation_id)
     form = SendForm(tz=festival.tz)
     if not form.validate():
@@ -197,7 +198,7 @@ def send(slug: str, invitation_id: int) -> ResponseReturnValue:
     except services.InvitationError:
         db.session.rollback()
         flash(_("This invitation has been answered: it can no longer be sent."), "error")
-        return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+        return redirect(url_for(".show", slug=festival.slug, invitation_id=invitation_id))
     db.session.commit()
     if was_draft:
         flash(_("Invitation sent to %(city)s.", city=invitation.city.name), "success")
@@ -209,17 +210,17 @@ def send(slug: str, invitation_id: int) -> ResponseReturnValue:
             ),
             "success",
         )
-    return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+    return redirect(url_for(".show", slug=festival.slug, invitation_id=invitation_id))
 
 
 @bp.route("/<int:invitation_id>/revoke", methods=["GET", "POST"])
-def revoke(slug: str, invitation_id: int) -> ResponseReturnValue:
-    festival = festival_or_404(slug)
+def revoke(invitation_id: int) -> ResponseReturnValue:
+    festival = g.festival
     invitation = _invitation_or_404(festival, invitation_id)
     form = RevokeForm()
     if invitation.status not in services.REVOCABLE:
         flash(_("This invitation can no longer be revoked."), "error")
-        return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+        return redirect(url_for(".show", slug=festival.slug, invitation_id=invitation_id))
     if form.validate_on_submit():
         try:
             services.revoke_invitation(invitation)
@@ -235,7 +236,7 @@ def revoke(slug: str, invitation_id: int) -> ResponseReturnValue:
                 ),
                 "success",
             )
-        return redirect(url_for(".show", slug=slug, invitation_id=invitation_id))
+        return redirect(url_for(".show", slug=festival.slug, invitation_id=invitation_id))
     return render_template(
         "invitations/revoke.html", festival=festival, invitation=invitation, form=form
     )

@@ -6,14 +6,14 @@ The delegate reads their own in :mod:`festival.itineraries.public`.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
 from festival.extensions import db
-from festival.festivals.access import festival_or_404
+from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.itineraries import services
 from festival.itineraries.forms import ItemForm
@@ -22,6 +22,7 @@ from festival.programme.forms import ConfirmForm
 from festival.registration.models import Delegation
 
 bp = organiser_blueprint("itineraries_admin", __name__, "/festivals/<slug>/itineraries")
+load_festival_from_url(bp)
 
 
 def _delegation_or_404(festival: Festival, delegation_id: int) -> Delegation:
@@ -39,9 +40,9 @@ def _item_or_404(delegation: Delegation, item_id: int) -> ItineraryItem:
 
 
 @bp.get("")
-def index(slug: str) -> str:
+def index() -> str:
     """Accepted delegations with how many items their itinerary has, and clashes."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     q = request.args.get("q", "").strip()[:100]
     page = paginate(services.delegations_query(festival, q))
     ids = [d.id for d in page.items]
@@ -86,8 +87,8 @@ def _delegation_page(
 
 
 @bp.get("/<int:delegation_id>")
-def delegation(slug: str, delegation_id: int) -> tuple[str, int]:
-    festival = festival_or_404(slug)
+def delegation(delegation_id: int) -> tuple[str, int]:
+    festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     form = ItemForm()
     form.set_people(services.delegation_delegates(delegation))
@@ -97,8 +98,8 @@ def delegation(slug: str, delegation_id: int) -> tuple[str, int]:
 
 
 @bp.post("/<int:delegation_id>/items")
-def add_item(slug: str, delegation_id: int) -> Response | tuple[str, int]:
-    festival = festival_or_404(slug)
+def add_item(delegation_id: int) -> Response | tuple[str, int]:
+    festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     form = ItemForm()
     form.set_people(services.delegation_delegates(delegation))
@@ -109,15 +110,15 @@ def add_item(slug: str, delegation_id: int) -> Response | tuple[str, int]:
             db.session.commit()
             flash(_("“%(title)s” added to the itinerary.", title=item.title), "success")
             return redirect(
-                url_for("itineraries_admin.delegation", slug=slug, delegation_id=delegation.id)
+                url_for("itineraries_admin.delegation", delegation_id=delegation.id)
                 + f"#item-{item.id}"
             )
     return _delegation_page(festival, delegation, form, 422)
 
 
 @bp.route("/<int:delegation_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
-def edit_item(slug: str, delegation_id: int, item_id: int) -> str | Response | tuple[str, int]:
-    festival = festival_or_404(slug)
+def edit_item(delegation_id: int, item_id: int) -> str | Response | tuple[str, int]:
+    festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     item = _item_or_404(delegation, item_id)
     form = ItemForm()
@@ -131,7 +132,7 @@ def edit_item(slug: str, delegation_id: int, item_id: int) -> str | Response | t
             db.session.commit()
             flash(_("“%(title)s” saved.", title=item.title), "success")
             return redirect(
-                url_for("itineraries_admin.delegation", slug=slug, delegation_id=delegation.id)
+                url_for("itineraries_admin.delegation", delegation_id=delegation.id)
                 + f"#item-{item.id}"
             )
     page = render_template(
@@ -145,8 +146,8 @@ def edit_item(slug: str, delegation_id: int, item_id: int) -> str | Response | t
 
 
 @bp.post("/<int:delegation_id>/items/<int:item_id>/delete")
-def delete_item(slug: str, delegation_id: int, item_id: int) -> Response:
-    festival = festival_or_404(slug)
+def delete_item(delegation_id: int, item_id: int) -> Response:
+    festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     item = _item_or_404(delegation, item_id)
     if ConfirmForm().validate_on_submit():
@@ -154,4 +155,4 @@ def delete_item(slug: str, delegation_id: int, item_id: int) -> Response:
         services.delete_item(item)
         db.session.commit()
         flash(_("“%(title)s” removed from the itinerary.", title=title), "success")
-    return redirect(url_for("itineraries_admin.delegation", slug=slug, delegation_id=delegation.id))
+    return redirect(url_for("itineraries_admin.delegation", delegation_id=delegation.id))

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, g, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 
 from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
-from festival.festivals.access import festival_or_404
+from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.logistics import counting, queries, tables
 from festival.logistics.airports import airport_name
@@ -28,6 +28,7 @@ from festival.logistics.labels import (
 )
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
+load_festival_from_url(bp)
 
 FORMATS = ("csv", "xlsx")
 
@@ -84,9 +85,9 @@ def _default_day(days: Iterable[date], festival: Festival) -> date | None:
     return days[0] if days else None
 
 
-def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
+def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
     """One day's board on screen; "all" (for printing) and the downloads hold every day."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     wanted = queries.statuses(_include_pending())
     name = "arrivals" if direction == "arrival" else "departures"
 
@@ -122,26 +123,26 @@ def _travel(slug: str, fmt: str, direction: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/arrivals")
-def arrivals(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
+def arrivals(fmt: str = "html") -> Response | tuple[str, int]:
     """Who lands when and where, by day and airport: the pickup plan."""
-    return _travel(slug, fmt, "arrival")
+    return _travel(fmt, "arrival")
 
 
 @bp.get("/departures")
-def departures(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
+def departures(fmt: str = "html") -> Response | tuple[str, int]:
     """Who leaves when and from where, by day and airport: the drop-off plan."""
-    return _travel(slug, fmt, "departure")
+    return _travel(fmt, "departure")
 
 
 @bp.get("/rooming")
-def rooming(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
+def rooming(fmt: str = "html") -> Response | tuple[str, int]:
     """Guests by hotel, and rooms per hotel and night: one night on screen
     (check-ins and check-outs), every night for printing and downloads.
 
     The counts come from SQL (queries.stays); a night loads only the guests
     who check in or out, the whole list is loaded for "all" and downloads.
     """
-    festival = festival_or_404(slug)
+    festival = g.festival
     wanted = queries.statuses(_include_pending())
     occupied = counting.occupancy(queries.stays(festival, wanted))
     night = None
@@ -173,10 +174,10 @@ def rooming(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
 
 
 @bp.get("/catering")
-def catering(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
+def catering(fmt: str = "html") -> Response | tuple[str, int]:
     """Dietary requirements and allergens: for the festival, and per meal one
     day at a time (every day for printing and downloads)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     wanted = queries.statuses(_include_pending())
     totals = counting.catering_counts(queries.diners(festival, wanted))
     sessions = queries.meal_sessions(festival)
@@ -228,7 +229,7 @@ INTERPRETERS_PER_PAGE = 100
 
 
 @bp.get("/interpreters")
-def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
+def interpreters(fmt: str = "html") -> Response | tuple[str, int]:
     """Which languages each delegation speaks and brings, and what the host
     covers: the summary on every page, delegations a hundred at a time
     (all of them for printing and downloads).
@@ -236,7 +237,7 @@ def interpreters(slug: str, fmt: str = "html") -> Response | tuple[str, int]:
     The summary needs only the delegations where someone may speak none of
     the festival's languages (filtered in SQL); a page loads its hundred.
     """
-    festival = festival_or_404(slug)
+    festival = g.festival
     wanted = queries.statuses(_include_pending())
 
     def with_needs(groups: list[queries.DelegationMembers]) -> list[tuple[Any, Any]]:
@@ -295,9 +296,9 @@ DOWNLOADS = {
 
 
 @bp.get("/<page>.<fmt>")
-def download_page(slug: str, page: str, fmt: str) -> Response | tuple[str, int]:
+def download_page(page: str, fmt: str) -> Response | tuple[str, int]:
     """A logistics page as CSV or XLSX: /logistics/arrivals.csv, /rooming.xlsx..."""
     view = DOWNLOADS.get(page)
     if view is None or fmt not in FORMATS:
         abort(404)
-    return view(slug, fmt)
+    return view(fmt)

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,7 +22,7 @@ from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.core.view_helpers import day_arg, id_arg
 from festival.extensions import db
-from festival.festivals.access import festival_or_404
+from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.programme import enrolment, labels, pagecache, services
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
@@ -36,6 +36,7 @@ from festival.registration.labels import role_label
 from festival.registration.models import Delegate
 
 bp = Blueprint("programme", __name__)
+load_festival_from_url(bp)
 
 
 @bp.app_template_global()
@@ -97,13 +98,13 @@ def feed_links(festival: Festival) -> dict[str, str | None]:
 
 
 @bp.get("/festivals/<slug>/programme")
-def programme(slug: str) -> str:
+def programme() -> str:
     """Public sessions one day at a time, with filters and a picture of the day.
 
     A whole festival's programme (hundreds of sessions) is too long for a
     phone and slow to render; the print layout still has every day.
     """
-    festival = festival_or_404(slug)
+    festival = g.festival
     session_type = request.args.get("type", "")
     if session_type not in {t.value for t in SessionType}:
         session_type = ""
@@ -189,14 +190,14 @@ def _visible_session_or_404(
 
 
 @bp.get("/festivals/<slug>/sessions/<int:session_id>")
-def session(slug: str, session_id: int) -> str:
+def session(session_id: int) -> str:
     """One session, with "add to calendar" links (and enrolment for delegates)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     item, delegate = _visible_session_or_404(festival, session_id)
     location = (
         ", ".join(x for x in (item.venue.name, item.venue.address) if x) if item.venue else ""
     )
-    page_url = external_url("programme.session", slug=slug, session_id=item.id)
+    page_url = external_url("programme.session", slug=festival.slug, session_id=item.id)
     links = add_to_calendar_links(
         item.title,
         item.starts_at,
@@ -216,7 +217,7 @@ def session(slug: str, session_id: int) -> str:
         day=local_day(item.starts_at, festival.tz),
         location=location,
         links=links,
-        ics_url=optional_url("calendar.session_ics", slug=slug, session_id=item.id),
+        ics_url=optional_url("calendar.session_ics", slug=festival.slug, session_id=item.id),
         delegate=delegate,
         enrolled=enrolled,
         taken=taken,
@@ -250,15 +251,15 @@ def my_programme() -> str:
     )
 
 
-def _back(slug: str, session_id: int) -> Response:
+def _back(session_id: int) -> Response:
     target = safe_next(request.form.get("next"))
-    return redirect(target or url_for("programme.session", slug=slug, session_id=session_id))
+    return redirect(target or url_for("programme.session", session_id=session_id))
 
 
 @bp.post("/festivals/<slug>/sessions/<int:session_id>/enrol")
 @login_required
-def enrol(slug: str, session_id: int) -> Response:
-    festival = festival_or_404(slug)
+def enrol(session_id: int) -> Response:
+    festival = g.festival
     delegate = delegate_for_festival(festival)
     item = services.session_or_none(festival, session_id)
     if delegate is None or item is None or not may_attend(item, delegate):
@@ -267,13 +268,13 @@ def enrol(slug: str, session_id: int) -> Response:
     db.session.commit()
     message, category = enrolment.enrol_outcome_message(outcome, item.title)
     flash(message, category)
-    return _back(slug, session_id)
+    return _back(session_id)
 
 
 @bp.post("/festivals/<slug>/sessions/<int:session_id>/unenrol")
 @login_required
-def unenrol(slug: str, session_id: int) -> Response:
-    festival = festival_or_404(slug)
+def unenrol(session_id: int) -> Response:
+    festival = g.festival
     delegate = delegate_for_festival(festival)
     item = services.session_or_none(festival, session_id)
     if delegate is None or item is None or not may_attend(item, delegate):
@@ -285,4 +286,4 @@ def unenrol(slug: str, session_id: int) -> Response:
         flash(_("You have left “%(title)s”.", title=item.title), "success")
     else:
         flash(_("You were not enrolled in “%(title)s”.", title=item.title), "info")
-    return _back(slug, session_id)
+    return _back(session_id)

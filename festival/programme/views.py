@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -16,7 +16,7 @@ from festival.core.limits import day_from_text
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
 from festival.extensions import db
-from festival.festivals.access import festival_or_404
+from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.programme import enrolment, services
 from festival.programme.forms import ConfirmForm, EnrolDelegationForm, SessionForm, choices
@@ -31,6 +31,7 @@ from festival.programme.times import days_between, local_day
 from festival.registration.models import Delegate, Delegation
 
 bp = organiser_blueprint("programme_admin", __name__, "/festivals/<slug>/programme")
+load_festival_from_url(bp)
 
 
 def _session_or_404(festival: Festival, session_id: int) -> ProgrammeSession:
@@ -57,9 +58,9 @@ def _day_counts(festival: Festival) -> dict[date, int]:
 
 
 @bp.get("")
-def sessions(slug: str) -> str:
+def sessions() -> str:
     """Sessions of one day at a time (or a search across all days)."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     q = request.args.get("q", "").strip()[:100]
     day_arg = request.args.get("day", "")
     day: date | None
@@ -149,20 +150,20 @@ def _edit(festival: Festival, session: ProgrammeSession | None) -> str | Respons
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new_session(slug: str) -> str | Response | tuple[str, int]:
-    return _edit(festival_or_404(slug), None)
+def new_session() -> str | Response | tuple[str, int]:
+    return _edit(g.festival, None)
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
-def edit_session(slug: str, session_id: int) -> str | Response | tuple[str, int]:
-    festival = festival_or_404(slug)
+def edit_session(session_id: int) -> str | Response | tuple[str, int]:
+    festival = g.festival
     return _edit(festival, _session_or_404(festival, session_id))
 
 
 @bp.get("/<int:session_id>")
-def show(slug: str, session_id: int) -> str:
+def show(session_id: int) -> str:
     """A session, its attendees, and enrolment of whole delegations."""
-    festival = festival_or_404(slug)
+    festival = g.festival
     session = _session_or_404(festival, session_id)
     attendees = paginate(
         sa.select(Attendance)
@@ -193,8 +194,8 @@ def show(slug: str, session_id: int) -> str:
 
 
 @bp.post("/<int:session_id>/cancel")
-def cancel(slug: str, session_id: int) -> Response:
-    festival = festival_or_404(slug)
+def cancel(session_id: int) -> Response:
+    festival = g.festival
     session = _session_or_404(festival, session_id)
     if ConfirmForm().validate_on_submit() and services.cancel_session(session):
         db.session.commit()
@@ -205,17 +206,17 @@ def cancel(slug: str, session_id: int) -> Response:
             ),
             "success",
         )
-    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+    return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))
 
 
 @bp.post("/<int:session_id>/reinstate")
-def reinstate(slug: str, session_id: int) -> Response:
-    festival = festival_or_404(slug)
+def reinstate(session_id: int) -> Response:
+    festival = g.festival
     session = _session_or_404(festival, session_id)
     if ConfirmForm().validate_on_submit() and services.reinstate_session(session):
         db.session.commit()
         flash(_("“%(title)s” is back on the programme.", title=session.title), "success")
-    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+    return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))
 
 
 def _names(delegates: list[Delegate]) -> str:
@@ -223,8 +224,8 @@ def _names(delegates: list[Delegate]) -> str:
 
 
 @bp.post("/<int:session_id>/enrol-delegation")
-def enrol_delegation(slug: str, session_id: int) -> Response | tuple[str, int]:
-    festival = festival_or_404(slug)
+def enrol_delegation(session_id: int) -> Response | tuple[str, int]:
+    festival = g.festival
     session = _session_or_404(festival, session_id)
     form = EnrolDelegationForm()
     form.delegation_id.choices = choices([("", ""), *services.accepted_delegations(festival)])
@@ -233,10 +234,10 @@ def enrol_delegation(slug: str, session_id: int) -> Response | tuple[str, int]:
         delegation = db.session.get(Delegation, form.delegation_id.data)
     if delegation is None or delegation.festival_id != festival.id:
         flash(_("Choose a delegation to enrol."), "error")
-        return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+        return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))
     if session.status == SessionStatus.CANCELLED:
         flash(_("This session is cancelled: nobody can be enrolled."), "error")
-        return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+        return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))
     report = enrolment.enrol_delegation(session, delegation)
     db.session.commit()
     if report.enrolled:
@@ -255,12 +256,12 @@ def enrol_delegation(slug: str, session_id: int) -> Response | tuple[str, int]:
         flash(_("Skipped, no place left: %(names)s.", names=_names(report.full)), "error")
     if not (report.enrolled or report.already or report.not_allowed or report.full):
         flash(_("This delegation has nobody registered yet."), "info")
-    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+    return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))
 
 
 @bp.post("/<int:session_id>/attendees/<int:delegate_id>/remove")
-def remove_attendee(slug: str, session_id: int, delegate_id: int) -> Response:
-    festival = festival_or_404(slug)
+def remove_attendee(session_id: int, delegate_id: int) -> Response:
+    festival = g.festival
     session = _session_or_404(festival, session_id)
     delegate = db.session.get(Delegate, delegate_id)
     if delegate is None:
@@ -268,4 +269,4 @@ def remove_attendee(slug: str, session_id: int, delegate_id: int) -> Response:
     if ConfirmForm().validate_on_submit() and enrolment.unenrol(session, delegate):
         db.session.commit()
         flash(_("%(name)s is no longer enrolled.", name=delegate.full_name), "success")
-    return redirect(url_for("programme_admin.show", slug=slug, session_id=session_id))
+    return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))

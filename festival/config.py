@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from festival.core.i18n import INTERFACE_LANGUAGES
+
 
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -68,7 +70,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ["en", "ja", "fr"],
+        "LANGUAGES": list(INTERFACE_LANGUAGES),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "PER_PAGE": 50,

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from festival.cities.reference import CITY_LANGUAGES, country_choices, field_choices
+from festival.cities.reference import country_choices, field_choices
 from festival.core.forms import Form
 from festival.core.i18n import LANGUAGE_NAMES
 
@@ -24,7 +24,7 @@ class CityForm(Form):
     )
     preferred_language = SelectField(
         _l("Preferred language"),
-        choices=[(code, LANGUAGE_NAMES[code]) for code in CITY_LANGUAGES],
+        choices=list(LANGUAGE_NAMES.items()),
         default="en",
         description=_l("The language of the e-mails the city receives."),
     )

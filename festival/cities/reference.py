@@ -16,9 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.cities.models import CreativeField
-
-# The app's languages, the ones a city may prefer for its e-mails.
-CITY_LANGUAGES = ("en", "ja", "fr")
+from festival.core.i18n import INTERFACE_LANGUAGES
 
 FIELD_LABELS = {
     CreativeField.LITERATURE: _l("Literature"),
@@ -227,7 +225,7 @@ def resolve_language(text: str) -> str | None:
     if not key:
         return None
     code = re.split(r"[ _\-]", key)[0]
-    if code in CITY_LANGUAGES:
+    if code in INTERFACE_LANGUAGES:
         return code
     for language, names in _LANGUAGE_NAMES.items():
         if key in {fold_key(name) for name in names}:

@@ -14,7 +14,13 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "fr": "Français"}
+# The app's own languages, for pages and e-mails, the first the default: the
+# one list (config's LANGUAGES, the switcher, a delegate's or city's choice).
+INTERFACE_LANGUAGES = ("en", "ja", "fr")
+
+# Each interface language in its own words, for the language switcher.
+_NATIVE_NAMES = {"en": "English", "ja": "日本語", "fr": "Français"}
+LANGUAGE_NAMES = {code: _NATIVE_NAMES[code] for code in INTERFACE_LANGUAGES}
 
 
 def select_locale() -> str:

@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.forms import Form
-from festival.core.i18n import language_name
+from festival.core.i18n import INTERFACE_LANGUAGES, language_name
 from festival.festivals.models import Festival
 from festival.registration.airports import (
     NonexistentLocalTime,
@@ -41,7 +41,6 @@ from festival.registration.airports import (
 from festival.registration.labels import (
     ALLERGENS,
     DIETARY,
-    INTERFACE_LANGUAGES,
     ROLE_LABELS,
     SPOKEN_LANGUAGES,
     language_choices,

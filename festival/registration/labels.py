@@ -36,9 +36,6 @@ STATUS_LABELS = {
     DelegateStatus.CANCELLED: _l("Cancelled"),
 }
 
-# The app's own languages: pages and e-mails.
-INTERFACE_LANGUAGES = ["en", "ja", "fr"]
-
 # Languages offered as checkboxes; anything else goes in "other languages".
 SPOKEN_LANGUAGES = [
     "en",

@@ -34,6 +34,7 @@ from flask_login import current_user, login_user
 
 from festival.auth.forms import ConfirmForm
 from festival.auth.services import send_login_link
+from festival.core.i18n import INTERFACE_LANGUAGES
 from festival.core.types import utcnow
 from festival.core.view_helpers import private_download
 from festival.extensions import db
@@ -324,7 +325,7 @@ def _prefill(form: DetailsForm, invitation: Invitation) -> None:
     form.email.data = city.contact_email or ""
     form.role.data = DelegateRole.OFFICIAL.value
     locale = str(get_locale() or "")
-    form.locale.data = locale if locale in ("en", "ja", "fr") else city.preferred_language
+    form.locale.data = locale if locale in INTERFACE_LANGUAGES else city.preferred_language
     form.needs_room.data = True
     form.check_in_on.data, form.check_out_on.data = default_nights(invitation.festival)
 

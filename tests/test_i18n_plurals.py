@@ -9,12 +9,15 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from festival.extensions import db
+from festival.impressions.models import ImpressionForm
 from festival.invitations.models import InvitationStatus
-from festival.programme.models import SessionStatus
-from festival.registration.models import DelegateStatus
+from festival.programme.models import Audience, SessionStatus
+from festival.registration.models import DelegateStatus, Delegation
 from tests import factories
+from tests import test_registration_support as support
 
 SLUG = "plural-fest"
 STAT = re.compile(
@@ -160,3 +163,113 @@ def test_the_import_preview_counts_agree_in_french(client, auth, rows, expected)
 def test_the_import_preview_counts_in_japanese(client, auth):
     in_language(client, auth, "ja")
     assert _preview(client, 3) == {"3 行", "3 新規", "0 更新", "0 変更なし", "0 エラー"}
+
+
+# Issue #17 item 9: every count shown beside a noun agrees with it (English
+# here; the catalogues follow when the lead translates the new msgids).
+
+
+def _world(app, n: int) -> dict[str, object]:
+    """A delegation of ``n`` confirmed delegates on a quota of ``n``, a session
+    of capacity ``n`` they are enrolled in, and an open invitation for ``n``."""
+    with app.app_context():
+        festival = factories.make_festival(slug=SLUG)
+        delegation = factories.make_delegation(festival, quota=n)
+        people = [factories.make_delegate(delegation, is_head=(i == 0)) for i in range(n)]
+        session = factories.make_session(
+            festival, title="Fermented Futures", capacity=n, audience=Audience.DELEGATES
+        )
+        for person in people:
+            factories.enrol(session, person)
+        # Accepted, nobody registered yet: the page where the head registers.
+        invitation, token = factories.make_invitation(
+            festival, quota=n, status=InvitationStatus.ACCEPTED
+        )
+        db.session.add(
+            Delegation(invitation=invitation, festival=festival, city_id=invitation.city_id)
+        )
+        db.session.commit()
+        return {
+            "delegation": delegation.id,
+            "head_user": people[0].user_id,
+            "session": session.id,
+            "token": token,
+        }
+
+
+@pytest.mark.parametrize(
+    ("n", "noun", "places", "people"),
+    [(1, "delegate", "place", "person"), (2, "delegates", "places", "people")],
+)
+def test_counts_beside_nouns_agree_in_english(app, client, auth, n, noun, places, people):
+    world = _world(app, n)
+    base = f"/organiser/festivals/{SLUG}"
+    auth.organiser()
+    delegation = client.get(f"{base}/delegations/{world['delegation']}").text
+    assert f"{n} of {n} {places} taken." in delegation
+    catering = client.get(f"{base}/logistics/catering").text
+    assert re.search(rf"<strong>{n}</strong>\s*{noun}</li>", catering), catering
+    badges = client.get(f"{base}/check-in/badges").text
+    assert f"{n} {'badge' if n == 1 else 'badges'}; this page prints 1–{n}." in badges
+    created = client.post(f"{base}/impressions/forms/defaults", follow_redirects=True).text
+    assert "1 impression form created." in created
+    with app.app_context():
+        form_id = db.session.scalar(sa.select(ImpressionForm.id))
+    sent = client.post(f"{base}/impressions/forms/{form_id}/send", follow_redirects=True).text
+    assert f"The form was sent to {n} {'attendee' if n == 1 else 'attendees'}." in sent
+
+    auth.logout()
+    register = client.get(f"/invitations/{world['token']}").text
+    assert f"up to {n} {people} in all, you included" in register
+
+    auth.user(world["head_user"])
+    own = client.get("/my/delegation").text
+    assert f"{n} of {n} {places}</small>" in own
+    programme = client.get("/my/programme").text
+    assert f"{n} of {n} {places} taken" in programme
+
+
+@pytest.mark.parametrize(("quota", "people"), [(1, "person"), (2, "people")])
+def test_the_registration_e_mail_counts_people_in_english(app, client, quota, people):
+    invited = support.accepted_invitation(app, quota=quota)
+    assert client.get(invited.url).status_code == 200
+    assert support.register_head(client, invited).status_code == 302
+    (message,) = support.outbox(app, "giulia.rossi@parma.example")
+    for body in (message.text_body, message.html_body):
+        assert f"up to {quota} {people} in all, you included" in body
+
+
+def test_a_confirmation_note_is_not_called_a_reason(app, client, auth):
+    """The message an organiser adds when confirming is a note; the one given
+    when declining is a reason."""
+    with app.app_context():
+        festival = factories.make_festival(slug=SLUG)
+        delegation = factories.make_delegation(festival)
+        welcomed = factories.make_delegate(delegation, status_reason="See you in June!")
+        declined = factories.make_delegate(
+            delegation, status=DelegateStatus.DECLINED, status_reason="The quota is full."
+        )
+        db.session.commit()
+        ids = (delegation.id, welcomed.id, declined.id)
+    auth.organiser()
+    base = f"/organiser/festivals/{SLUG}"
+    delegation_page = client.get(f"{base}/delegations/{ids[0]}").text
+    assert "Note sent with the confirmation: See you in June!" in delegation_page
+    assert "Reason given: The quota is full." in delegation_page
+    welcomed_page = client.get(f"{base}/delegates/{ids[1]}").text
+    assert "Note sent with the confirmation: See you in June!" in welcomed_page
+    assert "Reason given" not in welcomed_page
+    assert "Reason given: The quota is full." in client.get(f"{base}/delegates/{ids[2]}").text
+
+
+def test_my_details_is_in_the_header_on_my_programme_and_my_itinerary(app, client, auth):
+    with app.app_context():
+        delegation = factories.make_delegation(factories.make_festival(slug=SLUG))
+        user_id = factories.make_delegate(delegation, is_head=True).user_id
+        db.session.commit()
+    auth.user(user_id)
+    for path in ("/my/programme", "/my/itinerary", "/my/delegation"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        nav = page.text.split("</nav>", 1)[0]
+        assert '<a href="/my/details">My details</a>' in nav, path

@@ -98,3 +98,28 @@ def test_organisers_are_users_with_the_organiser_role(app, audit_data):
     with app.app_context():
         user = db.session.get(User, audit_data["delegate_user_id"])
         assert user.role == UserRole.DELEGATE
+
+
+def test_a_festival_that_does_not_exist_is_a_sign_in_then_a_404(app, client, auth, audit_data):
+    """The festival is loaded once per blueprint, after the organiser check:
+    a stranger learns nothing from the slug; an organiser gets a 404."""
+    slugged = [
+        r for r in _rules(app, prefix="/organiser", methods={"GET"}) if "slug" in r.arguments
+    ]
+    urls = [_url(rule).replace("/audit", "/no-such-festival", 1) for rule in slugged]
+    assert len(urls) >= 9
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/login"), url
+    auth.organiser()
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/festivals/no-such-festival/programme").status_code == 404
+
+
+def test_links_on_a_festivals_pages_keep_its_slug(client, auth, audit_data):
+    auth.organiser()
+    page = client.get("/organiser/festivals/audit/itineraries")
+    assert page.status_code == 200
+    assert 'href="/organiser/festivals/audit/delegations"' in page.text  # the festival menu

@@ -236,4 +236,4 @@ def test_picking_quotes_skips_ids_and_positions_no_row_can_have(app, client, wor
     data = {"picked": [*HOSTILE_IDS, str(picked)], f"position-{picked}": "\u00b2"}
     response = client.post(url, data=data)
     assert response.status_code == 302
-    assert "1 quotes in the report for this event." in client.get(response.location).text
+    assert "1 quote in the report for this event." in client.get(response.location).text

@@ -1,4 +1,4 @@
-"""The feeds' fast path: an unchanged feed served without touching the database.
+"""The fast path: an unchanged feed (or public page) served without the database.
 
 A calendar app polls its feeds every few minutes, and most polls find
 nothing new. Computing a feed's version stamp costs a few queries (plus
@@ -19,13 +19,24 @@ Flask routes by), so a route that changes cannot leave the fast path
 answering for an old URL. Feeds neither read nor write the visitor's
 session: :class:`FeedSessionInterface` gives their requests an empty
 session that is never saved.
+
+Public pages that are the same for every visitor who is not signed in
+(the public programme) take the same path: :func:`register_page` names
+the endpoint, :func:`serve_page` answers it in the view and remembers it.
+Such a page is keyed by its route, its query string and the language the
+visitor would read it in (their browser's: a visitor with a session or
+remember-me cookie is never answered here, so neither a chosen language
+nor a signed-in user is involved), its ETag is its bytes' hash, and a
+commit or a second makes it stale as a feed's memo does.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -37,12 +48,15 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_cookie
 from werkzeug.routing import Map, MapAdapter, RequestRedirect
 from werkzeug.wsgi import get_path_info
 
 from festival.calendar import http
 from festival.calendar.cache import feed_store
 from festival.calendar.services import PreparedFeed
+from festival.core import memo
+from festival.core.i18n import browser_language
 from festival.core.security import SECURITY_HEADERS
 
 STAMP_TTL_SECONDS = 1.0
@@ -54,20 +68,23 @@ _STATUS = {200: "200 OK", 304: "304 Not Modified"}
 clock: Callable[[], float] = time.monotonic
 
 MemoKey = tuple[object, ...]
+# A request's memo key from the app, the matched route's arguments and the
+# WSGI environ; None when this request may not be answered from the memo.
+KeyFunction = Callable[[Flask, Mapping[str, Any], Mapping[str, Any]], "MemoKey | None"]
 
 
-def _programme_key(view_args: Mapping[str, Any], args: Mapping[str, str]) -> MemoKey:
-    return ("programme", view_args["slug"], args.get("lang"))
+def _programme_key(app: Flask, view_args: Mapping[str, Any], environ: Mapping[str, Any]) -> MemoKey:
+    return ("programme", view_args["slug"], _query_args(environ).get("lang"))
 
 
-def _personal_key(view_args: Mapping[str, Any], args: Mapping[str, str]) -> MemoKey:
+def _personal_key(app: Flask, view_args: Mapping[str, Any], environ: Mapping[str, Any]) -> MemoKey:
     return ("personal", view_args["token"])
 
 
-# The feeds served through the memo, by endpoint: their memo key from the
-# matched route's arguments and the query (the one definition, used by the
-# views and by the middleware alike).
-MEMO_KEYS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], MemoKey]] = {
+# What is served through the memo, by endpoint: the memo key from the
+# matched route and the request (the one definition, used by the views and
+# by the middleware alike). The feeds here; pages add theirs (register_page).
+MEMO_KEYS: dict[str, KeyFunction] = {
     "calendar.programme_ics": _programme_key,
     "calendar.personal_feed": _personal_key,
 }
@@ -81,7 +98,7 @@ FEED_ENDPOINTS = frozenset(
 class _Entry:
     generation: int
     etag: str
-    last_modified: datetime
+    last_modified: datetime | None  # None for a page: its ETag alone validates
     # Headers for a 304 of each representation (plain, gzipped): built once.
     headers: list[tuple[str, str]]
     gzip_headers: list[tuple[str, str]]
@@ -188,8 +205,9 @@ def serve(prepare: Callable[[], PreparedFeed], mimetype: str = http.ICS_MIMETYPE
     404, which is not remembered.
     """
     assert request.endpoint is not None and request.view_args is not None
-    key = MEMO_KEYS[request.endpoint](request.view_args, request.args)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = MEMO_KEYS[request.endpoint](app, request.view_args, request.environ)
+    assert key is not None  # a feed's key always exists
     feed: PreparedFeed | None = None
     entry = _lookup(key)
     if entry is None:
@@ -211,6 +229,118 @@ def serve(prepare: Callable[[], PreparedFeed], mimetype: str = http.ICS_MIMETYPE
     return Response(answer.body, status=answer.status, headers=answer.headers)
 
 
+# --- public pages -------------------------------------------------------------
+
+HTML_MIMETYPE = "text/html; charset=utf-8"
+# The programme changes at any time and must show at once: a browser or a
+# shared cache asks again each time (a 304 from the fast path, mostly).
+PAGE_CACHE_CONTROL = "no-cache"
+# A page differs by language (the browser's) and for visitors with cookies.
+PAGE_VARY = "Accept-Encoding, Accept-Language, Cookie"
+# Rendered pages kept per version (core.memo): a few languages and filters
+# of a few festivals' programmes, each about 100 KB plus its gzip.
+PAGE_MEMO_ENTRIES = 128
+
+
+def anonymous_page_key(
+    app: Flask, view_args: Mapping[str, Any], environ: Mapping[str, Any]
+) -> MemoKey | None:
+    """A public page's key for a visitor with neither session nor remember-me
+    cookie (else None: their page is the app's to render).
+
+    The key holds what such a page's bytes depend on besides the data: the
+    route, the whole query string (filters, day, and the language switch's
+    way back) and the language the visitor's browser asks for.
+    """
+    cookie_header = environ.get("HTTP_COOKIE")
+    if cookie_header:
+        cookies = parse_cookie(cookie_header)
+        if app.config["SESSION_COOKIE_NAME"] in cookies or (
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+        ):
+            return None
+    language = browser_language(environ.get("HTTP_ACCEPT_LANGUAGE"), tuple(app.config["LANGUAGES"]))
+    return (
+        "page",
+        tuple(sorted(view_args.items())),
+        language,
+        environ.get("QUERY_STRING", ""),
+    )
+
+
+def register_page(endpoint: str, key: KeyFunction = anonymous_page_key) -> None:
+    """Let the fast path answer ``endpoint`` (a page whose view calls
+    :func:`serve_page`) from the memo."""
+    MEMO_KEYS[endpoint] = key
+
+
+@dataclass
+class _Page:
+    """A rendered page: its bytes, their hash (the ETag) and their gzip."""
+
+    body: bytes
+    etag: str
+    gzipped: bytes
+
+
+def _rendered(render: Callable[[], str]) -> _Page:
+    body = render().encode()
+    # mtime=0: the same bytes always gzip alike.
+    packed = gzip.compress(body, http.GZIP_LEVEL, mtime=0)
+    return _Page(body, hashlib.blake2b(body, digest_size=16).hexdigest(), packed)
+
+
+def serve_page(version: Callable[[], Hashable], render: Callable[[], str]) -> Response | None:
+    """This request's page from the memo (a 304, or a 200 with its bytes),
+    rendered once per ``version()`` of the data behind it; None when the
+    request may not be answered so (a visitor with a session or remember-me
+    cookie): the view then renders as usual.
+
+    ``version`` (the stamp's queries) runs on each request that reaches the
+    view; ``render`` once per version, key and process. For the next second
+    the same key's requests are answered before Flask runs.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    routes: FeedRoutes | None = app.extensions.get("fastpath_routes")
+    # The route as matched before Flask ran: a blueprint's url_value_preprocessor
+    # may have taken arguments (the slug) off request.view_args since.
+    route = routes.match(request.environ) if routes is not None else None
+    key = MEMO_KEYS[route[0]](app, route[1], request.environ) if route is not None else None
+    if key is None:
+        return None
+    # Read before the stamp's queries: a commit meanwhile makes this memo stale.
+    generation = _generation
+    page = memo.cached(
+        "fastpath_pages", (key, version()), lambda: _rendered(render), PAGE_MEMO_ENTRIES
+    )
+    security = list(SECURITY_HEADERS.items())
+
+    def headers(etag: str) -> list[tuple[str, str]]:
+        return [
+            ("Cache-Control", PAGE_CACHE_CONTROL),
+            ("Vary", PAGE_VARY),
+            ("ETag", f'"{etag}"'),
+            *security,
+        ]
+
+    entry = _Entry(
+        generation=generation,
+        etag=page.etag,
+        last_modified=None,
+        headers=headers(page.etag),
+        gzip_headers=headers(page.etag + http.GZIP_SUFFIX),
+        filename=None,
+        mimetype=HTML_MIMETYPE,
+        body=page.body,
+        gzipped=page.gzipped,
+    )
+    with _lock:
+        _memo(app)[key] = entry
+    answer = _answer(entry, request.environ, app)
+    assert answer is not None  # the entry holds the bytes
+    return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
 # --- routing, before Flask ------------------------------------------------------
 
 # Where the route of a request, once matched, is kept in its WSGI environ.
@@ -218,7 +348,8 @@ _ROUTE_KEY = "festival.calendar.feed_route"
 
 
 class FeedRoutes:
-    """The feed endpoints' routes, matched against the app's URL map.
+    """The fast path's routes (feeds, and pages with a memo key), matched
+    against the app's URL map.
 
     One adapter, bound once (matching reads the map, which Flask fills as
     blueprints register), answers for every request; the route found is
@@ -231,7 +362,7 @@ class FeedRoutes:
         self._adapter: MapAdapter = url_map.bind("localhost")
 
     def match(self, environ: dict[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
-        """The feed endpoint and its arguments for this request, or None."""
+        """The feed's or page's endpoint and its arguments for this request, or None."""
         if _ROUTE_KEY in environ:
             return environ[_ROUTE_KEY]  # type: ignore[no-any-return]
         route: tuple[str, Mapping[str, Any]] | None = None
@@ -242,7 +373,7 @@ class FeedRoutes:
         except (HTTPException, RequestRedirect):  # not found, another method, a slash
             pass
         else:
-            if endpoint in FEED_ENDPOINTS:
+            if endpoint in FEED_ENDPOINTS or endpoint in MEMO_KEYS:
                 route = (str(endpoint), view_args)
         environ[_ROUTE_KEY] = route
         return route
@@ -265,7 +396,8 @@ class FeedSessionInterface(SecureCookieSessionInterface):
         self.routes = routes
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if self.routes.match(request.environ) is not None:
+        route = self.routes.match(request.environ)
+        if route is not None and route[0] in FEED_ENDPOINTS:
             return FeedSession()
         return super().open_session(app, request)
 
@@ -274,7 +406,7 @@ class FeedSessionInterface(SecureCookieSessionInterface):
         return isinstance(obj, FeedSession) or super().is_null_session(obj)
 
 
-def _query_args(environ: dict[str, Any]) -> Mapping[str, str]:
+def _query_args(environ: Mapping[str, Any]) -> Mapping[str, str]:
     """The query's first value per name, parsed as Flask's ``request.args`` is."""
     query = environ.get("QUERY_STRING")
     if not query:
@@ -289,8 +421,9 @@ def _query_args(environ: dict[str, Any]) -> Mapping[str, str]:
 
 
 class FeedFastPath:
-    """WSGI middleware: a feed whose memo is fresh and holds its bytes (or a
-    conditional request it answers with a 304) is served before Flask runs.
+    """WSGI middleware: a feed or page whose memo is fresh and holds its
+    bytes (or a conditional request it answers with a 304) is served before
+    Flask runs.
 
     Flask's request machinery (context, session, hooks) costs several times
     what serving remembered bytes does; a calendar app polling an unchanged
@@ -311,8 +444,9 @@ class FeedFastPath:
         if method in ("GET", "HEAD"):
             route = self.routes.match(environ)
             memo_key = MEMO_KEYS.get(route[0]) if route is not None else None
-            if route is not None and memo_key is not None:
-                entry = _lookup(memo_key(route[1], _query_args(environ)), self.app)
+            key = memo_key(self.app, route[1], environ) if memo_key and route else None
+            if key is not None:
+                entry = _lookup(key, self.app)
                 answer = _answer(entry, environ, self.app) if entry is not None else None
                 if answer is not None:
                     start_response(_STATUS[answer.status], answer.headers)
@@ -350,6 +484,7 @@ def install(app: Flask) -> None:
     if isinstance(app.wsgi_app, FeedFastPath):
         return
     routes = FeedRoutes(app.url_map)
+    app.extensions["fastpath_routes"] = routes
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = FeedSessionInterface(routes)
     app.wsgi_app = FeedFastPath(app, app.wsgi_app, routes)  # type: ignore[method-assign]

@@ -46,9 +46,13 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
 
 
 def not_modified(
-    if_none_match: str | None, if_modified_since: str | None, etag: str, last_modified: datetime
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    etag: str,
+    last_modified: datetime | None,
 ) -> bool:
-    """RFC 9110: If-None-Match decides when present; else If-Modified-Since.
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since
+    (when there is a ``last_modified``: a page has only its ETag).
 
     ``etag`` is the version's ETag without quotes; its gzip twin counts too.
     """
@@ -57,7 +61,7 @@ def not_modified(
             return True
         tags = parse_etags(if_none_match)
         return tags.contains_weak(etag) or tags.contains_weak(etag + GZIP_SUFFIX)
-    if if_modified_since:
+    if if_modified_since and last_modified is not None:
         since = parse_date(if_modified_since)
         return since is not None and last_modified <= since
     return False

@@ -13,6 +13,8 @@ from flask_babel import format_datetime
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 # The app's own languages, for pages and e-mails, the first the default: the
 # one list (config's LANGUAGES, the switcher, a delegate's or city's choice).
@@ -35,7 +37,20 @@ def select_locale() -> str:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or languages[0]
+    return browser_language(request.headers.get("Accept-Language"), tuple(languages))
+
+
+@functools.lru_cache(maxsize=512)
+def browser_language(accept_language: str | None, languages: tuple[str, ...]) -> str:
+    """The language a visitor's browser asks for (its Accept-Language header),
+    among ``languages``, else the first: what a visitor who chose none reads.
+
+    The one rule, for the locale selector and for pages answered before the
+    app runs (the public programme's fast path). Browsers send few distinct
+    headers, so each is parsed once.
+    """
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(languages) or languages[0]
 
 
 def escape_lazy_strings() -> None:

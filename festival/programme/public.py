@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from festival.calendar import fastpath
 from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
@@ -37,6 +38,9 @@ from festival.registration.models import Delegate
 
 bp = Blueprint("programme", __name__)
 load_festival_from_url(bp)
+# The public programme is the same for every visitor who is not signed in:
+# answered per version, language and query string by the feeds' fast path.
+fastpath.register_page("programme.programme")
 
 
 @bp.app_template_global()
@@ -98,12 +102,23 @@ def feed_links(festival: Festival) -> dict[str, str | None]:
 
 
 @bp.get("/festivals/<slug>/programme")
-def programme() -> str:
+def programme() -> Response | str:
     """Public sessions one day at a time, with filters and a picture of the day.
 
     A whole festival's programme (hundreds of sessions) is too long for a
-    phone and slow to render; the print layout still has every day.
+    phone and slow to render; the print layout still has every day. A
+    visitor without a session gets the page from the fast path: rendered
+    once per version of the programme (and day, for the day it opens on),
+    language and query string.
     """
+    festival = g.festival
+    page = fastpath.serve_page(
+        lambda: (pagecache.stamp(festival), local_day(utcnow(), festival.tz)), _programme_page
+    )
+    return page if page is not None else _programme_page()
+
+
+def _programme_page() -> str:
     festival = g.festival
     session_type = request.args.get("type", "")
     if session_type not in {t.value for t in SessionType}:

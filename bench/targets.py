@@ -32,6 +32,7 @@ class Target:
 
 
 ORGANISER_GOAL = {"in_process_ms": 30.0, "p95_ms": 100.0}
+DELEGATE_GOAL = {"in_process_ms": 10.0, "p95_ms": 100.0}
 
 
 @dataclass
@@ -110,6 +111,13 @@ def prepare() -> Plan:
         Target("public feed (304)", public_feed, headers={"If-None-Match": etag}, expect=304),
         Target("personal feed (200)", f"/feeds/{feed}.ics"),
         Target("delegate's itinerary", "/my/itinerary", cookie="delegate"),
+        Target("my programme", "/my/programme", cookie="delegate", **DELEGATE_GOAL),
+        Target(
+            "impressions overview",
+            f"/organiser/festivals/{slug}/impressions",
+            cookie="organiser",
+            **ORGANISER_GOAL,
+        ),
         Target(
             "organiser delegate list", f"/organiser/festivals/{slug}/delegates", cookie="organiser"
         ),

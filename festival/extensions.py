@@ -4,6 +4,8 @@ This module imports nothing from the app, so any module may import it
 without an import cycle.
 """
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,7 +13,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names: migrations stay reproducible and SQLite
@@ -28,8 +30,19 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    if TYPE_CHECKING:
+        # Every model maps one table (SQLAlchemy's own annotation is the wider FromClause).
+        __table__: ClassVar[Table]
+
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model. mypy cannot take an attribute (db.Model) as a
+# base class, so to it the models derive from Base, whose Mapped[] columns it
+# reads; at run time they derive from db.Model, Flask-SQLAlchemy's copy of Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -70,13 +70,14 @@ def seed(ctx: DemoContext) -> str:
     if not begun:
         return "no session has begun: no check-ins"
     enrolments = _eligible_enrolments([s.id for s in begun])
-    enrolled_pairs = set(
-        db.session.execute(
+    enrolled_pairs = {
+        (session_id, delegate_id)
+        for session_id, delegate_id in db.session.execute(
             sa.select(Attendance.session_id, Attendance.delegate_id).where(
                 Attendance.session_id.in_([s.id for s in begun])
             )
         )
-    )
+    }
     walk_in_pool = list(
         db.session.scalars(
             sa.select(Delegate.id)

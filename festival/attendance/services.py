@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload
 
+from festival.core.dml import rowcount
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -223,12 +224,14 @@ def check_in(
             return _already(delegate, attendance)
         message = _("%(name)s checked in (walk-in).", name=who(delegate))
         return CheckIn(Outcome.WALK_IN, delegate, attendance, message)
-    taken = db.session.execute(
-        sa.update(Attendance)
-        .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
-        .values(checked_in_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    taken = rowcount(
+        db.session.execute(
+            sa.update(Attendance)
+            .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
+            .values(checked_in_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.refresh(attendance)
     if not taken:
         return _already(delegate, attendance)

@@ -8,12 +8,14 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import abort, flash, g, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
+from festival.core.forms import add_error, required
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
 from festival.core.view_helpers import current_path, redirect_next
@@ -88,7 +90,7 @@ def _day_arg(festival: Festival) -> date | None:
 
 
 @bp.get("")
-def index() -> str:
+def index() -> ResponseReturnValue:
     """Today's sessions (those still running or to come), then all of them."""
     festival = g.festival
     now = utcnow()
@@ -122,7 +124,7 @@ def index() -> str:
 
 
 @bp.get("/sessions/<int:session_id>")
-def session(session_id: int) -> str:
+def session(session_id: int) -> ResponseReturnValue:
     """The session's enrolled delegates, each with a check-in / undo button."""
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
@@ -153,7 +155,7 @@ def session(session_id: int) -> str:
 
 
 @bp.get("/sessions/<int:session_id>/find")
-def find(session_id: int) -> str:
+def find(session_id: int) -> ResponseReturnValue:
     """Find any delegate of the festival, to check in someone who did not enrol."""
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
@@ -188,7 +190,7 @@ def _back(festival: Festival, session_id: int) -> Response:
 
 
 @bp.post("/sessions/<int:session_id>/delegates/<int:delegate_id>")
-def check_in(session_id: int, delegate_id: int) -> Response:
+def check_in(session_id: int, delegate_id: int) -> ResponseReturnValue:
     """Check a delegate in (enrolled, or a walk-in)."""
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
@@ -200,7 +202,7 @@ def check_in(session_id: int, delegate_id: int) -> Response:
 
 
 @bp.post("/sessions/<int:session_id>/delegates/<int:delegate_id>/undo")
-def undo(session_id: int, delegate_id: int) -> Response:
+def undo(session_id: int, delegate_id: int) -> ResponseReturnValue:
     """Take a check-in back (a mis-tap, or the wrong person)."""
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
@@ -214,20 +216,20 @@ def undo(session_id: int, delegate_id: int) -> Response:
 
 
 @bp.route("/sessions/<int:session_id>/scan", methods=["GET", "POST"])
-def scan(session_id: int) -> str | Response | tuple[str, int]:
+def scan(session_id: int) -> ResponseReturnValue:
     """The camera scanner, and the typed-code form that works without it."""
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
-        result = services.check_in_by_code(festival, programme_session, form.code.data)
+        result = services.check_in_by_code(festival, programme_session, required(form.code.data))
         if result.outcome in (Outcome.CHECKED_IN, Outcome.WALK_IN, Outcome.ALREADY):
             db.session.commit()
             flash(result.message, FLASH_CATEGORY[result.outcome])
             fallback = url_for(".scan", slug=festival.slug, session_id=session_id)
             return redirect_next(form.next.data, fallback, code=303)
-        form.code.errors.append(result.message)
+        add_error(form.code, result.message)
         status = 409 if result.outcome == Outcome.NOT_ELIGIBLE else 422
     elif form.is_submitted():
         status = 422
@@ -243,7 +245,7 @@ def scan(session_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/sessions/<int:session_id>/scan/check-in")
-def scan_check_in(session_id: int) -> tuple[Response, int]:
+def scan_check_in(session_id: int) -> ResponseReturnValue:
     """A code the camera read (form field ``code``): check in, answer JSON."""
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
@@ -271,7 +273,7 @@ def scan_check_in(session_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/badges")
-def badges() -> str:
+def badges() -> ResponseReturnValue:
     """A4 sheets of badges (name, native name, position, city, QR code)."""
     festival = g.festival
     q = _search_text()

@@ -8,11 +8,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 
 
 class UserRole(enum.StrEnum):
@@ -20,7 +20,7 @@ class UserRole(enum.StrEnum):
     DELEGATE = "delegate"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,14 +61,16 @@ class User(UserMixin, db.Model):
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
         """Invalidate every session cookie issued to this user so far."""
         self.session_nonce = secrets.token_hex(16)
 
 
-class LoginLink(db.Model):
+class LoginLink(Model):
     """A single-use, short-lived sign-in link e-mailed to a delegate."""
 
     __tablename__ = "login_links"
@@ -80,4 +82,4 @@ class LoginLink(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = db.relationship()
+    user: Mapped[User] = relationship()

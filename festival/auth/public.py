@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
-from werkzeug.wrappers import Response
 
 from festival.auth import services
 from festival.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, LoginLinkRequestForm
 from festival.auth.models import User
 from festival.core.access import require_organiser
+from festival.core.forms import add_error, required
 from festival.core.types import utcnow
 from festival.core.urls import safe_next
 from festival.extensions import db, limiter
@@ -69,27 +70,27 @@ _per_account = limiter.limit(
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @_per_account
-def login() -> str | Response | tuple[str, int]:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(required(form.email.data), required(form.password.data))
         if user is not None:
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or _home_for(user))
-        form.password.errors.append(_("The e-mail or the password is not right."))
+        add_error(form.password, _("The e-mail or the password is not right."))
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         current_user.end_sessions()
         db.session.commit()
@@ -101,11 +102,11 @@ def logout() -> Response:
 @bp.route("/login/link", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @_per_account
-def request_login_link() -> str | Response | tuple[str, int]:
+def request_login_link() -> ResponseReturnValue:
     """Delegates sign in without a password: we e-mail them a link."""
     form = LoginLinkRequestForm()
     if form.validate_on_submit():
-        user = services.user_by_email(form.email.data)
+        user = services.user_by_email(required(form.email.data))
         # Same answer whether or not the address is known, and whether or
         # not the account's hourly allowance of links is spent: no probing.
         if user is not None and user.is_active and user.is_delegate:
@@ -125,7 +126,7 @@ def request_login_link() -> str | Response | tuple[str, int]:
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def use_login_link(token: str) -> str | Response | tuple[str, int]:
+def use_login_link(token: str) -> ResponseReturnValue:
     # GET only shows a button: mail scanners that prefetch links must not
     # use up a single-use link.
     form = ConfirmForm()
@@ -145,14 +146,16 @@ def use_login_link(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/account", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])  # guessing the current password
-def account() -> str | Response | tuple[str, int]:
+def account() -> ResponseReturnValue:
     """The organiser's own account: change the password, sign out everywhere."""
     if (refused := require_organiser()) is not None:
         return refused
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if services.change_password(user, form.current_password.data, form.new_password.data):
+        if services.change_password(
+            user, required(form.current_password.data), required(form.new_password.data)
+        ):
             db.session.commit()
             # The change ended every session, this one too: sign in again
             # with the new identity, keeping "remember me" if it was on.
@@ -160,13 +163,13 @@ def account() -> str | Response | tuple[str, int]:
             login_user(user, remember=remembered in request.cookies)
             flash(_("Your password is changed. Every other device is signed out."), "info")
             return redirect(url_for("auth.account"))
-        form.current_password.errors.append(_("This is not your current password."))
+        add_error(form.current_password, _("This is not your current password."))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/account.html", form=form), status
 
 
 @bp.post("/account/sign-out-everywhere")
-def sign_out_everywhere() -> Response:
+def sign_out_everywhere() -> ResponseReturnValue:
     """End every session and remember-me cookie of the account, this one too."""
     if (refused := require_organiser()) is not None:
         return refused
@@ -179,7 +182,7 @@ def sign_out_everywhere() -> Response:
 
 @bp.route("/login/email/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def confirm_email_change(token: str) -> str | Response | tuple[str, int]:
+def confirm_email_change(token: str) -> ResponseReturnValue:
     """The link e-mailed to a new sign-in address: following it makes the move.
 
     GET only shows a button (mail scanners follow links); the POST moves the

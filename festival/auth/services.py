@@ -7,12 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.auth.models import LoginLink, User, UserRole
+from festival.core.dml import rowcount
 from festival.core.tokens import hash_token, new_token, sign, unsign
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -126,11 +128,11 @@ def _links_in_the_last_hour(user: User) -> int:
     is locked first, so two requests at once cannot both pass the limit."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count())
         .select_from(LoginLink)
         .where(LoginLink.user_id == user.id, LoginLink.created_at > utcnow() - timedelta(hours=1))
-    )
+    ).scalar_one()
 
 
 def send_login_link(user: User) -> bool:
@@ -176,7 +178,7 @@ def redeem_login_link(token: str) -> User | None:
         .where(LoginLink.id == link.id, LoginLink.used_at.is_(None))
         .values(used_at=now)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return None
     return link.user
 
@@ -225,7 +227,7 @@ def request_email_change(user: User, new_email: str) -> None:
         return
     token = email_change_token(user, new_email)
     locale = user.locale or "en"
-    context = {"old_email": user.email, "new_email": new_email}
+    context: dict[str, Any] = {"old_email": user.email, "new_email": new_email}
     queue_email(
         key=f"email-change:{hash_token(token)}",
         recipient=new_email,

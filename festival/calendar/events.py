@@ -113,14 +113,25 @@ def _paragraphs(*parts: str) -> str:
 
 
 class VenueLike(Protocol):
-    """A Venue, or the copy of one that feeds keep between requests."""
+    """A Venue, or the copy of one that feeds keep between requests (read only)."""
 
-    id: int
-    name: str
-    address: str
-    latitude: float | None
-    longitude: float | None
-    capacity: int | None
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def latitude(self) -> float | None: ...
+
+    @property
+    def longitude(self) -> float | None: ...
+
+    @property
+    def capacity(self) -> int | None: ...
 
 
 def _location(venue: VenueLike | None) -> str:
@@ -167,23 +178,52 @@ class Phrases:
 
 
 class SessionLike(Protocol):
-    """A ProgrammeSession, or a row of its columns (what the feeds load)."""
+    """A ProgrammeSession, or a row of its columns (what the feeds load); read only."""
 
-    id: int
-    title: str
-    type: str
-    starts_at: datetime
-    ends_at: datetime
-    venue_id: int | None
-    description: str
-    speakers: str
-    languages: list[str]
-    interpretation: str
-    audience: str
-    status: str
-    sequence: int
-    created_at: datetime
-    updated_at: datetime
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+    @property
+    def venue_id(self) -> int | None: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def speakers(self) -> str: ...
+
+    @property
+    def languages(self) -> list[str]: ...
+
+    @property
+    def interpretation(self) -> str: ...
+
+    @property
+    def audience(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 def session_event(

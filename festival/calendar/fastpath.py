@@ -44,7 +44,7 @@ from urllib.parse import parse_qsl
 
 from cachetools import TTLCache
 from flask import Flask, Request, Response, current_app, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -144,14 +144,14 @@ def _memo(app: Flask | None = None) -> TTLCache[MemoKey, _Entry]:
     Each lives :data:`STAMP_TTL_SECONDS` on :data:`clock`; the least recently
     used go first past :data:`MAX_ENTRIES`.
     """
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    memo = app.extensions.get("calendar_feed_memo")
+    extensions = (app or current_app).extensions
+    memo: TTLCache[MemoKey, _Entry] | None = extensions.get("calendar_feed_memo")
     if memo is None:
         made: TTLCache[MemoKey, _Entry] = TTLCache(
             MAX_ENTRIES, STAMP_TTL_SECONDS, timer=lambda: clock()
         )
-        memo = app.extensions.setdefault("calendar_feed_memo", made)
-    return memo  # type: ignore[no-any-return]
+        memo = extensions.setdefault("calendar_feed_memo", made)
+    return memo
 
 
 def _lookup(key: MemoKey, app: Flask | None = None) -> _Entry | None:
@@ -364,7 +364,7 @@ class FeedRoutes:
     def match(self, environ: dict[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
         """The feed's or page's endpoint and its arguments for this request, or None."""
         if _ROUTE_KEY in environ:
-            return environ[_ROUTE_KEY]  # type: ignore[no-any-return]
+            return environ[_ROUTE_KEY]
         route: tuple[str, Mapping[str, Any]] | None = None
         try:
             endpoint, view_args = self._adapter.match(
@@ -395,7 +395,7 @@ class FeedSessionInterface(SecureCookieSessionInterface):
     def __init__(self, routes: FeedRoutes) -> None:
         self.routes = routes
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         route = self.routes.match(request.environ)
         if route is not None and route[0] in FEED_ENDPOINTS:
             return FeedSession()

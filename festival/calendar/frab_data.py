@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
 
@@ -66,7 +66,7 @@ def _day_bounds(day: date, tz: object) -> tuple[datetime, datetime]:
 
 def schedule(
     festival: Festival,
-    venues: dict[int, VenueLike],
+    venues: Mapping[int, VenueLike],
     sessions: Sequence[SessionLike],
     version: str,
 ) -> frab.Schedule:
@@ -100,7 +100,7 @@ def schedule(
             title=session.title,
             type=str(getattr(session.type, "value", session.type)),
             track=words.type_labels.get(getattr(session.type, "value", session.type), ""),
-            language=(session.languages or [None])[0],
+            language=session.languages[0] if session.languages else None,
             abstract=session.description or "",
             description=words.interpretation % {"what": interpretation} if interpretation else "",
             persons=tuple(

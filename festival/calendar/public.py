@@ -6,8 +6,10 @@ years); the endpoint names are used by the programme and itinerary pages.
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,7 +27,8 @@ from festival.registration.models import Delegate, Delegation
 
 bp = Blueprint("calendar", __name__)
 # Unchanged feeds are answered before Flask runs (see fastpath.FeedFastPath).
-bp.record_once(lambda state: fastpath.install(state.app))
+# (The setup state's app is typed as Flask's base class; it is the Flask app.)
+bp.record_once(lambda state: fastpath.install(cast(Flask, state.app)))
 # The views look their festival up themselves (no load_festival_from_url):
 # the fast path keys a feed by the slug in the view's arguments, and a feed
 # it answers from memory must not cost the festival's query.

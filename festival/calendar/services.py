@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,10 +29,11 @@ from sqlalchemy.orm import joinedload
 from festival.calendar import events as ev
 from festival.calendar.tokens import feed_token, token_delegate_id, token_is_valid
 from festival.core import memo
+from festival.core.tokens import secret_key
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
-from festival.itineraries.models import ItineraryItem
+from festival.itineraries.models import CancelledItem, ItineraryItem
 from festival.itineraries.services import itinerary_for
 from festival.programme.eligibility import ACTIVE_STATUSES, visible_to_bound
 from festival.programme.models import Attendance, Audience, ProgrammeSession
@@ -99,15 +100,15 @@ def _venues(festival: Festival) -> dict[int, VenueInfo]:
     return memo.cached("calendar-venues", (festival.id, festival.updated_at), load)
 
 
-def _venues_stamp(venues: dict[int, VenueInfo]) -> tuple[object, ...]:
+def _venues_stamp(venues: Mapping[int, ev.VenueLike]) -> tuple[object, ...]:
     # Venues have no updated_at; they are few, so their content is the stamp.
     return tuple(
         (v.id, v.name, v.address, v.latitude, v.longitude) for v in sorted(venues.values(), key=id_)
     )
 
 
-def id_(row: object) -> int:
-    return row.id  # type: ignore[attr-defined,no-any-return]
+def id_(row: ev.VenueLike) -> int:
+    return row.id
 
 
 def _public_sessions_filter(festival: Festival) -> list[sa.ColumnElement[bool]]:
@@ -117,7 +118,7 @@ def _public_sessions_filter(festival: Festival) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _rows_stamp(model: type, *where: sa.ColumnElement[bool]) -> sa.Select[tuple[object, ...]]:
+def _rows_stamp(model: type, *where: sa.ColumnElement[bool]) -> sa.Select[*tuple[Any, ...]]:
     """count, max(updated_at), sum(id), sum(sequence) of ``model``'s rows matching."""
     return sa.select(
         sa.func.count(model.id),  # type: ignore[attr-defined]
@@ -157,7 +158,7 @@ SESSION_COLUMNS = (
 
 def public_sessions(festival: Festival) -> Sequence[ev.SessionLike]:
     """The festival's public sessions (cancelled ones too), in time order."""
-    return db.session.execute(  # type: ignore[return-value]
+    return db.session.execute(
         sa.select(*SESSION_COLUMNS)
         .where(*_public_sessions_filter(festival))
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
@@ -242,12 +243,12 @@ def _secret_keys() -> list[str | bytes]:
     """SECRET_KEY, then the keys being retired (SECRET_KEY_FALLBACKS, as Flask
     reads it for session cookies): a link made under any of them still works."""
     fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
-    return [current_app.secret_key, *fallbacks]
+    return [secret_key(), *fallbacks]
 
 
 def personal_token(delegate: Delegate) -> str:
     """The token of the delegate's feed link, made under the current SECRET_KEY."""
-    return feed_token(current_app.secret_key, delegate.id, delegate.feed_secret)
+    return feed_token(secret_key(), delegate.id, delegate.feed_secret)
 
 
 def regenerate_feed_secret(delegate: Delegate) -> None:
@@ -260,7 +261,8 @@ def regenerate_feed_secret(delegate: Delegate) -> None:
 
 
 def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
-    """One query: the enrolled sessions the delegate may attend, and their items."""
+    """One query: the enrolled sessions the delegate may attend, their items
+    and their deleted items."""
     if delegate.status not in ACTIVE_STATUSES:
         return ("inactive",)
     row = db.session.execute(
@@ -302,8 +304,16 @@ def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
         ItineraryItem.delegation_id == delegation_id,
         sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate_id),
     ).subquery()
-    # Two one-row aggregates side by side: a join on TRUE, not a cartesian warning.
-    return sa.select(sessions, items).select_from(sessions.join(items, sa.true()))
+    # Deleted items stay in the feed as cancelled: a deletion must move the stamp.
+    cancelled = _rows_stamp(
+        CancelledItem,
+        CancelledItem.delegation_id == delegation_id,
+        sa.or_(CancelledItem.delegate_id.is_(None), CancelledItem.delegate_id == delegate_id),
+    ).subquery()
+    # One-row aggregates side by side: joins on TRUE, not a cartesian warning.
+    return sa.select(sessions, items, cancelled).select_from(
+        sessions.join(items, sa.true()).join(cancelled, sa.true())
+    )
 
 
 def itinerary_version(
@@ -331,7 +341,7 @@ def _sessions_by_id(ids: list[int]) -> dict[int, ev.SessionLike]:
     if not ids:
         return {}
     rows = db.session.execute(sa.select(*SESSION_COLUMNS).where(ProgrammeSession.id.in_(ids)))
-    return {row.id: row for row in rows}  # type: ignore[misc]
+    return {row.id: row for row in rows}
 
 
 def personal_feed(delegate: Delegate) -> PreparedFeed:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import sqlalchemy as sa
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from festival.cities.importer import TEMPLATE_HEADER, ImportRow
 from festival.cities.models import City, CreativeField
 from festival.cities.reference import default_language, name_key
+from festival.core.tokens import secret_key
 from festival.extensions import db
 
 PAYLOAD_MAX_AGE = 3600
@@ -127,7 +127,7 @@ def apply(rows: list[ImportRow]) -> ImportCounts:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="festival.cities.import")
+    return URLSafeTimedSerializer(secret_key(), salt="festival.cities.import")
 
 
 def sign_rows(rows: list[ImportRow], user_id: int) -> str:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 
 
 class CreativeField(enum.StrEnum):
@@ -40,7 +40,7 @@ def _search_default(context: Any) -> str:
     return search_text(values.get("name"), values.get("contact_name"), values.get("contact_email"))
 
 
-class City(db.Model):
+class City(Model):
     __tablename__ = "cities"
     # Re-importing the same spreadsheet must not create duplicates.
     __table_args__ = (sa.UniqueConstraint("name", "country_code"),)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 from babel import Locale
@@ -126,7 +127,10 @@ def country_codes() -> frozenset[str]:
     return frozenset(
         code
         for code in Locale("en").territories
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+        if isinstance(code, str)
+        and len(code) == 2
+        and code.isalpha()
+        and code not in _NOT_COUNTRIES
     )
 
 
@@ -173,12 +177,12 @@ def country_name(code: str | None, locale: Locale | None = None) -> str:
     return (locale or _locale()).territories.get(code, code)
 
 
-def country_choices(codes: object = None) -> list[tuple[str, str]]:
+def country_choices(codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(code, name) pairs sorted by name in the interface's language."""
     locale = _locale()
     wanted = country_codes() if codes is None else codes
     names = locale.territories
-    pairs = [(code, names.get(code, code)) for code in wanted]  # type: ignore[union-attr]
+    pairs = [(code, names.get(code, code)) for code in wanted]
     return sorted(pairs, key=lambda pair: fold_key(pair[1]))
 
 

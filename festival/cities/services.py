@@ -12,7 +12,7 @@ from festival.cities.reference import name_key, normalise_name
 from festival.extensions import db
 
 
-def city_query(q: str = "", country: str = "", field: str = "") -> Select[tuple[City]]:
+def city_query(q: str = "", country: str = "", field: str = "") -> Select[City]:
     """Cities matching a search (name or contact, any case or accent) and filters."""
     query = sa.select(City).order_by(City.name, City.country_code, City.id)
     needle = search_text(q.strip())

@@ -400,7 +400,8 @@ def _japanese_score(text: str) -> float:
     Western text mis-read as CP932 gives kanji glued to Latin letters
     ("S鬚rine"), so such kanji do not count.
     """
-    good = total = 0
+    good: float = 0
+    total = 0
     for index, ch in enumerate(text):
         if ord(ch) < 128:
             continue

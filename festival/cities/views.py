@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from werkzeug.wrappers import Response as BaseResponse
 
 from festival.cities import imports, services
 from festival.cities.forms import CityForm, ConfirmImportForm, ImportForm
@@ -23,6 +23,7 @@ from festival.cities.reference import (
     field_label,
 )
 from festival.core.access import organiser_blueprint
+from festival.core.forms import add_error
 from festival.core.pagination import paginate
 from festival.extensions import db
 
@@ -33,7 +34,7 @@ bp.add_app_template_filter(field_label, "field_label")
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()
     country = request.args.get("country", "").strip().upper()
     if country not in country_codes():
@@ -60,18 +61,19 @@ def _duplicate_error(form: CityForm, city_id: int | None) -> bool:
     other = services.find_city(form.name.data or "", form.country_code.data or "", city_id)
     if other is None:
         return False
-    form.name.errors.append(
+    add_error(
+        form.name,
         _(
             "%(name)s (%(country)s) is already in the list.",
             name=other.name,
             country=country_name(other.country_code),
-        )
+        ),
     )
     return True
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new() -> tuple[str, int] | BaseResponse:
+def new() -> ResponseReturnValue:
     form = CityForm()
     if request.method == "GET" and request.args.get("country", "").upper() in country_codes():
         form.country_code.data = request.args["country"].upper()
@@ -87,7 +89,7 @@ def new() -> tuple[str, int] | BaseResponse:
 
 
 @bp.route("/<int:city_id>/edit", methods=["GET", "POST"])
-def edit(city_id: int) -> tuple[str, int] | BaseResponse:
+def edit(city_id: int) -> ResponseReturnValue:
     city = db.get_or_404(City, city_id)
     form = CityForm(obj=city)
     if request.method == "GET":
@@ -103,7 +105,7 @@ def edit(city_id: int) -> tuple[str, int] | BaseResponse:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-def import_file() -> tuple[str, int]:
+def import_file() -> ResponseReturnValue:
     form = ImportForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -132,7 +134,7 @@ def import_file() -> tuple[str, int]:
 
 
 @bp.post("/import/confirm")
-def import_confirm() -> tuple[str, int] | BaseResponse:
+def import_confirm() -> ResponseReturnValue:
     form = ConfirmImportForm()
     rows = imports.load_rows(form.payload.data or "", current_user.id)
     if not form.validate_on_submit() or rows is None:
@@ -164,7 +166,7 @@ def import_confirm() -> tuple[str, int] | BaseResponse:
 
 
 @bp.get("/import/template.csv")
-def import_template() -> Response:
+def import_template() -> ResponseReturnValue:
     return Response(
         imports.template_csv(),
         mimetype="text/csv",
@@ -173,7 +175,7 @@ def import_template() -> Response:
 
 
 @bp.errorhandler(413)
-def too_large(error: Exception) -> tuple[str, int]:
+def too_large(error: Exception) -> ResponseReturnValue:
     form = ImportForm(formdata=None)
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     size = f"{limit / 1048576:.0f} MB" if limit >= 1048576 else f"{limit // 1024} KB"

@@ -19,15 +19,24 @@ all).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, MutableMapping
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, StringField, TextAreaField
+
+# WTForms 3.3's option class, which types-wtforms (3.2) does not know yet: the
+# forms import it from here, so that one line waits for the stubs.
+from wtforms.fields.choices import (  # type: ignore[attr-defined]  # not in types-wtforms 3.2
+    SelectChoice as SelectChoice,
+)
 from wtforms.fields.core import UnboundField
 from wtforms.meta import DefaultMeta
 
 from festival.core.incoming import multi_line, single_line
+
+FieldT = TypeVar("FieldT", bound=Field)
+T = TypeVar("T")
 
 
 def single_line_filter(value: Any) -> Any:
@@ -54,11 +63,24 @@ class Form(FlaskForm):
 
     class Meta(DefaultMeta):
         def bind_field(
-            self, form: Any, unbound_field: UnboundField, options: dict[str, Any]
-        ) -> Field:
+            self, form: Any, unbound_field: UnboundField[FieldT], options: MutableMapping[str, Any]
+        ) -> FieldT:
             clean = text_filter(unbound_field.field_class)
             if clean is not None:
                 # First, so that the field's own filters (strip, upper ...) see clean text.
                 filters = unbound_field.kwargs.get("filters") or ()
                 options = {**options, "filters": [clean, *filters]}
             return super().bind_field(form, unbound_field, options)
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show ``message`` at ``field``, after its own validation ran."""
+    field.errors = [*field.errors, message]
+
+
+def required(data: T | None) -> T:
+    """A required field's data once the form has validated: never None then
+    (the field types allow None, for the form before it is filled)."""
+    if data is None:
+        raise ValueError("a required field is empty: validate the form first")
+    return data

@@ -34,7 +34,7 @@ def select_locale() -> str:
         return languages[0]
     chosen = session.get("locale")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return browser_language(request.headers.get("Accept-Language"), tuple(languages))
@@ -61,7 +61,7 @@ def escape_lazy_strings() -> None:
     user's value (a validation error: 'Unknown time zone "%(zone)s"')
     reached the page unescaped (python-babel/flask-babel#121 and #224).
     """
-    LazyString.__html__ = _escaped_html  # type: ignore[method-assign]
+    LazyString.__html__ = _escaped_html
 
 
 def _escaped_html(self: LazyString) -> Markup:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from cachetools import LRUCache
 from flask import Flask, current_app
@@ -26,8 +26,9 @@ _lock = threading.Lock()
 
 
 def _stores(app: Flask | None = None) -> dict[str, LRUCache[Hashable, object]]:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    return app.extensions.setdefault("festival_memo", {})  # type: ignore[no-any-return]
+    extensions = (app or current_app).extensions
+    stores: dict[str, LRUCache[Hashable, object]] = extensions.setdefault("festival_memo", {})
+    return stores
 
 
 def _store(namespace: str, max_entries: int) -> LRUCache[Hashable, object]:
@@ -47,7 +48,8 @@ def cached(
     store = _store(namespace, max_entries)
     with _lock:
         if key in store:
-            return store[key]  # type: ignore[return-value]  (and now the most recent)
+            # The namespace's values all come from its ``make``: a T (and now the most recent).
+            return cast(T, store[key])
     value = make()
     with _lock:
         store[key] = value

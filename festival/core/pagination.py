@@ -4,6 +4,7 @@ and links that keep the current query string."""
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from flask import Flask, abort, current_app, request, url_for
 from flask_sqlalchemy.pagination import Pagination
@@ -58,11 +59,11 @@ def _route_parameters(url_map: Map) -> frozenset[str]:
     return frozenset(name for rule in url_map.iter_rules() for name in rule.arguments)
 
 
-def _query_args(reserved: frozenset[str] | set[str]) -> dict[str, object]:
+def _query_args(reserved: frozenset[str] | set[str]) -> dict[str, Any]:
     return {k: v for k, v in request.args.items() if k not in reserved}
 
 
-def page_args(**overrides: object) -> dict[str, object]:
+def page_args(**overrides: Any) -> dict[str, Any]:
     """The current query string, for links to other pages that keep the filters.
 
     The link's endpoint is not known here, so a key named like any route's
@@ -75,7 +76,7 @@ def page_args(**overrides: object) -> dict[str, object]:
     return args
 
 
-def url_with_args(endpoint: str, **values: object) -> str:
+def url_with_args(endpoint: str, **values: Any) -> str:
     """``url_for(endpoint, **values)`` keeping the current query string
     (``page`` included), without the keys it cannot take: url_for's own
     names, the endpoint's route parameters and the keys of ``values``."""

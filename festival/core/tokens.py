@@ -37,8 +37,16 @@ def hash_token(token: str) -> str:
 _SIGNED_SEPARATOR = "~"
 
 
+def secret_key() -> str | bytes:
+    """The app's SECRET_KEY (create_app refuses to start without one)."""
+    key = current_app.secret_key
+    if key is None:
+        raise RuntimeError("SECRET_KEY is not set")
+    return key
+
+
 def _signer(salt: str) -> TimestampSigner:
-    return TimestampSigner(current_app.secret_key, salt=salt, sep=_SIGNED_SEPARATOR)
+    return TimestampSigner(secret_key(), salt=salt, sep=_SIGNED_SEPARATOR)
 
 
 def sign(payload: Any, salt: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
 
-def external_url(endpoint: str, **values: object) -> str:
+def external_url(endpoint: str, **values: Any) -> str:
     """An absolute URL on SERVER_URL, usable outside a request (worker, CLI)."""
     if has_request_context():
         path = url_for(endpoint, _external=False, **values)

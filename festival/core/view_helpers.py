@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from festival.core.limits import day_from_text, row_id
 from festival.core.urls import safe_next
@@ -30,7 +31,7 @@ def current_path() -> str:
     return request.full_path.rstrip("?")
 
 
-def redirect_next(next_url: str | None, fallback: str, code: int = 302) -> Response:
+def redirect_next(next_url: str | None, fallback: str, code: int = 302) -> BaseResponse:
     """Redirect to ``next_url`` if it is a path on this site, else to ``fallback``."""
     return redirect(safe_next(next_url) or fallback, code=code)
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from festival.auth.models import LoginLink, User, UserRole
+from festival.core.dml import rowcount
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -105,11 +106,13 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
             )
         )
     )
-    user_ids = list(
-        db.session.scalars(
+    user_ids = [
+        user_id
+        for user_id in db.session.scalars(
             sa.select(Delegate.user_id).where(Delegate.id.in_(ids), Delegate.user_id.is_not(None))
         )
-    )
+        if user_id is not None
+    ]
     values = {**_anonymised_values(now), **_optional_columns()}
     # A new feed secret revokes the personal calendar link: random per batch,
     # made unique per row by the id.
@@ -125,21 +128,25 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
     accounts = _close_accounts(user_ids)
     emails = 0
     if old_emails:
-        emails = db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.recipient.in_(old_emails))
-            .values(recipient="removed@" + PLACEHOLDER_DOMAIN, **_BLANK),
-            execution_options={"synchronize_session": False},
-        ).rowcount
+        emails = rowcount(
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.recipient.in_(old_emails))
+                .values(recipient="removed@" + PLACEHOLDER_DOMAIN, **_BLANK),
+                execution_options={"synchronize_session": False},
+            )
+        )
     if requested:
         # Key format of festival.registration.services.request_deletion.
         prefixes = [f"registration-deletion-request:{i}:" for i in requested]
-        emails += db.session.execute(
-            sa.update(OutboxMessage)
-            .where(sa.or_(*(OutboxMessage.key.startswith(p) for p in prefixes)))
-            .values(**_BLANK),
-            execution_options={"synchronize_session": False},
-        ).rowcount
+        emails += rowcount(
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(sa.or_(*(OutboxMessage.key.startswith(p) for p in prefixes)))
+                .values(**_BLANK),
+                execution_options={"synchronize_session": False},
+            )
+        )
     return accounts, emails
 
 

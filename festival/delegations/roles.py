@@ -78,10 +78,12 @@ def refuse(delegate: Delegate, festival: Festival, seen: str | None) -> bool:
     the proposal ``seen`` no longer waits."""
     if not is_waiting(delegate, seen):
         return False
-    asked = delegate.role
-    delegate.role, delegate.role_proposed_at = delegate.confirmed_role, None
+    asked, confirmed = delegate.role, delegate.confirmed_role
+    if confirmed is None:  # no proposal without a confirmed role: is_waiting said so
+        return False
+    delegate.role, delegate.role_proposed_at = confirmed, None
     _touch(delegate)
-    _tell(delegate, festival, approved=False, before=delegate.confirmed_role, asked=asked)
+    _tell(delegate, festival, approved=False, before=confirmed, asked=asked)
     return True
 
 

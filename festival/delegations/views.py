@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -20,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from festival.core import memo
 from festival.core.access import organiser_blueprint
+from festival.core.forms import required
 from festival.core.i18n import language_name
 from festival.core.pagination import paginate
 from festival.core.view_helpers import form_ids
@@ -57,7 +59,7 @@ def _helpers() -> dict[str, Any]:
 
 
 @bp.get("/delegations")
-def index() -> str:
+def index() -> ResponseReturnValue:
     """The delegations, by city, with how many of their people are confirmed."""
     festival = g.festival
     q = request.args.get("q", "").strip()[:200]
@@ -89,7 +91,7 @@ def _options(pairs: Iterable[tuple[object, str]], selected: object) -> Markup:
 
 
 @bp.get("/delegates")
-def delegates() -> str:
+def delegates() -> ResponseReturnValue:
     """Every delegate, searchable and filtered, for review and bulk confirmation."""
     festival = g.festival
     filters = services.DelegateFilters.from_args(request.args)
@@ -130,7 +132,7 @@ def _filter_menus(festival: Festival, filters: services.DelegateFilters) -> tupl
 
 
 @bp.post("/delegates/confirm")
-def bulk_confirm() -> Response:
+def bulk_confirm() -> ResponseReturnValue:
     """Confirm the pending delegates ticked in the list."""
     festival = g.festival
     # CSRF is checked app-wide (CSRFProtect); the ticked ids are all there is to read.
@@ -150,12 +152,12 @@ def bulk_confirm() -> Response:
         )
     # Back to the list as it was filtered; only the list's own arguments.
     back = dict(parse_qsl(request.form.get("back", "").lstrip("?")))
-    kept = {k: v for k, v in back.items() if k in LIST_ARGS}
+    kept: dict[str, Any] = {k: v for k, v in back.items() if k in LIST_ARGS}
     return redirect(url_for("delegations.delegates", slug=festival.slug, **kept))
 
 
 @bp.get("/delegations/<int:delegation_id>")
-def delegation(delegation_id: int) -> str:
+def delegation(delegation_id: int) -> ResponseReturnValue:
     """One delegation: its people, their travel, needs and rooms."""
     festival = g.festival
     group = services.delegation_or_404(festival, delegation_id)
@@ -192,14 +194,14 @@ def _delegate_page(
 
 
 @bp.get("/delegates/<int:delegate_id>")
-def delegate(delegate_id: int) -> tuple[str, int]:
+def delegate(delegate_id: int) -> ResponseReturnValue:
     """One delegate's registration, with the confirm and decline forms."""
     festival = g.festival
     return _delegate_page(festival, services.delegate_or_404(festival, delegate_id))
 
 
 @bp.post("/delegates/<int:delegate_id>/confirm")
-def confirm(delegate_id: int) -> Response | tuple[str, int]:
+def confirm(delegate_id: int) -> ResponseReturnValue:
     festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     form = ConfirmForm(prefix="confirm")
@@ -221,14 +223,14 @@ def confirm(delegate_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/delegates/<int:delegate_id>/decline")
-def decline(delegate_id: int) -> Response | tuple[str, int]:
+def decline(delegate_id: int) -> ResponseReturnValue:
     festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
     form = DeclineForm(prefix="decline")
     if not form.validate_on_submit():
         return _delegate_page(festival, person, decline_form=form, status=422)
     try:
-        changed = services.decline(person, festival, form.reason.data)
+        changed = services.decline(person, festival, required(form.reason.data))
     except services.DecisionError:
         flash(_("This registration was cancelled by the delegate: nothing to decline."), "error")
         return _delegate_page(festival, person, status=409)
@@ -239,7 +241,7 @@ def decline(delegate_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/delegates/<int:delegate_id>/anonymise")
-def anonymise(delegate_id: int) -> Response | tuple[str, int]:
+def anonymise(delegate_id: int) -> ResponseReturnValue:
     """Delete one person's personal data now (e.g. they asked for it)."""
     festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
@@ -268,7 +270,7 @@ def _back_to(festival: Festival, person: Delegate) -> str:
 
 
 @bp.get("/role-changes")
-def role_changes() -> str:
+def role_changes() -> ResponseReturnValue:
     """The changes of role delegates proposed, waiting for an organiser's decision."""
     festival = g.festival
     counts = services.status_counts(festival)
@@ -281,13 +283,13 @@ def role_changes() -> str:
 
 
 @bp.post("/role-changes/<int:delegate_id>/approve")
-def approve_role(delegate_id: int) -> Response:
+def approve_role(delegate_id: int) -> ResponseReturnValue:
     """The proposed role becomes the confirmed one; the delegate is told."""
     return _decide_role(delegate_id, approve=True)
 
 
 @bp.post("/role-changes/<int:delegate_id>/refuse")
-def refuse_role(delegate_id: int) -> Response:
+def refuse_role(delegate_id: int) -> ResponseReturnValue:
     """The role goes back to the confirmed one; the delegate is told."""
     return _decide_role(delegate_id, approve=False)
 
@@ -330,7 +332,7 @@ def _letter_context(festival: Festival) -> dict[str, Any]:
 
 
 @bp.get("/delegates/<int:delegate_id>/visa-letter")
-def visa_letter(delegate_id: int) -> tuple[str, int]:
+def visa_letter(delegate_id: int) -> ResponseReturnValue:
     """A visa invitation letter for one confirmed delegate, ready to print as A4."""
     festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
@@ -348,7 +350,7 @@ def visa_letter(delegate_id: int) -> tuple[str, int]:
 
 
 @bp.get("/delegations/<int:delegation_id>/visa-letters")
-def visa_letters(delegation_id: int) -> str:
+def visa_letters(delegation_id: int) -> ResponseReturnValue:
     """The letters of every confirmed member of a delegation, one page each."""
     festival = g.festival
     group = services.delegation_or_404(festival, delegation_id)

@@ -135,9 +135,10 @@ class FestivalForm(Form):
         return valid
 
     def _suggest_slug(self) -> str | None:
-        if (self.slug.data or "").strip() or not (self.name.data or "").strip():
+        name = (self.name.data or "").strip()
+        if (self.slug.data or "").strip() or not name:
             return None
-        base = slug_from_name(self.name.data)
+        base = slug_from_name(self.name.data or "")
         from_dates = not base
         if from_dates:
             base = slug_from_dates(self.starts_on.data)

@@ -11,13 +11,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.core.types import UTCDateTime, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 
 if TYPE_CHECKING:
     from festival.programme.models import ProgrammeSession
 
 
-class Festival(db.Model):
+class Festival(Model):
     __tablename__ = "festivals"
     __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
 
@@ -49,7 +49,7 @@ class Festival(db.Model):
         return ZoneInfo(self.timezone)
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venues"
     __table_args__ = (sa.UniqueConstraint("festival_id", "name"),)
 

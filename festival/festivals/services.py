@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort
 
+from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.invitations.models import Invitation
@@ -25,6 +26,9 @@ FESTIVAL_FIELDS = (
     "contact_email",
 )
 VENUE_FIELDS = ("name", "address", "latitude", "longitude", "capacity")
+# What calendars show of a venue (LOCATION, GEO): a change is a place change
+# of every session held there.
+VENUE_PLACE_FIELDS = ("name", "address", "latitude", "longitude")
 
 
 def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
@@ -71,7 +75,7 @@ class Overview:
     sessions: dict[str, int] = field(default_factory=dict)
 
 
-def _by_status(query: sa.Select[Any]) -> dict[str, int]:
+def _by_status(query: sa.Select[Any, int]) -> dict[str, int]:
     return {
         str(getattr(status, "value", status)): count for status, count in db.session.execute(query)
     }
@@ -113,14 +117,34 @@ def venue_name_taken(festival_id: int, name: str, exclude_id: int | None = None)
 
 
 def save_venue(venue: Venue, data: dict[str, Any]) -> Venue:
-    """Copy the form's values onto ``venue`` (new or not) and flush."""
+    """Copy the form's values onto ``venue`` (new or not) and flush.
+
+    A new name, address or position moves every session held there, as
+    moving each session would: their SEQUENCE rises, so calendar clients
+    take the new LOCATION and GEO.
+    """
+    before = {name: getattr(venue, name) for name in VENUE_PLACE_FIELDS}
     for name in VENUE_FIELDS:
         setattr(venue, name, data[name])
     venue.name = " ".join(venue.name.split())
     venue.address = (venue.address or "").strip()
     db.session.add(venue)
+    if venue.id is not None and any(
+        getattr(venue, name) != before[name] for name in VENUE_PLACE_FIELDS
+    ):
+        _sessions_moved(venue)
     db.session.flush()
     return venue
+
+
+def _sessions_moved(venue: Venue, **values: Any) -> None:
+    """The venue's sessions changed place: SEQUENCE and updated_at move on
+    (one UPDATE, whatever their number), with ``values`` set too."""
+    db.session.execute(
+        sa.update(ProgrammeSession)
+        .where(ProgrammeSession.venue_id == venue.id)
+        .values(sequence=ProgrammeSession.sequence + 1, updated_at=utcnow(), **values)
+    )
 
 
 def venue_or_404(festival: Festival, venue_id: int) -> Venue:
@@ -152,17 +176,13 @@ def venue_session_counts(festival: Festival) -> dict[int, int]:
         .where(ProgrammeSession.festival_id == festival.id, ProgrammeSession.venue_id.is_not(None))
         .group_by(ProgrammeSession.venue_id)
     )
-    return {venue_id: count for venue_id, count in rows}
+    return {venue_id: count for venue_id, count in rows if venue_id is not None}
 
 
 def delete_venue(venue: Venue) -> None:
     """Delete ``venue``; its sessions keep their times and lose their place."""
     # Explicit, not left to ON DELETE SET NULL: SQLite does not enforce it
-    # unless foreign keys are switched on.
-    db.session.execute(
-        sa.update(ProgrammeSession)
-        .where(ProgrammeSession.venue_id == venue.id)
-        .values(venue_id=None)
-    )
+    # unless foreign keys are switched on. Losing the place is a place change.
+    _sessions_moved(venue, venue_id=None)
     db.session.delete(venue)
     db.session.flush()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
 from festival.extensions import db
@@ -20,11 +20,9 @@ load_festival_from_url(bp)
 # The festival menu, for every organiser page of a festival (festivals/_nav.html).
 bp.add_app_template_global(festival_nav, "festival_nav")
 
-Page = str | tuple[str, int] | Response
-
 
 @bp.get("/")
-def dashboard() -> str:
+def dashboard() -> ResponseReturnValue:
     return render_template(
         "festivals/dashboard.html", festivals=services.festivals_with_venue_counts()
     )
@@ -42,7 +40,7 @@ def _festival_form_page(form: FestivalForm, festival: Festival | None) -> tuple[
 
 
 @bp.route("/festivals/new", methods=["GET", "POST"])
-def new() -> Page:
+def new() -> ResponseReturnValue:
     form = FestivalForm()
     if request.method == "GET":
         form.languages.data = ["en", "ja", "fr"]
@@ -55,7 +53,7 @@ def new() -> Page:
 
 
 @bp.route("/festivals/<slug>/edit", methods=["GET", "POST"])
-def edit() -> Page:
+def edit() -> ResponseReturnValue:
     festival = g.festival
     form = FestivalForm(obj=festival, festival_id=festival.id)
     if not form.validate_on_submit():
@@ -67,7 +65,7 @@ def edit() -> Page:
 
 
 @bp.get("/festivals/<slug>/")
-def overview() -> str:
+def overview() -> ResponseReturnValue:
     festival = g.festival
     return render_template(
         "festivals/overview.html",
@@ -78,7 +76,7 @@ def overview() -> str:
 
 
 @bp.route("/festivals/<slug>/venues", methods=["GET", "POST"])
-def venues() -> Page:
+def venues() -> ResponseReturnValue:
     festival = g.festival
     form = VenueForm(festival_id=festival.id)
     if form.validate_on_submit():
@@ -97,7 +95,7 @@ def venues() -> Page:
 
 
 @bp.route("/festivals/<slug>/venues/<int:venue_id>/edit", methods=["GET", "POST"])
-def edit_venue(venue_id: int) -> Page:
+def edit_venue(venue_id: int) -> ResponseReturnValue:
     festival = g.festival
     venue = services.venue_or_404(festival, venue_id)
     form = VenueForm(obj=venue, festival_id=festival.id, venue_id=venue.id)
@@ -111,7 +109,7 @@ def edit_venue(venue_id: int) -> Page:
 
 
 @bp.route("/festivals/<slug>/venues/<int:venue_id>/delete", methods=["GET", "POST"])
-def delete_venue(venue_id: int) -> Page:
+def delete_venue(venue_id: int) -> ResponseReturnValue:
     festival = g.festival
     venue = services.venue_or_404(festival, venue_id)
     if request.method == "POST":

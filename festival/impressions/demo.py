@@ -137,7 +137,8 @@ def seed(ctx: DemoContext) -> str:
             ImpressionQuestion.form_id, ImpressionQuestion.builtin, ImpressionQuestion.id
         ).where(ImpressionQuestion.form_id.in_(over))
     ):
-        questions.setdefault(form_id, {})[builtin] = question_id
+        if builtin is not None:
+            questions.setdefault(form_id, {})[builtin] = question_id
     attendees = attendee_ids_by_session(over.values())
     locales = dict(
         db.session.execute(

@@ -18,7 +18,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -29,7 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form
+from festival.core.forms import Form, SelectChoice
 from festival.core.limits import FIRST_DAY, LAST_DAY, day_in_range
 from festival.impressions.models import (
     RATING_LABELS,

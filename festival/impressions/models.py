@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 from festival.festivals.models import Festival
 from festival.programme.models import ProgrammeSession, SessionStatus
 from festival.registration.models import Delegate
@@ -59,7 +59,7 @@ def builtin_english(key: str) -> str:
     return BUILTIN_QUESTIONS[key][1]._args[0]
 
 
-class ImpressionForm(db.Model):
+class ImpressionForm(Model):
     """The questions asked after one session, or after the whole festival.
 
     A form with no session is the festival's closing form: it opens when the
@@ -104,6 +104,9 @@ class ImpressionForm(db.Model):
         order_by="(ImpressionQuestion.position, ImpressionQuestion.id)",
         cascade="all, delete-orphan",
     )
+    if TYPE_CHECKING:
+        # A column_property set below the class (see there).
+        event_ends_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<ImpressionForm {self.id} {self.title!r}>"
@@ -128,7 +131,7 @@ class ImpressionForm(db.Model):
         return closes is not None and (now or utcnow()) >= closes
 
 
-class ImpressionQuestion(db.Model):
+class ImpressionQuestion(Model):
     __tablename__ = "impression_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,7 +174,7 @@ class ImpressionQuestion(db.Model):
         return self.text
 
 
-class ImpressionInvite(db.Model):
+class ImpressionInvite(Model):
     """One delegate's personal link to one form (the token itself is never stored)."""
 
     __tablename__ = "impression_invites"
@@ -202,7 +205,7 @@ class ImpressionInvite(db.Model):
         return f"<ImpressionInvite {self.form_id}:{self.delegate_id}>"
 
 
-class ImpressionResponse(db.Model):
+class ImpressionResponse(Model):
     """One delegate's answers to one form: at most one, editable until the form closes."""
 
     __tablename__ = "impression_responses"

@@ -23,8 +23,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from festival.core.types import utcnow
 from festival.extensions import db
@@ -56,23 +58,24 @@ def _locale_for(invite: ImpressionInvite) -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:
-        return chosen
-    return invite.delegate.locale if invite.delegate.locale in languages else languages[0]
+        return str(chosen)
+    locale = invite.delegate.locale
+    return locale if locale is not None and locale in languages else languages[0]
 
 
 @bp.route("/impressions/<token>", methods=["GET", "POST"])
-def answer(token: str) -> Response:
+def answer(token: str) -> ResponseReturnValue:
     invite = services.invite_by_token(token)
     if invite is None:
         abort(404)
     with force_locale(_locale_for(invite)):
-        response = _answer(invite)
+        response = _answer(invite, token)
     # A private page: no copy in shared caches or the browser's history cache.
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _answer(invite: ImpressionInvite) -> Response:
+def _answer(invite: ImpressionInvite, token: str) -> BaseResponse:
     form = invite.form
     now = utcnow()
     closed = form.is_closed(now)
@@ -113,7 +116,7 @@ def _answer(invite: ImpressionInvite) -> Response:
     if closes is not None:
         when = local_time(closes, form.festival.tz)
         flash(_("You can change your answers until %(when)s.", when=when), "info")
-    return redirect(url_for("impressions.answer", token=request.view_args["token"]), 303)
+    return redirect(url_for("impressions.answer", token=token), 303)
 
 
 def _page(

@@ -4,10 +4,12 @@ their authors agreed to publish, in the order the organisers chose."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import QueryableAttribute, joinedload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from festival.attendance.services import attendee_ids_by_session
 from festival.extensions import db
@@ -39,7 +41,7 @@ def signature(delegate: Delegate) -> str:
     return _("%(name)s, %(position)s, %(city)s", name=name, position=position, city=city)
 
 
-def _quote_order() -> tuple[sa.ColumnElement, ...]:
+def _quote_order() -> tuple[sa.ColumnElement[Any] | QueryableAttribute[Any], ...]:
     return (
         sa.nulls_last(ImpressionResponse.report_position.asc()),
         ImpressionResponse.submitted_at,
@@ -47,7 +49,7 @@ def _quote_order() -> tuple[sa.ColumnElement, ...]:
     )
 
 
-def _with_author() -> joinedload:
+def _with_author() -> LoaderOption:
     return (
         joinedload(ImpressionResponse.delegate)
         .joinedload(Delegate.delegation)

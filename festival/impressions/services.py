@@ -7,6 +7,7 @@ Sending is in ``sending``, the numbers in ``results``, the printed report in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -119,7 +120,7 @@ def create_missing_forms(festival: Festival) -> int:
     return len(sessions)
 
 
-def insert_default_questions(form_ids: list[int]) -> None:
+def insert_default_questions(form_ids: Sequence[int]) -> None:
     """Bulk-insert the default questions for forms that have none yet."""
     defaults = [
         {

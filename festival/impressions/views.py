@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.wrappers import Response as BaseResponse
 
 from festival.core.access import organiser_blueprint
+from festival.core.forms import add_error, required
 from festival.core.limits import row_id
 from festival.core.pagination import paginate, url_with_args
 from festival.core.view_helpers import form_ids, private_download
@@ -36,7 +39,7 @@ def _form_or_404(form_id: int) -> ImpressionForm:
     return form
 
 
-def _back_to(form: ImpressionForm) -> Response:
+def _back_to(form: ImpressionForm) -> BaseResponse:
     return redirect(url_for(".edit_form", form_id=form.id))
 
 
@@ -44,7 +47,7 @@ def _back_to(form: ImpressionForm) -> Response:
 
 
 @bp.get("")
-def index() -> str:
+def index() -> ResponseReturnValue:
     """Every session side by side: its form, response rate and average rating."""
     festival = g.festival
     sort = request.args.get("sort", "start")
@@ -75,7 +78,7 @@ def index() -> str:
 
 
 @bp.post("/forms")
-def create_form() -> Response:
+def create_form() -> ResponseReturnValue:
     session = None
     if request.form.get("session_id"):
         session_id = request.form.get("session_id", type=int) or 0
@@ -91,7 +94,7 @@ def create_form() -> Response:
 
 
 @bp.post("/forms/defaults")
-def create_missing_forms() -> Response:
+def create_missing_forms() -> ResponseReturnValue:
     count = services.create_missing_forms(g.festival)
     db.session.commit()
     flash(
@@ -105,13 +108,13 @@ def create_missing_forms() -> Response:
 
 
 @bp.route("/forms/<int:form_id>", methods=["GET", "POST"])
-def edit_form(form_id: int) -> str | Response | tuple[str, int]:
+def edit_form(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     settings = _settings(form, submitted=request.method == "POST")
     if request.method == "POST":
         if settings.validate_on_submit():
-            form.title = settings.title.data.strip()
-            form.delay_minutes = settings.delay_minutes.data
+            form.title = required(settings.title.data).strip()
+            form.delay_minutes = required(settings.delay_minutes.data)
             form.closes_at = settings.closes_at_utc
             db.session.commit()
             flash(_("Form settings saved."), "success")
@@ -150,7 +153,7 @@ def _edit_page(
 
 
 @bp.post("/forms/<int:form_id>/delete")
-def delete_form(form_id: int) -> Response:
+def delete_form(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     if form.sent_at is not None or db.session.scalar(
         db.select(ImpressionInvite.id).where(ImpressionInvite.form_id == form.id).limit(1)
@@ -164,7 +167,7 @@ def delete_form(form_id: int) -> Response:
 
 
 @bp.post("/forms/<int:form_id>/questions")
-def add_question(form_id: int) -> Response | tuple[str, int]:
+def add_question(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     question_form = QuestionForm()
     if not question_form.validate_on_submit():
@@ -172,7 +175,7 @@ def add_question(form_id: int) -> Response | tuple[str, int]:
     services.add_question(
         form,
         kind=QuestionKind(question_form.kind.data),
-        text=question_form.text.data,
+        text=required(question_form.text.data),
         required=question_form.required.data,
         choices=question_form.option_list(),
     )
@@ -182,7 +185,7 @@ def add_question(form_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/forms/<int:form_id>/questions/quote")
-def restore_quote(form_id: int) -> Response:
+def restore_quote(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     try:
         services.restore_quote_question(form)
@@ -202,7 +205,7 @@ def _question_or_404(form: ImpressionForm, question_id: int) -> Any:
 
 
 @bp.route("/forms/<int:form_id>/questions/<int:question_id>", methods=["GET", "POST"])
-def edit_question(form_id: int, question_id: int) -> str | Response | tuple[str, int]:
+def edit_question(form_id: int, question_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     question = _question_or_404(form, question_id)
     if request.method == "GET":
@@ -221,12 +224,12 @@ def edit_question(form_id: int, question_id: int) -> str | Response | tuple[str,
                 services.update_question(
                     question,
                     kind=QuestionKind(question_form.kind.data),
-                    text=question_form.text.data,
+                    text=required(question_form.text.data),
                     required=question_form.required.data,
                     choices=question_form.option_list(),
                 )
             except ImpressionError as error:
-                question_form.kind.errors.append(str(error))
+                add_error(question_form.kind, str(error))
             else:
                 db.session.commit()
                 flash(_("Question saved."), "success")
@@ -247,7 +250,7 @@ def _question_page(form: ImpressionForm, question: Any, question_form: QuestionF
 
 
 @bp.post("/forms/<int:form_id>/questions/<int:question_id>/move")
-def move_question(form_id: int, question_id: int) -> Response:
+def move_question(form_id: int, question_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     question = _question_or_404(form, question_id)
     if services.move_question(question, request.form.get("direction", "")):
@@ -256,7 +259,7 @@ def move_question(form_id: int, question_id: int) -> Response:
 
 
 @bp.post("/forms/<int:form_id>/questions/<int:question_id>/delete")
-def delete_question(form_id: int, question_id: int) -> Response:
+def delete_question(form_id: int, question_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     services.remove_question(_question_or_404(form, question_id))
     db.session.commit()
@@ -265,7 +268,7 @@ def delete_question(form_id: int, question_id: int) -> Response:
 
 
 @bp.get("/forms/<int:form_id>/preview")
-def preview(form_id: int) -> str:
+def preview(form_id: int) -> ResponseReturnValue:
     """The form as a delegate sees it (nothing can be submitted)."""
     form = _form_or_404(form_id)
     return render_template(
@@ -283,7 +286,7 @@ def preview(form_id: int) -> str:
 
 
 @bp.get("/forms/<int:form_id>/invites")
-def invites(form_id: int) -> str:
+def invites(form_id: int) -> ResponseReturnValue:
     """Who was sent the form, reminded, and who answered."""
     form = _form_or_404(form_id)
     q = request.args.get("q", "").strip()
@@ -306,7 +309,7 @@ def invites(form_id: int) -> str:
 
 
 @bp.post("/forms/<int:form_id>/send")
-def send_now(form_id: int) -> Response:
+def send_now(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     try:
         count = sending.send_now(form)
@@ -329,7 +332,7 @@ def send_now(form_id: int) -> Response:
 
 
 @bp.post("/forms/<int:form_id>/invites/<int:invite_id>/resend")
-def resend(form_id: int, invite_id: int) -> Response:
+def resend(form_id: int, invite_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     invite = db.session.get(ImpressionInvite, invite_id)
     if invite is None or invite.form_id != form.id:
@@ -348,7 +351,7 @@ def resend(form_id: int, invite_id: int) -> Response:
 
 
 @bp.get("/forms/<int:form_id>/results")
-def form_results(form_id: int) -> str:
+def form_results(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     return render_template(
         "impressions/results.html",
@@ -359,7 +362,7 @@ def form_results(form_id: int) -> str:
 
 
 @bp.get("/forms/<int:form_id>/results.csv")
-def results_csv(form_id: int) -> Response:
+def results_csv(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     body = results.results_csv(results.form_results(form))
     filename = f"impressions-{g.festival.slug}-{form.id}.csv"
@@ -367,7 +370,7 @@ def results_csv(form_id: int) -> Response:
 
 
 @bp.route("/forms/<int:form_id>/quotes", methods=["GET", "POST"])
-def quotes(form_id: int) -> str | Response:
+def quotes(form_id: int) -> ResponseReturnValue:
     """Pick the quotes that go in the report, and their order."""
     form = _form_or_404(form_id)
     candidates = report.quote_candidates(form)
@@ -400,7 +403,7 @@ def quotes(form_id: int) -> str | Response:
 
 
 @bp.post("/forms/<int:form_id>/quotes/<int:response_id>/move")
-def move_quote(form_id: int, response_id: int) -> Response:
+def move_quote(form_id: int, response_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
     if report.move_quote(
         report.quote_candidates(form), response_id, request.form.get("direction", "")
@@ -410,7 +413,7 @@ def move_quote(form_id: int, response_id: int) -> Response:
 
 
 @bp.get("/report")
-def print_report() -> str:
+def print_report() -> ResponseReturnValue:
     """The printable impressions report (A4)."""
     return render_template(
         "impressions/report.html",

@@ -83,7 +83,7 @@ def seed(ctx: DemoContext) -> str:
     open_tokens: dict[int, str] = {}
     for city_id, status in zip(cities, statuses, strict=True):
         quota = _quota(ctx)
-        row = {
+        row: dict[str, Any] = {
             "festival_id": festival.id,
             "city_id": city_id,
             "quota": quota,

@@ -21,7 +21,7 @@ PUBLIC_ENDPOINT = "invitations.respond"
 def email_locale(language: str | None) -> str:
     """The city's preferred language if the app speaks it, else English."""
     languages = current_app.config["LANGUAGES"]
-    return language if language in languages else languages[0]
+    return language if language is not None and language in languages else languages[0]
 
 
 def invitation_link(token: str) -> str:

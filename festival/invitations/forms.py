@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
-from festival.core.forms import Form
+from festival.core.forms import Form, required
 from festival.core.limits import coerce_row_id
 from festival.core.types import utcnow
 from festival.festivals.models import Festival
@@ -83,7 +83,7 @@ class _QuotaAndDeadline(Form):
 
     def deadline_utc(self) -> datetime:
         """The deadline typed, as an aware datetime (stored in UTC)."""
-        return self.deadline.data.replace(tzinfo=self.tz)
+        return required(self.deadline.data).replace(tzinfo=self.tz)
 
 
 class InviteForm(_QuotaAndDeadline):

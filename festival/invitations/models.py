@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.cities.models import City
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 from festival.festivals.models import Festival
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class InvitationStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     __tablename__ = "invitations"
     __table_args__ = (
         sa.UniqueConstraint("festival_id", "city_id"),

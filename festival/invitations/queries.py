@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -22,8 +23,8 @@ class CityFilter:
     field: str = ""
 
     @classmethod
-    def from_args(cls, args: dict[str, str] | object) -> CityFilter:
-        get = args.get  # type: ignore[attr-defined]
+    def from_args(cls, args: Mapping[str, str]) -> CityFilter:
+        get = args.get
         field = get("field", "").strip()
         return cls(
             q=get("q", "").strip()[:100],

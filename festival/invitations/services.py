@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from festival.cities.models import City
+from festival.core.dml import rowcount
 from festival.core.tokens import hash_token, new_token
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import db
@@ -153,7 +154,7 @@ def _transition(
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(invitation)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def send_invitation(
@@ -273,14 +274,13 @@ def _delegation_of(invitation: Invitation) -> Delegation | None:
 def decline_invitation(invitation: Invitation, reason: str, now: datetime | None = None) -> None:
     """Decline, with an optional reason; the organisers are told by e-mail."""
     now = now or utcnow()
-    reason = reason.strip() or None
     if not _transition(
         invitation,
         AWAITING,
         where=[Invitation.deadline > now],
         status=S.DECLINED,
         responded_at=now,
-        decline_reason=reason,
+        decline_reason=reason.strip() or None,
     ):
         if invitation.status != S.DECLINED:
             expire_if_overdue(invitation, now)
@@ -299,7 +299,7 @@ def expire_overdue() -> int:
         .values(status=S.EXPIRED, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def status_counts(festival: Festival) -> dict[S, int]:

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from festival.cities.models import City
 from festival.cities.reference import country_choices, field_choices
 from festival.core.access import organiser_blueprint
+from festival.core.forms import add_error, required
 from festival.core.pagination import paginate
 from festival.core.view_helpers import id_args
 from festival.extensions import db
@@ -38,7 +39,7 @@ def _invitation_or_404(festival: Festival, invitation_id: int) -> Invitation:
 
 
 @bp.get("")
-def index() -> str:
+def index() -> ResponseReturnValue:
     festival = g.festival
     where = queries.CityFilter.from_args(request.args)
     status = request.args.get("status", "")
@@ -94,16 +95,16 @@ def new() -> ResponseReturnValue:
     if form.select_all.data:
         city_ids = queries.uninvited_city_ids(festival, queries.CityFilter.from_args(request.args))
     else:
-        city_ids = form.city_ids.data
+        city_ids = form.city_ids.data or []
     known = set(db.session.scalars(sa.select(City.id).where(City.id.in_(city_ids))))
     if not known:
-        form.city_ids.errors.append(_("No city matches: choose at least one city."))
+        add_error(form.city_ids, _("No city matches: choose at least one city."))
         return _render_new(festival, form, 422)
     try:
         result = services.invite_cities(
             festival,
             known,
-            quota=form.quota.data,
+            quota=required(form.quota.data),
             deadline=form.deadline_utc(),
             send=not form.save_draft.data,
         )
@@ -117,7 +118,7 @@ def new() -> ResponseReturnValue:
             )
         else:
             message = _("Some of these cities were invited a moment ago. Please try again.")
-        form.city_ids.errors.append(message)
+        add_error(form.city_ids, message)
         return _render_new(festival, form, 409)
     db.session.commit()
     _flash_result(result)

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from festival.core.forms import Form
+from festival.core.forms import Form, add_error, required
 from festival.itineraries.labels import ITEM_KIND_LABELS
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.programme.forms import TIME_FORMATS, choices, int_or_none
@@ -87,37 +87,39 @@ class ItemForm(Form):
         All-day: from midnight of the first day to midnight after the last.
         Timed without an end: a moment (end equals start).
         """
-        first = self.start_date.data
+        first = required(self.start_date.data)
         last = self.end_date.data or first
         if self.all_day.data:
             if last < first:
-                self.end_date.errors.append(_("The last day cannot be before the first."))
+                add_error(self.end_date, _("The last day cannot be before the first."))
                 return None
             return day_start(first, tz), day_start(last + timedelta(days=1), tz)
         if self.start_time.data is None:
-            self.start_time.errors.append(_("Give a time, or tick “All day”."))
+            add_error(self.start_time, _("Give a time, or tick “All day”."))
             return None
         try:
             starts = to_utc(first, self.start_time.data, tz)
         except NonexistentLocalTime:
-            self.start_time.errors.append(
-                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key)
+            add_error(
+                self.start_time,
+                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key),
             )
             return None
         if self.end_time.data is None:
             if self.end_date.data and self.end_date.data != first:
-                self.end_time.errors.append(_("Give the time it ends on that day."))
+                add_error(self.end_time, _("Give the time it ends on that day."))
                 return None
             return starts, starts
         try:
             ends = to_utc(last, self.end_time.data, tz)
         except NonexistentLocalTime:
-            self.end_time.errors.append(
-                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key)
+            add_error(
+                self.end_time,
+                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key),
             )
             return None
         if ends < starts:
-            self.end_time.errors.append(_("It cannot end before it starts."))
+            add_error(self.end_time, _("It cannot end before it starts."))
             return None
         return starts, ends
 
@@ -125,7 +127,7 @@ class ItemForm(Form):
         return {
             "kind": ItemKind(self.kind.data),
             "delegate_id": self.delegate_id.data,
-            "title": self.title.data.strip(),
+            "title": required(self.title.data).strip(),
             "all_day": bool(self.all_day.data),
             "starts_at": starts,
             "ends_at": ends,

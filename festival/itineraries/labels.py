@@ -16,7 +16,7 @@ ITEM_KIND_LABELS = {
 }
 
 
-def item_kind_label(value: object) -> str:
+def item_kind_label(value: str) -> str:
     """ "Pickup" for "pickup"; "Session" for the programme's entries."""
     if value == "session":
         return str(_l("Session"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -50,7 +51,7 @@ def itinerary_when(entry: object, festival: Festival) -> str:
 
 @bp.get("/my/itinerary")
 @login_required
-def my_itinerary() -> str:
+def my_itinerary() -> ResponseReturnValue:
     """One timeline by day: my sessions, my delegation's items and my own."""
     slug = request.args.get("festival") or request.args.get("slug")
     delegate, all_delegates = current_delegate_or_404(slug)

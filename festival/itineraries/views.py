@@ -7,8 +7,8 @@ The delegate reads their own in :mod:`festival.itineraries.public`.
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
@@ -40,7 +40,7 @@ def _item_or_404(delegation: Delegation, item_id: int) -> ItineraryItem:
 
 
 @bp.get("")
-def index() -> str:
+def index() -> ResponseReturnValue:
     """Accepted delegations with how many items their itinerary has, and clashes."""
     festival = g.festival
     q = request.args.get("q", "").strip()[:100]
@@ -87,7 +87,7 @@ def _delegation_page(
 
 
 @bp.get("/<int:delegation_id>")
-def delegation(delegation_id: int) -> tuple[str, int]:
+def delegation(delegation_id: int) -> ResponseReturnValue:
     festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     form = ItemForm()
@@ -98,7 +98,7 @@ def delegation(delegation_id: int) -> tuple[str, int]:
 
 
 @bp.post("/<int:delegation_id>/items")
-def add_item(delegation_id: int) -> Response | tuple[str, int]:
+def add_item(delegation_id: int) -> ResponseReturnValue:
     festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     form = ItemForm()
@@ -117,7 +117,7 @@ def add_item(delegation_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/<int:delegation_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
-def edit_item(delegation_id: int, item_id: int) -> str | Response | tuple[str, int]:
+def edit_item(delegation_id: int, item_id: int) -> ResponseReturnValue:
     festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     item = _item_or_404(delegation, item_id)
@@ -146,7 +146,7 @@ def edit_item(delegation_id: int, item_id: int) -> str | Response | tuple[str, i
 
 
 @bp.post("/<int:delegation_id>/items/<int:item_id>/delete")
-def delete_item(delegation_id: int, item_id: int) -> Response:
+def delete_item(delegation_id: int, item_id: int) -> ResponseReturnValue:
     festival = g.festival
     delegation = _delegation_or_404(festival, delegation_id)
     item = _item_or_404(delegation, item_id)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 
 
 class OutboxStatus(enum.StrEnum):
@@ -18,7 +18,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # gave up after the last attempt
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
 

@@ -136,12 +136,14 @@ def queue_many(emails: Sequence[Email]) -> int:
 def _insert_ignoring_duplicates() -> Any:
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover (only the two supported databases)
-        return sa.insert(OutboxMessage)
-    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+    return sa.insert(OutboxMessage)  # pragma: no cover (only the two supported databases)
 
 
 def smtp_configured() -> bool:
@@ -281,7 +283,8 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
                     # The server refused this one message (a bad address,
                     # say): the others may well go through.
                     continue
-                smtp = _close(smtp)
+                _close(smtp)
+                smtp = None
                 # The server is down or unreachable: leave the rest for the next pass.
                 break
             except UnsendableMessage as error:
@@ -297,7 +300,8 @@ def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
                 counts["failed"] += 1
                 db.session.commit()
                 # The connection may be halfway through this message.
-                smtp = _close(smtp)
+                _close(smtp)
+                smtp = None
                 continue
             db.session.commit()
             counts["sent"] += 1
@@ -347,7 +351,6 @@ def _close(smtp: smtplib.SMTP | None) -> None:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
-    return None
 
 
 def retry(message: OutboxMessage) -> None:

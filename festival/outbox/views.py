@@ -6,9 +6,9 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import escape
-from werkzeug.wrappers import Response
 
 from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
@@ -21,7 +21,7 @@ bp = organiser_blueprint("outbox", __name__, "/outbox")
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> ResponseReturnValue:
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
     status = request.args.get("status", "")
     if status in {s.value for s in OutboxStatus}:
@@ -63,7 +63,7 @@ _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"[^"]*"|'[^']*')""")
 
 
 @bp.get("/<int:message_id>")
-def show(message_id: int) -> str:
+def show(message_id: int) -> ResponseReturnValue:
     """One message as organisers may read it: secret links hidden (see
     :func:`services.redact`); the message sent keeps them.
 
@@ -93,7 +93,7 @@ def show(message_id: int) -> str:
 
 
 @bp.post("/<int:message_id>/retry")
-def retry(message_id: int) -> Response:
+def retry(message_id: int) -> ResponseReturnValue:
     message = db.get_or_404(OutboxMessage, message_id)
     services.retry(message)
     db.session.commit()

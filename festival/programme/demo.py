@@ -9,6 +9,7 @@ cancelled session. The festival began yesterday, so some sessions are over.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -208,7 +209,7 @@ def _plan(ctx: DemoContext, planner: Planner, delegation_ids: list[int]) -> list
     return planned
 
 
-def _delegates(festival: Festival) -> list[Any]:
+def _delegates(festival: Festival) -> Sequence[Any]:
     """(id, confirmed mayor?, delegation_id) of every active delegate: one query."""
     return db.session.execute(
         sa.select(Delegate.id, Delegate.is_confirmed_mayor, Delegate.delegation_id)
@@ -260,7 +261,7 @@ class _Enroller:
 
 
 def _enrolments(
-    ctx: DemoContext, sessions: list[tuple[int, Planned]], delegates: list[Any]
+    ctx: DemoContext, sessions: list[tuple[int, Planned]], delegates: Sequence[Any]
 ) -> list[dict[str, Any]]:
     """Every confirmed mayor in the mayors' sessions; each delegate in 5–12
     sessions they may attend, without clashes where possible, within capacity."""

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from festival.core.dml import rowcount
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import db
 from festival.programme.eligibility import may_attend, visible_to
@@ -105,7 +106,7 @@ def unenrol(session: ProgrammeSession, delegate: Delegate) -> bool:
             Attendance.session_id == session.id, Attendance.delegate_id == delegate.id
         )
     )
-    return result.rowcount > 0
+    return rowcount(result) > 0
 
 
 @dataclass

@@ -19,7 +19,6 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -30,7 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form
+from festival.core.forms import Form, SelectChoice, add_error, required
 from festival.core.i18n import language_name
 from festival.programme.labels import AUDIENCE_LABELS, COMMON_LANGUAGES, SESSION_TYPE_LABELS
 from festival.programme.models import Audience, ProgrammeSession
@@ -76,7 +75,7 @@ class SessionForm(Form):
     speakers = TextAreaField(
         _l("Speakers"), validators=[Length(max=4000)], description=_l("One per line.")
     )
-    languages = MultiCheckboxField(
+    languages = MultiCheckboxField(  # type: ignore[call-arg]  # WTForms 3.3 argument, not in types-wtforms 3.2
         _l("Languages spoken"),
         # Only codes offered as boxes (the default message would repeat
         # whatever was sent, however long).
@@ -144,27 +143,29 @@ class SessionForm(Form):
 
     def schedule(self, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
         """Start and end as UTC instants, or None with the errors on the fields."""
-        start_day: date = self.start_date.data
+        start_day: date = required(self.start_date.data)
         end_day: date = self.end_date.data or start_day
-        start_at: time = self.start_time.data
-        end_at: time = self.end_time.data
+        start_at: time = required(self.start_time.data)
+        end_at: time = required(self.end_time.data)
         starts = ends = None
         try:
             starts = to_utc(start_day, start_at, tz)
         except NonexistentLocalTime:
-            self.start_time.errors.append(
-                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key)
+            add_error(
+                self.start_time,
+                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key),
             )
         try:
             ends = to_utc(end_day, end_at, tz)
         except NonexistentLocalTime:
-            self.end_time.errors.append(
-                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key)
+            add_error(
+                self.end_time,
+                _("This time does not exist in %(zone)s (the clocks change).", zone=tz.key),
             )
         if starts is None or ends is None:
             return None
         if ends <= starts:
-            self.end_time.errors.append(_("The session must end after it starts."))
+            add_error(self.end_time, _("The session must end after it starts."))
             return None
         return starts, ends
 
@@ -179,7 +180,7 @@ class SessionForm(Form):
         )
         audience = Audience(self.audience.data)
         return {
-            "title": self.title.data.strip(),
+            "title": required(self.title.data).strip(),
             "type": self.type.data,
             "starts_at": starts,
             "ends_at": ends,

@@ -34,13 +34,13 @@ STATUS_LABELS = {
 COMMON_LANGUAGES = ["en", "ja", "fr", "es", "it", "pt", "de", "zh", "ko", "ar", "ru"]
 
 
-def session_type_label(value: object) -> str:
+def session_type_label(value: str) -> str:
     return str(SESSION_TYPE_LABELS.get(SessionType(value), value))
 
 
-def audience_label(value: object) -> str:
+def audience_label(value: str) -> str:
     return str(AUDIENCE_LABELS.get(Audience(value), value))
 
 
-def status_label(value: object) -> str:
+def status_label(value: str) -> str:
     return str(STATUS_LABELS.get(SessionStatus(value), value))

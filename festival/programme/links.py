@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import current_app, url_for
@@ -88,7 +89,7 @@ def add_to_calendar_links(
     )
 
 
-def optional_url(endpoint: str, **values: object) -> str | None:
+def optional_url(endpoint: str, **values: Any) -> str | None:
     """``url_for(endpoint)`` if another domain has registered it, else None.
 
     The calendar feeds and exports live in festival.calendar; the programme

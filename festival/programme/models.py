@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model, db
 from festival.festivals.models import Festival, Venue
 from festival.registration.models import Delegate, Delegation
 
@@ -48,7 +48,7 @@ session_invited_delegations = sa.Table(
 )
 
 
-class ProgrammeSession(db.Model):
+class ProgrammeSession(Model):
     """A programme item (called a session; not to be confused with db.session)."""
 
     __tablename__ = "sessions"
@@ -92,7 +92,7 @@ class ProgrammeSession(db.Model):
         return f"<ProgrammeSession {self.id} {self.title!r}>"
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """A delegate's place in a session: enrolled, and perhaps checked in."""
 
     __tablename__ = "attendances"

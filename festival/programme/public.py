@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -44,17 +46,17 @@ fastpath.register_page("programme.programme")
 
 
 @bp.app_template_global()
-def session_type_label(value: object) -> str:
+def session_type_label(value: str) -> str:
     return labels.session_type_label(value)
 
 
 @bp.app_template_global()
-def audience_label(value: object) -> str:
+def audience_label(value: str) -> str:
     return labels.audience_label(value)
 
 
 @bp.app_template_global()
-def session_status_label(value: object) -> str:
+def session_status_label(value: str) -> str:
     return labels.status_label(value)
 
 
@@ -102,7 +104,7 @@ def feed_links(festival: Festival) -> dict[str, str | None]:
 
 
 @bp.get("/festivals/<slug>/programme")
-def programme() -> Response | str:
+def programme() -> ResponseReturnValue:
     """Public sessions one day at a time, with filters and a picture of the day.
 
     A whole festival's programme (hundreds of sessions) is too long for a
@@ -124,7 +126,11 @@ def _programme_page() -> str:
     if session_type not in {t.value for t in SessionType}:
         session_type = ""
     venue_id = id_arg("venue")
-    filters = {"public_only": True, "session_type": session_type or None, "venue_id": venue_id}
+    filters: dict[str, Any] = {
+        "public_only": True,
+        "session_type": session_type or None,
+        "venue_id": venue_id,
+    }
     print_layout = request.args.get("layout") == "print"
     venues = festival.venues
     if print_layout:
@@ -205,7 +211,7 @@ def _visible_session_or_404(
 
 
 @bp.get("/festivals/<slug>/sessions/<int:session_id>")
-def session(session_id: int) -> str:
+def session(session_id: int) -> ResponseReturnValue:
     """One session, with "add to calendar" links (and enrolment for delegates)."""
     festival = g.festival
     item, delegate = _visible_session_or_404(festival, session_id)
@@ -242,7 +248,7 @@ def session(session_id: int) -> str:
 
 @bp.get("/my/programme")
 @login_required
-def my_programme() -> str:
+def my_programme() -> ResponseReturnValue:
     """The sessions a delegate may attend, one day at a time, to enrol in or leave."""
     delegate, all_delegates = current_delegate_or_404(request.args.get("festival"))
     festival = delegate.delegation.festival
@@ -273,7 +279,7 @@ def _back(session_id: int) -> Response:
 
 @bp.post("/festivals/<slug>/sessions/<int:session_id>/enrol")
 @login_required
-def enrol(session_id: int) -> Response:
+def enrol(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     delegate = delegate_for_festival(festival)
     item = services.session_or_none(festival, session_id)
@@ -288,7 +294,7 @@ def enrol(session_id: int) -> Response:
 
 @bp.post("/festivals/<slug>/sessions/<int:session_id>/unenrol")
 @login_required
-def unenrol(session_id: int) -> Response:
+def unenrol(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     delegate = delegate_for_festival(festival)
     item = services.session_or_none(festival, session_id)

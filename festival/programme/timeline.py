@@ -26,13 +26,28 @@ CHAR_WIDTH = 6.6  # a rough average at 12px; wide (CJK) characters count twice
 
 
 class TimedSession(Protocol):
-    id: int
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    venue_id: int | None
-    type: object
-    status: object
+    """A ProgrammeSession, or a row of its columns (read only)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+    @property
+    def venue_id(self) -> int | None: ...
+
+    @property
+    def type(self) -> object: ...
+
+    @property
+    def status(self) -> object: ...
 
 
 @dataclass(frozen=True)

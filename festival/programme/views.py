@@ -6,12 +6,14 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from festival.cities.models import City
 from festival.core.access import organiser_blueprint
+from festival.core.forms import add_error
 from festival.core.limits import day_from_text
 from festival.core.pagination import paginate
 from festival.core.types import utcnow
@@ -58,7 +60,7 @@ def _day_counts(festival: Festival) -> dict[date, int]:
 
 
 @bp.get("")
-def sessions() -> str:
+def sessions() -> ResponseReturnValue:
     """Sessions of one day at a time (or a search across all days)."""
     festival = g.festival
     q = request.args.get("q", "").strip()[:100]
@@ -111,14 +113,15 @@ def _edit(festival: Festival, session: ProgrammeSession | None) -> str | Respons
     if form.validate_on_submit():
         times = form.schedule(festival.tz)
         if times and services.outside_festival(festival, *times):
-            form.start_date.errors.append(
+            add_error(
+                form.start_date,
                 _(
                     "The festival runs from %(first)s to %(last)s (%(zone)s): "
                     "the session must fall within those days.",
                     first=festival.starts_on.isoformat(),
                     last=festival.ends_on.isoformat(),
                     zone=festival.timezone,
-                )
+                ),
             )
         elif times:
             values = form.values(*times)
@@ -150,18 +153,18 @@ def _edit(festival: Festival, session: ProgrammeSession | None) -> str | Respons
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new_session() -> str | Response | tuple[str, int]:
+def new_session() -> ResponseReturnValue:
     return _edit(g.festival, None)
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
-def edit_session(session_id: int) -> str | Response | tuple[str, int]:
+def edit_session(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     return _edit(festival, _session_or_404(festival, session_id))
 
 
 @bp.get("/<int:session_id>")
-def show(session_id: int) -> str:
+def show(session_id: int) -> ResponseReturnValue:
     """A session, its attendees, and enrolment of whole delegations."""
     festival = g.festival
     session = _session_or_404(festival, session_id)
@@ -194,7 +197,7 @@ def show(session_id: int) -> str:
 
 
 @bp.post("/<int:session_id>/cancel")
-def cancel(session_id: int) -> Response:
+def cancel(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     session = _session_or_404(festival, session_id)
     if ConfirmForm().validate_on_submit() and services.cancel_session(session):
@@ -210,7 +213,7 @@ def cancel(session_id: int) -> Response:
 
 
 @bp.post("/<int:session_id>/reinstate")
-def reinstate(session_id: int) -> Response:
+def reinstate(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     session = _session_or_404(festival, session_id)
     if ConfirmForm().validate_on_submit() and services.reinstate_session(session):
@@ -224,7 +227,7 @@ def _names(delegates: list[Delegate]) -> str:
 
 
 @bp.post("/<int:session_id>/enrol-delegation")
-def enrol_delegation(session_id: int) -> Response | tuple[str, int]:
+def enrol_delegation(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     session = _session_or_404(festival, session_id)
     form = EnrolDelegationForm()
@@ -260,7 +263,7 @@ def enrol_delegation(session_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:session_id>/attendees/<int:delegate_id>/remove")
-def remove_attendee(session_id: int, delegate_id: int) -> Response:
+def remove_attendee(session_id: int, delegate_id: int) -> ResponseReturnValue:
     festival = g.festival
     session = _session_or_404(festival, session_id)
     delegate = db.session.get(Delegate, delegate_id)

@@ -97,7 +97,7 @@ def _delegations(ctx: DemoContext, festival: Festival) -> list[tuple[int, str, s
         )
     else:
         query = query.where(Delegation.id.in_([d for d, _c, _i in ids]))
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(d, name, country, quota) for d, name, country, quota in db.session.execute(query)]
 
 
 def _sizes(ctx: DemoContext, delegations: list[tuple[int, str, str, int]]) -> list[int]:
@@ -184,7 +184,10 @@ def _allergens(rng: random.Random) -> tuple[list[str], str | None]:
 
 def _at(day: date, hhmm: str, code: str) -> datetime:
     hour, minute = map(int, hhmm.split(":"))
-    return local_to_utc(datetime(day.year, day.month, day.day, hour, minute), find_airport(code))
+    airport = find_airport(code)
+    if airport is None:
+        raise ValueError(f"the demo's airport {code} is not in the list")
+    return local_to_utc(datetime(day.year, day.month, day.day, hour, minute), airport)
 
 
 def _travel(rng: random.Random, festival: Festival) -> dict[str, Any]:
@@ -304,7 +307,7 @@ def _demo_link(ctx: DemoContext, user_id: int) -> str:
     return f"{current_app.config['SERVER_URL']}/login/link/{token}"
 
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "dietary": [],
     "dietary_other": None,
     "allergens": [],

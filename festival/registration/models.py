@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from festival.auth.models import User
 from festival.cities.models import City
 from festival.core.types import UTCDateTime, enum_column, utcnow
-from festival.extensions import db
+from festival.extensions import Model
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation
 
@@ -48,7 +48,7 @@ class DelegateStatus(enum.StrEnum):
 ACTIVE_STATUSES = (DelegateStatus.PENDING, DelegateStatus.CONFIRMED)
 
 
-class Delegation(db.Model):
+class Delegation(Model):
     """The group an accepted invitation brings: one per invitation."""
 
     __tablename__ = "delegations"
@@ -80,7 +80,7 @@ class Delegation(db.Model):
         return next((d for d in self.delegates if d.is_head), None)
 
 
-class Delegate(db.Model):
+class Delegate(Model):
     """A person in a delegation: the head (who registered) or a member they added."""
 
     __tablename__ = "delegates"

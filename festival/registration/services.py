@@ -133,11 +133,11 @@ def lock_invitation(invitation_id: int) -> Invitation:
 
 def places_taken(delegation_id: int) -> int:
     """How many people (pending or confirmed) the delegation counts now."""
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(Delegate.id)).where(
             Delegate.delegation_id == delegation_id, Delegate.status.in_(ACTIVE_STATUSES)
         )
-    )
+    ).scalar_one()
 
 
 def places_left(delegation: Delegation) -> int:
@@ -161,7 +161,9 @@ def _check_quota(invitation: Invitation, delegation_id: int) -> None:
         )
 
 
-def _same_email_in_delegation(delegation_id: int, email: str, but: int | None = None) -> Delegate:
+def _same_email_in_delegation(
+    delegation_id: int, email: str, but: int | None = None
+) -> Delegate | None:
     query = sa.select(Delegate).where(
         Delegate.delegation_id == delegation_id, Delegate.email == normalise_email(email)
     )

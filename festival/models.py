@@ -5,13 +5,14 @@ from festival.cities.models import City
 from festival.festivals.models import Festival, Venue
 from festival.impressions import models as _impressions  # noqa: F401
 from festival.invitations.models import Invitation
-from festival.itineraries.models import ItineraryItem
+from festival.itineraries.models import CancelledItem, ItineraryItem
 from festival.outbox.models import OutboxMessage
 from festival.programme.models import Attendance, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
 
 __all__ = [
     "Attendance",
+    "CancelledItem",
     "City",
     "Delegate",
     "Delegation",

@@ -21,7 +21,7 @@ from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation, InvitationStatus
-from festival.itineraries.models import ItineraryItem
+from festival.itineraries.models import CancelledItem, ItineraryItem
 from festival.itineraries.overlaps import overlapping_pairs
 from festival.programme.eligibility import ACTIVE_STATUSES, attendable_by_joined_delegate
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
@@ -94,7 +94,7 @@ def _session_entry(session: ProgrammeSession) -> Entry:
     )
 
 
-def all_day_dates(item: ItineraryItem, festival: Festival) -> tuple[date, date]:
+def all_day_dates(item: ItineraryItem | CancelledItem, festival: Festival) -> tuple[date, date]:
     """First day and the day after the last of an all-day item, in the festival's zone."""
     first = local_day(item.starts_at, festival.tz)
     end_local = item.ends_at.astimezone(festival.tz)
@@ -120,6 +120,28 @@ def _item_entry(item: ItineraryItem, festival: Festival) -> Entry:
         created_at=item.created_at,
         description=item.notes or "",
         item_id=item.id,
+        personal=item.delegate_id is not None,
+        start_date=dates[0],
+        end_date=dates[1],
+    )
+
+
+def _cancelled_entry(item: CancelledItem, festival: Festival) -> Entry:
+    """A deleted item, as calendars must still see it: cancelled."""
+    dates = all_day_dates(item, festival) if item.all_day else (None, None)
+    return Entry(
+        kind=getattr(item.kind, "value", item.kind),
+        title=item.title,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        all_day=item.all_day,
+        location=item.location or "",
+        key=f"item-{item.item_id}",
+        updated_at=item.updated_at,
+        sequence=item.sequence or 0,
+        status="cancelled",
+        created_at=item.created_at,
+        item_id=item.item_id,
         personal=item.delegate_id is not None,
         start_date=dates[0],
         end_date=dates[1],
@@ -174,14 +196,16 @@ def enrolled_spans(delegates: Sequence[Delegate]) -> dict[int, list[Any]]:
 
 
 def itinerary_for(delegate: Delegate) -> list[Entry]:
-    """Everything in ``delegate``'s itinerary, in time order (at most four queries,
-    whatever its length: delegation and festival if not loaded, sessions, items).
+    """Everything in ``delegate``'s itinerary, in time order (at most five queries,
+    whatever its length: delegation and festival if not loaded, sessions,
+    items, deleted items).
 
     The sessions they may attend (eligibility.visible_to) and are enrolled
     in, cancelled ones included (marked ``status="cancelled"``, so calendars
     show them struck out), plus the items for their whole delegation and
-    those for them alone. A delegate who is not active (declined,
-    cancelled) has an empty itinerary. All-day entries sort first on their day.
+    those for them alone, deleted ones included as cancelled. A delegate
+    who is not active (declined, cancelled) has an empty itinerary. All-day
+    entries sort first on their day.
     """
     if delegate.status not in ACTIVE_STATUSES:
         return []
@@ -195,7 +219,14 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
         )
         .order_by(ItineraryItem.starts_at, ItineraryItem.id)
     ).all()
+    cancelled = db.session.scalars(
+        sa.select(CancelledItem).where(
+            CancelledItem.delegation_id == delegate.delegation_id,
+            sa.or_(CancelledItem.delegate_id.is_(None), CancelledItem.delegate_id == delegate.id),
+        )
+    ).all()
     entries = [_session_entry(s) for s in sessions] + [_item_entry(i, festival) for i in items]
+    entries += [_cancelled_entry(c, festival) for c in cancelled]
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
 
 
@@ -232,6 +263,24 @@ def update_item(item: ItineraryItem, values: dict[str, Any]) -> bool:
 
 
 def delete_item(item: ItineraryItem) -> None:
+    """Delete ``item``, leaving what feeds need to show it cancelled
+    (:class:`CancelledItem`, its SEQUENCE one higher)."""
+    db.session.add(
+        CancelledItem(
+            item_id=item.id,
+            delegation_id=item.delegation_id,
+            delegate_id=item.delegate_id,
+            kind=item.kind,
+            title=item.title,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            all_day=item.all_day,
+            location=item.location or "",
+            sequence=(item.sequence or 0) + 1,
+            created_at=item.created_at,
+            updated_at=utcnow(),
+        )
+    )
     db.session.delete(item)
     db.session.flush()
 

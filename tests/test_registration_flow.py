@@ -283,3 +283,54 @@ def test_the_delegation_page_runs_as_many_queries_for_two_people_as_for_ten(
         page = client.get("/my/delegation")
     assert "10 of 10 places" in page.text
     assert len(many) == len(few)
+
+
+def test_the_head_adds_a_member_with_all_their_details_in_one_form(app, client):
+    invited = accepted_invitation(app)
+    register_head(client, invited)
+
+    page = client.get("/my/delegation/members/new")
+    assert page.status_code == 200
+    # One form, in the third person: the head fills it in for someone else.
+    for legend in ("Who they are", "How to reach them", "Languages", "Food and health"):
+        assert f"<legend>{legend}</legend>" in page.text
+    assert "Their dietary requirements" in page.text and "Needs a hotel room" in page.text
+    assert "Who you are" not in page.text and "I need a hotel room" not in page.text
+    assert 'name="consent"' not in page.text  # only the person consents
+
+    # Bad input: field errors, 422, and everything typed is still there.
+    data = head_form(
+        **member_form(),
+        languages=["it"],
+        dietary=["other"],
+        dietary_other="",
+        allergens=["shrimp"],
+        arrival_airport="ZZZ",
+        check_in_on="",
+        consent=None,
+    )
+    bad = client.post("/my/delegation/members/new", data=data)
+    assert bad.status_code == 422
+    assert "Please describe their dietary requirement." in bad.text
+    assert "We do not know the airport ZZZ" in bad.text
+    assert "Which night do they arrive at the hotel?" in bad.text
+    assert 'value="Marco Bianchi"' in bad.text and 'value="AZ 786"' in bad.text
+    assert 'checked id="allergens-' in bad.text
+    assert delegate_by_email(app, "marco.bianchi@parma.example") is None
+
+    data.update(dietary_other="No raw fish", arrival_airport="HND", check_in_on="2027-06-13")
+    saved = client.post("/my/delegation/members/new", data=data)
+    assert saved.status_code == 302, saved.text
+    member = delegate_by_email(app, "marco.bianchi@parma.example")
+    assert member.dietary == ["other"] and member.dietary_other == "No raw fish"
+    assert member.allergens == ["shrimp"] and member.languages == ["it", "Parmigiano dialect"]
+    assert member.arrival_airport == "HND" and member.arrival_flight == "AZ 786"
+    assert member.needs_room and member.check_in_on.isoformat() == "2027-06-13"
+    assert member.consent_at is None and member.status == DelegateStatus.PENDING
+    assert len(outbox(app, "marco.bianchi@parma.example")) == 1
+
+    # The head's page for an existing member speaks of them too.
+    edit = client.get(f"/my/delegation/members/{member.id}")
+    assert "<legend>Who they are</legend>" in edit.text and "Needs a hotel room" in edit.text
+    # The member's own page speaks to them.
+    assert "<legend>Who you are</legend>" in client.get("/my/details").text

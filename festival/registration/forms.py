@@ -83,7 +83,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class MemberForm(Form):
-    """Who someone is: what the head types to add a member."""
+    """Who someone is: the first part of every delegate's details form."""
+
+    # The details form speaks to the person filling it in; the head fills in
+    # a member's, so the labels then speak of the member (see details_form).
+    third_person = False
 
     full_name = StringField(
         _l("Full name (as in the passport)"),
@@ -200,9 +204,15 @@ class DetailsForm(MemberForm):
     check_out_on = DateField(_l("Check-out day"), validators=[Optional()])
     consent = BooleanField(_l("I agree to the privacy notice"), validators=[DataRequired()])
 
-    def __init__(self, *args: Any, festival: Festival, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, festival: Festival, third_person: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.festival = festival
+        self.third_person = third_person
+        if third_person:
+            for name, label in THIRD_PERSON_LABELS.items():
+                self[name].label.text = label
         self.languages.choices = _choices(language_choices())
         self.arrival_utc: datetime | None = None
         self.departure_utc: datetime | None = None
@@ -235,6 +245,9 @@ class DetailsForm(MemberForm):
         return False
 
     def _check_languages(self) -> bool:
+        # The head may not know a member's languages: the member completes them.
+        if self.third_person:
+            return True
         if not self.languages.data and not self.languages_other.data:
             return self._fail(self.languages, _("Tick at least one language you speak."))
         return True
@@ -242,7 +255,12 @@ class DetailsForm(MemberForm):
     def _check_needs(self) -> bool:
         ok = True
         if "other" in (self.dietary.data or []) and not self.dietary_other.data:
-            ok = self._fail(self.dietary_other, _("Please describe your dietary requirement."))
+            message = (
+                _("Please describe their dietary requirement.")
+                if self.third_person
+                else _("Please describe your dietary requirement.")
+            )
+            ok = self._fail(self.dietary_other, message)
         return ok
 
     def _check_travel(self) -> bool:
@@ -312,9 +330,19 @@ class DetailsForm(MemberForm):
         if self.check_in_on.errors or self.check_out_on.errors:
             return False
         if self.check_in_on.data is None:
-            ok = self._fail(self.check_in_on, _("Which night do you arrive at the hotel?"))
+            ok = self._fail(
+                self.check_in_on,
+                _("Which night do they arrive at the hotel?")
+                if self.third_person
+                else _("Which night do you arrive at the hotel?"),
+            )
         if self.check_out_on.data is None:
-            ok = self._fail(self.check_out_on, _("Which day do you leave the hotel?"))
+            ok = self._fail(
+                self.check_out_on,
+                _("Which day do they leave the hotel?")
+                if self.third_person
+                else _("Which day do you leave the hotel?"),
+            )
         if ok and self.check_out_on.data <= self.check_in_on.data:
             ok = self._fail(self.check_out_on, _("The check-out must be after the check-in."))
         return ok
@@ -349,9 +377,29 @@ class DetailsForm(MemberForm):
         return values
 
 
-def details_form(festival: Festival, *, with_consent: bool = True, **kwargs: Any) -> DetailsForm:
-    """The details form; without the consent box when a head edits a member."""
-    form = DetailsForm(festival=festival, **kwargs)
+# The labels that speak to the person, as they read when the head fills in a member's.
+THIRD_PERSON_LABELS = {
+    "native_name": _l("Name in their own script (optional)"),
+    "locale": _l("Language for their e-mails and pages"),
+    "languages": _l("Languages they speak"),
+    "dietary": _l("Their dietary requirements"),
+    "dietary_other": _l("Their other dietary requirements"),
+    "allergens": _l("Their allergies"),
+    "allergens_other": _l("Their other allergies"),
+    "accessibility": _l("Their accessibility needs"),
+    "needs_room": _l("Needs a hotel room"),
+}
+
+
+def details_form(
+    festival: Festival, *, with_consent: bool = True, third_person: bool = False, **kwargs: Any
+) -> DetailsForm:
+    """The details form; without the consent box when a head edits a member.
+
+    ``third_person`` is for the head filling in a member's details: the labels
+    speak of the member, and the languages may wait for the member.
+    """
+    form = DetailsForm(festival=festival, third_person=third_person, **kwargs)
     if not with_consent:
         del form.consent
     return form

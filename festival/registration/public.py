@@ -45,7 +45,6 @@ from festival.registration.export import personal_data
 from festival.registration.forms import (
     DeletionForm,
     DetailsForm,
-    MemberForm,
     default_nights,
     details_form,
 )
@@ -150,10 +149,14 @@ def delegation() -> ResponseReturnValue:
 @bp.route("/my/delegation/members/new", methods=["GET", "POST"])
 def add_member() -> ResponseReturnValue:
     head = _head_record()
-    form = MemberForm()
     invitation = head.delegation.invitation
+    # The member's whole details form, in one trip: the member confirms later.
+    form = details_form(invitation.festival, with_consent=False, third_person=True)
     if request.method == "GET":
         form.locale.data = head.locale
+        form.role.data = DelegateRole.OFFICIAL.value
+        form.needs_room.data = True
+        form.check_in_on.data, form.check_out_on.data = default_nights(invitation.festival)
         return _render("registration/member_new.html", head, form=form)
     if not services.is_open(invitation):
         form.validate()
@@ -162,7 +165,7 @@ def add_member() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render("registration/member_new.html", head, 422, form=form)
     try:
-        member = services.add_member(head, form.person_values())
+        member = services.add_member(head, form.delegate_values())
     except services.RegistrationError as error:
         db.session.rollback()
         general_error = show_error(form, error)
@@ -177,7 +180,8 @@ def add_member() -> ResponseReturnValue:
     db.session.commit()
     flash(
         _(
-            "%(name)s is added. We have e-mailed %(email)s a link to complete their details.",
+            "%(name)s is added. We have e-mailed %(email)s a link to check and confirm "
+            "their details.",
             name=name,
             email=email,
         ),
@@ -211,7 +215,7 @@ def _details_page(target: Delegate, own: Delegate, template: str, *, by_self: bo
     """The details form of ``target``: read-only after the deadline."""
     invitation = target.delegation.invitation
     festival = target.delegation.festival
-    form = details_form(festival, with_consent=by_self)
+    form = details_form(festival, with_consent=by_self, third_person=not by_self)
     if request.method == "GET":
         form.load(target)
         return _render(template, own, target=target, form=form)

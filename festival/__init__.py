@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _require_secret_key(app)
     if proxies := int(app.config.get("PROXY_COUNT") or 0):
         # The visitor's address (rate limits) and scheme, from the proxies' headers.
+        # (mypy takes wsgi_app for a method; wrapping it is Flask's documented way.)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     # Cookies travel over HTTPS only, except on a developer's plain-HTTP run.
     secure = not (app.debug or app.testing) and app_config.cookies_secure_by_default()

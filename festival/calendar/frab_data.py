@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from importlib import metadata
 
 from flask import current_app
@@ -58,9 +58,9 @@ def _person_guid(festival: Festival, name: str) -> str:
     return named_uuid("speaker", festival.id, name.casefold())
 
 
-def _day_bounds(day: date, tz: object) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=tz)  # type: ignore[arg-type]
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)  # type: ignore[arg-type]
+def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
     return start, end
 
 

@@ -118,13 +118,16 @@ def _public_sessions_filter(festival: Festival) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _rows_stamp(model: type, *where: sa.ColumnElement[bool]) -> sa.Select[*tuple[Any, ...]]:
+def _rows_stamp(
+    model: type[ProgrammeSession] | type[ItineraryItem] | type[CancelledItem],
+    *where: sa.ColumnElement[bool],
+) -> sa.Select[*tuple[Any, ...]]:
     """count, max(updated_at), sum(id), sum(sequence) of ``model``'s rows matching."""
     return sa.select(
-        sa.func.count(model.id),  # type: ignore[attr-defined]
-        sa.func.max(model.updated_at),  # type: ignore[attr-defined]
-        sa.func.coalesce(sa.func.sum(model.id), 0),  # type: ignore[attr-defined]
-        sa.func.coalesce(sa.func.sum(model.sequence), 0),  # type: ignore[attr-defined]
+        sa.func.count(model.id),
+        sa.func.max(model.updated_at),
+        sa.func.coalesce(sa.func.sum(model.id), 0),
+        sa.func.coalesce(sa.func.sum(model.sequence), 0),
     ).where(*where)
 
 

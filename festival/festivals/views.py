@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -127,6 +129,6 @@ def delete_venue(venue_id: int) -> ResponseReturnValue:
 
 
 @bp.app_template_filter("utc_offset")
-def utc_offset_filter(zone: str, on: object = None) -> str:
+def utc_offset_filter(zone: str, on: date | None = None) -> str:
     """``{{ festival.timezone|utc_offset(festival.starts_on) }}`` -> "UTC+09:00"."""
-    return utc_offset(zone, on)  # type: ignore[arg-type]
+    return utc_offset(zone, on)

@@ -5,7 +5,8 @@ The organiser plans each delegation's itinerary in :mod:`festival.itineraries.vi
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from typing import Protocol
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
@@ -31,13 +32,26 @@ MEMO_ITINERARIES = 500
 bp.add_app_template_global(item_kind_label, "item_kind_label")
 
 
+class _Timed(Protocol):
+    """An itinerary Entry or an ItineraryItem."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+    @property
+    def all_day(self) -> bool: ...
+
+
 @bp.app_template_global()
-def itinerary_when(entry: object, festival: Festival) -> str:
+def itinerary_when(entry: _Timed, festival: Festival) -> str:
     """ "All day", "All day, until Fri 18 Jun", "14:00" or "10:00–11:30", in the
     festival's zone, for an Entry or an ItineraryItem."""
     tz = festival.tz
-    starts_at, ends_at = entry.starts_at, entry.ends_at  # type: ignore[attr-defined]
-    if entry.all_day:  # type: ignore[attr-defined]
+    starts_at, ends_at = entry.starts_at, entry.ends_at
+    if entry.all_day:
         end_local = ends_at.astimezone(tz)
         last = end_local.date() - timedelta(days=1 if end_local.time() == time(0) else 0)
         if last > starts_at.astimezone(tz).date():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from babel import Locale
 from flask import g, has_app_context
@@ -40,7 +40,7 @@ def memoised(function: F) -> F:
             cache[key] = function(*args)
         return cache[key]
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # same arguments, same result
 
 
 def _humanise(code: str) -> str:
@@ -50,16 +50,20 @@ def _humanise(code: str) -> str:
 
 @memoised
 def role_label(role: object) -> str:
+    if not isinstance(role, str):  # None, or not a role at all
+        return str(role)
     try:
-        return choices.role_label(role)  # type: ignore[arg-type]
+        return choices.role_label(role)
     except ValueError:
         return str(role)
 
 
 @memoised
 def status_label(status: object) -> str:
+    if not isinstance(status, str):
+        return str(status)
     try:
-        return choices.status_label(status)  # type: ignore[arg-type]
+        return choices.status_label(status)
     except ValueError:
         return str(status)
 

@@ -24,11 +24,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form
+from festival.core.forms import Form, SelectChoice
 from festival.core.i18n import INTERFACE_LANGUAGES, language_name
 from festival.festivals.models import Festival
 from festival.registration.airports import (
@@ -294,7 +293,7 @@ class DetailsForm(MemberForm):
             if code and when.data is None:
                 ok = self._fail(when, _("Please give the local date and time as well."))
                 continue
-            if when.data is None:
+            if when.data is None or airport is None:  # no time, or no code and so no time
                 continue
             if not window[0] <= when.data.date() <= window[1]:
                 ok = self._fail(
@@ -343,7 +342,8 @@ class DetailsForm(MemberForm):
                 if self.third_person
                 else _("Which day do you leave the hotel?"),
             )
-        if ok and self.check_out_on.data <= self.check_in_on.data:
+        check_in, check_out = self.check_in_on.data, self.check_out_on.data
+        if check_in is not None and check_out is not None and check_out <= check_in:
             ok = self._fail(self.check_out_on, _("The check-out must be after the check-in."))
         return ok
 

@@ -14,11 +14,11 @@ another city cannot even tell that a record exists.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -100,13 +100,15 @@ def _head_record() -> Delegate:
     return record
 
 
-def _festival_args(record: Delegate) -> dict[str, str]:
+def _festival_args(record: Delegate) -> dict[str, Any]:
     """Keep ``?festival=`` on links only for someone in several festivals."""
     slug = request.args.get("festival")
     return {"festival": slug} if slug else {}
 
 
-def _render(template: str, record: Delegate, status: int = 200, **context: object) -> tuple:
+def _render(
+    template: str, record: Delegate, status: int = 200, **context: object
+) -> tuple[str, int]:
     invitation = record.delegation.invitation
     context.setdefault("editable", services.is_open(invitation))
     return render_template(
@@ -211,7 +213,9 @@ def details() -> ResponseReturnValue:
     return _details_page(record, record, "registration/details.html", by_self=True)
 
 
-def _details_page(target: Delegate, own: Delegate, template: str, *, by_self: bool) -> tuple:
+def _details_page(
+    target: Delegate, own: Delegate, template: str, *, by_self: bool
+) -> ResponseReturnValue:
     """The details form of ``target``: read-only after the deadline."""
     invitation = target.delegation.invitation
     festival = target.delegation.festival
@@ -284,7 +288,7 @@ def resend(delegate_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/my/data.json")
-def export() -> Response:
+def export() -> ResponseReturnValue:
     """Everything we hold about the signed-in delegate, as a JSON download."""
     record = _own_record()
     body = json.dumps(personal_data(record), ensure_ascii=False, indent=2, sort_keys=True)
@@ -307,7 +311,7 @@ def deletion() -> ResponseReturnValue:
 
 
 @bp.get("/privacy")
-def privacy() -> str:
+def privacy() -> ResponseReturnValue:
     """The privacy notice the registration form links to."""
     festival = None
     slug = request.args.get("festival")

@@ -139,19 +139,29 @@ def test_tokens_sign_the_id_and_the_feed_secret():
         assert token_delegate_id(bad) is None or not token_is_valid("key", bad, 42, "secret-a")
 
 
-def test_memory_store_keeps_a_bounded_lru_and_moves_last_modified_forward():
+def test_memory_store_keeps_a_bounded_lru_and_moves_last_modified_forward(monkeypatch):
+    from festival.calendar import cache
+
     store = MemoryStore(max_bytes=10)
     store.put("a", b"12345")
     store.put("b", b"12345")
     assert store.get("a") == b"12345"  # a is now the most recent
     store.put("c", b"12345")
     assert store.get("b") is None and store.get("a") == b"12345"
+    now = [1_800_000_000.7]
+    monkeypatch.setattr(cache.time, "time", lambda: now[0])
     first = store.last_modified("feed", "v1")
+    assert first == (1_800_000_000, True)  # rounded down: never after Date
     assert store.last_modified("feed", "v1") == first
+    now[0] += 1
     second = store.last_modified("feed", "v2")
-    assert second > first
-    # Back to an earlier version: still later than anything the client saw.
-    assert store.last_modified("feed", "v1") > second
+    assert second.at > first.at and second.validates
+    # Back to an earlier version in the same second: its date proves nothing...
+    third = store.last_modified("feed", "v1")
+    assert third == (second.at, False)
+    # ...until a later second dates it afresh.
+    now[0] += 1
+    assert store.last_modified("feed", "v1") == (second.at + 1, True)
 
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -177,7 +187,9 @@ def test_redis_store_is_shared_between_app_servers():
     assert two.get("etag-1") == b"BEGIN:VCALENDAR"
     since = one.last_modified("programme:1:en", "etag-1")
     assert two.last_modified("programme:1:en", "etag-1") == since
-    assert two.last_modified("programme:1:en", "etag-2") > since
+    later = two.last_modified("programme:1:en", "etag-2")
+    # Never in the future; the same second as before is not a proof by date.
+    assert later.at >= since.at and later.validates == (later.at > since.at)
     assert RedisStore(REDIS_URL, "elsewhere").get("etag-1") is None
 
 

@@ -7,9 +7,12 @@ Two things are stored:
 - per feed, the ETag last seen and since when: that instant is the feed's
   HTTP Last-Modified. It cannot come from the rows alone, because deleting a
   session or un-enrolling changes the feed without moving any updated_at.
-  Each time the ETag changes, Last-Modified moves forward by at least one
-  second, so a client revalidating with If-Modified-Since never gets a 304
-  for content it has not seen.
+  It is the current second rounded down, never later than the response's
+  Date (RFC 9110 8.8.2). A version that follows another within the same
+  second shares its date, so its date proves nothing: :class:`Since` says
+  so (``validates`` false) and If-Modified-Since gets no 304 for it until
+  a later request, in a later second, dates it afresh. A client
+  revalidating by date thus never gets a 304 for content it has not seen.
 
 With REDIS_URL set, both live in Redis and every app server shares them;
 otherwise in this process's memory (a byte-bounded LRU), which is right for
@@ -21,10 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import threading
 import time
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from cachetools import LRUCache
 from flask import Flask, current_app
@@ -36,13 +38,22 @@ SINCE_TTL_SECONDS = 90 * 24 * 3600
 _PREFIX = "festival:calendar:"
 
 
+class Since(NamedTuple):
+    """When a feed became its current version, to the second."""
+
+    at: int  # seconds since the epoch, never in the future
+    # False while an earlier version of the feed had the same second: a
+    # client's If-Modified-Since of that second may hold either.
+    validates: bool = True
+
+
 class FeedStore(Protocol):
     def get(self, etag: str) -> bytes | None: ...
 
     def put(self, etag: str, body: bytes) -> None: ...
 
-    def last_modified(self, feed_key: str, etag: str) -> int:
-        """Seconds since the epoch at which ``feed_key`` became ``etag``."""
+    def last_modified(self, feed_key: str, etag: str) -> Since:
+        """When ``feed_key`` became ``etag``."""
         ...
 
     def clear(self) -> None:
@@ -50,9 +61,15 @@ class FeedStore(Protocol):
         ...
 
 
-def _next_since(previous: int | None) -> int:
-    now = math.ceil(time.time())
-    return now if previous is None else max(now, previous + 1)
+def _since(seen: Since | None, same_version: bool) -> Since | None:
+    """The date of the version seen (``same_version``) or of a new one; None
+    when the version seen keeps the date it has."""
+    now = int(time.time())  # rounded down: never after the response's Date
+    if same_version:
+        assert seen is not None
+        # A date shared with the version before: a later second proves it.
+        return None if seen.validates or now <= seen.at else Since(now)
+    return Since(now, validates=seen is None or now > seen.at)
 
 
 class MemoryStore:
@@ -61,7 +78,7 @@ class MemoryStore:
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_feeds: int = 20_000) -> None:
         self._bodies: LRUCache[str, bytes] = LRUCache(max_bytes, getsizeof=len)
-        self._since: LRUCache[str, tuple[str, int]] = LRUCache(max_feeds)
+        self._since: LRUCache[str, tuple[str, Since]] = LRUCache(max_feeds)
         # cachetools' caches are not thread-safe (a read reorders the LRU).
         self._lock = threading.Lock()
 
@@ -75,12 +92,14 @@ class MemoryStore:
         with self._lock:
             self._bodies[etag] = body
 
-    def last_modified(self, feed_key: str, etag: str) -> int:
+    def last_modified(self, feed_key: str, etag: str) -> Since:
         with self._lock:
             seen = self._since.get(feed_key)
-            if seen is not None and seen[0] == etag:
+            same = seen is not None and seen[0] == etag
+            since = _since(seen[1] if seen else None, same)
+            if since is None:
+                assert seen is not None
                 return seen[1]
-            since = _next_since(seen[1] if seen else None)
             self._since[feed_key] = (etag, since)
             return since
 
@@ -110,17 +129,21 @@ class RedisStore:
     def put(self, etag: str, body: bytes) -> None:
         self._redis.set(self._prefix + "body:" + etag, body, ex=BODY_TTL_SECONDS)
 
-    def last_modified(self, feed_key: str, etag: str) -> int:
+    def last_modified(self, feed_key: str, etag: str) -> Since:
         key = self._prefix + "since:" + feed_key
         raw = self._redis.get(key)
-        previous: int | None = None
+        seen: Since | None = None
+        seen_etag = None
         if isinstance(raw, bytes) and b" " in raw:
-            seen_etag, _, seen_since = raw.decode("ascii").partition(" ")
-            if seen_etag == etag:
-                return int(seen_since)
-            previous = int(seen_since)
-        since = _next_since(previous)
-        self._redis.set(key, f"{etag} {since}", ex=SINCE_TTL_SECONDS)
+            # "<etag> <seconds> <validates: 1 or 0>" (older entries lack the last)
+            seen_etag, at, *flag = raw.decode("ascii").split(" ")
+            seen = Since(int(at), flag != ["0"])
+        since = _since(seen, seen_etag == etag)
+        if since is None:
+            assert seen is not None
+            return seen
+        value = f"{etag} {since.at} {int(since.validates)}"
+        self._redis.set(key, value, ex=SINCE_TTL_SECONDS)
         return since
 
     def clear(self) -> None:
@@ -151,7 +174,7 @@ class FallbackStore:
     def put(self, etag: str, body: bytes) -> None:
         self._call("put", etag, body)
 
-    def last_modified(self, feed_key: str, etag: str) -> int:
+    def last_modified(self, feed_key: str, etag: str) -> Since:
         return self._call("last_modified", feed_key, etag)  # type: ignore[return-value]
 
     def clear(self) -> None:

@@ -98,7 +98,8 @@ FEED_ENDPOINTS = frozenset(
 class _Entry:
     generation: int
     etag: str
-    last_modified: datetime | None  # None for a page: its ETag alone validates
+    # None for a page, or a feed whose date is shared: its ETag alone validates.
+    last_modified: datetime | None
     # Headers for a 304 of each representation (plain, gzipped): built once.
     headers: list[tuple[str, str]]
     gzip_headers: list[tuple[str, str]]
@@ -166,7 +167,7 @@ def _lookup(key: MemoKey, app: Flask | None = None) -> _Entry | None:
 
 def _remember(key: MemoKey, feed: PreparedFeed, mimetype: str, generation: int) -> _Entry:
     since = feed_store().last_modified(feed.key, feed.etag)
-    last_modified = datetime.fromtimestamp(since, UTC)
+    last_modified = datetime.fromtimestamp(since.at, UTC)
     security = list(SECURITY_HEADERS.items())
 
     def headers(etag: str) -> list[tuple[str, str]]:
@@ -175,7 +176,8 @@ def _remember(key: MemoKey, feed: PreparedFeed, mimetype: str, generation: int) 
     entry = _Entry(
         generation=generation,
         etag=feed.etag,
-        last_modified=last_modified,
+        # A date shared with the version before proves nothing: the ETag decides.
+        last_modified=last_modified if since.validates else None,
         headers=headers(feed.etag),
         gzip_headers=headers(feed.etag + http.GZIP_SUFFIX),
         filename=feed.filename,
@@ -205,6 +207,8 @@ def serve(prepare: Callable[[], PreparedFeed], mimetype: str = http.ICS_MIMETYPE
     404, which is not remembered.
     """
     assert request.endpoint is not None and request.view_args is not None
+    # The app itself, not the proxy: key functions receive it. (Flask types the
+    # proxy current_app as the app, which has no _get_current_object.)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     key = MEMO_KEYS[request.endpoint](app, request.view_args, request.environ)
     assert key is not None  # a feed's key always exists
@@ -300,6 +304,8 @@ def serve_page(version: Callable[[], Hashable], render: Callable[[], str]) -> Re
     view; ``render`` once per version, key and process. For the next second
     the same key's requests are answered before Flask runs.
     """
+    # The app itself, not the proxy: key functions receive it. (Flask types the
+    # proxy current_app as the app, which has no _get_current_object.)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     routes: FeedRoutes | None = app.extensions.get("fastpath_routes")
     # The route as matched before Flask ran: a blueprint's url_value_preprocessor
@@ -487,4 +493,5 @@ def install(app: Flask) -> None:
     app.extensions["fastpath_routes"] = routes
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = FeedSessionInterface(routes)
+    # (mypy takes wsgi_app for a method; wrapping it is Flask's documented way.)
     app.wsgi_app = FeedFastPath(app, app.wsgi_app, routes)  # type: ignore[method-assign]

@@ -121,7 +121,8 @@ def serve(feed: PreparedFeed, mimetype: str = ICS_MIMETYPE) -> Response:
     The bytes come from the cache when this version was built before.
     """
     store = feed_store()
-    last_modified = datetime.fromtimestamp(store.last_modified(feed.key, feed.etag), UTC)
+    since = store.last_modified(feed.key, feed.etag)
+    last_modified = datetime.fromtimestamp(since.at, UTC)
     use_gzip = accepts_gzip(request.headers.get("Accept-Encoding"))
     etag = feed.etag + (GZIP_SUFFIX if use_gzip else "")
     headers = feed_headers(last_modified, feed.public, [("ETag", f'"{etag}"')])
@@ -129,7 +130,7 @@ def serve(feed: PreparedFeed, mimetype: str = ICS_MIMETYPE) -> Response:
         request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"),
         feed.etag,
-        last_modified,
+        last_modified if since.validates else None,
     ):
         return Response(status=304, headers=headers)
     body = store.get(feed.etag)

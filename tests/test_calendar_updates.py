@@ -306,3 +306,45 @@ def test_two_versions_in_one_second_never_give_a_stale_304(app, client, world, m
     assert parsedate_to_datetime(later.headers["Last-Modified"]).timestamp() <= now[0]
     again = client.get(url, headers={"If-Modified-Since": later.headers["Last-Modified"]})
     assert again.status_code == 304
+
+
+# --- item 7: feeds never touch the session; gzip in any case -------------------------------
+
+
+def test_session_files_exports_and_revoked_feeds_never_touch_the_session(
+    app, client, auth, world
+):
+    from festival.calendar.services import regenerate_feed_secret
+    from festival.registration.models import Delegate
+
+    with app.app_context():
+        regenerate_feed_secret(db.session.get(Delegate, world.mayor_id))
+        db.session.commit()
+    auth.user(world.mayor_user_id)
+    for url, status in (
+        (f"/festivals/{world.slug}/sessions/{world.public_id}.ics", 200),
+        (f"/festivals/{world.slug}/schedule.xml", 200),
+        (f"/festivals/{world.slug}/schedule.json", 200),
+        (f"/feeds/{world.mayor_token}.ics", 404),  # the link renewed above
+    ):
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == status, url
+            assert "Set-Cookie" not in response.headers, url
+            assert "Cookie" not in response.headers.get("Vary", ""), url
+
+
+@pytest.mark.parametrize("encoding", ["GZIP", "Gzip, deflate", "br, GZip;q=0.5"])
+def test_gzip_is_given_whatever_the_case_of_accept_encoding(client, world, encoding):
+    import gzip
+
+    for url in (
+        f"/festivals/{world.slug}/programme.ics",
+        f"/festivals/{world.slug}/sessions/{world.public_id}.ics",
+        f"/festivals/{world.slug}/schedule.xml",
+    ):
+        plain = client.get(url)
+        for _ in range(2):  # built, then from memory
+            packed = client.get(url, headers={"Accept-Encoding": encoding})
+            assert packed.headers.get("Content-Encoding") == "gzip", (url, encoding)
+            assert gzip.decompress(packed.data) == plain.data

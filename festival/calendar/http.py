@@ -37,9 +37,13 @@ GZIP_LEVEL = 6
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
-    """Whether an Accept-Encoding header admits gzip (``gzip;q=0`` does not)."""
+    """Whether an Accept-Encoding header admits gzip (``gzip;q=0`` does not).
+
+    Content-codings are case-insensitive (RFC 9110 8.4.1): ``GZIP`` counts.
+    """
     if not accept_encoding:
         return False
+    accept_encoding = accept_encoding.lower()
     if "q=" not in accept_encoding:  # the usual "gzip, deflate, br": no parsing
         return "gzip" in accept_encoding or accept_encoding.strip() == "*"
     return parse_accept_header(accept_encoding, Accept).quality("gzip") > 0

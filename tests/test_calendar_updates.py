@@ -348,3 +348,27 @@ def test_gzip_is_given_whatever_the_case_of_accept_encoding(client, world, encod
             packed = client.get(url, headers={"Accept-Encoding": encoding})
             assert packed.headers.get("Content-Encoding") == "gzip", (url, encoding)
             assert gzip.decompress(packed.data) == plain.data
+
+
+# --- item 6: a session's languages keep their order --------------------------------------
+
+
+def test_saving_a_session_keeps_the_order_of_its_languages(app, client, auth, world):
+    uid = session_uid(app, world.public_id)
+    before = public_events(client, world)[uid]
+    base = f"/organiser/festivals/{world.slug}/programme/{world.public_id}/edit"
+    auth.organiser()
+    form = shown_form(client, base)
+    assert form["languages"] == ["en", "ja"]  # the boxes' order, not the session's
+    form["save_anyway"] = ["y"]
+    assert client.post(base, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(ProgrammeSession, world.public_id).languages == ["ja", "en"]
+    after = public_events(client, world)[uid]
+    assert str(after["DESCRIPTION"]) == str(before["DESCRIPTION"])  # Japanese, English
+    _changed(before, after, raised=False)
+    # A language ticked anew comes after the session's own.
+    form["languages"] = ["en", "fr", "ja"]
+    assert client.post(base, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(ProgrammeSession, world.public_id).languages == ["ja", "en", "fr"]

@@ -101,6 +101,8 @@ class SessionForm(Form):
     )
     save_anyway = BooleanField(_l("Save anyway, despite the warnings above"))
     submit = SubmitField(_l("Save session"))
+    # Set by set_choices: the stored session's languages, in its order.
+    stored_languages: list[str]
 
     def set_choices(
         self,
@@ -114,6 +116,8 @@ class SessionForm(Form):
         A language the session already has (``stored_languages``) stays
         offered even if unusual; submitted values are never trusted for this.
         """
+        # The session's own order (the first is its main language): kept on save.
+        self.stored_languages = list(stored_languages or [])
         self.venue_id.choices = choices([("", _("No venue")), *venues])
         self.invited_delegations.choices = choices(delegations)
         codes = list(dict.fromkeys([*festival_languages, *COMMON_LANGUAGES]))
@@ -173,6 +177,13 @@ class SessionForm(Form):
         if self.audience.data == Audience.INVITED.value and not field.data:
             raise ValidationError(_("Choose at least one delegation for an invited-list session."))
 
+    def languages_in_order(self) -> list[str]:
+        """The ticked languages: those the session had, in its order, then
+        the new ones as ticked (boxes come in the page's order, not the session's)."""
+        ticked = list(dict.fromkeys(self.languages.data or []))
+        stored = getattr(self, "stored_languages", [])
+        return [c for c in stored if c in ticked] + [c for c in ticked if c not in stored]
+
     def values(self, starts: datetime, ends: datetime) -> dict[str, Any]:
         """The session's fields, ready for the services."""
         speakers = "\n".join(
@@ -187,7 +198,7 @@ class SessionForm(Form):
             "venue_id": self.venue_id.data,
             "description": (self.description.data or "").strip(),
             "speakers": speakers,
-            "languages": list(self.languages.data or []),
+            "languages": self.languages_in_order(),
             "interpretation": (self.interpretation.data or "").strip(),
             "capacity": self.capacity.data,
             "audience": audience,

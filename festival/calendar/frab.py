@@ -24,6 +24,7 @@ _ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 class Person:
     name: str
     guid: str
+    affiliation: str = ""  # kept apart from the name (JSON: the person's biography)
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,13 @@ def schedule_xml(schedule: Schedule) -> bytes:
 # --- JSON ---------------------------------------------------------------------
 
 
+def _person_json(person: Person) -> dict[str, str]:
+    document = {"name": person.name, "guid": person.guid}
+    if person.affiliation:
+        document["biography"] = person.affiliation
+    return document
+
+
 def _event_json(event: Event) -> dict[str, object]:
     return {
         "guid": event.guid,
@@ -179,7 +187,7 @@ def _event_json(event: Event) -> dict[str, object]:
         "abstract": event.abstract,
         "description": event.description,
         # name + guid: the "pretalx" person shape (the "frab" one wants a numeric id).
-        "persons": [{"name": p.name, "guid": p.guid} for p in event.persons],
+        "persons": [_person_json(p) for p in event.persons],
         "links": [],
         "attachments": [],
     }

@@ -23,6 +23,7 @@ from festival.calendar.events import (
 from festival.calendar.identity import named_uuid, stable_uuid
 from festival.core.urls import external_url
 from festival.festivals.models import Festival
+from festival.programme.models import SessionStatus
 
 
 def acronym(slug: str) -> str:
@@ -58,10 +59,34 @@ def _person_guid(festival: Festival, name: str) -> str:
     return named_uuid("speaker", festival.id, name.casefold())
 
 
+# When one festival day becomes the next, as frab's own ``day_change``: a
+# session starting at 01:00 belongs to the evening before, and days never
+# overlap (a day runs from this hour to the same hour the next day).
+DAY_CHANGE = time(4, 0)
+
+
 def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    start = datetime.combine(day, DAY_CHANGE, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), DAY_CHANGE, tzinfo=tz)
     return start, end
+
+
+def festival_day(start: datetime) -> date:
+    """The day a session belongs to: the day of its local start, less the day change."""
+    return (start.replace(tzinfo=None) - timedelta(hours=DAY_CHANGE.hour)).date()
+
+
+def person(line: str) -> tuple[str, str]:
+    """A speaker's line split into name and affiliation.
+
+    "Keiko Sato, Tsuruoka Creative City Office" and "Keiko Sato (Tsuruoka)"
+    are ("Keiko Sato", "Tsuruoka..."): conference apps list persons by name.
+    """
+    name, sep, rest = line.partition(" (")
+    if sep and rest.endswith(")"):
+        return name.strip(), rest[:-1].strip()
+    name, _comma, affiliation = line.partition(",")
+    return name.strip(), affiliation.strip()
 
 
 def schedule(
@@ -70,10 +95,13 @@ def schedule(
     sessions: Sequence[SessionLike],
     version: str,
 ) -> frab.Schedule:
-    """The schedule of ``sessions`` (public, not cancelled), a day per festival day.
+    """The schedule of public ``sessions``, a day per festival day.
 
-    A session belongs to the day on which it starts, in the festival's time;
-    a day ends at midnight, or later when a session runs past it.
+    A session belongs to the day on which it starts, in the festival's time,
+    a day running from :data:`DAY_CHANGE` to the same hour the next day. A
+    cancelled session stays, marked cancelled in its title (the format has
+    no status), so apps that kept it show the change. The "to be announced"
+    room appears only on the days it holds a session.
     """
     tz = festival.tz
     words = Phrases.current()
@@ -89,6 +117,10 @@ def schedule(
         room = rooms_by_venue.get(session.venue_id, tba)
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         interpretation = session.interpretation or ""
+        title = session.title
+        if session.status == SessionStatus.CANCELLED:
+            title = words.cancelled % {"title": title}
+        persons = [person(line) for line in speaker_names(session.speakers)]
         event = frab.Event(
             id=session.id,
             guid=str(stable_uuid("session", session.id, session.created_at)),
@@ -97,18 +129,20 @@ def schedule(
             room=room.name,
             slug=event_slug(short, session.id, session.title),
             url=session_page_url(festival, session.id),
-            title=session.title,
+            title=title,
             type=str(getattr(session.type, "value", session.type)),
             track=words.type_labels.get(getattr(session.type, "value", session.type), ""),
-            language=session.languages[0] if session.languages else None,
+            # Every language, the main one first, as a Content-Language list.
+            language=", ".join(session.languages or []) or None,
             abstract=session.description or "",
             description=words.interpretation % {"what": interpretation} if interpretation else "",
             persons=tuple(
-                frab.Person(name, _person_guid(festival, name))
-                for name in speaker_names(session.speakers)
+                frab.Person(name, _person_guid(festival, name), affiliation)
+                for name, affiliation in persons
+                if name
             ),
         )
-        events_by_day.setdefault(start.date(), []).append((room, event))
+        events_by_day.setdefault(festival_day(start), []).append((room, event))
 
     used = {room.guid for pairs in events_by_day.values() for room, _event in pairs}
     rooms = tuple(r for r in [*rooms_by_venue.values(), tba] if r.guid in used)
@@ -120,10 +154,11 @@ def schedule(
     ):
         pairs = events_by_day.get(day, [])
         day_start, day_end = _day_bounds(day, tz)
-        day_end = max([day_end, *(event.end for _room, event in pairs)])
         per_room = tuple(
             (room, tuple(event for r, event in pairs if r.guid == room.guid)) for room in rooms
         )
+        # A real room may stand empty for a day; "to be announced" may not.
+        per_room = tuple((room, events) for room, events in per_room if events or room != tba)
         days.append(frab.Day(index, day, day_start, day_end, per_room))
 
     return frab.Schedule(

@@ -41,7 +41,7 @@ from festival.registration.models import Delegate, Delegation
 
 # Bump when the bytes built from the same data change (a new property, a
 # reworded description), so cached copies and ETags are not reused.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -384,14 +384,14 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
 
 
 def schedule_feed(festival: Festival, locale: str, kind: str) -> PreparedFeed:
-    """schedule.xml or schedule.json (frab): the public sessions that take place."""
+    """schedule.xml or schedule.json (frab): the public sessions, cancelled ones marked."""
     from festival.calendar import frab, frab_data
 
     venues = _venues(festival)
     stamp = (festival.updated_at, _venues_stamp(venues), public_sessions_stamp(festival))
 
     def build() -> bytes:
-        sessions = [s for s in public_sessions(festival) if s.status != "cancelled"]
+        sessions = public_sessions(festival)
         with force_locale(locale):
             schedule = frab_data.schedule(festival, venues, sessions, version_of(stamp))
         return frab.schedule_xml(schedule) if kind == "xml" else frab.schedule_json(schedule)

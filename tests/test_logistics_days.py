@@ -185,14 +185,14 @@ def test_a_rooming_night_loads_only_the_guests_it_lists(app, client, auth, monke
 
     build(app, per_day=(2, 30))
     loaded: list[int] = []
-    real_guests = queries.guests
+    real_guests = queries.night_guests
 
-    def guests(*args, **kwargs):
+    def night_guests(*args, **kwargs):
         found = real_guests(*args, **kwargs)
         loaded.append(len(found))
         return found
 
-    monkeypatch.setattr(queries, "guests", guests)
+    monkeypatch.setattr(queries, "night_guests", night_guests)
     auth.organiser()
     page = client.get(url("rooming")).text  # the 14th: two check-ins of 32 guests
     assert "32 guests need a room." in page
@@ -519,3 +519,91 @@ def test_airport_view_query_count_does_not_grow_with_the_data(
     assert len(large) == len(small), (page, len(small), len(large))
     # The airport is filtered in SQL: Narita only, not every row then sifted here.
     assert "NRT14 Person 2" in response.text or page == "departures"
+
+
+# -- long days come in pages ------------------------------------------------------
+
+
+def every_name(text: str, prefix: str) -> set[str]:
+    return set(re.findall(rf"{prefix} Person \d+", text))
+
+
+def page_link(text: str, number: int) -> str:
+    """The href of the pagination link to page ``number``."""
+    found = re.search(rf'<nav class="pagination".*?href="([^"]*page={number}[^"]*)"', text, re.S)
+    assert found, number
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_a_busy_night_lists_its_check_ins_in_pages(app, client, auth) -> None:
+    build(app, per_day=(2, 130))  # 130 check in for the 15th
+    auth.organiser()
+    first = client.get(url("rooming"), query_string={"day": "2027-06-15", "pending": "1"}).text
+    # The counts are the night's, on every page: 132 guests, 130 checking in.
+    assert '<td class="num">132</td><td class="num">132</td><td class="num">130</td>' in first
+    assert 'Checking in for this night <small class="muted">· 130</small>' in first
+    assert len(every_name(first, "Day2")) == 100 and not every_name(first, "Day1")
+    assert "1–100 of 130" in re.search(r'<nav class="pagination".*?</nav>', first, re.S).group(0)
+    # The link to page 2 keeps the night and the pending choice.
+    link = page_link(first, 2)
+    assert "day=2027-06-15" in link and "pending=1" in link
+    second = client.get(link).text
+    assert len(every_name(second, "Day2")) == 30
+    assert every_name(first, "Day2") | every_name(second, "Day2") == {
+        f"Day2 Person {n}" for n in range(130)
+    }
+    assert 'Checking in for this night <small class="muted">· 130</small>' in second
+    # Printing keeps everyone on one page.
+    everyone = client.get(url("rooming"), query_string={"day": "all"}).text
+    assert len(every_name(everyone, "Day2")) == 130
+
+
+def test_a_busy_day_of_arrivals_comes_in_pages(app, client, auth) -> None:
+    build(app, per_day=(2, 130))  # 130 land on the 15th, on one flight
+    auth.organiser()
+    query = {"day": "2027-06-15", "airport": "nrt", "pending": "1"}
+    first = client.get(url("arrivals"), query_string=query).text
+    assert "130 people arriving at" in first
+    assert len(every_name(first, "Day2")) == 100
+    # The flight's pickup counts everyone on it, those on page 2 too.
+    assert '<td class="num">130</td>' in first
+    link = page_link(first, 2)
+    assert "day=2027-06-15" in link and "airport=NRT" in link and "pending=1" in link
+    second = client.get(link).text
+    assert len(every_name(second, "Day2")) == 30 and "130 people arriving at" in second
+    assert every_name(first, "Day2") | every_name(second, "Day2") == {
+        f"Day2 Person {n}" for n in range(130)
+    }
+    # All days (for printing) and the download hold everyone.
+    everyone = client.get(url("arrivals"), query_string={"day": "all"}).text
+    assert len(every_name(everyone, "Day2")) == 130
+    text = client.get(url("arrivals", ".csv")).data.decode("utf-8-sig")
+    assert len(re.findall(r"Day2 Person \d+", text)) == 130
+
+
+def test_a_day_of_many_meals_counts_each_first_and_charts_them_in_pages(app, client, auth) -> None:
+    with app.app_context():
+        festival = make_festival(slug="feast")
+        group = make_delegation(festival, make_city(name="Feast City", country_code="IT"))
+        cook = make_delegate(group, full_name="Cook", dietary=["vegan"], allergens=["milk"])
+        for n in range(12):
+            meal = make_session(
+                festival,
+                title=f"Meal {n:02}",
+                type=SessionType.MEAL,
+                venue=None,
+                starts_at=datetime(2027, 6, 15, 1, n, tzinfo=UTC),
+            )
+            enrol(meal, cook)
+        db.session.commit()
+    auth.organiser()
+    first = client.get(url("catering", slug="feast")).text
+    table = re.search(r'<table class="meal-counts">(.*?)</table>', first, re.S).group(1)
+    assert all(f"Meal {n:02}" in table for n in range(12))  # every meal's counts first
+    assert "Vegan" in table and "Milk" in table
+    charts = re.findall(r'<section class="meal">\s*<h3>(Meal \d+)', first)
+    assert charts == [f"Meal {n:02}" for n in range(10)]
+    second = client.get(page_link(first, 2)).text
+    charts = re.findall(r'<section class="meal">\s*<h3>(Meal \d+)', second)
+    assert charts == ["Meal 10", "Meal 11"]
+    assert "Whole festival" in second and "meal-counts" in second

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,9 @@ class Traveller:
     at: datetime  # aware, UTC
     flight: str | None
     airport: str | None
+    # Everyone on this flight at this time (the pickup's size), counted in SQL
+    # when the board is one page of a day; 0 when every traveller is loaded.
+    on_flight: int = 0
 
 
 @dataclass
@@ -42,6 +45,11 @@ class Pickup:
     at_airport: datetime | None  # in the airport's zone, when known
     flight: str
     travellers: list[Traveller] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        """Everyone on this pickup, those on other pages of the day included."""
+        return max([len(self.travellers), *(t.on_flight for t in self.travellers)])
 
 
 @dataclass
@@ -171,6 +179,9 @@ class HotelGroup:
     guests_per_night: dict[date, int] = field(default_factory=dict)
     # night -> rooms: a guest alone takes one, two who share take one
     rooms_per_night: dict[date, int] = field(default_factory=dict)
+    # night -> guests whose first night it is, and whose last (occupancy only)
+    check_ins: dict[date, int] = field(default_factory=dict)
+    check_outs: dict[date, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -255,6 +266,9 @@ def occupancy(stays: Iterable[Stay]) -> Occupancy:
         nights = nights_of(stay.first, stay.out)
         if not nights:
             undated += stay.count
+        else:
+            group.check_ins[nights[0]] = group.check_ins.get(nights[0], 0) + stay.count
+            group.check_outs[nights[-1]] = group.check_outs.get(nights[-1], 0) + stay.count
         for night in nights:
             all_nights.add(night)
             group.guests_per_night[night] = group.guests_per_night.get(night, 0) + stay.count
@@ -264,6 +278,41 @@ def occupancy(stays: Iterable[Stay]) -> Occupancy:
             group.rooms_per_night[night] = alone[(name, night)] + -(-sharing[(name, night)] // 2)
     ordered = sorted(hotels.values(), key=lambda h: (h.name == "", h.name.casefold()))
     return Occupancy(ordered, sorted(all_nights), guests, undated)
+
+
+def night_hotels(occupied: Occupancy, night: date) -> list[HotelNight]:
+    """The hotels with guests on ``night``, in the rooming list's order, with
+    their counts for the night (check-ins and check-outs included) but no guests."""
+    return [
+        HotelNight(
+            h.name,
+            h.guests_per_night[night],
+            h.rooms_per_night[night],
+            check_ins=h.check_ins.get(night, 0),
+            check_outs=h.check_outs.get(night, 0),
+        )
+        for h in occupied.hotels
+        if night in h.guests_per_night
+    ]
+
+
+def night_movements(occupied: Occupancy, night: date) -> int:
+    """How many rows the night's lists hold: its check-ins and check-outs."""
+    return sum(h.check_ins.get(night, 0) + h.check_outs.get(night, 0) for h in occupied.hotels)
+
+
+def night_page(
+    hotels: list[HotelNight], movements: Iterable[tuple[bool, Guest]]
+) -> list[HotelNight]:
+    """One page of the night's lists: ``movements`` (leaving?, guest), in the
+    order of ``hotels`` (night_hotels), sorted into their hotels; only the
+    hotels with a guest on the page are kept, each with its night's counts."""
+    by_name = {h.name: replace(h, checking_in=[], checking_out=[]) for h in hotels}
+    for leaving, guest in movements:
+        entry = by_name.get((guest.hotel or "").strip())
+        if entry is not None:
+            (entry.checking_out if leaving else entry.checking_in).append(guest)
+    return [h for h in by_name.values() if h.checking_in or h.checking_out]
 
 
 def occupancy_night(occupied: Occupancy, night: date, guests: Iterable[Guest]) -> list[HotelNight]:
@@ -296,6 +345,9 @@ class HotelNight:
     rooms: int
     checking_in: list[Guest] = field(default_factory=list)
     checking_out: list[Guest] = field(default_factory=list)
+    # The night's check-ins and check-outs, those on other pages included.
+    check_ins: int = 0
+    check_outs: int = 0
 
 
 def rooming_night(rooming: Rooming, night: date) -> list[HotelNight]:
@@ -378,6 +430,21 @@ def catering_counts(diners: Iterable[Diner]) -> CateringCounts:
         ((spelling[key], n) for key, n in notes.items()), key=lambda kv: (-kv[1], kv[0].casefold())
     )
     return counts
+
+
+def requirement_columns(counts: Iterable[CateringCounts]) -> tuple[list[str], list[str]]:
+    """The dietary requirements and allergens that any of ``counts`` has, each
+    most frequent first (summed over them), then by code: the columns of a
+    table of meals."""
+    dietary: Counter[str] = Counter()
+    allergens: Counter[str] = Counter()
+    for c in counts:
+        dietary.update(c.dietary)
+        allergens.update(c.allergens)
+    return (
+        [k for k, _n in sorted(dietary.items(), key=lambda kv: (-kv[1], kv[0]))],
+        [k for k, _n in sorted(allergens.items(), key=lambda kv: (-kv[1], kv[0]))],
+    )
 
 
 def catering_by_session(rows: Iterable[tuple[int, Diner]]) -> dict[int, CateringCounts]:

@@ -7,9 +7,10 @@ loads), so a view runs the same few queries for 5 delegates or 5,000.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -70,12 +71,26 @@ def travellers(
     wanted: Iterable[DelegateStatus],
     day: date | None = None,
     airport: str | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
 ) -> list[Traveller]:
     """Arrivals (``direction="arrival"``) or departures, in time order; of one
-    day and one airport (an upper-case IATA code) when given."""
+    day and one airport (an upper-case IATA code) when given.
+
+    ``offset`` and ``limit``: one page of the day, in the board's order
+    (airport, unknown last, then time and flight), each traveller with the
+    size of their pickup (Traveller.on_flight), those on other pages included.
+    """
     at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
     flight = Delegate.arrival_flight if direction == "arrival" else Delegate.departure_flight
     airport_column = _airport_column(direction)
+    paged = offset is not None or limit is not None
+    # The board's keys (counting.travel_board): no airport and "" are one.
+    airport_key = sa.func.coalesce(sa.func.upper(airport_column), "")
+    flight_key = sa.func.coalesce(sa.func.upper(flight), "")
+    on_flight = (
+        sa.func.count().over(partition_by=(airport_key, at, flight_key)) if paged else sa.literal(0)
+    )
     query = (
         _delegates_of(festival, wanted)
         .add_columns(
@@ -89,17 +104,22 @@ def travellers(
             at,
             flight,
             airport_column,
+            on_flight,
         )
         .where(at.is_not(None))
-        .order_by(at, Delegate.id)
     )
+    if paged:
+        order = (airport_key == "", airport_key, at, flight_key, Delegate.full_name, Delegate.id)
+        query = query.order_by(*order).offset(offset).limit(limit)
+    else:
+        query = query.order_by(at, Delegate.id)
     if day is not None:
         start, end = day_bounds(day, festival)
         query = query.where(at >= start, at < end)
     if airport is not None:
         query = query.where(_at_airport(direction, airport))
     return [
-        Traveller(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
+        Traveller(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10])
         for r in db.session.execute(query)
     ]
 
@@ -113,18 +133,24 @@ def travel_days(
     """How many people travel on each day (festival zone), in date order;
     through one airport (an upper-case IATA code) when given.
 
-    One query for the instants only; the days are counted here, as SQLite and
-    PostgreSQL do not share a way to take a date in a named zone.
+    SQL counts the people per instant (flights share a few); the days are
+    counted here, as SQLite and PostgreSQL do not share a way to take a date
+    in a named zone.
     """
     at = Delegate.arrival_at if direction == "arrival" else Delegate.departure_at
-    query = _delegates_of(festival, wanted).add_columns(at).where(at.is_not(None))
+    query = (
+        _delegates_of(festival, wanted)
+        .add_columns(at, sa.func.count())
+        .where(at.is_not(None))
+        .group_by(at)
+    )
     if airport is not None:
         query = query.where(_at_airport(direction, airport))
     tz = festival.tz
     days: dict[date, int] = {}
-    for (instant,) in db.session.execute(query):
+    for instant, count in db.session.execute(query):
         day = instant.astimezone(tz).date()
-        days[day] = days.get(day, 0) + 1
+        days[day] = days.get(day, 0) + count
     return dict(sorted(days.items()))
 
 
@@ -191,12 +217,46 @@ def _hotel(own: str | None, by_delegate: str | None, by_delegation: str | None) 
     return (own or "").strip() or (by_delegate or "").strip() or (by_delegation or "").strip()
 
 
-def guests(
-    festival: Festival, wanted: Iterable[DelegateStatus], night: date | None = None
-) -> list[Guest]:
-    """Delegates who need a room, with their hotel and dates; when ``night``
-    is given, only those who may check in for it or out the morning after
-    (a few more than that: rooming_night keeps the right ones).
+def _guest_columns() -> tuple[sa.ColumnElement, ...]:
+    return (
+        Delegate.id,
+        Delegate.full_name,
+        Delegate.native_name,
+        Delegate.role,
+        City.name,
+        City.country_code,
+        Delegate.check_in_on,
+        Delegate.check_out_on,
+        Delegate.shares_room_with,
+        Delegate.accessibility,
+        Delegate.arrival_at,
+        Delegate.departure_at,
+    )
+
+
+def _guest(r: sa.Row, tz: ZoneInfo) -> Guest:
+    """A Guest from _guest_columns and _with_hotels' three hotel columns."""
+    hotel = _hotel(r[12], r[13], r[14])
+    return Guest(
+        r[0],
+        r[1],
+        r[2],
+        str(r[3]),
+        r[4],
+        r[5],
+        hotel,
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10].astimezone(tz).date() if r[10] else None,
+        r[11].astimezone(tz).date() if r[11] else None,
+        hotel_from_itinerary=bool(hotel) and not (r[12] or "").strip(),
+    )
+
+
+def guests(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Guest]:
+    """Delegates who need a room, with their hotel and dates.
 
     The hotel is the delegate's own (Delegate.hotel) or, when none is set,
     the hotel on their itinerary: their own hotel entry, else their
@@ -204,67 +264,111 @@ def guests(
     """
     query = (
         _delegates_of(festival, wanted)
-        .add_columns(
-            Delegate.id,
-            Delegate.full_name,
-            Delegate.native_name,
-            Delegate.role,
-            City.name,
-            City.country_code,
-            Delegate.check_in_on,
-            Delegate.check_out_on,
-            Delegate.shares_room_with,
-            Delegate.accessibility,
-            Delegate.arrival_at,
-            Delegate.departure_at,
-        )
+        .add_columns(*_guest_columns())
         .where(Delegate.needs_room.is_(True))
         .order_by(Delegate.id)  # namesakes of one city stay in the same order
     )
-    if night is not None:
-        # The stay's first night is the check-in date, else the arrival's day;
-        # its last is the night before the check-out date, else the departure's.
-        arrives = day_bounds(night, festival)
-        leaves = day_bounds(night + timedelta(days=1), festival)
-        query = query.where(
-            sa.or_(
-                Delegate.check_in_on == night,
-                sa.and_(
-                    Delegate.check_in_on.is_(None),
-                    Delegate.arrival_at >= arrives[0],
-                    Delegate.arrival_at < arrives[1],
-                ),
-                Delegate.check_out_on == night + timedelta(days=1),
-                sa.and_(
-                    Delegate.check_out_on.is_(None),
-                    Delegate.departure_at >= leaves[0],
-                    Delegate.departure_at < leaves[1],
-                ),
-            )
-        )
     tz = festival.tz
-    result = []
-    for r in db.session.execute(_with_hotels(query, festival)):
-        hotel = _hotel(r[12], r[13], r[14])
-        result.append(
-            Guest(
-                r[0],
-                r[1],
-                r[2],
-                str(r[3]),
-                r[4],
-                r[5],
-                hotel,
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10].astimezone(tz).date() if r[10] else None,
-                r[11].astimezone(tz).date() if r[11] else None,
-                hotel_from_itinerary=bool(hotel) and not (r[12] or "").strip(),
+    return [_guest(r, tz) for r in db.session.execute(_with_hotels(query, festival))]
+
+
+def _stay_bounds(night: date, festival: Festival) -> tuple[sa.ColumnElement[bool], ...]:
+    """(first night is ``night``, last night is ``night``, the stay goes on
+    past ``night``, the stay began by ``night``), as conditions on a delegate:
+    the dates given, else the flights' local days (see Guest.stay)."""
+    evening, morning = day_bounds(night, festival)
+    next_morning = day_bounds(night + timedelta(days=1), festival)[1]
+    after = night + timedelta(days=1)
+    given_in, given_out = Delegate.check_in_on, Delegate.check_out_on
+    first_is_night = sa.or_(
+        given_in == night,
+        sa.and_(given_in.is_(None), Delegate.arrival_at >= evening, Delegate.arrival_at < morning),
+    )
+    out_is_next_day = sa.or_(
+        given_out == after,
+        sa.and_(
+            given_out.is_(None),
+            Delegate.departure_at >= morning,
+            Delegate.departure_at < next_morning,
+        ),
+    )
+    out_later = sa.or_(
+        given_out > night, sa.and_(given_out.is_(None), Delegate.departure_at >= morning)
+    )
+    first_by_night = sa.or_(
+        given_in <= night, sa.and_(given_in.is_(None), Delegate.arrival_at < morning)
+    )
+    return first_is_night, out_is_next_day, out_later, first_by_night
+
+
+def night_guests(
+    festival: Festival,
+    wanted: Iterable[DelegateStatus],
+    night: date,
+    hotels: Sequence[str],
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[tuple[bool, Guest]]:
+    """The guests who check in for ``night`` then those who check out the
+    morning after, as (leaving, guest), hotel by hotel in the order of
+    ``hotels`` (the rooming list's), by city and name; ``offset`` and
+    ``limit`` take one page of them, in SQL.
+
+    Exactly the guests counting.occupancy counts as the night's check-ins
+    (first night) and check-outs (last night); one checking in for a single
+    night is in both lists.
+    """
+    first_is_night, out_is_next_day, out_later, first_by_night = _stay_bounds(night, festival)
+    by_delegate = _first_hotels(festival, per_delegate=True)
+    by_delegation = _first_hotels(festival, per_delegate=False)
+    # The hotel as _hotel makes it, to order by the rooming list's hotels.
+    hotel = sa.func.coalesce(
+        *[
+            sa.func.nullif(sa.func.trim(column), "")
+            for column in (Delegate.hotel, by_delegate.c.title, by_delegation.c.title)
+        ],
+        "",
+    )
+    rank = (
+        sa.case({name: n for n, name in enumerate(hotels)}, value=hotel, else_=len(hotels))
+        if hotels
+        else sa.literal(0)
+    )
+
+    def movements(leaving: bool, *where: sa.ColumnElement[bool]) -> sa.Select:
+        columns = [c.label(f"c{n}") for n, c in enumerate(_guest_columns())]
+        return (
+            _delegates_of(festival, wanted)
+            .add_columns(
+                *columns,
+                Delegate.hotel.label("own_hotel"),
+                by_delegate.c.title.label("delegate_hotel"),
+                by_delegation.c.title.label("delegation_hotel"),
+                sa.literal(leaving).label("leaving"),
+                rank.label("hotel_rank"),
             )
+            .outerjoin(
+                by_delegate, sa.and_(by_delegate.c.owner == Delegate.id, by_delegate.c.rank == 1)
+            )
+            .outerjoin(
+                by_delegation,
+                sa.and_(by_delegation.c.owner == Delegate.delegation_id, by_delegation.c.rank == 1),
+            )
+            .where(Delegate.needs_room.is_(True), *where)
         )
-    return result
+
+    both = sa.union_all(
+        movements(False, first_is_night, out_later),
+        movements(True, out_is_next_day, first_by_night),
+    ).subquery()
+    query = (
+        sa.select(both)
+        .order_by(both.c.hotel_rank, both.c.leaving, both.c.c4, both.c.c1, both.c.c0)
+        .offset(offset)
+        .limit(limit)
+    )
+    tz = festival.tz
+    return [(bool(r[15]), _guest(r, tz)) for r in db.session.execute(query)]
 
 
 def stays(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Stay]:

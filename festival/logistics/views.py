@@ -76,6 +76,39 @@ def _respond(
     )
 
 
+class _ListPage(Pagination):
+    """A page of a list (the page's items and how many in all), for the
+    shared pagination links."""
+
+    def __init__(self, items: list[Any], total: int, page: int, per_page: int) -> None:
+        self._items, self._total = items, total
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self) -> list[Any]:
+        return self._items
+
+    def _query_count(self) -> int:
+        return self._total
+
+    @property
+    def last(self) -> int:
+        """The number of the page's last row (its items may be groups of rows)."""
+        return min(self.page * self.per_page, self.total or 0)
+
+
+# Rows of a day's (or night's) lists per page: a busy day has thousands.
+ROWS_PER_PAGE = 100
+
+
+def _page_number(total: int, per_page: int) -> tuple[int, int]:
+    """The ``page`` asked for (the first for one past the end or unreadable:
+    counts change as people register) and the offset of its first row."""
+    number = request.args.get("page", type=int) or 1
+    pages = max(1, -(-total // per_page))
+    number = number if 1 <= number <= pages else 1
+    return number, (number - 1) * per_page
+
+
 def _default_day(days: Iterable[date], festival: Festival) -> date | None:
     """Today in the festival's zone if it is one of ``days``, else the first."""
     days = list(days)
@@ -101,8 +134,24 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
     airport = counting.choose_airport(request.args.get("airport", ""))
     days = queries.travel_days(festival, direction, wanted, airport)
     day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
-    rows = queries.travellers(festival, direction, wanted, day, airport)
     airports = queries.travel_airports(festival, direction, wanted, day)
+    everyone = sum(days.values())
+    listing = None
+    if day is None:  # every day, for printing
+        rows = queries.travellers(festival, direction, wanted, day, airport)
+        people = len(rows)
+    else:
+        # One page of the day (a busy one has thousands); the counts are the day's.
+        people = days.get(day, 0)
+        number, start = _page_number(people, ROWS_PER_PAGE)
+        rows = queries.travellers(
+            festival, direction, wanted, day, airport, offset=start, limit=ROWS_PER_PAGE
+        )
+        listing = _ListPage(rows, people, number, ROWS_PER_PAGE)
+    # Each airport's people that day (or every day); those of no airport are the rest.
+    airport_people = {airport: people} if airport else {"": people - sum(airports.values())}
+    if airport is None:
+        airport_people.update(airports)
     if airport is not None and airport not in airports:
         airports = dict(sorted({**airports, airport: 0}.items()))  # chosen, so shown
     return _respond(
@@ -117,8 +166,10 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
         days=days,
         airport=airport,
         airports=airports,
-        people=len(rows),
-        everyone=sum(days.values()),
+        airport_people=airport_people,
+        people=people,
+        everyone=everyone,
+        listing=listing,
     )
 
 
@@ -155,6 +206,18 @@ def rooming(fmt: str = "html") -> Response | tuple[str, int]:
     rooming = None
     if night is None:
         rooming = counting.rooming_list(queries.guests(festival, wanted))
+    hotels: list[counting.HotelNight] = []
+    listing = None
+    if night is not None:
+        # Every hotel's counts, and one page of the night's check-ins and
+        # check-outs (a busy night has thousands), loaded in SQL.
+        hotels = counting.night_hotels(occupied, night)
+        total = counting.night_movements(occupied, night)
+        number, start = _page_number(total, ROWS_PER_PAGE)
+        movements = queries.night_guests(
+            festival, wanted, night, [h.name for h in hotels], start, ROWS_PER_PAGE
+        )
+        listing = _ListPage(counting.night_page(hotels, movements), total, number, ROWS_PER_PAGE)
     return _respond(
         fmt,
         festival,
@@ -165,12 +228,13 @@ def rooming(fmt: str = "html") -> Response | tuple[str, int]:
         occupancy=occupied,
         day=night,
         days=occupied.guests_per_night(),
-        night_hotels=(
-            counting.occupancy_night(occupied, night, queries.guests(festival, wanted, night))
-            if night
-            else []
-        ),
+        night_hotels=hotels,
+        listing=listing,
     )
+
+
+# Meals whose charts one page of a day shows (a festival day has dozens).
+MEALS_PER_PAGE = 10
 
 
 @bp.get("/catering")
@@ -195,6 +259,14 @@ def catering(fmt: str = "html") -> Response | tuple[str, int]:
     by_session = counting.catering_by_session(
         queries.session_diners(festival, wanted, None if day is None else [s.id for s in shown])
     )
+    # Every meal's counts in one table first (the kitchen's numbers); then
+    # each meal's charts, a page of them at a time for one day.
+    listing = None
+    if day is not None:
+        number, start = _page_number(len(shown), MEALS_PER_PAGE)
+        listing = _ListPage(
+            shown[start : start + MEALS_PER_PAGE], len(shown), number, MEALS_PER_PAGE
+        )
     return _respond(
         fmt,
         festival,
@@ -203,26 +275,14 @@ def catering(fmt: str = "html") -> Response | tuple[str, int]:
         "logistics/catering.html",
         totals=totals,
         sessions=shown,
+        charted=shown if listing is None else listing.items,
+        listing=listing,
+        columns=counting.requirement_columns(by_session.values()),
         by_session=by_session,
         empty=counting.CateringCounts(),
         day=day,
         days=days,
     )
-
-
-class _ListPage(Pagination):
-    """A page of a list (the page's items and how many in all), for the
-    shared pagination links."""
-
-    def __init__(self, items: list[Any], total: int, page: int, per_page: int) -> None:
-        self._items, self._total = items, total
-        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
-
-    def _query_items(self) -> list[Any]:
-        return self._items
-
-    def _query_count(self) -> int:
-        return self._total
 
 
 INTERPRETERS_PER_PAGE = 100
@@ -256,10 +316,7 @@ def interpreters(fmt: str = "html") -> Response | tuple[str, int]:
     else:
         total = queries.count_delegations(festival, wanted)
     if not every_page:
-        number = request.args.get("page", type=int) or 1
-        pages = max(1, -(-total // INTERPRETERS_PER_PAGE))
-        number = number if 1 <= number <= pages else 1
-        start = (number - 1) * INTERPRETERS_PER_PAGE
+        number, start = _page_number(total, INTERPRETERS_PER_PAGE)
         if only_gaps:
             items = shown[start : start + INTERPRETERS_PER_PAGE]
         else:

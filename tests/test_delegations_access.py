@@ -68,6 +68,7 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
         (f"/delegates/{d}/confirm", {}),
         (f"/delegates/{d}/decline", {"decline-reason": "No room left."}),
         ("/delegates/confirm", {"delegate": str(d)}),
+        ("/delegates/select", {"delegate": str(d), "navigate": "filter"}),
         (f"/role-changes/{d}/approve", {"role": "mayor"}),
         (f"/role-changes/{d}/refuse", {"role": "mayor"}),
         # Last: for an organiser it removes the member's data.
@@ -86,6 +87,7 @@ ENDPOINTS = {
     "delegations.confirm",
     "delegations.decline",
     "delegations.bulk_confirm",
+    "delegations.select_delegates",
     "delegations.anonymise",
     "delegations.role_changes",
     "delegations.approve_role",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -115,7 +116,8 @@ def test_lists_paginate(app, client, auth) -> None:
     build(app, cities=4)
     auth.organiser()
     first = client.get(f"{BASE}/delegates").text
-    assert 'rel="next"' in first and "1–3 of 8" in first
+    # The pages are buttons of the list's form: ticks go along (see below).
+    assert 'name="page" value="2"' in first and "1–3 of 8" in first
     assert "7–8 of 8" in client.get(f"{BASE}/delegates", query_string={"page": 3}).text
     assert client.get(f"{BASE}/delegates", query_string={"page": 9}).status_code == 404
     assert 'rel="next"' in client.get(f"{BASE}/delegations").text
@@ -303,11 +305,69 @@ def test_the_unfiltered_list_counts_its_pages_from_the_status_counts(app, client
     build(app, cities=4)  # 8 delegates: 3 pages
     auth.organiser()
     first = client.get(f"{BASE}/delegates").text
-    assert "page=3" in first and "page=4" not in first
+    assert 'name="page" value="3"' in first and 'name="page" value="4"' not in first
     last = client.get(f"{BASE}/delegates?page=3").text
     # By city name: Belém, Chengdu, Lyon, then Parma's two on the last page.
     assert "Mayor of Parma" in last and "Chef of Parma" in last and "Mayor of Lyon" not in last
     assert client.get(f"{BASE}/delegates?page=4").status_code == 404
     # Filtered, the list is counted: 4 pending chefs fit on 2 pages.
     pending = client.get(f"{BASE}/delegates?status=pending").text
-    assert "page=2" in pending and "page=3" not in pending
+    assert 'name="page" value="2"' in pending and 'name="page" value="3"' not in pending
+
+
+def test_ticks_are_kept_across_filters_and_pages_and_all_shown_can_be_ticked(
+    app, client, auth
+) -> None:
+    app.config["PER_PAGE"] = 3
+    ids = build(app, cities=4)
+    auth.organiser()
+    select = f"{BASE}/delegates/select"
+    # Tick Parma's chef, then filter on Lyon: the tick is carried, not lost.
+    moved = client.post(
+        select,
+        data={"navigate": "filter", "q": "lyon", "delegate": [ids["chef0"]], "back": "?"},
+    )
+    assert moved.status_code == 302
+    lyon = client.get(moved.headers["Location"])
+    assert "Chef of Lyon" in lyon.text and "Chef of Parma" not in lyon.text
+    assert f'name="delegate" value="{ids["chef0"]}"' in lyon.text
+    assert "1 more delegate is ticked under another filter or page" in lyon.text
+
+    # "Tick every pending delegate shown" (the button without JavaScript).
+    back = "?" + moved.headers["Location"].split("?", 1)[1]
+    ticked = client.post(
+        select,
+        data={
+            "navigate": "tick_shown",
+            "delegate": [ids["chef0"]],
+            "shown": [ids["chef1"]],
+            "back": back,
+        },
+    )
+    page = client.get(ticked.headers["Location"])
+    chef1 = ids["chef1"]
+    assert f'id="pick-{chef1}" aria-label="Confirm Chef of Lyon" checked' in page.text
+
+    # Clear the filter and move to page 2: both ticks go along.
+    cleared = client.post(
+        select, data={"navigate": "clear", "delegate": [ids["chef0"], ids["chef1"]], "back": back}
+    )
+    back = "?" + cleared.headers["Location"].split("?", 1)[1]
+    second = client.post(
+        select, data={"page": "2", "delegate": [ids["chef0"], ids["chef1"]], "back": back}
+    )
+    assert "page=2" in second.headers["Location"]
+    assert "q=lyon" not in second.headers["Location"]
+    page2 = client.get(second.headers["Location"])
+    assert 'data-select-shown="delegate"' in page2.text and "js/select-shown.js" in page2.text
+
+    # Confirm: every tick, from every filter and page, is confirmed.
+    hidden = re.findall(r'type="hidden" name="delegate" value="(\d+)"', page2.text)
+    boxes = re.findall(r'name="delegate" value="(\d+)"[^>]* checked', page2.text)
+    assert {int(i) for i in hidden + boxes} == {ids["chef0"], ids["chef1"]}
+    done = client.post(f"{BASE}/delegates/confirm", data={"delegate": hidden + boxes})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(Delegate, ids["chef0"]).status == DelegateStatus.CONFIRMED
+        assert db.session.get(Delegate, ids["chef1"]).status == DelegateStatus.CONFIRMED
+        assert db.session.get(Delegate, ids["chef2"]).status == DelegateStatus.PENDING

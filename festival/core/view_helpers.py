@@ -4,6 +4,7 @@ a 404: festival.festivals.access.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Response, redirect, request
@@ -54,6 +55,17 @@ def form_ids(name: str) -> list[int]:
     values that could be no row's id ("²", a huge number) are left out."""
     ids = (row_id(value) for value in request.form.getlist(name))
     return [number for number in ids if number is not None]
+
+
+# Ticks carried in a list's query string from filter to filter and page to
+# page (no JavaScript needed): at most this many ids, so the address stays
+# short. More than that is what "every row matching the filter" is for.
+MAX_CARRIED_IDS = 300
+
+
+def carried_ids(ids: Iterable[int]) -> list[int]:
+    """``ids`` without repeats, in their order, at most MAX_CARRIED_IDS."""
+    return list(dict.fromkeys(ids))[:MAX_CARRIED_IDS]
 
 
 def day_arg(name: str = "day") -> date | None:

@@ -66,6 +66,18 @@ class DelegateFilters:
             self.q or self.city or self.country or self.role or self.status or self.deletion
         )
 
+    def query_args(self) -> dict[str, str | int]:
+        """The filters as query-string arguments (only those given)."""
+        args: dict[str, str | int | None] = {
+            "q": self.q,
+            "city": self.city,
+            "country": self.country,
+            "role": self.role,
+            "status": self.status,
+            "deletion": "1" if self.deletion else None,
+        }
+        return {key: value for key, value in args.items() if value}
+
 
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

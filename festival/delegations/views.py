@@ -23,8 +23,9 @@ from festival.core import memo
 from festival.core.access import organiser_blueprint
 from festival.core.forms import required
 from festival.core.i18n import language_name
+from festival.core.limits import row_id
 from festival.core.pagination import paginate
-from festival.core.view_helpers import form_ids
+from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
 from festival.delegations import roles, services
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
@@ -99,15 +100,54 @@ def delegates() -> ResponseReturnValue:
     # Unfiltered, the list holds every delegate: the counts already say how many.
     total = None if filters.active else sum(counts[s.value] for s in DelegateStatus)
     city_options, country_options = _filter_menus(festival, filters)
+    page = paginate(services.delegates_query(festival, filters), total=total)
+    # Ticks carried from another filter or page (see select_delegates).
+    picked = carried_ids(id_args("picked"))
+    shown = {d.id for d in page.items}
     return render_template(
         "delegations/delegates.html",
         festival=festival,
-        page=paginate(services.delegates_query(festival, filters), total=total),
+        page=page,
         filters=filters,
         city_options=city_options,
         country_options=country_options,
         counts=counts,
+        picked=set(picked),
+        picked_elsewhere=[i for i in picked if i not in shown],
     )
+
+
+@bp.post("/delegates/select")
+def select_delegates() -> Response:
+    """A filter, a page or "tick every pending delegate shown" pressed above
+    the list: back to it by GET with the ticks carried in the query string
+    (``picked``), so none is lost, JavaScript or not."""
+    festival = g.festival
+    navigate = request.form.get("navigate", "")
+    ticked = form_ids("delegate")
+    if navigate == "tick_shown":
+        ticked += form_ids("shown")
+    kept = carried_ids(ticked)
+    if len(set(ticked)) > len(kept):
+        flash(
+            _(
+                "Only %(num)s ticked delegates can be kept across filters and pages.",
+                num=MAX_CARRIED_IDS,
+            ),
+            "warning",
+        )
+    args: dict[str, Any]
+    if navigate == "filter":
+        args = services.DelegateFilters.from_args(request.form).query_args()
+    elif navigate == "clear":
+        args = {}
+    else:  # another page, or the ticks of this one: the filter applied stays
+        back = dict(parse_qsl(request.form.get("back", "").lstrip("?")))
+        args = services.DelegateFilters.from_args(back).query_args()
+        page = row_id(request.form.get("page") or back.get("page", ""))
+        if page and page > 1:
+            args["page"] = page
+    return redirect(url_for("delegations.delegates", slug=festival.slug, picked=kept, **args))
 
 
 def _filter_menus(festival: Festival, filters: services.DelegateFilters) -> tuple[Markup, Markup]:

@@ -32,6 +32,11 @@ class CityFilter:
             field=field if field in {f.value for f in CreativeField} else "",
         )
 
+    def query_args(self) -> dict[str, str]:
+        """The filter as query-string arguments (only those given)."""
+        args = {"q": self.q, "country": self.country, "field": self.field}
+        return {key: value for key, value in args.items() if value}
+
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         where: list[sa.ColumnElement[bool]] = []
         if self.q:

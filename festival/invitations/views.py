@@ -7,13 +7,15 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.wrappers import Response
 
 from festival.cities.models import City
 from festival.cities.reference import country_choices, field_choices
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error, required
+from festival.core.limits import row_id
 from festival.core.pagination import paginate
-from festival.core.view_helpers import id_args
+from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
@@ -67,6 +69,8 @@ def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> Resp
         per_page=PICKER_PER_PAGE,
         max_per_page=PICKER_PER_PAGE,
     )
+    selected = carried_ids(form.city_ids.data or [])
+    shown = {city.id for city in page.items}
     html = render_template(
         "invitations/new.html",
         festival=festival,
@@ -76,9 +80,47 @@ def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> Resp
         already_invited=queries.invited_count(festival, where),
         countries=country_choices(queries.city_countries()),
         fields=field_choices(),
-        selected=set(form.city_ids.data or []),
+        selected=set(selected),
+        # Ticked under another filter or page: kept as hidden fields.
+        selected_elsewhere=[city_id for city_id in selected if city_id not in shown],
     )
     return html, status
+
+
+def _move_picker(festival: Festival) -> Response:
+    """A filter, a page or "tick every city shown" pressed on the picker: back
+    to it by GET with the ticks (and the quota and deadline typed) carried in
+    the query string, so nothing ticked or typed is lost, JavaScript or not."""
+    navigate = request.form.get("navigate", "")
+    ticked = form_ids("city_ids")
+    if navigate == "tick_shown":
+        ticked += form_ids("shown")
+    kept = carried_ids(ticked)
+    if len(set(ticked)) > len(kept):
+        flash(
+            _(
+                "Only %(num)s ticked cities can be kept across filters and pages; to invite "
+                "more, tick “every city matching the filter”.",
+                num=MAX_CARRIED_IDS,
+            ),
+            "warning",
+        )
+    page: int | None = None
+    if navigate == "filter":
+        where = queries.CityFilter.from_args(request.form)
+    elif navigate == "clear":
+        where = queries.CityFilter()
+    else:  # another page, or the ticks of this one: the filter applied stays
+        where = queries.CityFilter.from_args(request.args)
+        page = row_id(request.form.get("page") or request.args.get("page", ""))
+    args: dict[str, object] = {
+        **where.query_args(),
+        "page": page if page and page > 1 else None,
+        "city": kept,
+        "quota": request.form.get("quota", "")[:10] or None,
+        "deadline": request.form.get("deadline", "")[:20] or None,
+    }
+    return redirect(url_for(".new", slug=festival.slug, **args))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -87,9 +129,15 @@ def new() -> ResponseReturnValue:
     form = InviteForm(tz=festival.tz)
     if request.method == "GET":
         form.deadline.data = default_deadline(festival)
-        # "Invite" from a city's page arrives with that city ticked.
-        form.city_ids.data = id_args("city")
+        # Ticks carried from another filter or page; "Invite" from a city's
+        # page arrives with that city ticked.
+        form.city_ids.data = carried_ids(id_args("city"))
+        for carried in (form.quota, form.deadline):
+            if carried.name in request.args:
+                carried.process(request.args)
         return _render_new(festival, form)
+    if request.form.get("navigate") or "page" in request.form:
+        return _move_picker(festival)
     if not form.validate():
         return _render_new(festival, form, 422)
     if form.select_all.data:

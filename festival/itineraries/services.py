@@ -94,8 +94,9 @@ def _session_entry(session: ProgrammeSession) -> Entry:
     )
 
 
-def all_day_dates(item: ItineraryItem | CancelledItem, festival: Festival) -> tuple[date, date]:
-    """First day and the day after the last of an all-day item, in the festival's zone."""
+def all_day_dates(item: Any, festival: Festival) -> tuple[date, date]:
+    """First day and the day after the last of an all-day item (or a row of
+    its columns), in the festival's zone."""
     first = local_day(item.starts_at, festival.tz)
     end_local = item.ends_at.astimezone(festival.tz)
     after_last = end_local.date()
@@ -104,7 +105,8 @@ def all_day_dates(item: ItineraryItem | CancelledItem, festival: Festival) -> tu
     return first, max(after_last, first + timedelta(days=1))
 
 
-def _item_entry(item: ItineraryItem, festival: Festival) -> Entry:
+def _item_entry(item: Any, festival: Festival) -> Entry:
+    """An item (an ItineraryItem, or a row of :func:`_items_of`)."""
     dates = all_day_dates(item, festival) if item.all_day else (None, None)
     return Entry(
         kind=getattr(item.kind, "value", item.kind),
@@ -126,8 +128,32 @@ def _item_entry(item: ItineraryItem, festival: Festival) -> Entry:
     )
 
 
-def _cancelled_entry(item: CancelledItem, festival: Festival) -> Entry:
-    """A deleted item, as calendars must still see it: cancelled."""
+def _items_of(delegate: Delegate) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The delegate's items and deleted items, as rows of the same columns."""
+    live, gone = ItineraryItem, CancelledItem
+    return (
+        sa.select(
+            live.id, live.kind, live.title, live.starts_at, live.ends_at, live.all_day,
+            live.location, live.notes, live.sequence, live.created_at, live.updated_at,
+            live.delegate_id, sa.literal(False).label("deleted"),
+        ).where(
+            live.delegation_id == delegate.delegation_id,
+            sa.or_(live.delegate_id.is_(None), live.delegate_id == delegate.id),
+        ),
+        sa.select(
+            gone.item_id, gone.kind, gone.title, gone.starts_at, gone.ends_at, gone.all_day,
+            gone.location, sa.literal(""), gone.sequence, gone.created_at, gone.updated_at,
+            gone.delegate_id, sa.literal(True),
+        ).where(
+            gone.delegation_id == delegate.delegation_id,
+            sa.or_(gone.delegate_id.is_(None), gone.delegate_id == delegate.id),
+        ),
+    )  # fmt: skip
+
+
+def _cancelled_entry(item: Any, festival: Festival) -> Entry:
+    """A deleted item (a row of :func:`_items_of`), as calendars must still
+    see it: cancelled."""
     dates = all_day_dates(item, festival) if item.all_day else (None, None)
     return Entry(
         kind=getattr(item.kind, "value", item.kind),
@@ -136,12 +162,12 @@ def _cancelled_entry(item: CancelledItem, festival: Festival) -> Entry:
         ends_at=item.ends_at,
         all_day=item.all_day,
         location=item.location or "",
-        key=f"item-{item.item_id}",
+        key=f"item-{item.id}",
         updated_at=item.updated_at,
         sequence=item.sequence or 0,
         status="cancelled",
         created_at=item.created_at,
-        item_id=item.item_id,
+        item_id=item.id,
         personal=item.delegate_id is not None,
         start_date=dates[0],
         end_date=dates[1],
@@ -198,7 +224,7 @@ def enrolled_spans(delegates: Sequence[Delegate]) -> dict[int, list[Any]]:
 def itinerary_for(delegate: Delegate) -> list[Entry]:
     """Everything in ``delegate``'s itinerary, in time order (at most five queries,
     whatever its length: delegation and festival if not loaded, sessions,
-    items, deleted items).
+    items and deleted items).
 
     The sessions they may attend (eligibility.visible_to) and are enrolled
     in, cancelled ones included (marked ``status="cancelled"``, so calendars
@@ -211,22 +237,11 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
         return []
     festival = delegate.delegation.festival
     sessions = enrolled_sessions([delegate])[delegate.id]
-    items = db.session.scalars(
-        sa.select(ItineraryItem)
-        .where(
-            ItineraryItem.delegation_id == delegate.delegation_id,
-            sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate.id),
-        )
-        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
-    ).all()
-    cancelled = db.session.scalars(
-        sa.select(CancelledItem).where(
-            CancelledItem.delegation_id == delegate.delegation_id,
-            sa.or_(CancelledItem.delegate_id.is_(None), CancelledItem.delegate_id == delegate.id),
-        )
-    ).all()
-    entries = [_session_entry(s) for s in sessions] + [_item_entry(i, festival) for i in items]
-    entries += [_cancelled_entry(c, festival) for c in cancelled]
+    entries = [_session_entry(s) for s in sessions]
+    # The items and the deleted items in one query (their columns alike).
+    for row in db.session.execute(sa.union_all(*_items_of(delegate))):
+        entry = _cancelled_entry if row.deleted else _item_entry
+        entries.append(entry(row, festival))
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
 
 

@@ -372,3 +372,43 @@ def test_saving_a_session_keeps_the_order_of_its_languages(app, client, auth, wo
     assert client.post(base, data=form).status_code == 302
     with app.app_context():
         assert db.session.get(ProgrammeSession, world.public_id).languages == ["ja", "en", "fr"]
+
+
+# --- items 4 and 5: the public pages offer subscriptions, and only links that work -------
+
+
+def test_the_public_programme_offers_a_subscription_not_a_copy(client, world):
+    page = client.get(f"/festivals/{world.slug}/programme").text
+    feed = f"festival.test/festivals/{world.slug}/programme.ics"
+    assert f'href="webcal://{feed}"' in page
+    assert "calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in page
+    assert "outlook.live.com/calendar/0/addfromweb?url=http" in page
+    assert f'value="http://{feed}"' in page  # the address to copy
+    assert '<svg role="img"' in page and "feed-qr-code" in page  # the QR code
+    assert "Subscribe in your calendar (.ics)" not in page  # the old one-off link
+
+
+def test_a_cancelled_sessions_page_offers_nothing_to_add(app, client, auth, world):
+    auth.organiser()
+    client.post(f"/organiser/festivals/{world.slug}/programme/{world.public_other_id}/cancel")
+    auth.logout()
+    page = client.get(f"/festivals/{world.slug}/sessions/{world.public_other_id}").text
+    assert "This session is cancelled: there is nothing to add." in page
+    assert "calendar.google.com" not in page and "outlook.live.com" not in page
+    assert f"/sessions/{world.public_other_id}.ics" not in page
+    # A session that takes place keeps its three ways.
+    other = client.get(f"/festivals/{world.slug}/sessions/{world.public_id}").text
+    assert f"/sessions/{world.public_id}.ics" in other and "calendar.google.com" in other
+
+
+def test_every_calendar_link_on_a_delegate_only_session_page_works(app, client, auth, world):
+    import re
+
+    auth.user(world.mayor_user_id)
+    page = client.get(f"/festivals/{world.slug}/sessions/{world.forum_id}")
+    assert page.status_code == 200 and "Mayors" in page.text
+    ics_links = re.findall(r'href="([^"]+\.ics)"', page.text)
+    for href in ics_links:
+        assert client.get(href).status_code == 200, href
+    assert f"/sessions/{world.forum_id}.ics" not in page.text
+    assert "calendar.google.com" in page.text  # still addable, by hand

@@ -1,4 +1,5 @@
-"""Links to subscribe to a personal feed: webcal://, https, Google, Outlook, a QR code."""
+"""Links to subscribe to a feed (a delegate's, or a festival's public programme):
+webcal://, https, Google, Outlook, a QR code."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from markupsafe import Markup
 
 from festival.calendar.services import personal_token
 from festival.core.urls import external_url
+from festival.festivals.models import Festival
 from festival.registration.models import Delegate
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render"
@@ -38,16 +40,30 @@ def qr_svg(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 (segno's own markup)
 
 
-def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
-    """Everything templates/calendar/_subscribe.html shows for ``delegate``."""
-    https = external_url("calendar.personal_feed", token=personal_token(delegate))
-    name = _("%(festival)s: my itinerary", festival=delegate.delegation.festival.name)
+def feed_subscribe_links(https: str, name: str, qr_title: str) -> dict[str, str | Markup]:
+    """The ways to subscribe to the feed at ``https`` (templates/calendar/_macros.html)."""
     outlook = urlencode({"url": https, "name": name}, quote_via=quote)
     return {
         "https": https,
         "webcal": webcal(https),
         "google": f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(https)}, quote_via=quote)}",
         "outlook": f"{OUTLOOK_SUBSCRIBE}?{outlook}",
-        "qr_svg": qr_svg(webcal(https), _("QR code of your calendar link")),
-        "regenerate": url_for("calendar.regenerate_feed", delegate_id=delegate.id),
+        "qr_svg": qr_svg(webcal(https), qr_title),
     }
+
+
+def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
+    """Everything templates/calendar/_subscribe.html shows for ``delegate``."""
+    https = external_url("calendar.personal_feed", token=personal_token(delegate))
+    name = _("%(festival)s: my itinerary", festival=delegate.delegation.festival.name)
+    links = feed_subscribe_links(https, name, _("QR code of your calendar link"))
+    links["regenerate"] = url_for("calendar.regenerate_feed", delegate_id=delegate.id)
+    return links
+
+
+def programme_subscribe_links(festival: Festival) -> dict[str, str | Markup]:
+    """The public programme's feed, to subscribe to: it follows every change
+    (a download is a copy that never does)."""
+    https = external_url("calendar.programme_ics", slug=festival.slug)
+    name = _("%(festival)s: programme", festival=festival.name)
+    return feed_subscribe_links(https, name, _("QR code of the programme's calendar link"))

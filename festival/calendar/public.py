@@ -16,13 +16,14 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from festival.calendar import fastpath, services
+from festival.calendar import fastpath, links, services
 from festival.calendar.forms import RegenerateFeedForm
 from festival.calendar.http import serve
 from festival.calendar.links import subscribe_links
 from festival.core.urls import safe_next
 from festival.extensions import db
 from festival.festivals.access import festival_or_404
+from festival.festivals.models import Festival
 from festival.registration.models import Delegate, Delegation
 
 bp = Blueprint("calendar", __name__)
@@ -132,3 +133,9 @@ def regenerate_feed(delegate_id: int) -> ResponseReturnValue:
 def calendar_subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
     """For templates/calendar/_subscribe.html: the delegate's feed links and QR code."""
     return subscribe_links(delegate)
+
+
+@bp.app_template_global("programme_subscribe_links")
+def programme_subscribe_links(festival: Festival) -> dict[str, str | Markup]:
+    """For the public programme: its feed's subscribe links and QR code."""
+    return links.programme_subscribe_links(festival)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -113,7 +115,7 @@ def _move_picker(festival: Festival) -> Response:
     else:  # another page, or the ticks of this one: the filter applied stays
         where = queries.CityFilter.from_args(request.args)
         page = row_id(request.form.get("page") or request.args.get("page", ""))
-    args: dict[str, object] = {
+    args: dict[str, Any] = {
         **where.query_args(),
         "page": page if page and page > 1 else None,
         "city": kept,

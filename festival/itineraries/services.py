@@ -128,7 +128,9 @@ def _item_entry(item: Any, festival: Festival) -> Entry:
     )
 
 
-def _items_of(delegate: Delegate) -> tuple[sa.Select[Any], sa.Select[Any]]:
+def _items_of(
+    delegate: Delegate,
+) -> tuple[sa.Select[*tuple[Any, ...]], sa.Select[*tuple[Any, ...]]]:
     """The delegate's items and deleted items, as rows of the same columns."""
     live, gone = ItineraryItem, CancelledItem
     return (

@@ -20,6 +20,8 @@ from festival.logistics.counting import (
     occupancy_night,
     rooming_list,
     rooming_night,
+    tally_by_session,
+    tally_diners,
     travel_board,
 )
 from festival.logistics.exports import Table, safe_cell, to_csv, to_xlsx
@@ -167,6 +169,18 @@ def test_catering_counts_each_requirement_once_per_delegate() -> None:
     assert counts.allergen_items() == [("milk", 2), ("other", 2), ("eggs", 1)]
     assert counts.unrestricted == 2
     assert counts.notes == [("kiwi", 2), ("no raw fish", 1)]
+
+
+def test_diners_grouped_by_need_count_as_the_delegates_one_by_one() -> None:
+    vegetarian = Diner(("vegetarian",), "no raw fish", ("milk",), None)
+    kiwi = Diner((), None, (), "Kiwi")
+    nothing = Diner()
+    groups = [(vegetarian, 3), (kiwi, 2), (nothing, 40), (Diner((), None, (), "kiwi"), 1)]
+    one_by_one = [diner for diner, many in groups for _ in range(many)]
+    assert tally_diners(groups) == catering_counts(one_by_one)
+    by_session = tally_by_session([(10, kiwi, 2), (10, nothing, 5), (11, vegetarian, 1)])
+    assert by_session[10] == catering_counts([kiwi, kiwi, *[nothing] * 5])
+    assert by_session[11].total == 1 and 12 not in by_session
 
 
 def test_catering_by_session_splits_the_rows() -> None:

@@ -407,11 +407,17 @@ def catering_counts(diners: Iterable[Diner]) -> CateringCounts:
     A delegate counts once per requirement, even if a form sent it twice;
     free text ("other") counts under "other" and its text is kept in notes.
     """
+    return tally_diners((diner, 1) for diner in diners)
+
+
+def tally_diners(groups: Iterable[tuple[Diner, int]]) -> CateringCounts:
+    """catering_counts of diners given as (diner, how many alike): SQL groups
+    the delegates with the same needs, most of whom have none."""
     counts = CateringCounts()
     notes: Counter[str] = Counter()
     spelling: dict[str, str] = {}
-    for diner in diners:
-        counts.total += 1
+    for diner, many in groups:
+        counts.total += many
         dietary = set(diner.dietary or ())
         allergens = set(diner.allergens or ())
         for kind, text in (("dietary", diner.dietary_other), ("allergen", diner.allergens_other)):
@@ -421,11 +427,11 @@ def catering_counts(diners: Iterable[Diner]) -> CateringCounts:
             (dietary if kind == "dietary" else allergens).add("other")
             key = text.casefold()
             spelling.setdefault(key, text)
-            notes[key] += 1
-        counts.dietary.update(dietary)
-        counts.allergens.update(allergens)
+            notes[key] += many
+        counts.dietary.update(dict.fromkeys(dietary, many))
+        counts.allergens.update(dict.fromkeys(allergens, many))
         if not dietary and not allergens:
-            counts.unrestricted += 1
+            counts.unrestricted += many
     counts.notes = sorted(
         ((spelling[key], n) for key, n in notes.items()), key=lambda kv: (-kv[1], kv[0].casefold())
     )
@@ -453,6 +459,14 @@ def catering_by_session(rows: Iterable[tuple[int, Diner]]) -> dict[int, Catering
     for session_id, diner in rows:
         grouped[session_id].append(diner)
     return {session_id: catering_counts(diners) for session_id, diners in grouped.items()}
+
+
+def tally_by_session(rows: Iterable[tuple[int, Diner, int]]) -> dict[int, CateringCounts]:
+    """(session id, diner, how many alike) -> the counts for each session."""
+    grouped: dict[int, list[tuple[Diner, int]]] = defaultdict(list)
+    for session_id, diner, many in rows:
+        grouped[session_id].append((diner, many))
+    return {session_id: tally_diners(groups) for session_id, groups in grouped.items()}
 
 
 # -- interpreters --------------------------------------------------------------

@@ -481,14 +481,12 @@ class _DinerMaker:
         return Diner(self._list(dietary), d_other, self._list(allergens), a_other)
 
 
-def diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Diner]:
-    """Every counted delegate's dietary requirements and allergens."""
+def diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[tuple[Diner, int]]:
+    """Every counted delegate's dietary requirements and allergens, as
+    (diner, how many delegates have exactly these)."""
     query = _delegates_of(festival, wanted).add_columns(*_NEEDS, sa.func.count()).group_by(*_NEEDS)
     make = _DinerMaker()
-    result: list[Diner] = []
-    for *needs, count in db.session.execute(query):
-        result.extend([make(*needs)] * count)
-    return result
+    return [(make(*needs), count) for *needs, count in db.session.execute(query)]
 
 
 def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
@@ -510,9 +508,10 @@ def session_diners(
     festival: Festival,
     wanted: Iterable[DelegateStatus],
     session_ids: Iterable[int] | None = None,
-) -> list[tuple[int, Diner]]:
-    """(session id, diner) for every counted delegate enrolled in a meal or
-    tasting; only in the sessions ``session_ids`` when given (one day's)."""
+) -> list[tuple[int, Diner, int]]:
+    """(session id, diner, how many alike) for the counted delegates enrolled
+    in a meal or tasting; only in the sessions ``session_ids`` when given
+    (one day's)."""
     meals = sa.select(ProgrammeSession.id).where(
         ProgrammeSession.festival_id == festival.id,
         ProgrammeSession.type.in_(MEAL_TYPES),
@@ -533,11 +532,11 @@ def session_diners(
     )
     wanted = set(wanted)
     make = _DinerMaker()
-    result: list[tuple[int, Diner]] = []
-    for session_id, status, *needs, count in db.session.execute(query):
-        if status in wanted:
-            result.extend([(session_id, make(*needs))] * count)
-    return result
+    return [
+        (session_id, make(*needs), count)
+        for session_id, status, *needs, count in db.session.execute(query)
+        if status in wanted
+    ]
 
 
 @dataclass

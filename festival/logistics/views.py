@@ -243,7 +243,7 @@ def catering(fmt: str = "html") -> Response | tuple[str, int]:
     day at a time (every day for printing and downloads)."""
     festival = g.festival
     wanted = queries.statuses(_include_pending())
-    totals = counting.catering_counts(queries.diners(festival, wanted))
+    totals = counting.tally_diners(queries.diners(festival, wanted))
     sessions = queries.meal_sessions(festival)
     tz = festival.tz
     days: dict[date, int] = {}
@@ -256,7 +256,7 @@ def catering(fmt: str = "html") -> Response | tuple[str, int]:
             request.args.get("day", ""), list(days), _default_day(days, festival)
         )
     shown = [s for s in sessions if day is None or s.starts_at.astimezone(tz).date() == day]
-    by_session = counting.catering_by_session(
+    by_session = counting.tally_by_session(
         queries.session_diners(festival, wanted, None if day is None else [s.id for s in shown])
     )
     # Every meal's counts in one table first (the kitchen's numbers); then

@@ -118,7 +118,7 @@ def delegates() -> ResponseReturnValue:
 
 
 @bp.post("/delegates/select")
-def select_delegates() -> Response:
+def select_delegates() -> ResponseReturnValue:
     """A filter, a page or "tick every pending delegate shown" pressed above
     the list: back to it by GET with the ticks carried in the query string
     (``picked``), so none is lost, JavaScript or not."""

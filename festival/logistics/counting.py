@@ -512,7 +512,8 @@ def language_needs(members: Iterable[Member], festival_languages: Iterable[str])
     members = list(members)
     interpreters = [(m.name, _norm(m.languages)) for m in members if m.is_interpreter]
     needs: set[str] = set()
-    covered, uncovered = [], []
+    covered: list[tuple[str, list[str]]] = []
+    uncovered: list[tuple[str, list[str]]] = []
     for member in members:
         if member.is_interpreter:
             continue

@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from festival.cities.models import City
 from festival.extensions import db
@@ -56,7 +57,7 @@ def day_bounds(day: date, festival: Festival) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def _airport_column(direction: str) -> sa.ColumnElement[str | None]:
+def _airport_column(direction: str) -> InstrumentedAttribute[str | None]:
     return Delegate.arrival_airport if direction == "arrival" else Delegate.departure_airport
 
 
@@ -217,7 +218,7 @@ def _hotel(own: str | None, by_delegate: str | None, by_delegation: str | None) 
     return (own or "").strip() or (by_delegate or "").strip() or (by_delegation or "").strip()
 
 
-def _guest_columns() -> tuple[sa.ColumnElement, ...]:
+def _guest_columns() -> tuple[InstrumentedAttribute[Any], ...]:
     return (
         Delegate.id,
         Delegate.full_name,

@@ -26,7 +26,7 @@ import hashlib
 import logging
 import threading
 import time
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cachetools import LRUCache
 from flask import Flask, current_app
@@ -158,7 +158,7 @@ class FallbackStore:
         self._primary = primary
         self._fallback = fallback
 
-    def _call(self, method: str, *args: object) -> object:
+    def _call(self, method: str, *args: object) -> Any:  # what the FeedStore method returns
         try:
             return getattr(self._primary, method)(*args)
         except Exception as error:  # noqa: BLE001  (any Redis trouble: serve anyway)
@@ -169,13 +169,13 @@ class FallbackStore:
             return getattr(self._fallback, method)(*args)
 
     def get(self, etag: str) -> bytes | None:
-        return self._call("get", etag)  # type: ignore[return-value]
+        return self._call("get", etag)
 
     def put(self, etag: str, body: bytes) -> None:
         self._call("put", etag, body)
 
     def last_modified(self, feed_key: str, etag: str) -> Since:
-        return self._call("last_modified", feed_key, etag)  # type: ignore[return-value]
+        return self._call("last_modified", feed_key, etag)
 
     def clear(self) -> None:
         self._fallback.clear()
@@ -184,7 +184,7 @@ class FallbackStore:
 
 def feed_store(app: Flask | None = None) -> FeedStore:
     """The app's store, made on first use from REDIS_URL."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app
     store = app.extensions.get("calendar_feed_store")
     if store is None:
         url = app.config.get("REDIS_URL")
@@ -198,7 +198,7 @@ def feed_store(app: Flask | None = None) -> FeedStore:
 
 def clear(app: Flask | None = None) -> None:
     """Forget every feed this app's store keeps (in Redis too: its namespace only)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app
     store = app.extensions.get("calendar_feed_store")
     if store is not None:
         store.clear()

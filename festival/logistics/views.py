@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Response, abort, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 
 from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
@@ -31,6 +34,18 @@ bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 load_festival_from_url(bp)
 
 FORMATS = ("csv", "xlsx")
+
+# A language's name in its own language does not change: named once per process
+# (Babel parses a locale each time), for the thousands of names a page lists.
+_language_name = lru_cache(maxsize=1024)(language_name)
+
+
+def language_spans(codes: Iterable[str]) -> Markup:
+    """Languages as the interpreters page lists them: each name in its own
+    language, marked with its code (a Jinja macro per delegation costs more)."""
+    return Markup(", ").join(
+        Markup('<span class="lang" lang="{}">{}</span>').format(c, _language_name(c)) for c in codes
+    )
 
 
 @bp.context_processor
@@ -64,7 +79,7 @@ def _respond(
             festival=festival,
             include_pending=_include_pending(),
             pending=queries.count_pending(festival),
-            page=request.endpoint.partition(".")[2],
+            page=(request.endpoint or "").partition(".")[2],
             # One url_for instead of one per row: a person's page is this plus
             # "/<id>" (delegations.delegate; likewise delegations.delegation),
             # which matters on 5,000-row lists.
@@ -174,19 +189,19 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/arrivals")
-def arrivals(fmt: str = "html") -> Response | tuple[str, int]:
+def arrivals(fmt: str = "html") -> ResponseReturnValue:
     """Who lands when and where, by day and airport: the pickup plan."""
     return _travel(fmt, "arrival")
 
 
 @bp.get("/departures")
-def departures(fmt: str = "html") -> Response | tuple[str, int]:
+def departures(fmt: str = "html") -> ResponseReturnValue:
     """Who leaves when and from where, by day and airport: the drop-off plan."""
     return _travel(fmt, "departure")
 
 
 @bp.get("/rooming")
-def rooming(fmt: str = "html") -> Response | tuple[str, int]:
+def rooming(fmt: str = "html") -> ResponseReturnValue:
     """Guests by hotel, and rooms per hotel and night: one night on screen
     (check-ins and check-outs), every night for printing and downloads.
 
@@ -218,11 +233,16 @@ def rooming(fmt: str = "html") -> Response | tuple[str, int]:
             festival, wanted, night, [h.name for h in hotels], start, ROWS_PER_PAGE
         )
         listing = _ListPage(counting.night_page(hotels, movements), total, number, ROWS_PER_PAGE)
+
+    def export() -> list[Table]:
+        assert rooming is not None  # a download has no night: the whole list is loaded
+        return tables.rooming_tables(rooming)
+
     return _respond(
         fmt,
         festival,
         "rooming",
-        lambda: tables.rooming_tables(rooming),
+        export,
         "logistics/rooming.html",
         rooming=rooming,
         occupancy=occupied,
@@ -238,7 +258,7 @@ MEALS_PER_PAGE = 10
 
 
 @bp.get("/catering")
-def catering(fmt: str = "html") -> Response | tuple[str, int]:
+def catering(fmt: str = "html") -> ResponseReturnValue:
     """Dietary requirements and allergens: for the festival, and per meal one
     day at a time (every day for printing and downloads)."""
     festival = g.festival
@@ -289,7 +309,7 @@ INTERPRETERS_PER_PAGE = 100
 
 
 @bp.get("/interpreters")
-def interpreters(fmt: str = "html") -> Response | tuple[str, int]:
+def interpreters(fmt: str = "html") -> ResponseReturnValue:
     """Which languages each delegation speaks and brings, and what the host
     covers: the summary on every page, delegations a hundred at a time
     (all of them for printing and downloads).
@@ -331,7 +351,7 @@ def interpreters(fmt: str = "html") -> Response | tuple[str, int]:
         festival,
         "interpreters",
         lambda: [
-            tables.interpreter_table([(g.city, g.country, n) for g, n in shown], language_name)
+            tables.interpreter_table([(g.city, g.country, n) for g, n in shown], _language_name)
         ],
         "logistics/interpreters.html",
         rows=shown if listing is None else listing.items,
@@ -339,7 +359,8 @@ def interpreters(fmt: str = "html") -> Response | tuple[str, int]:
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
-        language_name=language_name,
+        language_name=_language_name,
+        langs=language_spans,
     )
 
 
@@ -353,7 +374,7 @@ DOWNLOADS = {
 
 
 @bp.get("/<page>.<fmt>")
-def download_page(page: str, fmt: str) -> Response | tuple[str, int]:
+def download_page(page: str, fmt: str) -> ResponseReturnValue:
     """A logistics page as CSV or XLSX: /logistics/arrivals.csv, /rooming.xlsx..."""
     view = DOWNLOADS.get(page)
     if view is None or fmt not in FORMATS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from html import unescape
@@ -18,6 +19,7 @@ from tests.test_festivals_admin import field_error
 
 IMPORT = "/organiser/cities/import"
 CONFIRM = "/organiser/cities/import/confirm"
+IMPORT_REJECTED = REJECTED = "/organiser/cities/import/rejected.csv"
 
 CLEAN = (
     "name;country;creative_field;contact_email;preferred_language\r\n"
@@ -35,8 +37,10 @@ def upload(client, data: bytes, filename: str = "cities.csv"):
     )
 
 
-def payload_of(html: str) -> str:
-    return unescape(re.search(r'name="payload" type="hidden" value="([^"]+)"', html).group(1))
+def payload_of(html: str, action: str = CONFIRM) -> str:
+    """The signed payload of the form posting to ``action`` on the preview."""
+    form = html[html.index(f'action="{action}"') :]
+    return unescape(re.search(r'name="payload" type="hidden" value="([^"]+)"', form).group(1))
 
 
 def stat(html: str, status: str) -> int:
@@ -80,7 +84,7 @@ def test_reimporting_the_same_file_creates_no_duplicates(app, client, auth):
     # A changed row updates the city it matches (same name and country).
     changed = CLEAN.replace(b"design@saint-etienne.example", b"ville@saint-etienne.example")
     preview = upload(client, changed)
-    assert "changes: contact_email" in preview.text
+    assert "changes: Contact e-mail" in preview.text  # the field's label, not its column
     assert (stat(preview.text, "update"), stat(preview.text, "unchanged")) == (1, 2)
     client.post(CONFIRM, data={"payload": payload_of(preview.text)})
     assert city_count(app) == 3
@@ -106,7 +110,7 @@ def test_an_import_matches_cities_typed_by_hand_and_keeps_what_the_file_leaves_b
         assert (city.name, city.contact_name) == ("Tsuruoka", "Sato Hanako")
 
 
-def test_a_file_with_bad_rows_shows_every_one_and_imports_nothing(app, client, auth):
+def test_a_file_with_bad_rows_shows_every_one_and_imports_the_good_ones(app, client, auth):
     auth.organiser()
     data = (
         b"name,country,creative_field,contact_email\n"
@@ -117,17 +121,108 @@ def test_a_file_with_bad_rows_shows_every_one_and_imports_nothing(app, client, a
         b"Parma,Italy,gastronomy,\n"
     )
     response = upload(client, data)
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert (stat(response.text, "new"), stat(response.text, "error")) == (1, 4)
     text = unescape(response.text)
     assert 'Line 3</a> (Atlantis): Unknown country "Atlantis"' in text
     assert 'Line 4</a> (Nantes): Bad e-mail address "nantes@"' in text
     assert "Line 5</a>: The city's name is missing" in text
     assert "Line 6</a> (Parma): Duplicate of line 2" in text
-    assert "Nothing was imported" in text
-    assert 'name="payload"' not in text
-    assert "Import 1 city" not in text and "Import 5 cities" not in text
+    assert "Import 1 city" in text and "Import 5 cities" not in text
     assert city_count(app) == 0
+
+    # The bad rows come back as a file, each with its reason in the last column.
+    rejected = client.post(REJECTED, data={"payload": payload_of(text, IMPORT_REJECTED)})
+    assert rejected.status_code == 200
+    assert rejected.headers["Content-Disposition"] == 'attachment; filename="cities-to-fix.csv"'
+    rows = list(csv.reader(io.StringIO(rejected.data.decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["line", "reason"]
+    assert [(r[0], r[-2]) for r in rows[1:]] == [
+        ("Atlantis", "3"),
+        ("Nantes", "4"),
+        ("", "5"),
+        ("Parma", "6"),
+    ]
+    assert rows[2][-1] == 'Bad e-mail address "nantes@".'
+    assert rows[2][rows[0].index("contact_email")] == "nantes@"
+    # The file to fix imports as any other: its line and reason columns are ignored.
+    again = upload(client, rejected.data, "cities-to-fix.csv")
+    assert "line, reason" in unescape(again.text)
+
+    # The good row is imported; the bad ones are not.
+    done = client.post(CONFIRM, data={"payload": payload_of(text)})
+    assert done.status_code == 302
+    with app.app_context():
+        assert list(db.session.scalars(sa.select(City.name))) == ["Parma"]
+
+
+def test_a_file_with_only_bad_rows_imports_nothing(app, client, auth):
+    auth.organiser()
+    response = upload(client, b"name,country,creative_field\nAtlantis,Atlantis,music\n")
+    assert response.status_code == 422
+    assert "Nothing was imported" in response.text
+    assert "Import 1 city" not in response.text
+    assert f'action="{IMPORT_REJECTED}"' in response.text
+
+
+def test_a_language_the_emails_do_not_come_in_blocks_nothing(app, client, auth):
+    auth.organiser()
+    data = (
+        "name,country,creative_field,preferred_language\n"
+        "Dénia,ES,gastronomy,es\n"
+        "Burgos,ES,gastronomy,es\n"
+        "Nantes,FR,music,klingon-ish\n"
+    ).encode()
+    preview = upload(client, data)
+    assert preview.status_code == 200
+    assert (stat(preview.text, "new"), stat(preview.text, "error")) == (2, 1)
+    assert "Spanish is not offered: e-mails will be in English." in preview.text
+    client.post(CONFIRM, data={"payload": payload_of(preview.text)})
+    with app.app_context():
+        cities = db.session.scalars(sa.select(City).order_by(City.name)).all()
+        assert [(c.name, c.preferred_language) for c in cities] == [
+            ("Burgos", "en"),
+            ("Dénia", "en"),
+        ]
+
+
+def test_cities_are_matched_by_their_names_in_any_script_and_known_aliases(app, client, auth):
+    with app.app_context():
+        factories.make_city(name="Usuki", country_code="JP", contact_email=None)
+        design = CreativeField.DESIGN
+        factories.make_city(name="Asahikawa", country_code="JP", creative_field=design)
+        factories.make_city(name="Bistrița", country_code="RO")
+        db.session.commit()
+    auth.organiser()
+    data = (
+        "都市名,国,分野,メール\n"
+        "臼杵市,日本,食文化,usuki@city.example\n"
+        "旭川市,JP,デザイン,\n"
+        "Bistrita,RO,gastronomy,\n"
+        "鶴岡市,JP,食文化,\n"
+    ).encode()
+    preview = upload(client, data)
+    assert preview.status_code == 200, preview.text
+    # Usuki gets its address; Asahikawa and Bistrița are found; only Tsuruoka is new.
+    assert (stat(preview.text, "update"), stat(preview.text, "unchanged")) == (1, 2)
+    assert stat(preview.text, "new") == 1
+    assert "the list's Usuki, named otherwise; its name stays" in unescape(preview.text)
+    client.post(CONFIRM, data={"payload": payload_of(preview.text)})
+    with app.app_context():
+        names = sorted(db.session.scalars(sa.select(City.name)))
+        assert names == ["Asahikawa", "Bistrița", "Usuki", "鶴岡市"]
+        usuki = db.session.scalar(sa.select(City).where(City.name == "Usuki"))
+        assert usuki.contact_email == "usuki@city.example"
+    # The same file again: nothing new, and the city typed by hand is found by its alias.
+    again = upload(client, data)
+    assert stat(again.text, "new") == 0
+    assert (
+        client.post(
+            "/organiser/cities/new",
+            data={"name": "Tsuruoka", "country_code": "JP", "creative_field": "gastronomy"},
+        ).status_code
+        == 422
+    )
 
 
 def test_a_malformed_csv_is_refused_at_the_file_field(app, client, auth):

@@ -205,7 +205,7 @@ def test_every_bad_row_says_where_and_why():
         b"Nantes,FR,music,nantes@,\n"  # 5 bad e-mail
         b",FR,design,,\n"  # 6 missing name
         b"parma,Italy,gastronomy,,\n"  # 7 duplicate of line 2
-        b"Bergen,NO,gastronomy,,de\n"  # 8 unknown language
+        b"Bergen,NO,gastronomy,,elvish\n"  # 8 unknown language ("de" is a note: see below)
         b"Dakar,SN,media_arts,,,extra\n"  # 9 too many values
         b"Ghent,BE,,,\n"  # 10 missing field
     )
@@ -218,10 +218,19 @@ def test_every_bad_row_says_where_and_why():
     assert 'Bad e-mail address "nantes@"' in errors[5]
     assert "name is missing" in errors[6]
     assert "Duplicate of line 2" in errors[7]
-    assert 'Unknown language "de"' in errors[8]
+    assert 'Unknown language "elvish"' in errors[8]
     assert "more values than the header has columns" in errors[9]
     assert "creative field is missing" in errors[10]
     assert parsed.rows[0].ok
+
+
+def test_a_language_the_emails_do_not_come_in_is_a_note_not_an_error():
+    data = b"name,country,creative_field,preferred_language\nBergen,NO,gastronomy,de\n"
+    parsed = parse_city_file(data, "x.csv")
+    assert parsed.clean
+    [row] = parsed.rows
+    assert row.preferred_language is None  # the country's language for e-mails
+    assert row.notes == ["German is not offered: e-mails will be in English."]
 
 
 @pytest.mark.parametrize(

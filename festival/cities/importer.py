@@ -16,14 +16,17 @@ from flask_babel import lazy_gettext as _l
 
 from festival.cities.models import CreativeField
 from festival.cities.reference import (
+    city_identity,
+    default_language,
     fold_key,
-    name_key,
     normalise_name,
+    other_language_name,
     resolve_country,
     resolve_field,
     resolve_language,
 )
 from festival.cities.tabular import TableError, read_table
+from festival.core.i18n import language_name
 from festival.core.incoming import single_line
 
 # Our column -> the headers that mean it (compared after ``fold_key``). The
@@ -80,6 +83,8 @@ class ImportRow:
     # What the file said, for the preview ("Japon", "Crafts & Folk Art").
     given: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # What the row will do differently from what it says (not errors).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +92,8 @@ class ImportRow:
 
     @property
     def key(self) -> tuple[str, str]:
-        return name_key(self.name), self.country_code or ""
+        """The city the row means, whatever the script ("臼杵市" is Usuki)."""
+        return city_identity(self.name, self.country_code)
 
 
 @dataclass
@@ -106,6 +112,10 @@ class ParsedFile:
     @property
     def bad_rows(self) -> list[ImportRow]:
         return [row for row in self.rows if not row.ok]
+
+    @property
+    def good_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
 
     @property
     def clean(self) -> bool:
@@ -259,7 +269,19 @@ def _check_row(line: int, cells: list[str], columns: dict[str, int], width: int)
     language = get("preferred_language")
     if language:
         row.preferred_language = resolve_language(language)
-        if row.preferred_language is None:
+        other = None if row.preferred_language else other_language_name(language)
+        if other and row.country_code:
+            # A real language the e-mails do not come in ("es"): not the row's fault.
+            row.notes.append(
+                str(
+                    _l(
+                        "%(language)s is not offered: e-mails will be in %(fallback)s.",
+                        language=other,
+                        fallback=language_name(default_language(row.country_code)),
+                    )
+                )
+            )
+        elif row.preferred_language is None and not other:
             errors.append(
                 str(_l('Unknown language "%(value)s": use en, ja or fr.', value=language))
             )

@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from festival.cities.importer import TEMPLATE_HEADER, ImportRow
 from festival.cities.models import City, CreativeField
-from festival.cities.reference import default_language, name_key
+from festival.cities.reference import city_identity, default_language, name_key
 from festival.core.tokens import secret_key
 from festival.extensions import db
+from festival.logistics.exports import safe_cell
 
 PAYLOAD_MAX_AGE = 3600
 Status = Literal["new", "update", "unchanged", "error"]
@@ -38,6 +41,16 @@ _UPDATABLE = (
     "year_designated",
 )
 
+# How the preview names the fields a row changes.
+FIELD_LABELS: dict[str, LazyString] = {
+    "name": _l("Name"),
+    "creative_field": _l("Creative field"),
+    "contact_name": _l("Contact name"),
+    "contact_email": _l("Contact e-mail"),
+    "preferred_language": _l("Preferred language"),
+    "year_designated": _l("Year designated"),
+}
+
 
 @dataclass
 class PlannedRow:
@@ -45,6 +58,17 @@ class PlannedRow:
     status: Status
     city: City | None = None
     changes: list[str] = field(default_factory=list)
+
+    @property
+    def change_labels(self) -> list[str]:
+        """The fields the row changes, as the interface names them."""
+        return [str(FIELD_LABELS[name]) for name in self.changes]
+
+    @property
+    def other_name(self) -> bool:
+        """Whether the row names its city otherwise ("臼杵市" for Usuki):
+        the stored name stays."""
+        return self.city is not None and name_key(self.row.name) != name_key(self.city.name)
 
     @property
     def language(self) -> str | None:
@@ -64,19 +88,30 @@ class ImportCounts:
 
 
 def _existing(rows: list[ImportRow]) -> dict[tuple[str, str], City]:
-    """The stored cities the rows may match, by (name key, country): one query."""
+    """The stored cities the rows may match, by identity (any name in any
+    script, see reference.city_identity) and country: one query."""
     countries = {row.country_code for row in rows if row.country_code}
     if not countries:
         return {}
-    cities = db.session.scalars(sa.select(City).where(City.country_code.in_(countries)))
-    return {(name_key(c.name), c.country_code): c for c in cities}
+    cities = db.session.scalars(
+        sa.select(City).where(City.country_code.in_(countries)).order_by(City.id)
+    )
+    existing: dict[tuple[str, str], City] = {}
+    for city in cities:
+        existing.setdefault(city_identity(city.name, city.country_code), city)
+    return existing
 
 
 def _changes(row: ImportRow, city: City) -> list[str]:
+    # A name changes only in case or spacing: "臼杵市" or "Bistrita" for a
+    # stored "Usuki" or "Bistrița" finds the city and leaves its name alone.
+    renames = name_key(row.name) == name_key(city.name)
     return [
         name
         for name in _UPDATABLE
-        if getattr(row, name) is not None and getattr(row, name) != getattr(city, name)
+        if getattr(row, name) is not None
+        and getattr(row, name) != getattr(city, name)
+        and (name != "name" or renames)
     ]
 
 
@@ -154,7 +189,7 @@ def load_rows(payload: str, user_id: int) -> list[ImportRow] | None:
         data = _serializer().loads(payload, max_age=PAYLOAD_MAX_AGE)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("user") != user_id:
+    if not isinstance(data, dict) or data.get("user") != user_id or "rows" not in data:
         return None
     rows = []
     for line, name, country, field_, contact_name, email, language, year in data["rows"]:
@@ -171,6 +206,38 @@ def load_rows(payload: str, user_id: int) -> list[ImportRow] | None:
             )
         )
     return rows
+
+
+def sign_rejected(rows: list[ImportRow], user_id: int) -> str:
+    """The rows left out, as the file gave them with their reasons, signed
+    for the "download the rows to fix" form (nothing is stored)."""
+    compact = [[row.line, row.given, row.errors] for row in rows]
+    return _serializer().dumps({"user": user_id, "rejected": compact})
+
+
+REJECTED_HEADER = [*TEMPLATE_HEADER, "year_designated", "line", "reason"]
+
+
+def rejected_csv(payload: str, user_id: int) -> bytes | None:
+    """The rows left out as a CSV to fix and upload again: the template's
+    columns as the file gave them, its line and the reason in the last
+    columns (ignored on the next upload); None if altered, expired or not
+    theirs. UTF-8 with a BOM, as the template."""
+    try:
+        data = _serializer().loads(payload, max_age=PAYLOAD_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("user") != user_id or "rejected" not in data:
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(REJECTED_HEADER)
+    for line, given, errors in data["rejected"]:
+        country = given.get("country_code") or given.get("country") or ""
+        cells = [given.get(column, "") for column in REJECTED_HEADER[:-2]]
+        cells[REJECTED_HEADER.index("country")] = country
+        writer.writerow([safe_cell(cell) for cell in [*cells, line, " ".join(errors)]])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 TEMPLATE_EXAMPLES = [

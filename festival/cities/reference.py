@@ -7,10 +7,13 @@ spreadsheet spells them out instead of giving the ISO code.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from importlib import resources
 
 from babel import Locale
 from flask_babel import get_locale
@@ -237,6 +240,18 @@ def resolve_language(text: str) -> str | None:
     return None
 
 
+def other_language_name(text: str) -> str | None:
+    """The name, in the interface's language, of the language coded ``text``
+    ("es" -> "Spanish", "pt-BR"); None when ``text`` codes no language."""
+    code = text.strip().replace("-", "_")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?", code):
+        return None
+    try:
+        return Locale.parse(code).get_display_name(_locale())
+    except (ValueError, LookupError):
+        return None
+
+
 def default_language(country_code: str) -> str:
     """The language a city in this country most likely prefers."""
     if country_code == "JP":
@@ -252,3 +267,46 @@ def normalise_name(text: str) -> str:
 def name_key(text: str) -> str:
     """Compare names without caring about case or spacing ("saint-étienne")."""
     return normalise_name(text).casefold()
+
+
+# "Tsuruoka City", "City of Tsuruoka", "Ville de Lyon", 臼杵市, 부천시: the
+# words around a city's name that say it is a city (matched after fold_key).
+_CITY_WORDS = re.compile(r"^(?:city of|ville de|ciudad de|cidade de|stadt) | (?:city|shi)$")
+_CITY_SUFFIXES = ("市", "시")
+
+
+def match_key(name: str) -> str:
+    """A name's key for telling whether two names mean the same city:
+    fold_key (no case, accents or punctuation: "Bistrita" is "Bistrița"),
+    without the words that only say it is a city ("Okayama City", 臼杵市)."""
+    # Composed again: fold_key leaves Hangul in letters (부천시 -> ᄇ ᅮ ...).
+    key = unicodedata.normalize("NFC", fold_key(name))
+    bare = _CITY_WORDS.sub("", key).strip()
+    if bare.endswith(_CITY_SUFFIXES) and len(bare) > 1:
+        bare = bare[:-1].strip()
+    return bare or key
+
+
+@cache
+def _known_names() -> dict[tuple[str, str], str]:
+    """(country, match key of any of its names) -> the city's identity, for
+    the network's cities whose names come in other scripts or spellings
+    (festival/data/city_names.csv: 臼杵市 is Usuki, 旭川市 is Asahikawa)."""
+    text = resources.files("festival.data").joinpath("city_names.csv").read_text("utf-8")
+    index: dict[tuple[str, str], str] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        country, identity = row["country_code"], match_key(row["name"])
+        for name in [row["name"], *row["other_names"].split("|")]:
+            if name.strip():
+                index.setdefault((country, match_key(name)), identity)
+    return index
+
+
+def city_identity(name: str, country_code: str | None) -> tuple[str, str]:
+    """What a (name, country) means, whatever the script or spelling: two
+    names with the same identity are the same city. Known names in other
+    scripts and aliases come from _known_names; any other name is itself,
+    compared by match_key."""
+    country = country_code or ""
+    key = match_key(name)
+    return _known_names().get((country, key), key), country

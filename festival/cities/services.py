@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import Select
 
 from festival.cities.models import City, CreativeField, search_text
-from festival.cities.reference import name_key, normalise_name
+from festival.cities.reference import city_identity, normalise_name
 from festival.extensions import db
 
 
@@ -32,14 +32,16 @@ def countries_in_use() -> list[str]:
 
 
 def find_city(name: str, country_code: str, exclude_id: int | None = None) -> City | None:
-    """The city of this name in this country, whatever the case or spacing."""
-    key = name_key(name)
-    query = sa.select(City).where(City.country_code == country_code)
+    """The city of this name in this country, whatever the case, spacing,
+    accents or script ("臼杵市" finds Usuki; see reference.city_identity)."""
+    key = city_identity(name, country_code)
+    query = sa.select(City).where(City.country_code == country_code).order_by(City.id)
     if exclude_id is not None:
         query = query.where(City.id != exclude_id)
     # One country has at most a few hundred cities; comparing in Python
     # casefolds non-ASCII names the same way on SQLite and PostgreSQL.
-    return next((c for c in db.session.scalars(query) if name_key(c.name) == key), None)
+    cities = db.session.scalars(query)
+    return next((c for c in cities if city_identity(c.name, c.country_code) == key), None)
 
 
 def save_city(city: City, data: dict[str, Any]) -> City:

@@ -25,6 +25,7 @@ from festival.cities.reference import (
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error
 from festival.core.pagination import paginate
+from festival.core.view_helpers import private_download
 from festival.extensions import db
 
 bp = organiser_blueprint("cities", __name__, "/cities")
@@ -117,20 +118,41 @@ def import_file() -> ResponseReturnValue:
         return render_template("cities/import.html", form=form, parsed=parsed), 422
     planned = imports.plan(parsed.rows)
     counts = Counter(item.status for item in planned)
-    confirm = None
-    if parsed.clean:
+    # The good rows can be imported whatever the others; the bad ones go
+    # back as a file, each with its reason.
+    confirm = rejected = None
+    if parsed.good_rows:
         confirm = ConfirmImportForm(
-            formdata=None, payload=imports.sign_rows(parsed.rows, current_user.id)
+            formdata=None, payload=imports.sign_rows(parsed.good_rows, current_user.id)
+        )
+    if parsed.bad_rows:
+        rejected = ConfirmImportForm(
+            formdata=None, payload=imports.sign_rejected(parsed.bad_rows, current_user.id)
         )
     return render_template(
         "cities/preview.html",
         form=ImportForm(formdata=None),
         confirm=confirm,
+        rejected=rejected,
         parsed=parsed,
         planned=planned,
         counts=counts,
         filename=upload.filename,
-    ), (200 if parsed.clean else 422)
+    ), (200 if confirm else 422)
+
+
+@bp.post("/import/rejected.csv")
+def import_rejected() -> ResponseReturnValue:
+    """The rows a preview left out, with the reason for each, as a CSV to fix."""
+    form = ConfirmImportForm()
+    body = imports.rejected_csv(form.payload.data or "", current_user.id)
+    if not form.validate_on_submit() or body is None:
+        upload = ImportForm(formdata=None)
+        upload.file.errors = [
+            _("This preview has expired or was altered. Please upload the file again.")
+        ]
+        return render_template("cities/import.html", form=upload), 400
+    return private_download(body, "cities-to-fix.csv", "text/csv")
 
 
 @bp.post("/import/confirm")

@@ -273,3 +273,71 @@ def test_my_programme_shows_one_day_at_a_time_with_my_sessions_per_day(app, clie
         page = client.get(f"/my/programme?day={odd}")
         assert page.status_code == 200
         assert "Fermentation Cultures of the World" in page.text
+
+
+def _day_form(page):
+    """The day's form on My programme: its action and its hidden fields."""
+    import re
+
+    page = page[page.index('<section class="programme-day"') :]
+    action = re.search(r'<form method="post" action="([^"]+)">', page).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+    return action.replace("&amp;", "&"), {k: v.replace("&amp;", "&") for k, v in fields.items()}
+
+
+def test_one_form_per_day_enrols_and_leaves_by_the_button_pressed(app, client, auth, world):
+    from tests.support.clients import AuthActions
+
+    auth.user(world["official"][1])
+    page = client.get("/my/programme").text
+    day = page[page.index('<section class="programme-day"') :]
+    assert day.count("<form") == 1  # one form for the day, not one per session
+    talk = world["talk_id"]
+    assert f'name="enrol" value="{talk}"' in page
+    action, fields = _day_form(page)
+    # The page's own CSRF token is what the button sends (no JavaScript needed).
+    response = client.post(action, data={**fields, "enrol": str(talk)}, csrf=False)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/my/programme?festival=gf&day=2027-06-15"
+    page = client.get(response.headers["Location"]).text
+    assert "You are enrolled in “Fermentation Cultures of the World”." in page
+    assert f'name="leave" value="{talk}"' in page and "1 of 50 places taken" in page
+    assert enrolled(app, talk) == {world["official"][0]}
+
+    # Another delegate, the rows now rendered and kept: their own state and token.
+    other = app.test_client()
+    AuthActions(app, other).user(world["deputy"][1])
+    theirs = other.get("/my/programme").text
+    assert f'name="enrol" value="{talk}"' in theirs and "Leave" not in theirs
+    assert "1 of 50 places taken" in theirs and "You are enrolled in 0 sessions." in theirs
+    their_action, their_fields = _day_form(theirs)
+    assert their_fields["csrf_token"] != fields["csrf_token"]
+    refused = other.post(their_action, data={**their_fields, "leave": str(talk)}, csrf=False)
+    assert "You were not enrolled in" in other.get(refused.headers["Location"]).text
+
+    left = client.post(action, data={**fields, "leave": str(talk)}, csrf=False)
+    assert "You have left" in client.get(left.headers["Location"]).text
+    assert enrolled(app, talk) == set()
+
+
+def test_the_day_form_refuses_a_session_the_delegate_may_not_enter(app, client, auth, world):
+    auth.user(world["official"][1])  # of Lyon, no mayor
+    for value in (world["forum_id"], world["private_id"], "99999999999999999999", "x", ""):
+        response = client.post("/my/programme", data={"enrol": value})
+        assert response.status_code == 404, value
+    without_token = client.post("/my/programme", data={"enrol": world["talk_id"]}, csrf=False)
+    assert without_token.status_code == 400
+    assert enrolled(app, world["forum_id"]) == set() and enrolled(app, world["talk_id"]) == set()
+
+
+def test_my_programme_shows_a_session_edit_at_once(app, client, auth, world):
+    auth.user(world["official"][1])
+    assert "Fermentation Cultures of the World" in client.get("/my/programme").text
+    with app.app_context():
+        talk = db.session.get(ProgrammeSession, world["talk_id"])
+        talk.title = "Koji and Miso"
+        talk.venue.name = "Great Hall"
+        db.session.commit()
+    page = client.get("/my/programme").text
+    assert "Koji and Miso" in page and "Fermentation Cultures" not in page
+    assert "Great Hall" in page and "Main Hall" not in page

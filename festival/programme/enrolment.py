@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from festival.core.dml import rowcount
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import db
-from festival.programme.eligibility import may_attend, visible_to
+from festival.programme.eligibility import may_attend
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
-from festival.programme.times import day_start, local_day
 from festival.registration.models import Delegate, Delegation
 
 
@@ -168,48 +166,3 @@ def enrol_outcome_message(outcome: Enrolment, title: str) -> tuple[str, str]:
         Enrolment.NOT_ALLOWED: (_("You cannot enrol in this session."), "error"),
     }
     return messages[outcome]
-
-
-def visible_sessions(delegate: Delegate, day: date | None = None) -> list[ProgrammeSession]:
-    """The sessions of the delegate's festival they may attend, venues loaded;
-    with ``day``, only those starting that day (in the festival's zone)."""
-    query = (
-        sa.select(ProgrammeSession)
-        .options(joinedload(ProgrammeSession.venue))
-        .where(
-            ProgrammeSession.festival_id == delegate.delegation.festival_id,
-            visible_to(delegate),
-        )
-        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-    )
-    if day is not None:
-        tz = delegate.delegation.festival.tz
-        query = query.where(
-            ProgrammeSession.starts_at >= day_start(day, tz),
-            ProgrammeSession.starts_at < day_start(day + timedelta(days=1), tz),
-        )
-    return list(db.session.scalars(query).unique())
-
-
-def visible_session_days(delegate: Delegate) -> list[date]:
-    """The days (festival zone) with a session the delegate may attend: one
-    light query, for a programme shown one day at a time."""
-    tz = delegate.delegation.festival.tz
-    starts = db.session.scalars(
-        sa.select(ProgrammeSession.starts_at).where(
-            ProgrammeSession.festival_id == delegate.delegation.festival_id,
-            visible_to(delegate),
-        )
-    )
-    return sorted({local_day(starts_at, tz) for starts_at in starts})
-
-
-def enrolled_days(delegate: Delegate) -> dict[int, date]:
-    """The sessions the delegate is enrolled in, each with its day (festival zone)."""
-    tz = delegate.delegation.festival.tz
-    rows = db.session.execute(
-        sa.select(ProgrammeSession.id, ProgrammeSession.starts_at)
-        .join(Attendance, Attendance.session_id == ProgrammeSession.id)
-        .where(Attendance.delegate_id == delegate.id)
-    )
-    return {session_id: local_day(starts_at, tz) for session_id, starts_at in rows}

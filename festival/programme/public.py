@@ -23,11 +23,11 @@ from festival.calendar import fastpath
 from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
-from festival.core.view_helpers import day_arg, id_arg
+from festival.core.view_helpers import day_arg, form_ids, id_arg
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
-from festival.programme import enrolment, labels, pagecache, services
+from festival.programme import enrolment, labels, myrows, pagecache, services
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
 from festival.programme.eligibility import may_attend
 from festival.programme.forms import ConfirmForm
@@ -249,13 +249,20 @@ def session(session_id: int) -> ResponseReturnValue:
 @bp.get("/my/programme")
 @login_required
 def my_programme() -> ResponseReturnValue:
-    """The sessions a delegate may attend, one day at a time, to enrol in or leave."""
+    """The sessions a delegate may attend, one day at a time, to enrol in or leave.
+
+    The rows' shared part is rendered once per version of the programme,
+    language and day (:mod:`festival.programme.myrows`); a request adds the
+    delegate's part: enrolled or not, places taken, the button.
+    """
     delegate, all_delegates = current_delegate_or_404(request.args.get("festival"))
     festival = delegate.delegation.festival
-    all_days = enrolment.visible_session_days(delegate)
+    stamp = myrows.programme_stamp(festival)
+    session_days = myrows.session_days(festival, stamp)
+    visible, mine = myrows.visible_and_enrolled(delegate)
+    all_days = myrows.days_of(visible, session_days)
     day = _chosen_day(all_days, festival)
-    sessions = enrolment.visible_sessions(delegate, day=day) if day else []
-    mine = enrolment.enrolled_days(delegate)
+    rows = [r for r in myrows.day_rows(festival, stamp, day) if r.id in visible] if day else []
     return render_template(
         "programme/my_programme.html",
         festival=festival,
@@ -263,18 +270,53 @@ def my_programme() -> ResponseReturnValue:
         all_delegates=all_delegates,
         all_days=all_days,
         current_day=day,
-        days=services.by_day(sessions, festival),
-        counts=services.enrolment_counts(s.id for s in sessions),
+        rows_html=myrows.rows_html(
+            rows, mine, myrows.places_taken(festival, day) if rows else {}, utcnow()
+        ),
         mine=mine,
-        mine_per_day=Counter(mine.values()),
-        form=ConfirmForm(),
-        now=utcnow(),
+        mine_per_day=Counter(session_days[i] for i in mine if i in session_days),
     )
+
+
+@bp.post("/my/programme")
+@login_required
+def my_programme_seat() -> ResponseReturnValue:
+    """Enrol in or leave the session whose button was pressed on My programme
+    (one form per day: the button's name says which, its value the session)."""
+    delegate, _all = current_delegate_or_404(request.args.get("festival"))
+    festival = delegate.delegation.festival
+    action = "enrol" if "enrol" in request.form else "leave"
+    session_ids = form_ids(action)  # a number that could be no session's id is left out
+    item = services.session_or_none(festival, session_ids[0]) if session_ids else None
+    if item is None or not may_attend(item, delegate):
+        abort(404)
+    if action == "enrol":
+        _enrol_and_say(item, delegate)
+    else:
+        _leave_and_say(item, delegate)
+    return _back(item.id)
 
 
 def _back(session_id: int) -> Response:
     target = safe_next(request.form.get("next"))
     return redirect(target or url_for("programme.session", session_id=session_id))
+
+
+def _enrol_and_say(item: ProgrammeSession, delegate: Delegate) -> None:
+    outcome = enrolment.enrol(item, delegate)
+    db.session.commit()
+    message, category = enrolment.enrol_outcome_message(outcome, item.title)
+    flash(message, category)
+
+
+def _leave_and_say(item: ProgrammeSession, delegate: Delegate) -> None:
+    if item.starts_at <= utcnow():
+        flash(_("“%(title)s” has already started; ask the organisers.", title=item.title), "error")
+    elif enrolment.unenrol(item, delegate):
+        db.session.commit()
+        flash(_("You have left “%(title)s”.", title=item.title), "success")
+    else:
+        flash(_("You were not enrolled in “%(title)s”.", title=item.title), "info")
 
 
 @bp.post("/festivals/<slug>/sessions/<int:session_id>/enrol")
@@ -285,10 +327,7 @@ def enrol(session_id: int) -> ResponseReturnValue:
     item = services.session_or_none(festival, session_id)
     if delegate is None or item is None or not may_attend(item, delegate):
         abort(404)
-    outcome = enrolment.enrol(item, delegate)
-    db.session.commit()
-    message, category = enrolment.enrol_outcome_message(outcome, item.title)
-    flash(message, category)
+    _enrol_and_say(item, delegate)
     return _back(session_id)
 
 
@@ -300,11 +339,5 @@ def unenrol(session_id: int) -> ResponseReturnValue:
     item = services.session_or_none(festival, session_id)
     if delegate is None or item is None or not may_attend(item, delegate):
         abort(404)
-    if item.starts_at <= utcnow():
-        flash(_("“%(title)s” has already started; ask the organisers.", title=item.title), "error")
-    elif enrolment.unenrol(item, delegate):
-        db.session.commit()
-        flash(_("You have left “%(title)s”.", title=item.title), "success")
-    else:
-        flash(_("You were not enrolled in “%(title)s”.", title=item.title), "info")
+    _leave_and_say(item, delegate)
     return _back(session_id)

@@ -83,3 +83,34 @@ def decline_notice(invitation: Invitation) -> Email:
             ),
         },
     )
+
+
+def quota_changed_email(
+    invitation: Invitation, *, old_quota: int, taken: int, head: Any | None
+) -> Email:
+    """Tell the delegation its quota changed: the head (a Delegate) in their
+    language, or, before anyone registered, the city's contact in the city's."""
+    festival, city = invitation.festival, invitation.city
+    recipient = head.email if head is not None else city.contact_email or ""
+    language = head.locale if head is not None else city.preferred_language
+    return Email(
+        # One e-mail per change: raising it again later is a new one.
+        key=f"invitation:{invitation.id}:quota:{old_quota}-{invitation.quota}:"
+        f"{invitation.updated_at.timestamp():.0f}",
+        recipient=recipient,
+        subject=_l(
+            "%(festival)s: the quota of your delegation has changed", festival=festival.name
+        ),
+        template="quota_changed",
+        locale=email_locale(language),
+        category="invitation",
+        context={
+            "festival": festival,
+            "city_name": city.name,
+            "name": head.full_name if head is not None else city.contact_name,
+            "quota": invitation.quota,
+            "old_quota": old_quota,
+            "taken": taken,
+            "url": external_url("registration.delegation") if head is not None else None,
+        },
+    )

@@ -107,6 +107,21 @@ class SendForm(_QuotaAndDeadline):
     submit = SubmitField(_l("Send"))
 
 
+class QuotaForm(Form):
+    """An accepted invitation's quota: more places, or fewer (not below those taken)."""
+
+    quota = IntegerField(
+        _l("Delegate quota"),
+        validators=[
+            InputRequired(_l("Enter how many delegates the city may send.")),
+            _in_range,
+        ],
+        render_kw={"min": QUOTA_MIN, "max": QUOTA_MAX, "inputmode": "numeric"},
+        description=_l("The head of delegation is told by e-mail."),
+    )
+    submit = SubmitField(_l("Change the quota"))
+
+
 class RevokeForm(Form):
     submit = SubmitField(_l("Revoke the invitation"))
 

@@ -21,11 +21,12 @@ from festival.core.tokens import hash_token, new_token
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.invitations.emails import decline_notice, invitation_email
+from festival.invitations.emails import decline_notice, invitation_email, quota_changed_email
 from festival.invitations.models import Invitation, InvitationStatus
 from festival.outbox.models import OutboxMessage
-from festival.outbox.services import queue_many
-from festival.registration.models import Delegation
+from festival.outbox.services import queue_email, queue_many
+from festival.registration.models import ACTIVE_STATUSES, Delegation
+from festival.registration.services import lock_invitation, places_taken
 
 S = InvitationStatus
 # Waiting for the city's answer: the link works and can be answered.
@@ -49,6 +50,14 @@ class AlreadyInvited(InvitationError):
 
 class NoAddress(InvitationError):
     """The city has no contact e-mail to send the invitation to."""
+
+
+class QuotaBelowTaken(InvitationError):
+    """A quota lower than the places the delegation has taken already."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(str(taken))
+        self.taken = taken
 
 
 @dataclass
@@ -323,3 +332,41 @@ def messages_for(invitation: Invitation) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id.desc())
         )
     )
+
+
+def change_quota(invitation: Invitation, quota: int) -> bool:
+    """Raise or lower an accepted invitation's quota, to no less than the
+    places taken, and tell the delegation by e-mail; False when unchanged.
+
+    The invitation's row lock (the one every registration takes first)
+    makes the count exact: no member slips in between the check and the
+    change. Raises :class:`QuotaBelowTaken`, or :class:`InvitationError`
+    when the invitation is not accepted.
+    """
+    locked = lock_invitation(invitation.id)
+    delegation = locked.delegation
+    if locked.status != S.ACCEPTED or delegation is None:
+        raise InvitationError("not accepted")
+    taken = places_taken(delegation.id)
+    if quota < taken:
+        raise QuotaBelowTaken(taken)
+    if quota == locked.quota:
+        return False
+    old_quota = locked.quota
+    locked.quota = quota
+    locked.updated_at = utcnow()
+    head = delegation.head
+    if head is not None and head.status not in ACTIVE_STATUSES:
+        head = None
+    if head is not None or locked.city.contact_email:
+        email = quota_changed_email(locked, old_quota=old_quota, taken=taken, head=head)
+        queue_email(
+            key=email.key,
+            recipient=email.recipient,
+            subject=email.subject,
+            template=email.template,
+            locale=email.locale,
+            category=email.category,
+            **email.context,
+        )
+    return True

@@ -22,9 +22,16 @@ from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
 from festival.invitations import queries, services
-from festival.invitations.forms import InviteForm, RevokeForm, SendForm, default_deadline
+from festival.invitations.forms import (
+    InviteForm,
+    QuotaForm,
+    RevokeForm,
+    SendForm,
+    default_deadline,
+)
 from festival.invitations.labels import BAR_ORDER, STATUS_LABELS, deadline_text, status_bar
 from festival.invitations.models import Invitation, InvitationStatus
+from festival.registration.services import places_taken
 
 bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
 load_festival_from_url(bp)
@@ -206,13 +213,23 @@ def _flash_result(result: services.InviteResult) -> None:
 
 
 def _render_show(
-    festival: Festival, invitation: Invitation, form: SendForm, status: int = 200
+    festival: Festival,
+    invitation: Invitation,
+    form: SendForm,
+    status: int = 200,
+    quota_form: QuotaForm | None = None,
 ) -> ResponseReturnValue:
+    delegation = invitation.delegation
+    accepted = invitation.status == InvitationStatus.ACCEPTED and delegation is not None
+    if accepted and quota_form is None:
+        quota_form = QuotaForm(formdata=None, quota=invitation.quota)
     html = render_template(
         "invitations/show.html",
         festival=festival,
         invitation=invitation,
         form=form,
+        quota_form=quota_form if accepted else None,
+        taken=places_taken(delegation.id) if delegation is not None else None,
         labels=STATUS_LABELS,
         messages=services.messages_for(invitation),
         can_send=invitation.status in services.SENDABLE,
@@ -257,6 +274,46 @@ def send(invitation_id: int) -> ResponseReturnValue:
         flash(
             _(
                 "Invitation sent again to %(city)s with a new link; the old link no longer works.",
+                city=invitation.city.name,
+            ),
+            "success",
+        )
+    return redirect(url_for(".show", slug=festival.slug, invitation_id=invitation_id))
+
+
+@bp.post("/<int:invitation_id>/quota")
+def change_quota(invitation_id: int) -> ResponseReturnValue:
+    """An accepted invitation's quota: up, or down to the places taken."""
+    festival = g.festival
+    invitation = _invitation_or_404(festival, invitation_id)
+    form = QuotaForm()
+    send_form = SendForm(formdata=None, tz=festival.tz, quota=invitation.quota)
+    if invitation.status != InvitationStatus.ACCEPTED:
+        flash(_("Only an accepted invitation's quota can be changed here."), "error")
+        return redirect(url_for(".show", slug=festival.slug, invitation_id=invitation_id))
+    if not form.validate():
+        return _render_show(festival, invitation, send_form, 422, quota_form=form)
+    try:
+        changed = services.change_quota(invitation, required(form.quota.data))
+    except services.QuotaBelowTaken as error:
+        db.session.rollback()
+        add_error(
+            form.quota,
+            ngettext(
+                "The delegation has taken %(num)s place already: the quota cannot be lower.",
+                "The delegation has taken %(num)s places already: the quota cannot be lower.",
+                error.taken,
+            ),
+        )
+        invitation = _invitation_or_404(festival, invitation_id)
+        return _render_show(festival, invitation, send_form, 422, quota_form=form)
+    db.session.commit()
+    if changed:
+        flash(
+            ngettext(
+                "The quota of %(city)s is now %(num)s place; the delegation is told by e-mail.",
+                "The quota of %(city)s is now %(num)s places; the delegation is told by e-mail.",
+                invitation.quota,
                 city=invitation.city.name,
             ),
             "success",

@@ -24,7 +24,8 @@ from festival.logistics.counting import (
     tally_diners,
     travel_board,
 )
-from festival.logistics.exports import Table, safe_cell, to_csv, to_xlsx
+from festival.core.cells import safe_cell
+from festival.logistics.exports import Table, to_csv, to_xlsx
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

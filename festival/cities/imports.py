@@ -23,9 +23,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from festival.cities.importer import TEMPLATE_HEADER, ImportRow
 from festival.cities.models import City, CreativeField
 from festival.cities.reference import city_identity, default_language, name_key
+from festival.core.cells import safe_cell
 from festival.core.tokens import secret_key
 from festival.extensions import db
-from festival.logistics.exports import safe_cell
 
 PAYLOAD_MAX_AGE = 3600
 Status = Literal["new", "update", "unchanged", "error"]

@@ -20,10 +20,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from festival.core.cells import safe_cell
 from festival.core.view_helpers import private_download
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -33,13 +33,6 @@ class Table:
     title: str
     headers: Sequence[str]
     rows: list[Sequence[Any]] = field(default_factory=list)
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,15 @@
+"""Cells of the spreadsheets and CSV files the app writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# What a spreadsheet takes for the start of a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would evaluate as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from festival.core.cells import safe_cell
 from festival.logistics.counting import (
     Diner,
     Guest,
@@ -24,7 +25,6 @@ from festival.logistics.counting import (
     tally_diners,
     travel_board,
 )
-from festival.core.cells import safe_cell
 from festival.logistics.exports import Table, to_csv, to_xlsx
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from festival.attendance.services import (
     allowed_in_session,
+    attendee_counts_by_session,
     attendee_ids_by_session,
     attendees_of,
+    distinct_attendee_count,
 )
 from festival.extensions import db
 from festival.programme.eligibility import may_attend
@@ -128,6 +130,15 @@ def test_bulk_variant_answers_many_sessions_in_one_query(app, count_queries):
         assert len(statements) == 1
         assert result == expected
         assert attendee_ids_by_session([]) == {}
+
+        # The counted forms (pages that show how many, not who) agree, in one query each.
+        with count_queries() as statements:
+            counts = attendee_counts_by_session(list(expected))
+            everyone = distinct_attendee_count(list(expected))
+        assert len(statements) == 2
+        assert counts == {session_id: len(ids) for session_id, ids in expected.items()}
+        assert everyone == 3
+        assert attendee_counts_by_session([]) == {} and distinct_attendee_count([]) == 0
 
 
 def test_sql_rule_agrees_with_may_attend_for_every_audience(app):

@@ -108,6 +108,29 @@ def attendee_ids_by_session(session_ids: Iterable[int]) -> dict[int, set[int]]:
     return result
 
 
+def attendee_counts_by_session(session_ids: Iterable[int]) -> dict[int, int]:
+    """{session id: how many attended} for many sessions, counted in one
+    query (no attendee rows fetched). Every asked-for session is a key."""
+    ids = sorted(set(session_ids))
+    result = dict.fromkeys(ids, 0)
+    if not ids:
+        return result
+    attendees = attendee_rows(ids).subquery()
+    query = sa.select(attendees.c.id, sa.func.count()).group_by(attendees.c.id)
+    for session_id, count in db.session.execute(query):
+        result[session_id] = count
+    return result
+
+
+def distinct_attendee_count(session_ids: Iterable[int]) -> int:
+    """How many delegates attended at least one of these sessions (one query)."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return 0
+    attendees = attendee_rows(ids).subquery()
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(attendees.c.delegate_id)))) or 0
+
+
 def attendees_of(session: ProgrammeSession) -> list[Delegate]:
     """The delegates who attended ``session`` (see the module docstring),
     by name, with their delegation and city loaded."""

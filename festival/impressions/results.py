@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from festival.attendance.services import attendee_ids_by_session
+from festival.attendance.services import attendee_counts_by_session, distinct_attendee_count
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.impressions.charts import Bar, bar_chart
@@ -82,10 +82,7 @@ def festival_attendance(festival: Festival) -> int:
             ProgrammeSession.status == SessionStatus.SCHEDULED,
         )
     ).all()
-    everyone: set[int] = set()
-    for ids in attendee_ids_by_session(session_ids).values():
-        everyone |= ids
-    return len(everyone)
+    return distinct_attendee_count(session_ids)
 
 
 # --- one form ---------------------------------------------------------------
@@ -180,7 +177,7 @@ def form_results(form: ImpressionForm) -> FormResults:
     )
     stats = form_stats([form.id])[form.id]
     if form.session_id is not None:
-        stats.attendance = len(attendee_ids_by_session([form.session_id])[form.session_id])
+        stats.attendance = attendee_counts_by_session([form.session_id])[form.session_id]
     else:
         stats.attendance = festival_attendance(form.festival)
     tallies = [_tally(q, responses) for q in form.questions]
@@ -305,12 +302,13 @@ def session_stats(
     ids = [s.id for s in sessions]
     forms = forms_of_sessions(ids)
     by_form = form_stats(f.id for f in forms.values())
-    attendance = attendee_ids_by_session(ids)
+    # Counted in SQL: the page shows how many attended, not who.
+    attendance = attendee_counts_by_session(ids)
     stats: dict[int, Stats] = {}
     for session_id in ids:
         form = forms.get(session_id)
         item = by_form[form.id] if form else Stats()
-        item.attendance = len(attendance.get(session_id, ()))
+        item.attendance = attendance.get(session_id, 0)
         stats[session_id] = item
     return forms, stats
 

@@ -48,6 +48,15 @@ class DelegateStatus(enum.StrEnum):
 ACTIVE_STATUSES = (DelegateStatus.PENDING, DelegateStatus.CONFIRMED)
 
 
+class RoomType(enum.StrEnum):
+    """The room an organiser booked for a guest (rooming list)."""
+
+    SINGLE = "single"
+    TWIN = "twin"
+    DOUBLE = "double"
+    SUITE = "suite"
+
+
 class Delegation(Model):
     """The group an accepted invitation brings: one per invitation."""
 
@@ -154,6 +163,9 @@ class Delegate(Model):
     check_in_on: Mapped[date | None]
     check_out_on: Mapped[date | None]
     hotel: Mapped[str | None] = mapped_column(sa.String(200))
+    # Set by organisers on the rooming page; the delegate's form shows neither.
+    room_type: Mapped[RoomType | None] = mapped_column(enum_column(RoomType, "room_type"))
+    room_number: Mapped[str | None] = mapped_column(sa.String(20))
 
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Random per delegate: the personal calendar link is signed with it, so

@@ -77,6 +77,7 @@ def my_itinerary() -> ResponseReturnValue:
             "itineraries/_days.html",
             festival=festival,
             days=services.entries_by_day(entries, festival),
+            clashes=services.entry_clashes(entries),
         )
 
     # The days are rendered once per version of the itinerary (the same stamp

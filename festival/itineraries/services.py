@@ -247,6 +247,18 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
 
 
+def entry_clashes(entries: Iterable[Entry]) -> dict[str, list[str]]:
+    """For each entry (by key), the titles of the entries it overlaps: timed
+    ones that are on (all-day stays overlap everything by nature). Pure."""
+    timed = [e for e in entries if not e.all_day and e.status == "scheduled"]
+    titles = {e.key: e.title for e in timed}
+    found: dict[str, list[str]] = {}
+    for a, b in overlapping_pairs([(e.key, e.starts_at, e.ends_at) for e in timed]):
+        found.setdefault(a, []).append(titles[b])
+        found.setdefault(b, []).append(titles[a])
+    return found
+
+
 def entries_by_day(entries: Iterable[Entry], festival: Festival) -> list[tuple[date, list[Entry]]]:
     """Entries grouped by the day they start on, in the festival's zone."""
     days: dict[date, list[Entry]] = {}

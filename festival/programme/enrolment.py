@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from festival.core.dml import rowcount
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import db
+from festival.itineraries.models import ItineraryItem
+from festival.itineraries.overlaps import overlapping_pairs
 from festival.programme.eligibility import may_attend
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
 from festival.registration.models import Delegate, Delegation
@@ -105,6 +107,79 @@ def unenrol(session: ProgrammeSession, delegate: Delegate) -> bool:
         )
     )
     return rowcount(result) > 0
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Something a delegate is taken up by: an enrolled session or an item."""
+
+    key: tuple[str, int]  # ("session", id) or ("item", id)
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def busy_spans(delegate: Delegate) -> list[Busy]:
+    """The delegate's enrolled sessions that are on and their timed itinerary
+    items (the delegation's and their own), in one query. All-day items
+    (hotel stays) overlap everything by nature and are left out."""
+    sessions = (
+        sa.select(
+            sa.literal("session"),
+            ProgrammeSession.id,
+            ProgrammeSession.title,
+            ProgrammeSession.starts_at,
+            ProgrammeSession.ends_at,
+        )
+        .join(Attendance, Attendance.session_id == ProgrammeSession.id)
+        .where(
+            Attendance.delegate_id == delegate.id,
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+        )
+    )
+    items = sa.select(
+        sa.literal("item"),
+        ItineraryItem.id,
+        ItineraryItem.title,
+        ItineraryItem.starts_at,
+        ItineraryItem.ends_at,
+    ).where(
+        ItineraryItem.delegation_id == delegate.delegation_id,
+        sa.or_(ItineraryItem.delegate_id.is_(None), ItineraryItem.delegate_id == delegate.id),
+        ItineraryItem.all_day.is_(False),
+    )
+    return [
+        Busy((kind, key), title, starts_at, ends_at)
+        for kind, key, title, starts_at, ends_at in db.session.execute(
+            sa.union_all(sessions, items)
+        )
+    ]
+
+
+def clashes_with(
+    session: ProgrammeSession, delegate: Delegate, spans: list[Busy] | None = None
+) -> list[str]:
+    """The titles of what ``session`` overlaps among the delegate's enrolled
+    sessions and itinerary items (itself left out), in time order."""
+    mine = ("session", session.id)
+    others = [b for b in (busy_spans(delegate) if spans is None else spans) if b.key != mine]
+    titles = {b.key: b.title for b in others}
+    pairs = overlapping_pairs(
+        [(mine, session.starts_at, session.ends_at)]
+        + [(b.key, b.starts_at, b.ends_at) for b in others]
+    )
+    return [titles[b if a == mine else a] for a, b in pairs if mine in (a, b)]
+
+
+def enrolled_clashes(spans: list[Busy]) -> dict[int, list[str]]:
+    """For each enrolled session among ``spans``, the titles of what it overlaps."""
+    titles = {b.key: b.title for b in spans}
+    found: dict[int, list[str]] = {}
+    for a, b in overlapping_pairs([(s.key, s.starts_at, s.ends_at) for s in spans]):
+        for mine, other in ((a, b), (b, a)):
+            if mine[0] == "session":
+                found.setdefault(mine[1], []).append(titles[other])
+    return found
 
 
 @dataclass

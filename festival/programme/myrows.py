@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import get_template_attribute
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
@@ -68,20 +69,40 @@ class SessionRow:
             return "full"
         return "enrol"
 
-    def html(self, mine: bool, taken: int, now: datetime) -> Markup:
-        """The row for a delegate enrolled (``mine``) or not, ``taken`` places taken."""
+    def html(self, mine: bool, taken: int, now: datetime, clash: Markup = Markup("")) -> Markup:
+        """The row for a delegate enrolled (``mine``) or not, ``taken`` places
+        taken, with the delegate's ``clash`` note (if any)."""
         return (
             self.start[mine]
             + self.places.replace(TAKEN_SLOT, str(taken))
+            + clash
             + self.end[self.action(mine, taken, now)]
         )
 
 
+def clash_note(titles: list[str]) -> Markup:
+    """ "· clashes with …" for a session that overlaps the delegate's others."""
+    if not titles:
+        return Markup("")
+    return Markup('<span class="meta clash"> · {}</span>').format(
+        _("clashes with %(titles)s", titles=", ".join(titles))
+    )
+
+
 def rows_html(
-    rows: Iterable[SessionRow], mine: set[int], taken: dict[int, int], now: datetime
+    rows: Iterable[SessionRow],
+    mine: set[int],
+    taken: dict[int, int],
+    now: datetime,
+    clashes: dict[int, list[str]] | None = None,
 ) -> Markup:
-    """A day's rows for a delegate enrolled in ``mine``, places ``taken`` per session."""
-    return Markup("").join(r.html(r.id in mine, taken.get(r.id, 0), now) for r in rows)
+    """A day's rows for a delegate enrolled in ``mine``, places ``taken`` per
+    session; the enrolled sessions in ``clashes`` say what they overlap."""
+    clashes = clashes or {}
+    return Markup("").join(
+        r.html(r.id in mine, taken.get(r.id, 0), now, clash_note(clashes.get(r.id, [])))
+        for r in rows
+    )
 
 
 def programme_stamp(festival: Festival) -> tuple[object, ...]:

@@ -32,7 +32,7 @@ from festival.programme.delegates import current_delegate_or_404, delegate_for_f
 from festival.programme.eligibility import may_attend
 from festival.programme.forms import ConfirmForm
 from festival.programme.links import add_to_calendar_links, optional_url
-from festival.programme.models import Audience, ProgrammeSession, SessionType
+from festival.programme.models import Audience, ProgrammeSession, SessionStatus, SessionType
 from festival.programme.timeline import day_timeline
 from festival.programme.times import local_day, time_range, utc_offset_label, zone_label
 from festival.registration.labels import role_label
@@ -271,7 +271,12 @@ def my_programme() -> ResponseReturnValue:
         all_days=all_days,
         current_day=day,
         rows_html=myrows.rows_html(
-            rows, mine, myrows.places_taken(festival, day) if rows else {}, utcnow()
+            rows,
+            mine,
+            myrows.places_taken(festival, day) if rows else {},
+            utcnow(),
+            # One query whatever the day: the delegate's sessions and items.
+            enrolment.enrolled_clashes(enrolment.busy_spans(delegate)) if mine else {},
         ),
         mine=mine,
         mine_per_day=Counter(session_days[i] for i in mine if i in session_days),
@@ -291,10 +296,44 @@ def my_programme_seat() -> ResponseReturnValue:
     if item is None or not may_attend(item, delegate):
         abort(404)
     if action == "enrol":
+        clash_page = _clash_page(item, delegate, {"enrol": str(item.id)})
+        if clash_page is not None:
+            return clash_page
         _enrol_and_say(item, delegate)
     else:
         _leave_and_say(item, delegate)
     return _back(item.id)
+
+
+def _clash_page(
+    item: ProgrammeSession, delegate: Delegate, fields: dict[str, str]
+) -> ResponseReturnValue | None:
+    """When enrolling in ``item`` would overlap the delegate's other sessions
+    or itinerary items and they have not confirmed yet: a page (409) that
+    names the clash and offers "Enrol anyway" (the same POST, ``fields``
+    and ``confirm_overlap=1``) or "Cancel". None when there is nothing to ask."""
+    if request.form.get("confirm_overlap") == "1":
+        return None
+    if item.status != SessionStatus.SCHEDULED or item.ends_at <= utcnow():
+        return None  # enrol() says why not
+    if enrolment.is_enrolled(item, delegate):
+        return None
+    clashes = enrolment.clashes_with(item, delegate)
+    if not clashes:
+        return None
+    back = safe_next(request.form.get("next")) or url_for(
+        "programme.session", slug=delegate.delegation.festival.slug, session_id=item.id
+    )
+    page = render_template(
+        "programme/confirm_overlap.html",
+        festival=delegate.delegation.festival,
+        item=item,
+        clashes=clashes,
+        action=request.full_path,
+        fields={**fields, "next": back},
+        back=back,
+    )
+    return page, 409
 
 
 def _back(session_id: int) -> Response:
@@ -327,6 +366,9 @@ def enrol(session_id: int) -> ResponseReturnValue:
     item = services.session_or_none(festival, session_id)
     if delegate is None or item is None or not may_attend(item, delegate):
         abort(404)
+    clash_page = _clash_page(item, delegate, {})
+    if clash_page is not None:
+        return clash_page
     _enrol_and_say(item, delegate)
     return _back(session_id)
 

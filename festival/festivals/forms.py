@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import flash
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -33,10 +35,11 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.forms import Form
-from festival.core.i18n import language_name
+from festival.core.i18n import format_skeleton, language_name
 from festival.festivals import services
 from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
 from festival.festivals.zones import find_timezone
+from festival.programme.times import time_range
 
 # Languages a festival may work in (ISO 639-1), most likely first.
 FESTIVAL_LANGUAGES = [
@@ -129,10 +132,39 @@ class FestivalForm(Form):
         from the dates when the name has no Latin letters); the organiser is
         told which, once the festival is saved."""
         note = self._suggest_slug()
-        valid = super().validate(extra_validators)
+        valid = super().validate(extra_validators) and self._sessions_within_dates()
         if valid and note:
             flash(note, "info")
         return valid
+
+    def _sessions_within_dates(self) -> bool:
+        """New dates (or zone) of a festival must not leave any of its sessions
+        outside them: refused, with those sessions listed at the date field."""
+        if self._festival_id is None:
+            return True
+        tz = ZoneInfo(self.timezone.data)
+        outside = services.sessions_outside(
+            self._festival_id, self.starts_on.data, self.ends_on.data, tz
+        )
+        if not outside:
+            return True
+        locale = str(get_locale() or "en")
+        listed = "; ".join(
+            f"{s.title} ({format_skeleton('yMMMEd', s.starts_at.astimezone(tz), locale=locale)}, "
+            f"{time_range(s.starts_at, s.ends_at, tz)})"
+            for s in outside
+        )
+        message = ngettext(
+            "This session would fall outside the festival's dates; move it first: %(sessions)s",
+            "These %(num)d sessions would fall outside the festival's dates; "
+            "move them first: %(sessions)s",
+            len(outside),
+            sessions=listed,
+        )
+        first = datetime.combine(self.starts_on.data, time(0), tzinfo=tz)
+        early = any(s.starts_at < first for s in outside)
+        (self.starts_on if early else self.ends_on).errors.append(message)
+        return False
 
     def _suggest_slug(self) -> str | None:
         name = (self.name.data or "").strip()

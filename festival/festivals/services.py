@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort
@@ -49,6 +51,26 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     db.session.add(festival)
     db.session.flush()
     return festival
+
+
+def sessions_outside(
+    festival_id: int, starts_on: date, ends_on: date, tz: ZoneInfo
+) -> list[ProgrammeSession]:
+    """The festival's sessions that would start before ``starts_on`` or end
+    after ``ends_on`` (days in ``tz``), in time order: what new dates must not
+    leave behind."""
+    first = datetime.combine(starts_on, time(0), tzinfo=tz).astimezone(UTC)
+    after_last = datetime.combine(ends_on + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return list(
+        db.session.scalars(
+            sa.select(ProgrammeSession)
+            .where(
+                ProgrammeSession.festival_id == festival_id,
+                sa.or_(ProgrammeSession.starts_at < first, ProgrammeSession.ends_at > after_last),
+            )
+            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+        )
+    )
 
 
 def festivals_with_venue_counts() -> list[tuple[Festival, int]]:

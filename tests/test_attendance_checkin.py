@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from festival.attendance.services import attendees_of
 from festival.extensions import db
@@ -22,6 +23,22 @@ from tests.factories import (
     make_venue,
 )
 from tests.support.queries import queries_per_page
+
+
+@pytest.fixture
+def real_clock():
+    """Asked for by a test that runs on today's clock (see _session_time)."""
+
+
+@pytest.fixture(autouse=True)
+def _session_time(request):
+    """The sessions (15 June 2027, 10:00 in Tokyo) have begun: checking in
+    asks nothing (an early check-in is tests/test_time_guard_rails.py's)."""
+    if "real_clock" in request.fixturenames:
+        yield
+        return
+    with time_machine.travel(datetime(2027, 6, 15, 1, 5, tzinfo=UTC)):
+        yield
 
 
 @pytest.fixture
@@ -218,7 +235,7 @@ def test_check_in_without_csrf_token_is_refused(app, client, auth, door):
     assert attendance(app, door["talk"], door["mayor"]).checked_in_at is None
 
 
-def test_index_lists_today_and_all_sessions_with_counts(app, client, auth, door):
+def test_index_lists_today_and_all_sessions_with_counts(app, client, auth, door, real_clock):
     with app.app_context():
         from festival.festivals.models import Festival
 
@@ -228,7 +245,7 @@ def test_index_lists_today_and_all_sessions_with_counts(app, client, auth, door)
         make_session(festival, title="Ended hours ago", starts_at=now - timedelta(hours=5))
         db.session.commit()
     auth.organiser()
-    client.post(url(door, tail=f"/delegates/{door['mayor']}"))
+    client.post(url(door, tail=f"/delegates/{door['mayor']}"), data={"confirm_early": "1"})
     page = client.get("/organiser/festivals/gastro/check-in").text
     today = page.split('id="today-heading"')[1].split('id="all-heading"')[0]
     assert "Tasting on now" in today

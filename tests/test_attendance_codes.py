@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import render_template_string
 
 from festival.attendance import codes
@@ -56,6 +58,14 @@ def test_codes_depend_on_the_secret_key(app):
     with app.test_request_context():
         assert codes.code_for(7) != ours
         assert codes.delegate_id_from(ours) != 7
+
+
+@pytest.fixture(autouse=True)
+def _session_time():
+    """The sessions (15 June 2027, 10:00 in Tokyo) have begun: checking in
+    asks nothing (an early check-in is tests/test_time_guard_rails.py's)."""
+    with time_machine.travel(datetime(2027, 6, 15, 1, 5, tzinfo=UTC)):
+        yield
 
 
 @pytest.fixture

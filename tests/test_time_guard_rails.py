@@ -5,15 +5,23 @@ asks for confirmation."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from festival.attendance import codes
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.programme.models import Attendance
 from tests import factories
 from tests.test_festivals_admin import VALID, field_error
+
+
+def hidden_fields(page):
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
 
 
 @pytest.fixture
@@ -51,3 +59,82 @@ def test_new_dates_that_leave_sessions_outside_are_refused_with_the_list(
 
     data.update(starts_on="2027-06-15", ends_on="2027-06-19")  # still around them: fine
     assert client.post(url, data=data).status_code == 302
+
+
+# --- checking in before the start ------------------------------------------------
+
+# The talk is 10:00–11:30 in Tokyo on 15 June 2027 (01:00 UTC); doors open
+# half an hour before.
+EVE = datetime(2027, 6, 14, 9, 0, tzinfo=UTC)  # the evening before, 18:00 in Tokyo
+DOORS = datetime(2027, 6, 15, 0, 40, tzinfo=UTC)  # 09:40 in Tokyo
+
+
+@pytest.fixture
+def door(app):
+    with app.app_context():
+        festival = factories.make_festival(slug="gastro")
+        parma = factories.make_delegation(festival, factories.make_city(name="Parma"))
+        mayor = factories.make_delegate(parma, full_name="Michele Guerra")
+        talk = factories.make_session(festival, title="Rice and the Sea")
+        factories.enrol(talk, mayor)
+        db.session.commit()
+        return {"talk": talk.id, "mayor": mayor.id, "code": codes.code_for(mayor.id)}
+
+
+def is_checked_in(app, door):
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(Attendance.checked_in_at).where(
+                Attendance.session_id == door["talk"], Attendance.delegate_id == door["mayor"]
+            )
+        )
+
+
+def test_checking_in_from_the_list_before_the_start_asks_first(app, client, auth, door):
+    url = f"/organiser/festivals/gastro/check-in/sessions/{door['talk']}/delegates/{door['mayor']}"
+    with time_machine.travel(EVE, tick=False):
+        auth.organiser()  # signed in at that time (a sign-in does not last a year)
+        asked = client.post(url)
+        assert asked.status_code == 409
+        assert "“Rice and the Sea” has not started yet" in asked.text
+        assert "Tue, Jun 15 at 10:00" in asked.text
+        assert "Check Michele Guerra (Parma) in anyway?" in asked.text
+        assert "Check in anyway" in asked.text and "Cancel" in asked.text
+        assert is_checked_in(app, door) is None
+        fields = hidden_fields(asked.text)
+        assert fields["confirm_early"] == "1" and "csrf_token" in fields
+        assert client.post(url, data=fields, csrf=False).status_code == 303
+        assert is_checked_in(app, door) == EVE
+    with time_machine.travel(DOORS, tick=False):  # doors open: nothing asked
+        auth.organiser()
+        assert client.post(url + "/undo").status_code == 303
+        assert client.post(url).status_code == 303
+        assert is_checked_in(app, door) == DOORS
+
+
+def test_a_typed_code_before_the_start_asks_and_keeps_the_code(app, client, auth, door):
+    url = f"/organiser/festivals/gastro/check-in/sessions/{door['talk']}/scan"
+    with time_machine.travel(EVE, tick=False):
+        auth.organiser()  # signed in at that time (a sign-in does not last a year)
+        asked = client.post(url, data={"code": door["code"]})
+        assert asked.status_code == 409
+        fields = hidden_fields(asked.text)
+        assert fields["code"] == door["code"] and fields["confirm_early"] == "1"
+        assert is_checked_in(app, door) is None
+        assert client.post(url, data=fields, csrf=False).status_code == 303
+        assert is_checked_in(app, door) == EVE
+
+
+def test_a_scan_before_the_start_answers_needs_confirmation(app, client, auth, door):
+    url = f"/organiser/festivals/gastro/check-in/sessions/{door['talk']}/scan/check-in"
+    with time_machine.travel(EVE, tick=False):
+        auth.organiser()  # signed in at that time (a sign-in does not last a year)
+        asked = client.post(url, data={"code": door["code"]})
+        assert asked.status_code == 409
+        assert asked.json["needs_confirmation"] is True
+        assert asked.json["name"] == "Michele Guerra"
+        assert "has not started yet" in asked.json["message"]
+        assert is_checked_in(app, door) is None
+        done = client.post(url, data={"code": door["code"], "confirm_early": "1"})
+        assert done.status_code == 200 and done.json["status"] == "checked_in"
+        assert is_checked_in(app, door) == EVE

@@ -18,14 +18,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload
 
 from festival.core.dml import rowcount
+from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -143,6 +145,10 @@ def attendees_of(session: ProgrammeSession) -> list[Delegate]:
 
 
 # --- checking in ---------------------------------------------------------
+
+# Door staff check people in a little before a session starts; earlier than
+# this, a check-in is more likely the wrong session and is asked about first.
+DOORS_OPEN = timedelta(minutes=30)
 
 
 class Outcome(enum.StrEnum):
@@ -291,6 +297,33 @@ def delegate_by_code(festival: Festival, typed: str) -> Delegate | None:
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .where(Delegate.id == delegate_id, Delegation.festival_id == festival.id)
         .options(joinedload(Delegate.delegation).joinedload(Delegation.city))
+    )
+
+
+def early_check_in_question(
+    session: ProgrammeSession, delegate: Delegate, *, now: datetime | None = None
+) -> str | None:
+    """The question to ask before checking ``delegate`` in to ``session``
+    more than :data:`DOORS_OPEN` before it starts (the wrong session, or
+    tomorrow's, picked at the door), or None: no question when it is time,
+    or when the check-in would be refused or was done already anyway."""
+    if session.starts_at - DOORS_OPEN <= (now or utcnow()):
+        return None
+    if refusal(session, delegate) is not None:
+        return None
+    attendance = attendance_of(session, delegate)
+    if attendance is not None and attendance.checked_in_at is not None:
+        return None
+    tz = session.festival.tz
+    starts = session.starts_at.astimezone(tz)
+    when = format_skeleton("MMMEd", starts, locale=str(get_locale() or "en"))
+    return _(
+        "“%(title)s” has not started yet: it starts on %(day)s at %(time)s. "
+        "Check %(name)s in anyway?",
+        title=session.title,
+        day=when,
+        time=f"{starts:%H:%M}",
+        name=who(delegate),
     )
 
 

@@ -195,10 +195,39 @@ def check_in(session_id: int, delegate_id: int) -> ResponseReturnValue:
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     delegate = _delegate_or_404(festival, delegate_id)
+    question = _early_question(programme_session, delegate)
+    if question is not None:
+        return _confirm_early_page(programme_session, question, {"next": ButtonForm().next.data})
     result = services.check_in(programme_session, delegate)
     db.session.commit()
     flash(result.message, FLASH_CATEGORY[result.outcome])
     return _back(festival, session_id)
+
+
+def _early_question(programme_session: ProgrammeSession, delegate: Delegate) -> str | None:
+    """Ask before checking in ahead of the session, unless already confirmed."""
+    if request.form.get("confirm_early") == "1":
+        return None
+    return services.early_check_in_question(programme_session, delegate)
+
+
+def _confirm_early_page(
+    programme_session: ProgrammeSession, question: str, fields: dict[str, str | None]
+) -> ResponseReturnValue:
+    """A page (409) asking to confirm an early check-in: "Check in anyway"
+    posts the same form again with ``confirm_early=1``; "Cancel" goes back."""
+    festival = g.festival
+    back = url_for(".session", slug=festival.slug, session_id=programme_session.id)
+    page = render_template(
+        "attendance/confirm_early.html",
+        festival=festival,
+        session=programme_session,
+        question=question,
+        action=request.full_path,
+        fields={name: value for name, value in fields.items() if value},
+        back=back,
+    )
+    return page, 409
 
 
 @bp.post("/sessions/<int:session_id>/delegates/<int:delegate_id>/undo")
@@ -223,6 +252,11 @@ def scan(session_id: int) -> ResponseReturnValue:
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
+        known = services.delegate_by_code(festival, required(form.code.data))
+        question = _early_question(programme_session, known) if known else None
+        if question is not None:
+            fields = {"code": form.code.data, "next": form.next.data}
+            return _confirm_early_page(programme_session, question, fields)
         result = services.check_in_by_code(festival, programme_session, required(form.code.data))
         if result.outcome in (Outcome.CHECKED_IN, Outcome.WALK_IN, Outcome.ALREADY):
             db.session.commit()
@@ -250,6 +284,21 @@ def scan_check_in(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     programme_session = _session_or_404(festival, session_id)
     typed = request.form.get("code", "")[:200]
+    known = services.delegate_by_code(festival, typed)
+    question = _early_question(programme_session, known) if known else None
+    if question is not None:
+        # Nothing done: the scanner shows the question; the same POST with
+        # confirm_early=1 checks them in.
+        return jsonify(
+            {
+                "status": "needs_confirmation",
+                "needs_confirmation": True,
+                "label": "",
+                "message": question,
+                "name": known.full_name if known else None,
+                "code": codes.code_for(known.id) if known else None,
+            }
+        ), 409
     result = services.check_in_by_code(festival, programme_session, typed)
     if result.outcome in (Outcome.CHECKED_IN, Outcome.WALK_IN):
         db.session.commit()

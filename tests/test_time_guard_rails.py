@@ -6,7 +6,7 @@ asks for confirmation."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,8 +15,10 @@ import time_machine
 from festival.attendance import codes
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.impressions.models import ImpressionInvite
 from festival.programme.models import Attendance
 from tests import factories
+from tests.impressions_support import SESSION_START, build_scene
 from tests.test_festivals_admin import VALID, field_error
 
 
@@ -138,3 +140,37 @@ def test_a_scan_before_the_start_answers_needs_confirmation(app, client, auth, d
         done = client.post(url, data={"code": door["code"], "confirm_early": "1"})
         assert done.status_code == 200 and done.json["status"] == "checked_in"
         assert is_checked_in(app, door) == EVE
+
+
+# --- sending impression forms before the start -----------------------------------
+
+
+def test_sending_impressions_before_the_session_starts_asks_first(app, client, auth):
+    with app.app_context():
+        scene = build_scene()
+        invites = sa.select(sa.func.count()).select_from(ImpressionInvite)
+    base = f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}"
+    # The evening before the session (10:00 in Tokyo on Tue 15 June).
+    with time_machine.travel(SESSION_START - timedelta(hours=15)):
+        auth.organiser()
+        asked = client.post(f"{base}/send")
+        assert asked.status_code == 409
+        assert "“Fermented Futures” has not started yet" in asked.text
+        assert "Tue, Jun 15 at 10:00" in asked.text
+        assert "Send anyway" in asked.text and "Cancel" in asked.text
+        with app.app_context():
+            assert db.session.scalar(invites) == 0  # nothing sent
+        fields = hidden_fields(asked.text)
+        assert fields["confirm_early"] == "1" and "csrf_token" in fields
+        assert client.post(f"{base}/send", data=fields, csrf=False).status_code == 302
+        with app.app_context():
+            assert db.session.scalar(invites) == len(scene.attendees)
+
+
+def test_sending_impressions_once_the_session_has_started_asks_nothing(app, client, auth):
+    with app.app_context():
+        scene = build_scene()
+    base = f"/organiser/festivals/{scene.slug}/impressions/forms/{scene.form_id}"
+    with time_machine.travel(SESSION_START + timedelta(minutes=5)):
+        auth.organiser()
+        assert client.post(f"{base}/send").status_code == 302

@@ -241,6 +241,24 @@ def send_reminders(form_ids: list[int], now: datetime) -> int:
 # --- by hand ----------------------------------------------------------------
 
 
+def not_started_yet(form: ImpressionForm, now: datetime | None = None) -> datetime | None:
+    """When the form's session (for the closing form: the festival's last
+    session) starts, if it has not started by ``now``: sending then asks
+    the organiser first. None when it has started (or there is none)."""
+    if form.session_id is not None:
+        starts_at = form.session.starts_at if form.session else None
+    else:
+        starts_at = db.session.scalar(
+            sa.select(sa.func.max(ProgrammeSession.starts_at)).where(
+                ProgrammeSession.festival_id == form.festival_id,
+                ProgrammeSession.status == SessionStatus.SCHEDULED,
+            )
+        )
+    if starts_at is None or starts_at <= (now or utcnow()):
+        return None
+    return starts_at
+
+
 def send_now(form: ImpressionForm, now: datetime | None = None) -> int:
     """An organiser sends the form now to every recipient not yet invited."""
     now = now or utcnow()

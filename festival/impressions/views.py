@@ -311,6 +311,18 @@ def invites(form_id: int) -> ResponseReturnValue:
 @bp.post("/forms/<int:form_id>/send")
 def send_now(form_id: int) -> ResponseReturnValue:
     form = _form_or_404(form_id)
+    starts_at = sending.not_started_yet(form)
+    if starts_at is not None and request.form.get("confirm_early") != "1":
+        # Sent before the session, attendees would be asked about what has
+        # not happened: a page (409) asks first, "Send anyway" or "Cancel".
+        page = render_template(
+            "impressions/confirm_send.html",
+            festival=g.festival,
+            form=form,
+            starts_at=starts_at,
+            back=url_for(".invites", form_id=form.id),
+        )
+        return page, 409
     try:
         count = sending.send_now(form)
     except ImpressionError as error:

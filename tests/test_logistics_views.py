@@ -153,8 +153,8 @@ def test_exports_in_xlsx(app, client, auth) -> None:
         book = load_workbook(io.BytesIO(response.data))
         assert book.worksheets[0].max_row >= 2, page
     rooming = load_workbook(io.BytesIO(client.get(url("rooming", ".xlsx")).data))
-    assert rooming.sheetnames == ["Rooming list", "Rooms per night"]
-    names = [row[1] for row in rooming["Rooming list"].iter_rows(min_row=2, values_only=True)]
+    assert rooming.sheetnames == ["Rooming list"]  # one table: a section column says which part
+    names = [row[3] for row in rooming["Rooming list"].iter_rows(min_row=2, values_only=True)]
     assert "Mayor 0" in names and "Pending 0" not in names
 
 
@@ -164,10 +164,13 @@ def test_rooming_by_hotel_and_night(app, client, auth) -> None:
     page = client.get(url("rooming"), query_string={"day": "all"}).text
     assert "Hotel Tsuruoka" in page
     assert "No hotel yet" in page  # the chefs have none
-    # Four guests at the hotel: two mayors alone, two interpreters who share.
-    assert "4 / 3" in page
+    # Four guests at the hotel, a room each: the interpreters' "Chef" names
+    # nobody of their delegation (their chefs are "Chef 0" and "Chef 1"), so
+    # they share with nobody (two interpreters of two cities are no pair).
+    assert "4 / 4" in page
+    assert "One-sided: Interpreter 0 names Chef, who matches nobody" in page
     csv = client.get(url("rooming", ".csv")).data.decode("utf-8")
-    assert "Rooms per night" in csv and "Hotel Tsuruoka,2027-06-14,4,3" in csv
+    assert "Rooms per night,Hotel Tsuruoka,2027-06-14" + "," * 14 + "4,4" in csv
 
 
 def test_rooming_takes_the_hotel_from_the_itinerary_when_none_is_set(app, client, auth) -> None:
@@ -189,7 +192,7 @@ def test_rooming_takes_the_hotel_from_the_itinerary_when_none_is_set(app, client
         db.session.commit()
     auth.organiser()
     text = client.get(url("rooming", ".csv")).data.decode("utf-8-sig")
-    rows = {row[1]: row[0] for row in csv_module.reader(text.splitlines()) if len(row) > 4}
+    rows = {row[3]: row[1] for row in csv_module.reader(text.splitlines()) if len(row) > 4}
     assert rows["Chef 0"] == "Ryokan Yutagawa"  # from the delegation's itinerary
     assert rows["Mayor 0"] == "Hotel Tsuruoka"  # their own hotel comes first
     assert rows["Chef 1"] == "No hotel yet"

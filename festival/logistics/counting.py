@@ -7,7 +7,7 @@ hand-made rows (tests/test_logistics_counting.py).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -147,6 +147,9 @@ class Guest:
     departure_on: date | None = None
     # The hotel comes from the itinerary, not from the delegate's record.
     hotel_from_itinerary: bool = False
+    # What the organisers booked (None and "" until they do).
+    room_type: str | None = None
+    room_number: str | None = None
 
     @property
     def stay(self) -> tuple[date | None, date | None]:
@@ -196,8 +199,106 @@ class Rooming:
         return sum(len(h.guests) for h in self.hotels)
 
 
-def rooming_list(guests: Iterable[Guest]) -> Rooming:
-    """Guests by hotel (the unassigned ones last), with occupancy per night."""
+@dataclass(frozen=True)
+class Sharer:
+    """A guest as room sharing is matched: their names and whom they name."""
+
+    delegate_id: int
+    delegation_id: int
+    name: str
+    native_name: str | None
+    shares_room_with: str | None
+    hotel: str = ""  # as the rooming list has it ("" for none yet)
+
+
+@dataclass(frozen=True)
+class SharingFlag:
+    """A "shares a room with" that does not make a pair: counted as two rooms."""
+
+    name: str  # who wrote it
+    written: str  # the name as they wrote it
+    other: str | None  # the guest of their delegation it names; None: nobody matches
+    other_names: str | None  # whom that guest names in turn
+    other_hotel: bool = False  # they would pair, but their hotels differ
+
+
+@dataclass
+class Sharing:
+    """Who shares a room (two to a room) and what could not be paired."""
+
+    paired: set[int] = field(default_factory=set)
+    pairs: dict[int, int] = field(default_factory=dict)  # delegate id -> roommate's
+    flags: list[SharingFlag] = field(default_factory=list)
+
+
+def _name_key(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def match_sharing(people: Iterable[Sharer]) -> Sharing:
+    """Pair the guests who share a room, within each delegation.
+
+    "Shares a room with" is matched against the names (or names in own
+    script) of the same delegation's guests, case and spacing aside. Two
+    guests share one room when both name each other, or when one names the
+    other and the other names nobody, both in the same hotel. Otherwise (the
+    other names someone else, is already paired, stays in another hotel, or
+    the name matches nobody) it is flagged, and both are counted a room
+    each: the safer rule, rooms are not under-booked.
+    """
+    people = sorted(people, key=lambda p: p.delegate_id)
+    by_id = {p.delegate_id: p for p in people}
+    index: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for p in people:
+        for name in (p.name, p.native_name):
+            if _name_key(name):
+                index[(p.delegation_id, _name_key(name))].add(p.delegate_id)
+
+    def named(p: Sharer) -> int | None:
+        found = index.get((p.delegation_id, _name_key(p.shares_room_with)), set()) - {
+            p.delegate_id
+        }
+        return next(iter(found)) if len(found) == 1 else None
+
+    wants = {p.delegate_id: named(p) for p in people if _name_key(p.shares_room_with)}
+    result = Sharing()
+
+    def pair(a: int, b: int) -> None:
+        result.pairs[a], result.pairs[b] = b, a
+        result.paired.update((a, b))
+
+    def same_hotel(a: int, b: int) -> bool:
+        return by_id[a].hotel.strip().casefold() == by_id[b].hotel.strip().casefold()
+
+    for a, b in wants.items():  # both name each other first
+        if b is not None and wants.get(b) == a and a not in result.paired and same_hotel(a, b):
+            pair(a, b)
+    for a, b in wants.items():  # then one names the other, who names nobody
+        if b is not None and b not in wants and not {a, b} & result.paired and same_hotel(a, b):
+            pair(a, b)
+    for a, b in wants.items():
+        if a in result.paired:
+            continue
+        p = by_id[a]
+        other = by_id[b] if b is not None else None
+        result.flags.append(
+            SharingFlag(
+                p.name,
+                (p.shares_room_with or "").strip(),
+                other.name if other else None,
+                (other.shares_room_with or "").strip() or None if other else None,
+                other_hotel=other is not None and not same_hotel(a, other.delegate_id),
+            )
+        )
+    return result
+
+
+def rooming_list(guests: Iterable[Guest], paired: Collection[int] | None = None) -> Rooming:
+    """Guests by hotel (the unassigned ones last), with occupancy per night.
+
+    ``paired``: the guests who share a room (match_sharing); without it,
+    anyone who wrote a roommate's name counts as sharing.
+    """
     hotels: dict[str, HotelGroup] = {}
     alone: dict[tuple[str, date], int] = Counter()
     sharing: dict[tuple[str, date], int] = Counter()
@@ -213,7 +314,12 @@ def rooming_list(guests: Iterable[Guest]) -> Rooming:
         for night in nights:
             all_nights.add(night)
             group.guests_per_night[night] = group.guests_per_night.get(night, 0) + 1
-            if (guest.shares_room_with or "").strip():
+            shares = (
+                guest.delegate_id in paired
+                if paired is not None
+                else bool((guest.shares_room_with or "").strip())
+            )
+            if shares:
                 sharing[(name, night)] += 1
             else:
                 alone[(name, night)] += 1

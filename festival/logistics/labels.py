@@ -58,6 +58,24 @@ def role_label(role: object) -> str:
         return str(role)
 
 
+# The rooms organisers book (registration.models.RoomType), as they read.
+ROOM_TYPE_LABELS = {
+    "single": _l("Single"),
+    "twin": _l("Twin"),
+    "double": _l("Double"),
+    "suite": _l("Suite"),
+}
+
+
+@memoised
+def room_type_label(room_type: object) -> str:
+    """A room type's name ("" for none booked yet)."""
+    if not room_type:
+        return ""
+    label = ROOM_TYPE_LABELS.get(str(room_type))
+    return str(label) if label is not None else str(room_type)
+
+
 @memoised
 def status_label(status: object) -> str:
     if not isinstance(status, str):
@@ -128,6 +146,7 @@ def template_helpers() -> dict[str, Callable[..., str]]:
     (delegations and logistics show the same people the same way)."""
     return {
         "role_label": role_label,
+        "room_type_label": room_type_label,
         "status_label": status_label,
         "dietary_label": dietary_label,
         "allergen_label": allergen_label,

@@ -20,7 +20,7 @@ from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.itineraries.models import ItemKind, ItineraryItem
-from festival.logistics.counting import Diner, Guest, Member, Stay, Traveller
+from festival.logistics.counting import Diner, Guest, Member, Sharer, Stay, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
@@ -232,12 +232,14 @@ def _guest_columns() -> tuple[InstrumentedAttribute[Any], ...]:
         Delegate.accessibility,
         Delegate.arrival_at,
         Delegate.departure_at,
+        Delegate.room_type,
+        Delegate.room_number,
     )
 
 
 def _guest(r: sa.Row, tz: ZoneInfo) -> Guest:
     """A Guest from _guest_columns and _with_hotels' three hotel columns."""
-    hotel = _hotel(r[12], r[13], r[14])
+    hotel = _hotel(r[14], r[15], r[16])
     return Guest(
         r[0],
         r[1],
@@ -252,7 +254,9 @@ def _guest(r: sa.Row, tz: ZoneInfo) -> Guest:
         r[9],
         r[10].astimezone(tz).date() if r[10] else None,
         r[11].astimezone(tz).date() if r[11] else None,
-        hotel_from_itinerary=bool(hotel) and not (r[12] or "").strip(),
+        hotel_from_itinerary=bool(hotel) and not (r[14] or "").strip(),
+        room_type=str(r[12]) if r[12] else None,
+        room_number=r[13],
     )
 
 
@@ -369,28 +373,57 @@ def night_guests(
         .limit(limit)
     )
     tz = festival.tz
-    return [(bool(r[15]), _guest(r, tz)) for r in db.session.execute(query)]
+    return [(bool(r[17]), _guest(r, tz)) for r in db.session.execute(query)]
 
 
-def stays(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Stay]:
+def sharers(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Sharer]:
+    """The guests of the delegations where someone wrote whom they share a
+    room with: what counting.match_sharing pairs (one query; the other
+    delegations are not loaded)."""
+    writing = (
+        _delegates_of(festival, wanted)
+        .add_columns(Delegate.delegation_id)
+        .where(Delegate.needs_room.is_(True), sa.func.trim(Delegate.shares_room_with) != "")
+    )
+    query = _with_hotels(
+        _delegates_of(festival, wanted)
+        .add_columns(
+            Delegate.id,
+            Delegate.delegation_id,
+            Delegate.full_name,
+            Delegate.native_name,
+            Delegate.shares_room_with,
+        )
+        .where(Delegate.needs_room.is_(True), Delegate.delegation_id.in_(writing)),
+        festival,
+    )
+    return [
+        Sharer(r[0], r[1], r[2], r[3], r[4], _hotel(r[5], r[6], r[7]))
+        for r in db.session.execute(query)
+    ]
+
+
+def stays(
+    festival: Festival, wanted: Iterable[DelegateStatus], paired: Iterable[int] = ()
+) -> list[Stay]:
     """The guests who need a room, counted in SQL by hotel and dates: what
-    counting.occupancy needs, without loading a row per guest.
+    counting.occupancy needs, without loading a row per guest. ``paired``:
+    the guests who share a room (counting.match_sharing), two to a room.
 
     A flight's instant matters only when its date was not given, so guests
     with dates given group together whatever their flights.
     """
     arrival = sa.case((Delegate.check_in_on.is_(None), Delegate.arrival_at))
     departure = sa.case((Delegate.check_out_on.is_(None), Delegate.departure_at))
-    # The registration form strips what is typed, so SQL's trim says what strip() would.
-    # (No bound parameters: PostgreSQL must see the grouped expressions as the selected ones.)
-    sharing = sa.func.trim(Delegate.shares_room_with) != sa.literal_column("''")
+    # How many of a group share a room: an aggregate, so not grouped by.
+    sharing = sa.func.sum(sa.case((Delegate.id.in_(list(paired)), 1), else_=0))
     query = _with_hotels(
         _delegates_of(festival, wanted)
-        .add_columns(Delegate.check_in_on, arrival, Delegate.check_out_on, departure, sharing)
+        .add_columns(Delegate.check_in_on, arrival, Delegate.check_out_on, departure)
         .where(Delegate.needs_room.is_(True)),
         festival,
-    ).add_columns(sa.func.count())
-    query = query.group_by(*list(query.selected_columns)[:-1])
+    ).add_columns(sharing, sa.func.count())
+    query = query.group_by(*list(query.selected_columns)[:-2])
     tz = festival.tz
     days: dict[datetime, date] = {}
 
@@ -402,16 +435,13 @@ def stays(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Stay]:
         return days[instant]
 
     result = []
-    for check_in, arrives, check_out, leaves, shares, *hotels, count in db.session.execute(query):
-        result.append(
-            Stay(
-                _hotel(*hotels),
-                check_in or day(arrives),
-                check_out or day(leaves),
-                bool(shares),
-                count,
-            )
-        )
+    for check_in, arrives, check_out, leaves, *hotels, shares, count in db.session.execute(query):
+        hotel, first, out = _hotel(*hotels), check_in or day(arrives), check_out or day(leaves)
+        shares = int(shares or 0)
+        if shares:
+            result.append(Stay(hotel, first, out, True, shares))
+        if count - shares:
+            result.append(Stay(hotel, first, out, False, count - shares))
     return result
 
 

@@ -6,7 +6,7 @@ no zones); the header says which zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,13 @@ from festival.logistics.counting import (
     Rooming,
 )
 from festival.logistics.exports import Table
-from festival.logistics.labels import allergen_label, country_name, dietary_label, role_label
+from festival.logistics.labels import (
+    allergen_label,
+    country_name,
+    dietary_label,
+    role_label,
+    room_type_label,
+)
 from festival.programme.models import ProgrammeSession
 
 
@@ -72,12 +78,15 @@ def travel_table(board: Sequence[BoardDay], direction: str, zone: str) -> Table:
     return table
 
 
-def rooming_tables(rooming: Rooming) -> list[Table]:
-    """The guest list by hotel, and the occupancy of each hotel per night."""
-    guests = Table(
+def rooming_table(rooming: Rooming, paired: Collection[int] = ()) -> Table:
+    """One table, a "Section" column first: the guests by hotel, then each
+    hotel's guests and rooms per night (a spreadsheet filters on it)."""
+    table = Table(
         _("Rooming list"),
         [
+            _("Section"),
             _("Hotel"),
+            _("Night of"),
             _("Name"),
             _("Name in own script"),
             _("Role"),
@@ -86,16 +95,24 @@ def rooming_tables(rooming: Rooming) -> list[Table]:
             pgettext("hotel", "Check-in"),
             _("Check-out"),
             _("Nights"),
+            _("Room type"),
+            _("Room number"),
             _("Shares a room with"),
+            _("Counted as sharing"),
             _("Accessibility needs"),
+            _("Guests"),
+            _("Rooms (estimate)"),
         ],
     )
+    section, yes, no = _("Guest"), _("yes"), _("no")
     for hotel in rooming.hotels:
         for g in hotel.guests:
             first, out = g.stay
-            guests.rows.append(
+            table.rows.append(
                 [
+                    section,
                     hotel.name or _("No hotel yet"),
+                    "",
                     g.name,
                     g.native_name or "",
                     role_label(g.role),
@@ -104,26 +121,24 @@ def rooming_tables(rooming: Rooming) -> list[Table]:
                     first,
                     out,
                     len(g.nights),
+                    room_type_label(g.room_type),
+                    g.room_number or "",
                     g.shares_room_with or "",
+                    yes if g.delegate_id in paired else no,
                     g.accessibility or "",
+                    "",
+                    "",
                 ]
             )
-    nights = Table(
-        _("Rooms per night"),
-        [_("Hotel"), _("Night of"), _("Guests"), _("Rooms (estimate)")],
-    )
+    section = _("Rooms per night")
     for hotel in rooming.hotels:
         for night in rooming.nights:
             if night in hotel.guests_per_night:
-                nights.rows.append(
-                    [
-                        hotel.name or _("No hotel yet"),
-                        night,
-                        hotel.guests_per_night[night],
-                        hotel.rooms_per_night[night],
-                    ]
+                table.rows.append(
+                    [section, hotel.name or _("No hotel yet"), night, *[""] * 13]
+                    + [hotel.guests_per_night[night], hotel.rooms_per_night[night]]
                 )
-    return [guests, nights]
+    return table
 
 
 def _count_rows(scope: str, starts: datetime | None, counts: CateringCounts) -> list[list]:
@@ -142,17 +157,31 @@ def catering_tables(
     by_session: dict[int, CateringCounts],
     tz: ZoneInfo,
 ) -> list[Table]:
-    """Counts for the whole festival and per meal, plus the free-text notes."""
-    counts = Table(_("Catering"), [_("For"), _("Starts"), _("Kind"), _("Requirement"), _("Count")])
-    counts.rows += _count_rows(_("Whole festival"), None, festival_counts)
+    """One table, a "Section" column first: the counts for the whole
+    festival and per meal, then the free-text notes with how many wrote each."""
+    table = Table(
+        _("Catering"),
+        [
+            _("Section"),
+            _("For"),
+            _("Starts"),
+            _("Kind"),
+            _("Requirement"),
+            _("Count"),
+            _("Note, as written by the delegate"),
+        ],
+    )
+    section = _("Counts")
+    table.rows += [
+        [section, *row, ""] for row in _count_rows(_("Whole festival"), None, festival_counts)
+    ]
     for session in sessions:
         starts = session.starts_at.astimezone(tz).replace(tzinfo=None)
-        counts.rows += _count_rows(
-            session.title, starts, by_session.get(session.id, CateringCounts())
-        )
-    notes = Table(_("Notes"), [_("Note, as written by the delegate"), _("Delegates")])
-    notes.rows += [[note, n] for note, n in festival_counts.notes]
-    return [counts, notes]
+        rows = _count_rows(session.title, starts, by_session.get(session.id, CateringCounts()))
+        table.rows += [[section, *row, ""] for row in rows]
+    section = _("Notes")
+    table.rows += [[section, "", "", "", "", n, note] for note, n in festival_counts.notes]
+    return [table]
 
 
 def interpreter_table(

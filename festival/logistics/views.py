@@ -14,21 +14,26 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from flask import Response, abort, g, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
 from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
+from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.logistics import counting, queries, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
+from festival.logistics.forms import RoomForm
 from festival.logistics.labels import (
     template_helpers,
 )
+from festival.registration.models import Delegate, Delegation, RoomType
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 load_festival_from_url(bp)
@@ -210,7 +215,9 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
     """
     festival = g.festival
     wanted = queries.statuses(_include_pending())
-    occupied = counting.occupancy(queries.stays(festival, wanted))
+    # Who shares a room, matched by name within each delegation (one query).
+    sharing = counting.match_sharing(queries.sharers(festival, wanted))
+    occupied = counting.occupancy(queries.stays(festival, wanted, sharing.paired))
     night = None
     if fmt not in FORMATS:
         night = counting.choose_day(
@@ -220,7 +227,7 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
         )
     rooming = None
     if night is None:
-        rooming = counting.rooming_list(queries.guests(festival, wanted))
+        rooming = counting.rooming_list(queries.guests(festival, wanted), sharing.paired)
     hotels: list[counting.HotelNight] = []
     listing = None
     if night is not None:
@@ -236,7 +243,7 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
 
     def export() -> list[Table]:
         assert rooming is not None  # a download has no night: the whole list is loaded
-        return tables.rooming_tables(rooming)
+        return [tables.rooming_table(rooming, sharing.paired)]
 
     return _respond(
         fmt,
@@ -250,7 +257,44 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
         days=occupied.guests_per_night(),
         night_hotels=hotels,
         listing=listing,
+        sharing_flags=sharing.flags,
+        room_base=url_for(".rooming", slug=festival.slug),
     )
+
+
+def _guest_or_404(festival: Festival, delegate_id: int) -> Delegate:
+    """A delegate of ``festival``'s delegations, else a 404."""
+    delegate = db.session.scalar(
+        sa.select(Delegate)
+        .join(Delegation, Delegate.delegation_id == Delegation.id)
+        .where(Delegate.id == delegate_id, Delegation.festival_id == festival.id)
+    )
+    if delegate is None:
+        abort(404)
+    return delegate
+
+
+@bp.route("/rooming/<int:delegate_id>", methods=["GET", "POST"])
+def room(delegate_id: int) -> ResponseReturnValue:
+    """An organiser sets a guest's hotel, room type, room number and roommate."""
+    festival = g.festival
+    delegate = _guest_or_404(festival, delegate_id)
+    form = RoomForm(
+        obj=delegate,
+        room_type=delegate.room_type.value if delegate.room_type else "",
+    )
+    page = {"festival": festival, "delegate": delegate, "form": form}
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("logistics/room.html", **page), 422
+        delegate.hotel = form.hotel.data or None
+        delegate.room_type = RoomType(form.room_type.data) if form.room_type.data else None
+        delegate.room_number = form.room_number.data or None
+        delegate.shares_room_with = form.shares_room_with.data or None
+        db.session.commit()
+        flash(_("The room of %(name)s is saved.", name=delegate.full_name), "success")
+        return redirect(url_for(".rooming", slug=festival.slug, day="all"))
+    return render_template("logistics/room.html", **page)
 
 
 # Meals whose charts one page of a day shows (a festival day has dozens).

@@ -34,7 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form
+from festival.core.forms import Form, add_error, required
 from festival.core.i18n import format_skeleton, language_name
 from festival.festivals import services
 from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
@@ -142,9 +142,10 @@ class FestivalForm(Form):
         outside them: refused, with those sessions listed at the date field."""
         if self._festival_id is None:
             return True
-        tz = ZoneInfo(self.timezone.data)
+        tz = ZoneInfo(required(self.timezone.data))
+        starts_on = required(self.starts_on.data)
         outside = services.sessions_outside(
-            self._festival_id, self.starts_on.data, self.ends_on.data, tz
+            self._festival_id, starts_on, required(self.ends_on.data), tz
         )
         if not outside:
             return True
@@ -161,9 +162,9 @@ class FestivalForm(Form):
             len(outside),
             sessions=listed,
         )
-        first = datetime.combine(self.starts_on.data, time(0), tzinfo=tz)
+        first = datetime.combine(starts_on, time(0), tzinfo=tz)
         early = any(s.starts_at < first for s in outside)
-        (self.starts_on if early else self.ends_on).errors.append(message)
+        add_error(self.starts_on if early else self.ends_on, message)
         return False
 
     def _suggest_slug(self) -> str | None:

@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test lint install translations migrate demo worker bench e2e clean lock upgrade-deps
+.PHONY: run test lint typecheck install translations migrate demo worker bench e2e clean lock upgrade-deps
 
 ## The venv holds exactly the dev lock, then the project itself (editable, no
 ## dependencies of its own choosing). `pip check` catches a dependency added to
@@ -53,6 +53,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+## mypy over the package, as configured in pyproject.toml ([tool.mypy]).
+typecheck: install
+	$(BIN)/mypy
+
 migrate: install
 	$(FLASK) db upgrade
 
@@ -64,7 +68,7 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
 
 ## Lock files from pyproject.toml, resolved by uv (installed into the venv here)
 ## for Python 3.11+ on Linux and any other platform (--universal). The dev lock comes first;

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,12 @@ def live_server(app: Any) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-def test_the_camera_reads_a_badge_and_checks_the_delegate_in(app, live_server, tmp_path):
+@pytest.mark.parametrize("starts_in", [timedelta(minutes=-5), timedelta(days=1)])
+def test_the_camera_reads_a_badge_and_checks_the_delegate_in(
+    app, live_server, tmp_path, starts_in
+):
+    """A session under way checks in at once; one that starts tomorrow asks
+    first (a confirm dialog, accepted here)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("Chromium is not installed")
@@ -77,7 +83,9 @@ def test_the_camera_reads_a_badge_and_checks_the_delegate_in(app, live_server, t
         festival = make_festival(slug="gastro")
         delegation = make_delegation(festival, make_city(name="Parma"))
         mayor = make_delegate(delegation, full_name="Michele Guerra")
-        session = make_session(festival, title="Rice and the Sea")
+        session = make_session(
+            festival, title="Rice and the Sea", starts_at=datetime.now(UTC) + starts_in
+        )
         enrol(session, mayor)
         db.session.commit()
         session_id, mayor_id = session.id, mayor.id
@@ -109,6 +117,8 @@ def test_the_camera_reads_a_badge_and_checks_the_delegate_in(app, live_server, t
             problems: list[str] = []
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda error: problems.append(str(error)))
+            questions: list[str] = []
+            page.on("dialog", lambda d: (questions.append(d.message), d.accept()))
 
             page.goto(f"{live_server}/login")
             page.fill("#email", "organiser@example.org")
@@ -128,6 +138,8 @@ def test_the_camera_reads_a_badge_and_checks_the_delegate_in(app, live_server, t
     assert "Michele Guerra" in result and "Parma" in result
     assert "checked in" in result.lower()
     assert counted == "1"
+    assert bool(questions) == (starts_in > timedelta(0)), questions
+    assert all("has not started yet" in q for q in questions)
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     with app.app_context():
         row = db.session.scalar(

@@ -106,16 +106,11 @@
       .then(function () { if (running) { timer = window.setTimeout(tick, FRAME_INTERVAL_MS); } });
   }
 
-  function handle(code) {
-    var now = Date.now();
-    if (busy || (code === lastCode && now - lastCodeAt < SAME_CODE_PAUSE_MS)) { return; }
-    lastCode = code;
-    lastCodeAt = now;
-    busy = true;
-    say(message("msgChecking", { code: code }));
+  function send(code, confirmed) {
     var body = new FormData();
     body.append("code", code);
-    fetch(endpoint, {
+    if (confirmed) { body.append("confirm_early", "1"); }
+    return fetch(endpoint, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -124,6 +119,21 @@
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) { throw new Error("HTTP " + response.status); }
       return response.json();
+    });
+  }
+
+  function handle(code) {
+    var now = Date.now();
+    if (busy || (code === lastCode && now - lastCodeAt < SAME_CODE_PAUSE_MS)) { return; }
+    lastCode = code;
+    lastCodeAt = now;
+    busy = true;
+    say(message("msgChecking", { code: code }));
+    send(code, false).then(function (data) {
+      // Before the session's start the server asks first (nothing is done
+      // yet): the same code again with confirm_early=1 if staff agree.
+      if (data.needs_confirmation && window.confirm(data.message)) { return send(code, true); }
+      return data;
     }).then(show, function () {
       show({ status: "error", label: "", message: message("msgError") });
     }).then(function () {

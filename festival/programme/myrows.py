@@ -231,7 +231,7 @@ def places_taken(festival: Festival, day: date) -> dict[int, int]:
 
 
 @functools.cache
-def _places_taken_statement() -> sa.Select[Any]:
+def _places_taken_statement() -> sa.Select[int, int]:
     return (
         sa.select(Attendance.session_id, sa.func.count())
         .join(ProgrammeSession, ProgrammeSession.id == Attendance.session_id)

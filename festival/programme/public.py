@@ -273,7 +273,7 @@ def my_programme() -> ResponseReturnValue:
         rows_html=myrows.rows_html(
             rows,
             mine,
-            myrows.places_taken(festival, day) if rows else {},
+            myrows.places_taken(festival, day) if rows and day else {},
             utcnow(),
             # One query whatever the day: the delegate's sessions and items.
             enrolment.enrolled_clashes(enrolment.busy_spans(delegate)) if mine else {},

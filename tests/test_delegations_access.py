@@ -56,6 +56,8 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
     gets = [
         "/delegations",
         "/delegates",
+        "/delegates.csv",
+        "/delegates.xlsx",
         f"/delegations/{g}",
         f"/delegates/{d}",
         f"/delegates/{d}/visa-letter",
@@ -64,6 +66,7 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
     ]
     for page in ("arrivals", "departures", "rooming", "catering", "interpreters"):
         gets += [f"/logistics/{page}", f"/logistics/{page}.csv", f"/logistics/{page}.xlsx"]
+    gets.append(f"/logistics/rooming/{d}")
     posts = [
         (f"/delegates/{d}/confirm", {}),
         (f"/delegates/{d}/decline", {"decline-reason": "No room left."}),
@@ -71,6 +74,7 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
         ("/delegates/select", {"delegate": str(d), "navigate": "filter"}),
         (f"/role-changes/{d}/approve", {"role": "mayor"}),
         (f"/role-changes/{d}/refuse", {"role": "mayor"}),
+        (f"/logistics/rooming/{d}", {"room_type": "suite", "room_number": "1"}),
         # Last: for an organiser it removes the member's data.
         (f"/delegates/{d}/anonymise", {"anonymise-confirm": "y"}),
     ]
@@ -80,6 +84,7 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
 ENDPOINTS = {
     "delegations.index",
     "delegations.delegates",
+    "delegations.delegates_download",
     "delegations.delegation",
     "delegations.delegate",
     "delegations.visa_letter",
@@ -98,6 +103,7 @@ ENDPOINTS = {
     "logistics.catering",
     "logistics.interpreters",
     "logistics.download_page",
+    "logistics.room",
 }
 
 

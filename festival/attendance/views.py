@@ -22,11 +22,13 @@ from festival.core.view_helpers import current_path, redirect_next
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
+from festival.logistics.exports import download
 from festival.programme.eligibility import may_attend
 from festival.programme.models import ProgrammeSession
 from festival.registration.models import Delegate, Delegation
 
 from . import codes, labels, lists, services
+from .downloads import attendance_table
 from .forms import ButtonForm, CodeForm
 from .services import Outcome
 
@@ -152,6 +154,25 @@ def session(session_id: int) -> ResponseReturnValue:
         here=current_path(),
         **_labels(),
     )
+
+
+@bp.get("/sessions/<int:session_id>.<fmt>")
+def session_download(session_id: int, fmt: str) -> ResponseReturnValue:
+    """The session's attendance as CSV or XLSX, with the page's search and state."""
+    festival = g.festival
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    programme_session = _session_or_404(festival, session_id)
+    state = request.args.get("state", "")
+    query = lists.enrolled_query(
+        programme_session,
+        q=_search_text(),
+        state=state if state in ("waiting", "checked_in") else "",
+    )
+    table = attendance_table(
+        programme_session, db.session.scalars(query), festival.tz, festival.timezone
+    )
+    return download([table], fmt, f"{festival.slug}-attendance-{session_id}")
 
 
 @bp.get("/sessions/<int:session_id>/find")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -27,11 +27,13 @@ from festival.core.limits import row_id
 from festival.core.pagination import paginate
 from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
 from festival.delegations import roles, services
+from festival.delegations.downloads import delegates_table
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.logistics.airports import airport_name, at_airport
+from festival.logistics.exports import download
 from festival.logistics.labels import (
     country_name,
     role_label,
@@ -115,6 +117,18 @@ def delegates() -> ResponseReturnValue:
         picked=set(picked),
         picked_elsewhere=[i for i in picked if i not in shown],
     )
+
+
+@bp.get("/delegates.<fmt>")
+def delegates_download(fmt: str) -> ResponseReturnValue:
+    """The list of delegates as CSV or XLSX, with the page's filters (every page)."""
+    festival = g.festival
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = services.DelegateFilters.from_args(request.args)
+    people = db.session.scalars(services.delegates_query(festival, filters))
+    table = delegates_table(people, festival.tz, festival.timezone)
+    return download([table], fmt, f"{festival.slug}-delegates")
 
 
 @bp.post("/delegates/select")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -22,6 +22,7 @@ from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
 from festival.invitations import queries, services
+from festival.invitations.downloads import invitations_table
 from festival.invitations.forms import (
     InviteForm,
     QuotaForm,
@@ -31,6 +32,7 @@ from festival.invitations.forms import (
 )
 from festival.invitations.labels import BAR_ORDER, STATUS_LABELS, deadline_text, status_bar
 from festival.invitations.models import Invitation, InvitationStatus
+from festival.logistics.exports import download
 from festival.registration.services import places_taken
 
 bp = organiser_blueprint("invitations_admin", __name__, "/festivals/<slug>/invitations")
@@ -69,6 +71,20 @@ def index() -> ResponseReturnValue:
         status=status,
         countries=country_choices(queries.invited_countries(festival)),
     )
+
+
+@bp.get("/download.<fmt>")
+def index_download(fmt: str) -> ResponseReturnValue:
+    """The list of invitations as CSV or XLSX, with the page's filters (every page)."""
+    festival = g.festival
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    where = queries.CityFilter.from_args(request.args)
+    rows = db.session.scalars(
+        queries.invitations(festival, where, request.args.get("status", ""))
+    )
+    table = invitations_table(rows, festival.tz, festival.timezone)
+    return download([table], fmt, f"{festival.slug}-invitations")
 
 
 def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> ResponseReturnValue:

@@ -144,6 +144,9 @@ def test_organisers_set_the_room_type_and_number(app, client, auth) -> None:
         assert (anna.room_type, anna.room_number) == (RoomType.TWIN, "412")
     page = client.get(url(), query_string={"day": "all"}).text
     assert "Twin · 412" in page
+    # The delegate's organiser page shows it too, and links to the form.
+    person = client.get(f"/organiser/festivals/rooms/delegates/{ids['Anna Rossi']}").text
+    assert "Twin · 412" in person and form_url in person
     text = client.get(url("rooming.csv")).data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     anna_row = next(r for r in rows if r["Name"] == "Anna Rossi")

@@ -10,6 +10,7 @@ from festival.logistics.counting import (
     Diner,
     Guest,
     Member,
+    Sharer,
     Stay,
     Traveller,
     bar_chart,
@@ -17,6 +18,7 @@ from festival.logistics.counting import (
     catering_counts,
     host_interpretation,
     language_needs,
+    match_sharing,
     occupancy,
     occupancy_night,
     rooming_list,
@@ -263,3 +265,35 @@ def test_xlsx_keeps_unicode_and_never_writes_a_formula() -> None:
     rows = list(book["Arrivals"].values)
     assert rows == [("Name", "When"), ("مريم", datetime(2027, 6, 14, 9, 30))]
     assert next(book["Arrivals (2)"].iter_rows(min_row=2)).__getitem__(0).data_type == "s"
+
+
+def _sharer(n: int, name: str, shares: str | None, group: int = 1, hotel: str = "H") -> Sharer:
+    return Sharer(n, group, name, None, shares, hotel)
+
+
+def test_match_sharing_pairs_mutual_and_silent_partners_and_flags_the_rest() -> None:
+    sharing = match_sharing(
+        [
+            _sharer(1, "Anna", "marco"),  # mutual (any case)
+            _sharer(2, "Marco", "Anna"),
+            _sharer(3, "Luca", "Sofia"),  # Sofia names nobody: a pair
+            _sharer(4, "Sofia", None),
+            _sharer(5, "Piero", "Anna"),  # Anna shares with Marco: one-sided
+            _sharer(6, "Gino", "Nobody"),  # matches nobody
+            _sharer(7, "Eva", "Luca", group=2),  # Luca is of another delegation
+        ]
+    )
+    assert sharing.paired == {1, 2, 3, 4}
+    assert sharing.pairs[3] == 4
+    flags = {f.name: (f.other, f.other_names) for f in sharing.flags}
+    assert flags == {
+        "Piero": ("Anna", "marco"),
+        "Gino": (None, None),
+        "Eva": (None, None),
+    }
+
+
+def test_match_sharing_needs_the_same_hotel() -> None:
+    sharing = match_sharing([_sharer(1, "Anna", "Marco"), _sharer(2, "Marco", None, hotel="K")])
+    assert sharing.paired == set()
+    assert sharing.flags[0].other_hotel

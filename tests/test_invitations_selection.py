@@ -117,3 +117,30 @@ def test_carried_ticks_are_bounded_and_hostile_ids_are_ignored(app, client, auth
     assert page.status_code == 200
     assert f"Only {MAX_CARRIED_IDS} ticked cities can be kept" in page.text
     assert client.get(f"{NEW}?city=%C2%B2&city=1&quota=x").status_code == 200
+
+
+def test_a_send_with_errors_keeps_the_filter_typed_but_not_applied(app, client, auth, cities):
+    """Typed in the filter boxes, then "Send" pressed with a bad quota: the
+    page with the errors still shows what was typed; the list stays under
+    the filter applied (the one in the address)."""
+    korean, _portuguese = cities
+    auth.organiser()
+    answer = client.post(
+        f"{NEW}?country=KR",
+        data={
+            "q": "Portu typed",
+            "country": "PT",
+            "field": "gastronomy",
+            "city_ids": [korean[0]],
+            "quota": "many",
+            "deadline": FUTURE,
+            "send": "Send invitations",
+        },
+    )
+    assert answer.status_code == 422
+    assert 'name="q" value="Portu typed"' in answer.text
+    assert '<option value="PT" selected>' in answer.text
+    assert '<option value="gastronomy" selected>' in answer.text
+    assert "Korea 0" in answer.text and "Portugal 0" not in answer.text
+    assert _ticked(answer.text) == {korean[0]}
+    assert _invited(app) == []

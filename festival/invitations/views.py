@@ -96,12 +96,22 @@ def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> Resp
     )
     selected = carried_ids(form.city_ids.data or [])
     shown = {city.id for city in page.items}
+    # Answering a POST (errors): the filter boxes show what was typed in
+    # them, applied or not; the list stays under the filter applied.
+    typed = where
+    if request.method == "POST":
+        typed = queries.CityFilter(
+            q=request.form.get("q", ""),
+            country=request.form.get("country", ""),
+            field=request.form.get("field", ""),
+        )
     html = render_template(
         "invitations/new.html",
         festival=festival,
         form=form,
         page=page,
         where=where,
+        typed=typed,
         already_invited=queries.invited_count(festival, where),
         countries=country_choices(queries.city_countries()),
         fields=field_choices(),

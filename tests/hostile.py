@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -177,6 +177,8 @@ class Form:
     form_id: str
     fields: dict[str, Field] = field(default_factory=dict)
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (name, value)
+    # Buttons that send the form elsewhere (formaction=): action -> (name, value)s
+    elsewhere: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def signature(self) -> tuple:
         return (self.method, tuple(sorted(self.fields)), tuple(sorted(n for n, _ in self.buttons)))
@@ -228,8 +230,7 @@ class _FormReader(HTMLParser):
         if tag == "input":
             kind = attrs.get("type", "text").lower()
             if kind in {"submit", "image"}:
-                if name:
-                    form.buttons.append((name, attrs.get("value", "")))
+                self._button(form, attrs)
                 return
             if not name or kind in {"button", "reset"}:
                 return
@@ -257,8 +258,17 @@ class _FormReader(HTMLParser):
         elif tag == "textarea" and name:
             self._textarea = Field(name=name, kind="textarea", attrs=attrs)
             form.fields[name] = self._textarea
-        elif tag == "button" and attrs.get("type", "submit") == "submit" and name:
-            form.buttons.append((name, attrs.get("value", "")))
+        elif tag == "button" and attrs.get("type", "submit") == "submit":
+            self._button(form, attrs)
+
+    @staticmethod
+    def _button(form: Form, attrs: dict[str, str]) -> None:
+        """A submit button: the form's own, or one that sends it elsewhere."""
+        pressed = [(attrs["name"], attrs.get("value", ""))] if attrs.get("name") else []
+        if attrs.get("formaction"):
+            form.elsewhere.setdefault(attrs["formaction"], []).extend(pressed)
+        else:
+            form.buttons.extend(pressed)
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
@@ -295,10 +305,17 @@ def forms_in(html: str, page_url: str) -> list[Form]:
     reader = _FormReader(page_url)
     reader.feed(html)
     reader.close()
-    for form in reader.forms:
+    # A button with formaction= posts the same fields to another endpoint:
+    # that is one more form (after the page's own, so their indexes stay).
+    forms = reader.forms + [
+        replace(form, action=action, fields=dict(form.fields), buttons=list(buttons), elsewhere={})
+        for form in reader.forms
+        for action, buttons in form.elsewhere.items()
+    ]
+    for form in forms:
         parts = urlsplit(form.action)
         form.action = parts.path + (f"?{parts.query}" if parts.query else "")
-    return reader.forms
+    return forms
 
 
 class _RunnableMarkup(HTMLParser):

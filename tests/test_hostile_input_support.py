@@ -177,7 +177,8 @@ def build_world(app: Flask) -> World:
                 "venue_id": [venue.id],
                 "city_id": [city.id],
                 "session_id": [upcoming.id, elsewhere.id, cancelled.id],
-                "invitation_id": [waiting.id],
+                # Waiting for an answer; accepted (its page has the quota form).
+                "invitation_id": [waiting.id, empty.id],
                 "delegation_id": [delegation.id],
                 "delegate_id": [member.id, pending.id],
                 "item_id": [item.id],
@@ -284,7 +285,13 @@ class FormPlace:
 
 
 def _city_file() -> dict[str, Any]:
-    body = b"name,country_code,creative_field,contact_email\nKanazawa,JP,crafts,k@city.example\n"
+    # One good row and one bad (no such country): the preview shows both the
+    # import's confirm form and the download of the rows to fix.
+    body = (
+        b"name,country_code,creative_field,contact_email\n"
+        b"Kanazawa,JP,crafts,k@city.example\n"
+        b"Atlantis,ZZ,crafts,a@city.example\n"
+    )
     return {"file": (io.BytesIO(body), "cities.csv")}
 
 

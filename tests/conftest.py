@@ -68,11 +68,16 @@ def _cheap_password_hashes() -> Iterator[None]:
 
 def _memory_backed_dir() -> Path | None:
     """A new folder in memory (/dev/shm) where the machine has one, for the
-    SQLite file: each commit's fsync to a disk costs tens of milliseconds."""
+    SQLite file: each commit's fsync to a disk costs tens of milliseconds.
+    Folders left by runs that were killed (their process is gone) go first."""
     shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return Path(tempfile.mkdtemp(prefix="festival-test-", dir=shm))
-    return None
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return None
+    for left in shm.glob("festival-test-*-*"):
+        pid = left.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(left, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"festival-test-{os.getpid()}-", dir=shm))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -105,8 +105,9 @@ def all_day_dates(item: Any, festival: Festival) -> tuple[date, date]:
     return first, max(after_last, first + timedelta(days=1))
 
 
-def _item_entry(item: Any, festival: Festival) -> Entry:
-    """An item (an ItineraryItem, or a row of :func:`_items_of`)."""
+def _item_entry(item: Any, festival: Festival, *, deleted: bool = False) -> Entry:
+    """An item (an ItineraryItem, or a row of :func:`_items_of`); a deleted
+    one as calendars must still see it: cancelled."""
     dates = all_day_dates(item, festival) if item.all_day else (None, None)
     return Entry(
         kind=getattr(item.kind, "value", item.kind),
@@ -118,7 +119,7 @@ def _item_entry(item: Any, festival: Festival) -> Entry:
         key=f"item-{item.id}",
         updated_at=item.updated_at,
         sequence=item.sequence or 0,
-        status="scheduled",
+        status="cancelled" if deleted else "scheduled",
         created_at=item.created_at,
         description=item.notes or "",
         item_id=item.id,
@@ -151,29 +152,6 @@ def _items_of(
             sa.or_(gone.delegate_id.is_(None), gone.delegate_id == delegate.id),
         ),
     )  # fmt: skip
-
-
-def _cancelled_entry(item: Any, festival: Festival) -> Entry:
-    """A deleted item (a row of :func:`_items_of`), as calendars must still
-    see it: cancelled."""
-    dates = all_day_dates(item, festival) if item.all_day else (None, None)
-    return Entry(
-        kind=getattr(item.kind, "value", item.kind),
-        title=item.title,
-        starts_at=item.starts_at,
-        ends_at=item.ends_at,
-        all_day=item.all_day,
-        location=item.location or "",
-        key=f"item-{item.id}",
-        updated_at=item.updated_at,
-        sequence=item.sequence or 0,
-        status="cancelled",
-        created_at=item.created_at,
-        item_id=item.id,
-        personal=item.delegate_id is not None,
-        start_date=dates[0],
-        end_date=dates[1],
-    )
 
 
 def _enrolled_query(delegates: Sequence[Delegate], *columns: Any) -> sa.Select:
@@ -242,8 +220,7 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     entries = [_session_entry(s) for s in sessions]
     # The items and the deleted items in one query (their columns alike).
     for row in db.session.execute(sa.union_all(*_items_of(delegate))):
-        entry = _cancelled_entry if row.deleted else _item_entry
-        entries.append(entry(row, festival))
+        entries.append(_item_entry(row, festival, deleted=row.deleted))
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
 
 

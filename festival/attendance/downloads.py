@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from festival.core.cells import local_cell
 from festival.logistics.exports import Table
 from festival.logistics.labels import country_name, role_label, status_label
 from festival.programme.models import Attendance, ProgrammeSession
@@ -43,7 +44,7 @@ def attendance_table(
                 country_name(city.country_code),
                 status_label(str(d.status)),
                 yes if at else no,
-                at.astimezone(tz).replace(tzinfo=None) if at else None,
+                local_cell(at, tz),
             ]
         )
     return table

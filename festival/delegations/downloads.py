@@ -7,18 +7,14 @@ no passport data.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from festival.core.cells import local_cell
 from festival.logistics.exports import Table
 from festival.logistics.labels import country_name, role_label, room_type_label, status_label
 from festival.registration.models import Delegate
-
-
-def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
-    return value.astimezone(tz).replace(tzinfo=None) if value else None
 
 
 def delegates_table(delegates: Iterable[Delegate], tz: ZoneInfo, zone: str) -> Table:
@@ -57,8 +53,8 @@ def delegates_table(delegates: Iterable[Delegate], tz: ZoneInfo, zone: str) -> T
                 status_label(str(d.status)),
                 yes if d.is_head else no,
                 list(d.languages or ()),
-                _local(d.arrival_at, tz),
-                _local(d.departure_at, tz),
+                local_cell(d.arrival_at, tz),
+                local_cell(d.departure_at, tz),
                 yes if d.needs_room else no,
                 d.hotel or "",
                 room_type_label(d.room_type),

@@ -4,19 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from festival.core.cells import local_cell
 from festival.invitations.labels import STATUS_LABELS
 from festival.invitations.models import Invitation
 from festival.logistics.exports import Table
 from festival.logistics.labels import country_name
-
-
-def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
-    return value.astimezone(tz).replace(tzinfo=None) if value else None
 
 
 def invitations_table(invitations: Iterable[Invitation], tz: ZoneInfo, zone: str) -> Table:
@@ -42,10 +38,10 @@ def invitations_table(invitations: Iterable[Invitation], tz: ZoneInfo, zone: str
                 country_name(invitation.city.country_code),
                 str(STATUS_LABELS.get(invitation.status, invitation.status)),
                 invitation.quota,
-                _local(invitation.deadline, tz),
-                _local(invitation.sent_at, tz),
-                _local(invitation.opened_at, tz),
-                _local(invitation.responded_at, tz),
+                local_cell(invitation.deadline, tz),
+                local_cell(invitation.sent_at, tz),
+                local_cell(invitation.opened_at, tz),
+                local_cell(invitation.responded_at, tz),
                 invitation.decline_reason or "",
             ]
         )

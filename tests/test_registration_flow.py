@@ -312,7 +312,7 @@ def test_the_head_adds_a_member_with_all_their_details_in_one_form(app, client):
     bad = client.post("/my/delegation/members/new", data=data)
     assert bad.status_code == 422
     assert "Please describe their dietary requirement." in bad.text
-    assert "We do not know the airport ZZZ" in bad.text
+    assert "We do not know the airport &#34;ZZZ&#34;" in bad.text
     assert "Which night do they arrive at the hotel?" in bad.text
     assert 'value="Marco Bianchi"' in bad.text and 'value="AZ 786"' in bad.text
     assert 'checked id="allergens-' in bad.text

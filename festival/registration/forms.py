@@ -31,10 +31,15 @@ from festival.core.forms import Form, SelectChoice
 from festival.core.i18n import INTERFACE_LANGUAGES, language_name
 from festival.festivals.models import Festival
 from festival.registration.airports import (
+    MAX_NAMED_CANDIDATES,
+    Airport,
+    AmbiguousAirport,
     NonexistentLocalTime,
+    UnknownAirport,
     find_airport,
     local_to_utc,
     normalise_code,
+    resolve_airport,
     utc_to_local,
 )
 from festival.registration.labels import (
@@ -169,10 +174,10 @@ class DetailsForm(MemberForm):
         validators=[Optional()],
     )
     arrival_airport = StringField(
-        _l("Arrival airport (IATA code)"),
-        validators=[Optional(), Length(max=3)],
-        filters=[_upper],
-        description=_l("Three letters, for example HND (Tokyo Haneda) or SYO (Shonai)."),
+        _l("Arrival airport"),
+        validators=[Optional(), Length(max=100)],
+        filters=[_strip],
+        description=_l("Its code or its name, for example HND, Haneda or Shonai."),
     )
     arrival_flight = StringField(
         _l("Arrival flight"),
@@ -186,9 +191,10 @@ class DetailsForm(MemberForm):
         validators=[Optional()],
     )
     departure_airport = StringField(
-        _l("Departure airport (IATA code)"),
-        validators=[Optional(), Length(max=3)],
-        filters=[_upper],
+        _l("Departure airport"),
+        validators=[Optional(), Length(max=100)],
+        filters=[_strip],
+        description=_l("Its code or its name, for example HND, Haneda or Shonai."),
     )
     departure_flight = StringField(
         _l("Departure flight"), validators=[Optional(), Length(max=20)], filters=[_upper]
@@ -226,6 +232,9 @@ class DetailsForm(MemberForm):
         self.languages_other.data = ", ".join(c for c in delegate.languages or [] if c not in known)
         self.arrival_at.data = utc_to_local(delegate.arrival_at, delegate.arrival_airport)
         self.departure_at.data = utc_to_local(delegate.departure_at, delegate.departure_airport)
+        for leg in ("arrival", "departure"):
+            if airport := find_airport(getattr(delegate, f"{leg}_airport")):
+                _confirm_airport(getattr(self, f"{leg}_airport"), airport)
         if "consent" in self._fields:
             self.consent.data = delegate.consent_at is not None
 
@@ -272,21 +281,29 @@ class DetailsForm(MemberForm):
         for leg in ("arrival", "departure"):
             when = getattr(self, f"{leg}_at")
             code_field = getattr(self, f"{leg}_airport")
-            code = normalise_code(code_field.data)
             if when.errors or code_field.errors:
                 ok = False
                 continue
-            airport = find_airport(code) if code else None
-            if code and airport is None:
+            try:
+                airport = resolve_airport(code_field.data)
+            except UnknownAirport:
                 ok = self._fail(
                     code_field,
                     _(
-                        "We do not know the airport %(code)s. Use its three-letter IATA code, "
-                        "for example HND.",
-                        code=code,
+                        "We do not know the airport \"%(typed)s\". Type its three-letter code "
+                        "(on the ticket) or its name, for example HND or Haneda.",
+                        typed=code_field.data,
                     ),
                 )
                 continue
+            except AmbiguousAirport as several:
+                ok = self._fail(code_field, _ambiguous_message(code_field.data, several))
+                continue
+            code = airport.code if airport else ""
+            if airport:
+                # What is saved is the code; the person sees which airport it is.
+                code_field.data = airport.code
+                _confirm_airport(code_field, airport)
             if when.data and not code:
                 ok = self._fail(code_field, _("Which airport? Its code gives the time zone."))
                 continue
@@ -375,6 +392,27 @@ class DetailsForm(MemberForm):
             check_out_on=self.check_out_on.data if needs_room else None,
         )
         return values
+
+
+def _confirm_airport(field: Any, airport: Airport) -> None:
+    """Show under ``field`` the airport understood, with its time zone."""
+    field.description = _(
+        "%(name)s (%(city)s, %(country)s): times in %(zone)s.",
+        name=airport.name,
+        city=airport.city,
+        country=airport.country,
+        zone=airport.tz,
+    )
+
+
+def _ambiguous_message(typed: str, several: AmbiguousAirport) -> str:
+    shown = several.candidates[:MAX_NAMED_CANDIDATES]
+    choices = "; ".join(f"{a.code} ({a.name}, {a.city}, {a.country})" for a in shown)
+    return _(
+        "Several airports answer to \"%(typed)s\": %(choices)s. Type the code of yours.",
+        typed=typed,
+        choices=choices,
+    )
 
 
 # The labels that speak to the person, as they read when the head fills in a member's.

@@ -22,6 +22,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -41,6 +42,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation
 from festival.registration import access, services
+from festival.registration.airports import search_airports
 from festival.registration.export import personal_data
 from festival.registration.forms import (
     DeletionForm,
@@ -53,7 +55,7 @@ from festival.registration.models import ACTIVE_STATUSES, Delegate, DelegateRole
 
 bp = Blueprint("registration", __name__)
 
-PUBLIC_ENDPOINTS = {"registration.privacy"}
+PUBLIC_ENDPOINTS = {"registration.privacy", "registration.airports"}
 
 
 @bp.app_context_processor
@@ -308,6 +310,23 @@ def deletion() -> ResponseReturnValue:
         flash(_("Your request is recorded; the organisers have been told."), "success")
         return redirect(url_for("registration.deletion", **_festival_args(record)))
     return _render("registration/deletion.html", record, form=form)
+
+
+@bp.get("/airports")
+def airports() -> ResponseReturnValue:
+    """Airports that answer to ``?q=`` (a code, a name or a city), for the
+    travel fields' suggestions as you type. Public: the registration form is
+    filled before anyone signs in, and the list is public data."""
+    typed = (request.args.get("q") or "")[:100]
+    found = search_airports(typed, limit=10)
+    body = [
+        {"code": a.code, "name": a.name, "city": a.city, "country": a.country, "tz": a.tz}
+        for a in found
+    ]
+    response = jsonify(body)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.get("/privacy")

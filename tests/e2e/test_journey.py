@@ -140,7 +140,7 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     city.get_by_label("Arrival: local date and time at the airport").fill(
         f"{first_day.isoformat()}T10:30"
     )
-    city.get_by_label("Arrival airport (IATA code)").fill("HND")
+    city.get_by_label("Arrival airport", exact=True).fill("HND")
     city.get_by_label("Arrival flight").fill("NH 393")
     city.get_by_label("I agree to the privacy notice").check()
     shots(city, "head-registration-form")

@@ -358,7 +358,8 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
     def build() -> bytes:
         # The one definition of a delegate's itinerary (the "My itinerary" page
         # reads it too); the sessions' speakers and audience come in one more query.
-        entries = itinerary_for(delegate)
+        with force_locale(locale):  # the flights' titles are written in it
+            entries = itinerary_for(delegate)
         sessions = _sessions_by_id([e.session_id for e in entries if e.session_id])
         with force_locale(locale):
             page = ev.itinerary_page_url(festival)

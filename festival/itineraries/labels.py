@@ -15,11 +15,16 @@ ITEM_KIND_LABELS = {
     ItemKind.OTHER: _l("Other"),
 }
 
+# A delegate's own flights, shown on their itinerary beside the items.
+FLIGHT_LABELS = {"arrival": _l("Arrival"), "departure": _l("Departure")}
+
 
 def item_kind_label(value: str) -> str:
     """ "Pickup" for "pickup"; "Session" for the programme's entries."""
     if value == "session":
         return str(_l("Session"))
+    if value in FLIGHT_LABELS:
+        return str(FLIGHT_LABELS[value])
     try:
         return str(ITEM_KIND_LABELS[ItemKind(value)])
     except ValueError:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from festival.cities.models import City
@@ -26,6 +27,8 @@ from festival.itineraries.overlaps import overlapping_pairs
 from festival.programme.eligibility import ACTIVE_STATUSES, attendable_by_joined_delegate
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
 from festival.programme.times import local_day
+from festival.registration.airports import find_airport
+from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, Delegation
 
 # A change to any of these moves the item in a calendar: SEQUENCE goes up.
@@ -45,7 +48,8 @@ class Entry:
     ``end_date`` in the festival's zone: ``end_date`` is exclusive, the day
     after the last, as iCalendar's DTEND;VALUE=DATE wants.
 
-    ``key`` is stable and never reused: "session-<id>" or "item-<id>".
+    ``key`` is stable and never reused: "session-<id>", "item-<id>", or
+    "arrival-<delegate id>" / "departure-<delegate id>" for their flights.
     ``sequence`` rises whenever the time, place or status changes.
     """
 
@@ -69,6 +73,7 @@ class Entry:
     longitude: float | None = None
     start_date: date | None = None  # all-day entries only
     end_date: date | None = None  # all-day entries only: exclusive
+    delegate_id: int | None = None  # flights only: whose they are
 
 
 def _session_entry(session: ProgrammeSession) -> Entry:
@@ -127,6 +132,55 @@ def _item_entry(item: Any, festival: Festival, *, deleted: bool = False) -> Entr
         start_date=dates[0],
         end_date=dates[1],
     )
+
+
+def _flight_entries(delegate: Delegate) -> list[Entry]:
+    """The delegate's arrival and departure as moments, from the travel data
+    they gave (no query): flight number, airport, and the airport's local
+    time beside the festival's."""
+    entries = []
+    for leg in ("arrival", "departure"):
+        when: datetime | None = getattr(delegate, f"{leg}_at")
+        if when is None:
+            continue
+        code = getattr(delegate, f"{leg}_airport") or ""
+        flight = getattr(delegate, f"{leg}_flight") or ""
+        airport = find_airport(code)
+        if leg == "arrival":
+            title = (
+                _("Arrival: %(flight)s at %(airport)s", flight=flight, airport=code)
+                if flight
+                else _("Arrival at %(airport)s", airport=code)
+            )
+        else:
+            title = (
+                _("Departure: %(flight)s from %(airport)s", flight=flight, airport=code)
+                if flight
+                else _("Departure from %(airport)s", airport=code)
+            )
+        entries.append(
+            Entry(
+                kind=leg,
+                title=title,
+                starts_at=when,
+                ends_at=when,
+                all_day=False,
+                location=f"{airport.name} ({airport.city}, {airport.country})" if airport else code,
+                key=f"{leg}-{delegate.id}",
+                updated_at=delegate.updated_at,
+                sequence=delegate.travel_sequence or 0,
+                status="scheduled",
+                created_at=delegate.created_at,
+                description=_(
+                    "Local time at the airport: %(when)s.", when=airport_time(when, code)
+                ),
+                personal=True,
+                latitude=airport.latitude if airport else None,
+                longitude=airport.longitude if airport else None,
+                delegate_id=delegate.id,
+            )
+        )
+    return entries
 
 
 def _items_of(
@@ -206,11 +260,12 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     whatever its length: delegation and festival if not loaded, sessions,
     items and deleted items).
 
-    The sessions they may attend (eligibility.visible_to) and are enrolled
-    in, cancelled ones included (marked ``status="cancelled"``, so calendars
-    show them struck out), plus the items for their whole delegation and
-    those for them alone, deleted ones included as cancelled. A delegate
-    who is not active (declined, cancelled) has an empty itinerary. All-day
+    Their own arrival and departure flights, then the sessions they may
+    attend (eligibility.visible_to) and are enrolled in, cancelled ones
+    included (marked ``status="cancelled"``, so calendars show them struck
+    out), plus the items for their whole delegation and those for them
+    alone, deleted ones included as cancelled. A delegate who is not active
+    (declined, cancelled) has an empty itinerary. All-day
     entries sort first on their day.
     """
     if delegate.status not in ACTIVE_STATUSES:
@@ -221,6 +276,7 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     # The items and the deleted items in one query (their columns alike).
     for row in db.session.execute(sa.union_all(*_items_of(delegate))):
         entries.append(_item_entry(row, festival, deleted=row.deleted))
+    entries += _flight_entries(delegate)
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
 
 

@@ -26,6 +26,8 @@ class Airport:
     city: str
     country: str
     tz: str
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -109,7 +111,9 @@ def _fold(text: str) -> str:
 def airports() -> dict[str, Airport]:
     """Every known airport by IATA code (read once per process, ~0.1 s)."""
     return {
-        code: Airport(code, row["name"], row["city"], row["country"], row["tz"])
+        code: Airport(
+            code, row["name"], row["city"], row["country"], row["tz"], row["lat"], row["lon"]
+        )
         for code, row in airportsdata.load("IATA").items()
         if row["tz"]
     }

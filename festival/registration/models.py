@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from festival.auth.models import User
@@ -157,6 +157,9 @@ class Delegate(Model):
     departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     departure_flight: Mapped[str | None] = mapped_column(sa.String(20))
     departure_airport: Mapped[str | None] = mapped_column(sa.String(3))
+    # Raised whenever a flight's time, airport or number changes (see the
+    # before_flush hook below), so calendars move the flight events.
+    travel_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     needs_room: Mapped[bool] = mapped_column(default=True)
     shares_room_with: Mapped[str | None] = mapped_column(sa.String(200))
@@ -225,3 +228,26 @@ class Delegate(Model):
     @classmethod
     def _has_role_proposal_expression(cls) -> ColumnElement[bool]:
         return sa.and_(cls.confirmed_role.is_not(None), cls.role != cls.confirmed_role)
+
+
+# The flight fields whose change moves the flight events in calendars.
+TRAVEL_FIELDS = (
+    "arrival_at",
+    "arrival_airport",
+    "arrival_flight",
+    "departure_at",
+    "departure_airport",
+    "departure_flight",
+)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _raise_travel_sequence(session: Session, _context: object, _instances: object) -> None:
+    """Any writer (the delegate's form, the head's, an organiser's) that
+    changes a flight raises the delegate's travel sequence once per flush."""
+    for record in session.dirty:
+        if not isinstance(record, Delegate):
+            continue
+        state = sa.inspect(record)
+        if any(state.attrs[name].history.has_changes() for name in TRAVEL_FIELDS):
+            record.travel_sequence = (record.travel_sequence or 0) + 1

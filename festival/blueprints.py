@@ -23,6 +23,7 @@ from festival.outbox.views import bp as outbox_bp
 from festival.programme.public import bp as programme_bp
 from festival.programme.views import bp as programme_admin_bp
 from festival.registration.public import bp as registration_bp
+from festival.transfers.views import bp as transfers_bp
 
 ALL = [
     core_bp,
@@ -32,6 +33,7 @@ ALL = [
     outbox_bp,
     delegations_bp,
     logistics_bp,
+    transfers_bp,
     registration_bp,
     cities_bp,
     invitations_admin_bp,

@@ -9,6 +9,7 @@ from festival.itineraries.models import CancelledItem, ItineraryItem
 from festival.outbox.models import OutboxMessage
 from festival.programme.models import Attendance, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
+from festival.transfers import models as _transfers  # noqa: F401
 
 __all__ = [
     "Attendance",

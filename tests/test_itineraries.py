@@ -288,7 +288,8 @@ def test_itinerary_for_merges_sessions_and_items_of_the_right_person(app, world,
         mayor = db.session.get(Delegate, world["mayor"][0])
         with count_queries() as statements:
             entries = services.itinerary_for(mayor)
-        assert len(statements) <= 4
+        # delegation, sessions, items with deleted items, pickups: whatever the length
+        assert len(statements) <= 5
         titles = [e.title for e in entries]
         assert titles == [
             "Hotel",

@@ -289,8 +289,8 @@ def entry_event(entry: Entry, festival: Festival, page_url: str) -> FeedEvent:
         start = entry.starts_at.astimezone(tz)
         end = entry.ends_at.astimezone(tz) if entry.ends_at > entry.starts_at else None
     created = entry.created_at or entry.updated_at
-    if entry.delegate_id is not None:  # a flight: one per delegate and leg
-        uid = stable_uuid(f"flight-{entry.kind}", entry.delegate_id, created)
+    if entry.uid_kind is not None:  # a flight or a pickup: no item row of its own
+        uid = stable_uuid(entry.uid_kind, entry.uid_id or 0, created)
     else:
         uid = stable_uuid("itinerary-item", entry.item_id or 0, created)
     return FeedEvent(

@@ -38,6 +38,7 @@ from festival.itineraries.services import itinerary_for
 from festival.programme.eligibility import ACTIVE_STATUSES, visible_to_bound
 from festival.programme.models import Attendance, Audience, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
+from festival.transfers.models import Escort, Passenger, Transfer, Vehicle
 
 # Bump when the bytes built from the same data change (a new property, a
 # reworded description), so cached copies and ETags are not reused.
@@ -313,9 +314,26 @@ def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
         CancelledItem.delegation_id == delegation_id,
         sa.or_(CancelledItem.delegate_id.is_(None), CancelledItem.delegate_id == delegate_id),
     ).subquery()
+    # Pickups: a car moved, re-assigned or renamed (its driver's phone) moves the stamp.
+    pickups = (
+        sa.select(
+            sa.func.count(Passenger.id),
+            sa.func.coalesce(sa.func.sum(Passenger.sequence), 0),
+            sa.func.max(Passenger.updated_at),
+            sa.func.max(Transfer.updated_at),
+            sa.func.max(Vehicle.updated_at),
+            sa.func.max(Escort.updated_at),
+        )
+        .select_from(Passenger)
+        .outerjoin(Transfer, Transfer.id == Passenger.transfer_id)
+        .outerjoin(Vehicle, Vehicle.id == Transfer.vehicle_id)
+        .outerjoin(Escort, Escort.id == Transfer.escort_id)
+        .where(Passenger.delegate_id == delegate_id)
+        .subquery()
+    )
     # One-row aggregates side by side: joins on TRUE, not a cartesian warning.
-    return sa.select(sessions, items, cancelled).select_from(
-        sessions.join(items, sa.true()).join(cancelled, sa.true())
+    return sa.select(sessions, items, cancelled, pickups).select_from(
+        sessions.join(items, sa.true()).join(cancelled, sa.true()).join(pickups, sa.true())
     )
 
 

@@ -31,6 +31,7 @@ STEPS = [
     "festival.registration.demo",
     "festival.programme.demo",
     "festival.itineraries.demo",
+    "festival.transfers.demo",
     "festival.attendance.demo",
     "festival.impressions.demo",
 ]

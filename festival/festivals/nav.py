@@ -16,6 +16,7 @@ FESTIVAL_PAGES = [
     ("invitations_admin.index", _l("Invitations")),
     ("delegations.index", _l("Delegations")),
     ("logistics.arrivals", _l("Logistics")),
+    ("transfers.board", _l("Transfers")),
     ("programme_admin.sessions", _l("Programme")),
     ("itineraries_admin.index", _l("Itineraries")),
     ("attendance.index", _l("Check-in")),

@@ -30,6 +30,8 @@ from festival.programme.times import local_day
 from festival.registration.airports import find_airport
 from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, Delegation
+from festival.transfers.models import Direction
+from festival.transfers.services import passengers_for
 
 # A change to any of these moves the item in a calendar: SEQUENCE goes up.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "all_day", "location")
@@ -73,7 +75,10 @@ class Entry:
     longitude: float | None = None
     start_date: date | None = None  # all-day entries only
     end_date: date | None = None  # all-day entries only: exclusive
-    delegate_id: int | None = None  # flights only: whose they are
+    # Entries with no row of their own in the itinerary tables (flights,
+    # pickups) name what their calendar UID derives from.
+    uid_kind: str | None = None
+    uid_id: int | None = None
 
 
 def _session_entry(session: ProgrammeSession) -> Entry:
@@ -177,7 +182,66 @@ def _flight_entries(delegate: Delegate) -> list[Entry]:
                 personal=True,
                 latitude=airport.latitude if airport else None,
                 longitude=airport.longitude if airport else None,
-                delegate_id=delegate.id,
+                uid_kind=f"flight-{leg}",
+                uid_id=delegate.id,
+            )
+        )
+    return entries
+
+
+def _pickup_entries(delegate: Delegate) -> list[Entry]:
+    """The delegate's planned pickups (one query): a car taken away stays as
+    cancelled, under the same UID, like a deleted item."""
+    entries = []
+    for passenger in passengers_for(delegate):
+        transfer = passenger.transfer
+        arrival = passenger.direction == Direction.ARRIVAL
+        at = (
+            transfer.pickup_at
+            if transfer
+            else (passenger.planned_flight_at or passenger.updated_at)
+        )
+        vehicle = transfer.vehicle if transfer else None
+        escort = transfer.escort if transfer else None
+        car = vehicle.label if vehicle else _("car to be confirmed")
+        airport = transfer.airport if transfer else ""
+        lines = []
+        if vehicle:
+            lines.append(
+                _(
+                    "%(car)s, plate %(plate)s; driver %(driver)s, %(phone)s.",
+                    car=vehicle.label,
+                    plate=vehicle.plate or "—",
+                    driver=vehicle.driver_name or "—",
+                    phone=vehicle.driver_phone or "—",
+                )
+            )
+        if escort:
+            lines.append(
+                _("Your escort: %(name)s, %(phone)s.", name=escort.name, phone=escort.phone or "—")
+            )
+        stamps = [passenger.updated_at] + [
+            row.updated_at for row in (transfer, vehicle, escort) if row is not None
+        ]
+        entries.append(
+            Entry(
+                kind="pickup" if arrival else "transfer",
+                title=_("Pickup at %(airport)s: %(car)s", airport=airport, car=car)
+                if arrival
+                else _("Car to %(airport)s: %(car)s", airport=airport, car=car),
+                starts_at=at,
+                ends_at=at,
+                all_day=False,
+                location=transfer.meeting_point if transfer else "",
+                key=f"pickup-{passenger.id}",
+                updated_at=max(stamps),
+                sequence=passenger.sequence or 0,
+                status="scheduled" if transfer else "cancelled",
+                created_at=passenger.created_at,
+                description="\n".join(lines),
+                personal=True,
+                uid_kind="transfer-pickup",
+                uid_id=passenger.id,
             )
         )
     return entries
@@ -256,9 +320,9 @@ def enrolled_spans(delegates: Sequence[Delegate]) -> dict[int, list[Any]]:
 
 
 def itinerary_for(delegate: Delegate) -> list[Entry]:
-    """Everything in ``delegate``'s itinerary, in time order (at most five queries,
+    """Everything in ``delegate``'s itinerary, in time order (at most six queries,
     whatever its length: delegation and festival if not loaded, sessions,
-    items and deleted items).
+    items and deleted items, pickups).
 
     Their own arrival and departure flights, then the sessions they may
     attend (eligibility.visible_to) and are enrolled in, cancelled ones
@@ -276,7 +340,7 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     # The items and the deleted items in one query (their columns alike).
     for row in db.session.execute(sa.union_all(*_items_of(delegate))):
         entries.append(_item_entry(row, festival, deleted=row.deleted))
-    entries += _flight_entries(delegate)
+    entries += _flight_entries(delegate) + _pickup_entries(delegate)
     return sorted(entries, key=lambda e: (e.starts_at, not e.all_day, e.ends_at, e.key))
 
 

@@ -1,0 +1,332 @@
+"""Transfers through the organiser's pages: propose, save, adjust, check, tell.
+
+A Tokyo festival; Parma's mayor and two members land at Haneda on the 13th,
+Usuki's delegate at Shonai. Every check the board shows is made to happen,
+and the passengers' calendars follow every move of their pickup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from festival.calendar.services import personal_token
+from festival.extensions import db
+from festival.outbox.models import OutboxMessage
+from festival.registration.models import Delegate, DelegateRole
+from festival.transfers.models import Escort, Passenger, Transfer, Vehicle, VehicleKind
+from tests.factories import make_city, make_delegate, make_delegation, make_festival
+
+LANDING = datetime(2027, 6, 13, 6, 0, tzinfo=UTC)  # 15:00 at Haneda
+
+
+@dataclass
+class World:
+    slug: str
+    base: str
+    mayor_id: int
+    member_ids: list[int]
+    usuki_id: int
+    other_user_id: int
+    car_id: int
+    van_id: int
+
+
+@pytest.fixture
+def world(app) -> World:
+    with app.app_context():
+        festival = make_festival(slug="transfers-2027", contact_email="desk@host.example")
+        parma = make_delegation(festival, make_city(name="Parma", country_code="IT"))
+        usuki = make_delegation(festival, make_city(name="Usuki", country_code="JP"))
+        other = make_delegation(make_festival(), make_city(name="Lyon"))
+
+        def flying(delegation, minutes, airport="HND", **values):
+            return make_delegate(
+                delegation,
+                arrival_at=LANDING + timedelta(minutes=minutes),
+                arrival_airport=airport,
+                arrival_flight=f"NH {100 + minutes}",
+                **values,
+            )
+
+        mayor = flying(
+            parma,
+            0,
+            role=DelegateRole.MAYOR,
+            full_name="Michele Guerra",
+            languages=["it", "en"],
+            locale="it",
+        )
+        members = [flying(parma, m, languages=["it"], locale="en") for m in (10, 20)]
+        usuki_delegate = flying(usuki, 30, "SYO", languages=["ja"], locale="ja")
+        stranger = make_delegate(other)
+        car = Vehicle(
+            festival_id=festival.id,
+            label="Car 1",
+            kind=VehicleKind.CAR,
+            seats=3,
+            driver_name="Sato Kenji",
+            driver_phone="+81 90 0000 0001",
+            driver_language="ja",
+            driver_email="sato@drivers.example",
+        )
+        van = Vehicle(
+            festival_id=festival.id,
+            label="Van 1",
+            kind=VehicleKind.VAN,
+            seats=7,
+            driver_name="Suzuki Hiroshi",
+            driver_language="en",
+        )
+        db.session.add_all([car, van])
+        db.session.commit()
+        return World(
+            festival.slug,
+            f"/organiser/festivals/{festival.slug}/transfers",
+            mayor.id,
+            [m.id for m in members],
+            usuki_delegate.id,
+            stranger.user_id,
+            car.id,
+            van.id,
+        )  # fmt: skip
+
+
+def _plan(client, world, day="2027-06-13") -> None:
+    page = client.get(f"{world.base}/propose?day={day}&direction=arrival")
+    fingerprint = re.search(r'name="fingerprint" type="hidden" value="([^"]+)"', page.text)
+    assert fingerprint, page.text
+    response = client.post(
+        f"{world.base}/propose?day={day}&direction=arrival",
+        data={"fingerprint": fingerprint.group(1)},
+    )
+    assert response.status_code == 302, response.text
+
+
+def _transfer_of(app, delegate_id: int) -> Transfer:
+    with app.app_context():
+        passenger = db.session.scalar(
+            sa.select(Passenger).where(Passenger.delegate_id == delegate_id)
+        )
+        transfer = db.session.get(Transfer, passenger.transfer_id)
+        db.session.expunge(transfer)
+        return transfer
+
+
+def _pickup_events(client, app, delegate_id: int) -> list[icalendar.Event]:
+    with app.app_context():
+        token = personal_token(db.session.get(Delegate, delegate_id))
+    response = client.get(f"/feeds/{token}.ics")
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.data)
+    return [e for e in calendar.walk("VEVENT") if "Pickup at" in str(e["SUMMARY"])]
+
+
+def test_organiser_pages_are_closed_to_others(client, auth, world):
+    assert client.get(world.base).status_code == 302  # sign in first
+    auth.user(world.other_user_id)
+    for page in (
+        "",
+        "/propose",
+        "/vehicles",
+        "/escorts",
+        "/settings",
+        f"/vehicles/{world.car_id}/manifest",
+    ):
+        assert client.get(world.base + page).status_code == 404, page
+
+
+def test_the_proposal_is_shown_before_anything_is_saved(app, client, auth, world):
+    auth.organiser()
+    page = client.get(f"{world.base}/propose?day=2027-06-13&direction=arrival")
+    assert page.status_code == 200
+    assert "Michele Guerra" in page.text and "Van 1" in page.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Transfer)) == 0
+    _plan(client, world)
+    parma = _transfer_of(app, world.mayor_id)
+    # Parma's three ride together in the van, 60 min after the last lands.
+    assert _transfer_of(app, world.member_ids[1]).id == parma.id
+    assert parma.vehicle_id == world.van_id
+    assert parma.pickup_at == LANDING + timedelta(minutes=20 + 60)
+    # Shonai is domestic: 20 minutes from landing to the hall.
+    usuki = _transfer_of(app, world.usuki_id)
+    assert usuki.airport == "SYO" and usuki.pickup_at == LANDING + timedelta(minutes=50)
+    board = client.get(f"{world.base}?day=2027-06-13")
+    assert "2 transfers" in board.text and "without a car" not in board.text
+
+
+def test_a_proposal_made_stale_by_a_change_is_not_saved(app, client, auth, world):
+    auth.organiser()
+    response = client.post(
+        f"{world.base}/propose?day=2027-06-13&direction=arrival", data={"fingerprint": "old"}
+    )
+    assert response.status_code == 200
+    assert "changed meanwhile" in response.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Transfer)) == 0
+
+
+def test_a_pickup_before_landing_and_a_crowded_car_are_flagged(app, client, auth, world):
+    auth.organiser()
+    _plan(client, world)
+    parma = _transfer_of(app, world.mayor_id)
+    response = client.post(
+        f"{world.base}/{parma.id}",
+        data={"pickup_at": "2027-06-13T15:05", "meeting_point": "Arrivals hall, south exit",
+              "vehicle_id": str(world.car_id), "escort_id": "", "interpreter_id": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.text
+    page = client.get(f"{world.base}/{parma.id}").text
+    assert "Pickup before the flight lands" in page  # the members land at 15:10 and 15:20
+    assert "More people than seats" not in page  # three people, three seats
+    with app.app_context():
+        db.session.add(Escort(festival_id=db.session.get(Transfer, parma.id).festival_id,
+                              name="Mori Aiko", languages=["ja"]))  # fmt: skip
+        db.session.get(Transfer, parma.id).escort = db.session.scalar(sa.select(Escort))
+        db.session.commit()
+    page = client.get(f"{world.base}/{parma.id}").text
+    assert "More people than seats" in page  # and the escort makes four
+    # The driver and the escort speak Japanese; Parma speaks Italian and English.
+    assert "No shared language" in page
+
+
+def test_an_interpreter_in_the_car_clears_the_language_check(app, client, auth, world):
+    auth.organiser()
+    with app.app_context():  # Parma's van now has a driver who speaks Japanese only
+        db.session.get(Vehicle, world.van_id).driver_language = "ja"
+        db.session.commit()
+    _plan(client, world)
+    parma = _transfer_of(app, world.mayor_id)
+    assert "No shared language" in client.get(f"{world.base}/{parma.id}").text
+    with app.app_context():
+        interpreter = make_delegate(
+            db.session.get(Delegate, world.mayor_id).delegation,
+            role=DelegateRole.INTERPRETER, languages=["it", "ja"],
+        )  # fmt: skip
+        db.session.get(Transfer, parma.id).interpreter = interpreter
+        db.session.commit()
+    assert "No shared language" not in client.get(f"{world.base}/{parma.id}").text
+
+
+def test_a_changed_flight_is_flagged_then_confirmed_and_told(app, client, auth, world):
+    auth.organiser()
+    _plan(client, world)
+    parma = _transfer_of(app, world.mayor_id)
+    client.post(
+        f"{world.base}/{parma.id}",
+        data={"pickup_at": "2027-06-13T16:20", "meeting_point": "", "vehicle_id": str(world.car_id),
+              "escort_id": "", "interpreter_id": ""},
+    )  # fmt: skip
+    with app.app_context():
+        mayor = db.session.get(Delegate, world.mayor_id)
+        mayor.arrival_at = LANDING + timedelta(minutes=45)
+        db.session.commit()
+    page = client.get(f"{world.base}/{parma.id}").text
+    assert "A flight changed after planning" in page
+    response = client.post(f"{world.base}/{parma.id}/confirm-changes")
+    assert response.status_code == 302
+    assert "A flight changed" not in client.get(f"{world.base}/{parma.id}").text
+    with app.app_context():
+        told = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage))}
+        mayor = db.session.get(Delegate, world.mayor_id)
+    assert set(told) == {mayor.email, "sato@drivers.example"}
+    assert told[mayor.email].locale == "it" or told[mayor.email].locale == "en"
+    assert told["sato@drivers.example"].locale == "ja"
+    assert "Car 1" in told[mayor.email].text_body and told[mayor.email].html_body
+    # A second click tells nobody again.
+    client.post(f"{world.base}/{parma.id}/confirm-changes")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_the_pickup_is_in_the_passenger_s_calendar_and_moves_with_the_car(app, client, auth, world):
+    auth.organiser()
+    _plan(client, world)
+    [before] = _pickup_events(client, app, world.mayor_id)
+    assert "Van 1" in str(before["SUMMARY"])
+    parma = _transfer_of(app, world.mayor_id)
+    client.post(
+        f"{world.base}/{parma.id}",
+        data={"pickup_at": "2027-06-13T17:00", "meeting_point": "Arrivals hall, gate 3",
+              "vehicle_id": str(world.van_id), "escort_id": "", "interpreter_id": ""},
+    )  # fmt: skip
+    [after] = _pickup_events(client, app, world.mayor_id)
+    assert str(after["UID"]) == str(before["UID"])
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert after.decoded("DTSTART") == datetime(2027, 6, 13, 8, 0, tzinfo=UTC)
+    assert str(after["LOCATION"]) == "Arrivals hall, gate 3"
+    # Taken off every car: the event stays, cancelled, under the same UID.
+    with app.app_context():
+        passenger_id = db.session.scalar(
+            sa.select(Passenger.id).where(Passenger.delegate_id == world.mayor_id)
+        )
+    assert (
+        client.post(f"{world.base}/passengers/{passenger_id}/move", data={"target": ""}).status_code
+        == 302
+    )
+    [gone] = _pickup_events(client, app, world.mayor_id)
+    assert str(gone["UID"]) == str(before["UID"])
+    assert str(gone["STATUS"]) == "CANCELLED"
+    assert int(gone["SEQUENCE"]) > int(after["SEQUENCE"])
+
+
+def test_a_vehicle_form_with_bad_input_keeps_what_was_typed(app, client, auth, world):
+    auth.organiser()
+    response = client.post(
+        f"{world.base}/vehicles",
+        data={"label": "Car 1", "kind": "car", "seats": "0", "luggage": "2",
+              "plate": "庄内 300 あ 12", "driver_name": "Ito Daisuke", "driver_phone": "",
+              "driver_email": "", "driver_language": "ja"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert re.search(r'id="seats-error"[^>]*>[^<]*1', response.text)
+    assert "庄内 300 あ 12" in response.text and "Ito Daisuke" in response.text
+    response = client.post(
+        f"{world.base}/vehicles",
+        data={"label": "Car 1", "kind": "car", "seats": "3", "driver_language": "ja"},
+    )
+    assert response.status_code == 422 and "Another vehicle has this name." in response.text
+
+
+def test_the_driver_s_manifest_speaks_the_driver_s_language(app, client, auth, world):
+    auth.organiser()
+    _plan(client, world)
+    with app.app_context():
+        db.session.get(Vehicle, world.van_id).driver_language = "ja"
+        db.session.commit()
+    page = client.get(f"{world.base}/vehicles/{world.van_id}/manifest?day=2027-06-13")
+    assert page.status_code == 200 and 'lang="ja"' in page.text
+    assert "Michele Guerra" in page.text
+    csv = client.get(f"{world.base}/vehicles/{world.van_id}/manifest.csv?day=2027-06-13")
+    assert csv.status_code == 200 and csv.headers["Cache-Control"] == "no-store"
+    assert "Michele Guerra" in csv.text and "NH 100" in csv.text
+    signs = client.get(f"{world.base}/{_transfer_of(app, world.mayor_id).id}/signs")
+    assert "Parma" in signs.text and "Michele Guerra" in signs.text
+
+
+def test_the_board_s_queries_do_not_grow_with_the_day(app, client, auth, world, count_queries):
+    auth.organiser()
+    _plan(client, world)
+    url = f"{world.base}?day=2027-06-13"
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    with app.app_context():
+        festival_id = db.session.get(Vehicle, world.car_id).festival_id
+        delegation = db.session.get(Delegate, world.mayor_id).delegation
+        for n in range(6):
+            make_delegate(delegation, arrival_at=LANDING + timedelta(minutes=180 + 30 * n),
+                          arrival_airport="NRT", arrival_flight=f"JL {n + 1}")  # fmt: skip
+        db.session.commit()
+        assert festival_id
+    _plan(client, world)
+    with count_queries() as many:
+        page = client.get(url)
+    # Six more people in two more cars (18:00 to 19:00, then 19:30 to 20:30).
+    assert "4 transfers" in page.text and page.text.count("JL ") == 6
+    assert len(many) == len(few)

@@ -130,6 +130,14 @@ def prepare() -> Plan:
         Target(f"logistics: {page}", f"{logistics}/{page}", cookie="organiser", **ORGANISER_GOAL)
         for page in ("rooming", "interpreters", "catering", "arrivals", "departures")
     ]
+    targets.append(
+        Target(
+            "transfers: day board",
+            f"/organiser/festivals/{slug}/transfers",
+            cookie="organiser",
+            **ORGANISER_GOAL,
+        )
+    )
     return Plan(
         targets=targets,
         organiser_login={"email": ORGANISER_EMAIL, "password": BENCH_ORGANISER_PASSWORD},

@@ -33,6 +33,7 @@ EXPECTED = {
     "en": {
         "day": "Tue, Aug 31, 2027",
         "short_day": "Tue, Aug 31",
+        "full_day": "Tuesday, August 31, 2027",
         "clock": "18:00",
         "moment": "Tue, Aug 31, 2027, 18:00",
         "zoned": "Tue, Aug 31, 2027, 18:00 (Japan Standard Time, UTC+09:00)",
@@ -43,6 +44,7 @@ EXPECTED = {
     "ja": {
         "day": "2027年8月31日(火)",
         "short_day": "8月31日(火)",
+        "full_day": "2027年8月31日火曜日",
         "clock": "18:00",
         "moment": "2027年8月31日(火) 18:00",
         "zoned": "日本標準時",
@@ -53,6 +55,7 @@ EXPECTED = {
     "fr": {
         "day": "mar. 31 août 2027",
         "short_day": "mar. 31 août",
+        "full_day": "mardi 31 août 2027",
         "clock": "18:00",
         "moment": "mar. 31 août 2027, 18:00",
         "zoned": "heure normale du Japon",
@@ -70,6 +73,7 @@ def test_one_formatter_per_kind_in_each_language(app, language) -> None:
         assert dates.format_day(INSTANT, TOKYO) == want["day"]
         assert dates.format_day(date(2027, 8, 31)) == want["day"]
         assert dates.format_day(INSTANT, TOKYO, short=True) == want["short_day"]
+        assert dates.format_day(INSTANT, TOKYO, full=True) == want["full_day"]
         assert dates.format_clock(INSTANT, TOKYO) == want["clock"]
         assert dates.format_moment(INSTANT, TOKYO) == want["moment"]
         zoned = dates.format_moment(INSTANT, TOKYO, zone=True)

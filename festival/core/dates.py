@@ -4,7 +4,8 @@ One formatter per kind, in the reader's language (Flask-Babel's locale: the
 page's, or the e-mail recipient's under ``force_locale``), all from CLDR
 skeletons so each language writes them its own way:
 
-- ``format_day``     a date: "Tue, Aug 31, 2027", "2027年8月31日(火)", "mar. 31 août 2027"
+- ``format_day``     a date: "Tue, Aug 31, 2027", "2027年8月31日(火)", "mar. 31 août 2027";
+                     in words for headings and sentences: "Tuesday, August 31, 2027"
 - ``format_clock``   a time of day, 24-hour: "18:00"
 - ``format_moment``  an instant, date and time: "Tue, Aug 31, 2027, 18:00"; with
                      ``zone=True`` its zone follows: "(Japan Standard Time, UTC+09:00)"
@@ -23,6 +24,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval, get_timezone_name
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -44,13 +46,23 @@ def _local(value: datetime, tz: tzinfo | None) -> datetime:
     return value.astimezone(tz) if tz is not None else value
 
 
-def format_day(value: date | datetime | None, tz: tzinfo | None = None, short: bool = False) -> str:
+def format_day(
+    value: date | datetime | None,
+    tz: tzinfo | None = None,
+    short: bool = False,
+    full: bool = False,
+) -> str:
     """A date (or an instant's date in ``tz``) with its weekday; ``short``
-    leaves the year out, for lists of the festival's own days."""
+    leaves the year out, for lists of the festival's own days; ``full``
+    writes the words out, for a day's heading or a date in a sentence
+    ("Tuesday, August 31, 2027")."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = _local(value, tz)
+    if full:
+        # CLDR's full date: no skeleton gives the weekday in words everywhere.
+        return str(babel_format_date(value, "full", locale=_locale()))
     return format_skeleton(SHORT_DAY if short else DAY, value, _locale())
 
 
@@ -116,7 +128,7 @@ def format_days(first: date, last: date) -> str:
     """A span of days, each language's way: "Jun 14 – 18, 2027",
     "2027年6月14日～18日", "14–18 juin 2027"; one day is that day."""
     if first == last:
-        return format_day(first)
+        return format_day(first, full=True)
     return str(format_interval(first, last, "yMMMd", locale=_locale()))
 
 

@@ -77,7 +77,7 @@ def day_label(value: date | datetime, skeleton: str = "MMMEd", tz: ZoneInfo | No
     if skeleton == dates.CLOCK and isinstance(value, datetime):
         return dates.format_clock(value, tz)
     if "EEEE" in skeleton or "MMMM" in skeleton:
-        return dates.format_day(value, tz)  # a page's heading: the full date
+        return dates.format_day(value, tz, full=True)  # a heading: in words
     return dates.format_day(value, tz, short="y" not in skeleton)
 
 

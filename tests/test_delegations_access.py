@@ -64,7 +64,7 @@ def routes(w: dict) -> list[tuple[str, str, dict]]:
         f"/delegations/{g}/visa-letters",
         "/role-changes",
     ]
-    for page in ("arrivals", "departures", "rooming", "catering", "interpreters"):
+    for page in ("arrivals", "departures", "rooming", "catering", "kitchen", "interpreters"):
         gets += [f"/logistics/{page}", f"/logistics/{page}.csv", f"/logistics/{page}.xlsx"]
     gets.append(f"/logistics/rooming/{d}")
     posts = [
@@ -101,6 +101,7 @@ ENDPOINTS = {
     "logistics.departures",
     "logistics.rooming",
     "logistics.catering",
+    "logistics.kitchen_list",
     "logistics.interpreters",
     "logistics.download_page",
     "logistics.room",

@@ -151,8 +151,8 @@ def test_delegation_page_shows_people_travel_needs_and_rooming(app, client, auth
     auth.organiser()
     page = client.get(f"{BASE}/delegations/{ids['group0']}").text
     assert "Mayor of Parma" in page and "Chef of Parma" in page and "料理長" in page
-    assert "Mon, Jun 14, 2027 08:30" in page  # the festival's zone (Tokyo)
-    assert "Sat, Jun 19, 2027 05:00" in page and "Europe/Paris" in page  # CDG's local time
+    assert "Mon, Jun 14, 2027, 08:30" in page  # the festival's zone (Tokyo)
+    assert "Sat, Jun 19, 2027, 05:00" in page and "Europe/Paris" in page  # CDG's local time
     assert "Local time at NRT: same" in page  # arrival: Narita is on Tokyo time
     assert "Halal" in page and "Sesame" in page and "Wheelchair" in page
     assert "Hotel Tsuruoka" in page

@@ -22,12 +22,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload
 
+from festival.core.dates import format_clock, format_day
 from festival.core.dml import rowcount
-from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -316,13 +315,13 @@ def early_check_in_question(
         return None
     tz = session.festival.tz
     starts = session.starts_at.astimezone(tz)
-    when = format_skeleton("MMMEd", starts, locale=str(get_locale() or "en"))
+    when = format_day(starts, short=True)
     return _(
         "“%(title)s” has not started yet: it starts on %(day)s at %(time)s. "
         "Check %(name)s in anyway?",
         title=session.title,
         day=when,
-        time=f"{starts:%H:%M}",
+        time=format_clock(starts),
         name=who(delegate),
     )
 

@@ -9,7 +9,6 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern, match_skeleton, parse_pattern
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -79,10 +78,14 @@ def language_name(code: str) -> str:
 
 
 def in_zone(value: Any, tz: Any, fmt: str = "medium") -> str:
-    """Format an aware UTC datetime in a festival's zone, in the user's language."""
-    if value is None:
-        return ""
-    return format_datetime(value.astimezone(tz), fmt, rebase=False)
+    """An instant in a festival's zone: core.dates' date and time (or, for a
+    clock-only ``fmt`` such as "HH:mm", the time). Kept for templates written
+    before core.dates; new code uses its filters (``|moment``, ``|clock``)."""
+    from festival.core import dates  # dates builds on this module
+
+    if fmt in ("HH:mm", "short_time"):
+        return dates.format_clock(value, tz)
+    return dates.format_moment(value, tz)
 
 
 @functools.lru_cache(maxsize=256)

@@ -34,12 +34,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.dates import format_day, format_times
 from festival.core.forms import Form, add_error, required
-from festival.core.i18n import format_skeleton, language_name
+from festival.core.i18n import language_name
 from festival.festivals import services
 from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
 from festival.festivals.zones import find_timezone
-from festival.programme.times import time_range
 
 # Languages a festival may work in (ISO 639-1), most likely first.
 FESTIVAL_LANGUAGES = [
@@ -149,10 +149,8 @@ class FestivalForm(Form):
         )
         if not outside:
             return True
-        locale = str(get_locale() or "en")
         listed = "; ".join(
-            f"{s.title} ({format_skeleton('yMMMEd', s.starts_at.astimezone(tz), locale=locale)}, "
-            f"{time_range(s.starts_at, s.ends_at, tz)})"
+            f"{s.title} ({format_day(s.starts_at, tz)}, {format_times(s.starts_at, s.ends_at, tz)})"
             for s in outside
         )
         message = ngettext(

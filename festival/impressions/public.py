@@ -24,10 +24,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from festival.core.dates import format_clock, format_moment
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.impressions import services
@@ -40,18 +41,11 @@ bp = Blueprint("impressions", __name__)
 
 @bp.app_template_filter("local_time")
 def local_time(value: datetime | None, tz: ZoneInfo, with_date: bool = True) -> str:
-    """ "December 9, 2026, 12:00 PM (UTC+09:00)": a time in the festival's zone,
-    with the offset, since delegates read it from many zones."""
-    if value is None:
-        return ""
-    local = value.astimezone(tz)
-    offset = local.strftime("%z")
-    zone = f"UTC{offset[:3]}:{offset[3:]}"
-    time_text = format_time(local, "short", rebase=False)
+    """A time in the festival's zone with the zone (core.dates), since
+    delegates read it from many zones; ``with_date=False``: the time only."""
     if not with_date:
-        return time_text
-    date_text = format_date(local.date(), "long")
-    return _("%(date)s, %(time)s (%(zone)s)", date=date_text, time=time_text, zone=zone)
+        return format_clock(value, tz)
+    return format_moment(value, tz, zone=True)
 
 
 def _locale_for(invite: ImpressionInvite) -> str:

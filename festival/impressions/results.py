@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from festival.attendance.services import attendee_counts_by_session, distinct_attendee_count
+from festival.core.dates import sheet_text
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.impressions.charts import Bar, bar_chart
@@ -226,7 +227,7 @@ def results_csv(results: FormResults) -> str:
                 _cell(city.name),
                 city.country_code,
                 delegate.locale,
-                response.updated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                sheet_text(response.updated_at, tz),
             ]
             + [_cell(response.answers.get(str(q.id))) for q in questions]
             + [

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from babel import Locale
-from babel.dates import get_timezone_name
-from flask_babel import format_date, format_time, get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
+from festival.core.dates import format_moment
 from festival.invitations.models import InvitationStatus
 
 S = InvitationStatus
@@ -56,15 +55,7 @@ def status_bar(counts: Mapping[InvitationStatus, int]) -> list[Segment]:
 
 
 def deadline_text(value: datetime | None, tz: tzinfo) -> str:
-    """A deadline as people write it, in the festival's zone and the reader's
-    language, without seconds: "Saturday, December 5, 2026, 11:59 PM Japan
-    Standard Time" (Jinja filter ``deadline``)."""
-    if value is None:
-        return ""
-    local = value.astimezone(tz)
-    locale = get_locale() or Locale("en")
-    date_part = format_date(local, "full")
-    time_part = format_time(local, "short", rebase=False)
-    zone = get_timezone_name(local, locale=locale)
-    pattern = str(locale.datetime_formats.get("full", "{1}, {0}"))
-    return pattern.format(f"{time_part} {zone}", date_part)
+    """A deadline in the festival's zone and the reader's language, with the
+    zone, since cities read it from everywhere: "Sat, Dec 5, 2026, 23:59
+    (Japan Standard Time, UTC+09:00)" (Jinja filter ``deadline``)."""
+    return format_moment(value, tz, zone=True)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from festival.calendar.services import itinerary_version
 from festival.core import memo
-from festival.core.i18n import format_skeleton
+from festival.core.dates import format_clock, format_day
 from festival.festivals.models import Festival
 from festival.itineraries import services
 from festival.itineraries.labels import item_kind_label
@@ -55,11 +55,11 @@ def itinerary_when(entry: _Timed, festival: Festival) -> str:
         end_local = ends_at.astimezone(tz)
         last = end_local.date() - timedelta(days=1 if end_local.time() == time(0) else 0)
         if last > starts_at.astimezone(tz).date():
-            day = format_skeleton("MMMEd", last, locale=str(get_locale() or "en"))
+            day = format_day(last, short=True)
             return _("All day, until %(day)s", day=day)
         return _("All day")
     if ends_at == starts_at:
-        return f"{starts_at.astimezone(tz):%H:%M}"
+        return format_clock(starts_at, tz)
     return time_range(starts_at, ends_at, tz)
 
 

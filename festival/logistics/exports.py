@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from festival.core.cells import safe_cell
+from festival.core.dates import sheet_text
 from festival.core.view_helpers import private_download
 
 BOM = "\ufeff"
@@ -38,10 +39,8 @@ class Table:
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, (date, datetime)):
+        return sheet_text(value)
     if isinstance(value, (list, tuple)):
         return safe_cell(", ".join(str(v) for v in value))
     return safe_cell(str(value))

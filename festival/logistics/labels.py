@@ -17,7 +17,7 @@ from flask import g, has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from festival.core.i18n import format_skeleton
+from festival.core.dates import format_day, format_moment
 from festival.registration import labels as choices
 
 F = TypeVar("F", bound=Callable[..., str])
@@ -119,26 +119,20 @@ def country_name(code: str | None) -> str:
 
 @memoised
 def date_label(value: date | None, skeleton: str = "yMMMd") -> str:
-    """A date in the reader's language, from a CLDR skeleton ("MMMEd": Mon 14
-    Jun, 6月14日(月), lun. 14 juin); a list repeats the same few dates."""
-    if value is None:
-        return ""
-    return format_skeleton(skeleton, value, locale=str(get_locale() or "en"))
+    """A date as core.dates writes it; a skeleton without a year ("MMMEd")
+    leaves the year out. Memoised: a list repeats the same few dates."""
+    return format_day(value, short="y" not in skeleton)
 
 
 def moment_label(
     value: datetime | None, tz: tzinfo, date_skeleton: str = "MMMEd", with_time: bool = True
 ) -> str:
-    """An instant as the wall-clock date (and time, 24-hour) in ``tz``, in the
-    reader's language: "Mon, Jun 14 08:30", "6月14日(月) 8:30"."""
-    if value is None:
-        return ""
-    local = value.astimezone(tz)
-    locale = str(get_locale() or "en")
-    text = format_skeleton(date_skeleton, local, locale=locale)
+    """An instant as the wall-clock date (and time) in ``tz``, as core.dates
+    writes it: "Mon, Jun 14, 08:30"; a skeleton with a year shows the year."""
+    short = "y" not in date_skeleton
     if with_time:
-        text += " " + format_skeleton("Hm", local, locale=locale)
-    return text
+        return format_moment(value, tz, short=short)
+    return format_day(value, tz, short=short)
 
 
 def template_helpers() -> dict[str, Callable[..., str]]:

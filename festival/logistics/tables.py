@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
+from festival.core.dates import sheet_clock
 from festival.logistics.airports import airport_name
 from festival.logistics.counting import (
     BoardDay,
@@ -62,7 +63,7 @@ def travel_table(board: Sequence[BoardDay], direction: str, zone: str) -> Table:
                     table.rows.append(
                         [
                             day.day,
-                            pickup.local.strftime("%H:%M"),
+                            sheet_clock(pickup.local),
                             airport.code,
                             airport_name(airport.code) if airport.code else "",
                             _naive(pickup.at_airport),

@@ -26,7 +26,7 @@ from festival.core.i18n import language_name
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
-from festival.logistics import counting, queries, tables
+from festival.logistics import counting, kitchen, queries, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
 from festival.logistics.forms import RoomForm
@@ -349,6 +349,50 @@ def catering(fmt: str = "html") -> ResponseReturnValue:
     )
 
 
+@bp.get("/kitchen")
+def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
+    """The catering page's names: per meal, who has which requirement (and
+    their table once seated), one day's meals a page at a time; the whole
+    festival's on the first page. Downloads hold every meal."""
+    festival = g.festival
+    wanted = queries.statuses(_include_pending())
+    sessions = queries.meal_sessions(festival)
+    tz = festival.tz
+    days: dict[date, int] = {}
+    for s in sessions:
+        local = s.starts_at.astimezone(tz).date()
+        days[local] = days.get(local, 0) + 1
+    day = None
+    if fmt not in FORMATS:
+        day = counting.choose_day(
+            request.args.get("day", ""), list(days), _default_day(days, festival)
+        )
+    shown = [s for s in sessions if day is None or s.starts_at.astimezone(tz).date() == day]
+    listing = None
+    if day is not None:
+        number, start = _page_number(len(shown), MEALS_PER_PAGE)
+        listing = _ListPage(
+            shown[start : start + MEALS_PER_PAGE], len(shown), number, MEALS_PER_PAGE
+        )
+    meals = shown if listing is None else listing.items
+    by_meal = kitchen.plates(festival, wanted, [s.id for s in meals])
+    whole = kitchen.plates(festival, wanted, None).get(kitchen.FESTIVAL, [])
+    return _respond(
+        fmt,
+        festival,
+        "kitchen",
+        lambda: [kitchen.kitchen_table(whole, meals, by_meal, tz)],
+        "logistics/kitchen.html",
+        whole=whole,
+        meals=meals,
+        by_meal=by_meal,
+        with_tables=kitchen.has_tables([whole, *by_meal.values()]),
+        listing=listing,
+        day=day,
+        days=days,
+    )
+
+
 INTERPRETERS_PER_PAGE = 100
 
 
@@ -413,6 +457,7 @@ DOWNLOADS = {
     "departures": departures,
     "rooming": rooming,
     "catering": catering,
+    "kitchen": kitchen_list,
     "interpreters": interpreters,
 }
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from festival.calendar import fastpath
-from festival.core.i18n import format_skeleton
+from festival.core import dates
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.core.view_helpers import day_arg, form_ids, id_arg
@@ -74,9 +74,11 @@ def session_time_range(item: ProgrammeSession, festival: Festival) -> str:
 def day_label(value: date | datetime, skeleton: str = "MMMEd", tz: ZoneInfo | None = None) -> str:
     """A day (or an instant, in ``tz``) from a CLDR skeleton in the reader's
     language: "Tue, Jun 15", "6月15日(火)", "mar. 15 juin"."""
-    if isinstance(value, datetime) and tz is not None:
-        value = value.astimezone(tz)
-    return format_skeleton(skeleton, value, locale=str(get_locale() or "en"))
+    if skeleton == dates.CLOCK and isinstance(value, datetime):
+        return dates.format_clock(value, tz)
+    if "EEEE" in skeleton or "MMMM" in skeleton:
+        return dates.format_day(value, tz, full=True)  # a heading: in words
+    return dates.format_day(value, tz, short="y" not in skeleton)
 
 
 bp.add_app_template_global(role_label, "delegate_role_label")

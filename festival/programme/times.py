@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from festival.core.dates import format_times, utc_offset
+
 
 class NonexistentLocalTime(ValueError):
     """A wall-clock time the zone skips (clocks jump forward over it)."""
@@ -50,11 +52,7 @@ def days_between(first: date, last: date) -> list[date]:
 
 def utc_offset_label(tz: ZoneInfo, on: date) -> str:
     """ "UTC+09:00" for Tokyo on any day; "UTC+02:00" for Paris in June."""
-    offset = datetime.combine(on, time(12), tzinfo=tz).utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+    return utc_offset(datetime.combine(on, time(12), tzinfo=tz))
 
 
 def zone_label(tz: ZoneInfo, on: date) -> str:
@@ -63,10 +61,6 @@ def zone_label(tz: ZoneInfo, on: date) -> str:
 
 
 def time_range(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> str:
-    """ "10:00–11:30" in ``tz``; an end on a later day gets "(+1)" (or +2...)."""
-    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
-    label = f"{start:%H:%M}–{end:%H:%M}"
-    days_later = (end.date() - start.date()).days
-    if days_later and not (days_later == 1 and end.time() == time(0)):
-        label += f" (+{days_later})"
-    return label
+    """ "10:00–11:30" in ``tz``; an end on a later day gets "(+1)" (or +2...):
+    core.dates.format_times, under the name the programme's code knows."""
+    return format_times(starts_at, ends_at, tz)

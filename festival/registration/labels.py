@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from festival.core.i18n import format_skeleton, language_name
+from festival.core.dates import format_moment
+from festival.core.i18n import language_name
 from festival.registration.airports import find_airport
 from festival.registration.models import DelegateRole, DelegateStatus
 
@@ -154,10 +154,7 @@ def airport_time(instant: datetime | None, code: str | None) -> str:
         return ""
     airport = find_airport(code)
     local = instant.astimezone(airport.zone) if airport else instant
-    locale = str(get_locale() or "en")
-    day = format_skeleton("yMMMEd", local, locale=locale)
-    time = format_skeleton("Hm", local, locale=locale)
-    return f"{day} {time} ({airport.code if airport else 'UTC'})"
+    return f"{format_moment(local)} ({airport.code if airport else 'UTC'})"
 
 
 def airport_name(code: str | None) -> str:

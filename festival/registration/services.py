@@ -41,7 +41,7 @@ from festival.auth.services import (
     request_email_change,
     user_by_email,
 )
-from festival.core.i18n import in_zone
+from festival.core.dates import format_moment
 from festival.core.tokens import hash_token, new_token
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -91,7 +91,7 @@ def contact_email(invitation: Invitation) -> str | None:
 def closed_message(invitation: Invitation) -> str:
     """What a delegate reads once the deadline has passed."""
     festival = invitation.festival
-    deadline = f"{in_zone(invitation.deadline, festival.tz)} ({festival.timezone})"
+    deadline = format_moment(invitation.deadline, festival.tz, zone=True)
     contact = contact_email(invitation)
     if contact:
         return _(
@@ -335,8 +335,8 @@ def invite_member(member: Delegate, head: Delegate) -> None:
     member.invited_at = utcnow()
     festival = head.delegation.festival
     with force_locale(member.locale):
-        expires_text = in_zone(expires, festival.tz)
-        deadline_text = in_zone(deadline, festival.tz)
+        expires_text = format_moment(expires, festival.tz, zone=True)
+        deadline_text = format_moment(deadline, festival.tz, zone=True)
     queue_email(
         key=f"member-invited:{member.id}:{hash_token(token)}",
         recipient=member.email,

@@ -157,6 +157,7 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/delegations", "delegations"),
         (f"{admin}/delegations/{scene.parma_id}", "one delegation"),
         (f"{admin}/logistics/catering", "logistics: catering"),
+        (f"{admin}/logistics/kitchen?day=all", "logistics: kitchen list"),
         (f"{admin}/programme/new", "new session"),
         (f"{admin}/itineraries/{scene.parma_id}", "a delegation's itinerary"),
         (f"{admin}/impressions", "impressions"),

@@ -148,16 +148,23 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     expect(city.get_by_role("heading", name="Delegation of Parma")).to_be_visible()
     shots(city, "head-registered")
 
+    # One trip per member: the head adds their food needs in the same form
+    # (#17 item 3), which speaks of the member in the third person.
     members = [
-        ("Michele Guerra", "Mayor of Parma", "Mayor", MAYOR),
-        ("Sara Conti", "Interpreter", "Interpreter", INTERPRETER),
+        ("Michele Guerra", "Mayor of Parma", "Mayor", MAYOR, [], []),
+        ("Sara Conti", "Interpreter", "Interpreter", INTERPRETER, ["Vegan"], ["Peanuts"]),
     ]
-    for name, position, role, email in members:
+    for name, position, role, email, diets, allergens in members:
         city.get_by_role("button", name="Add a member").click()
+        expect(city.get_by_role("group", name="Who they are")).to_be_visible()
         city.get_by_label("Full name (as in the passport)").fill(name)
         field(city, "Position").fill(position)
         city.get_by_label("Role in the delegation").select_option(label=role)
         field(city, "E-mail").fill(email)
+        for label in diets + allergens:
+            city.get_by_role("checkbox", name=label, exact=True).check()
+        if diets:
+            shots(city, "member-added-in-one-step")
         city.get_by_role("button", name="Add and send the e-mail").click()
         expect(city.get_by_role("status")).to_contain_text(f"{name} is added")
     expect(city.get_by_text("3 of 3 places")).to_be_visible()
@@ -176,6 +183,24 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     registrations.get_by_role("link", name="All delegates").click()
     expect(page.get_by_role("row").filter(has_text="Confirmed")).to_have_count(3)
     shots(page, "delegates-confirmed")
+
+    # The kitchen reads the names behind the catering counts (#17 item 4):
+    # what the head typed for Sara, and Giulia's own vegetarian choice.
+    in_festival_menu(page, "Logistics").click()
+    page.get_by_role("navigation", name="Logistics").get_by_role("link", name="Catering").click()
+    page.get_by_role("link", name="Kitchen list: the names per meal and requirement").click()
+    expect(page.get_by_role("heading", level=1, name="Kitchen list")).to_be_visible()
+    page.get_by_text("Every counted delegate with a requirement").click()  # the <details>
+    whole = page.get_by_role("table", name="Whole festival")
+    for requirement, name in (
+        ("Vegan", "Sara Conti"),
+        ("Peanuts", "Sara Conti"),
+        ("Vegetarian", "Giulia Ferrari"),
+    ):
+        group = whole.get_by_role("rowgroup").filter(has_text=requirement)
+        expect(group.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    expect(whole.get_by_role("cell", name="Michele Guerra", exact=True)).to_have_count(0)
+    shots(page, "kitchen-list")
 
     # The forum took place yesterday; the public session is tomorrow.
     sessions = [

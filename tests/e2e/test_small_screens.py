@@ -91,6 +91,8 @@ def test_main_pages_fit_a_phone(app, live_server, browser, language):
         (f"{admin}/delegates", "delegates"),
         (f"{admin}/invitations", "invitations"),
         (f"{admin}/logistics/arrivals", "logistics: arrivals"),
+        (f"{admin}/logistics/catering", "logistics: catering"),
+        (f"{admin}/logistics/kitchen?day=all", "logistics: kitchen list"),
         ("/organiser/outbox/", "outbox"),
     ]
     problems: list[str] = []

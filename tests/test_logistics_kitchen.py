@@ -1,0 +1,182 @@
+"""The kitchen list (#17 item 4): the names behind catering's counts, per
+meal and requirement, on a page and as one table to download."""
+
+from __future__ import annotations
+
+import csv as csv_module
+import io
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from festival.extensions import db
+from festival.logistics import kitchen
+from festival.programme.models import SessionType
+from festival.registration.models import Delegate, DelegateStatus
+from tests.factories import (
+    enrol,
+    make_city,
+    make_delegate,
+    make_delegation,
+    make_festival,
+    make_session,
+)
+from tests.support.queries import queries_per_page
+from tests.test_logistics_views import build, url
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return list(csv_module.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_the_kitchen_list_names_who_needs_what_at_each_meal(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.get(url("kitchen"), query_string={"day": "all"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("no-store")
+    page = response.text
+    lunch = page[page.index('<section class="meal"') : page.index('class="kitchen-festival"')]
+    # Both mayors are vegetarian and allergic to milk; both chefs wrote a note.
+    vegetarian = lunch[
+        lunch.index("Vegetarian") : lunch.index("</tbody>", lunch.index("Vegetarian"))
+    ]
+    assert "Mayor 0" in vegetarian and "Mayor 1" in vegetarian and "Chef 0" not in vegetarian
+    assert "Parma gastro 0" in vegetarian
+    assert "no raw fish" in lunch and "Chef 1" in lunch
+    # Nobody without a requirement, nobody pending, nobody not enrolled.
+    assert "Interpreter 0" not in page and "Pending 0" not in page
+    # No seating plan yet: no Table column.
+    assert '<th scope="col">Table</th>' not in page
+    # The catering page links to it, keeping its options.
+    catering = client.get(url("catering"), query_string={"pending": "1"}).text
+    assert "/logistics/kitchen?pending=1" in catering
+
+
+def test_pending_delegates_are_listed_when_asked(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    page = client.get(url("kitchen"), query_string={"pending": "1", "day": "all"}).text
+    festival = page[page.index('class="kitchen-festival"') :]
+    assert "Pending 0" in festival and "Vegan" in festival
+
+
+def test_the_download_is_one_table_with_a_meal_column(app, client, auth) -> None:
+    build(app)
+    auth.organiser()
+    response = client.get(url("kitchen", ".csv"))
+    assert response.status_code == 200
+    assert "gastro-kitchen.csv" in response.headers["Content-Disposition"]
+    rows = rows_of(response.data.decode("utf-8"))
+    assert rows[0] == [
+        "Meal",
+        "Starts",
+        "Kind",
+        "Requirement",
+        "Name",
+        "Delegation",
+        "Table",
+        "Note, as written by the delegate",
+    ]
+    assert all(len(row) == len(rows[0]) for row in rows)  # one table, no second header
+    assert [
+        "Welcome lunch",
+        "2027-06-15 10:00",
+        "Allergen",
+        "Milk",
+        "Mayor 0",
+        "Parma gastro 0",
+        "",
+        "",
+    ] in rows
+    assert [
+        "Welcome lunch",
+        "2027-06-15 10:00",
+        "Dietary",
+        "Other",
+        "Chef 1",
+        "Parma gastro 1",
+        "",
+        "no raw fish",
+    ] in rows
+    assert [
+        "Whole festival",
+        "",
+        "Dietary",
+        "Vegetarian",
+        "Mayor 1",
+        "Parma gastro 1",
+        "",
+        "",
+    ] in rows
+    workbook = load_workbook(io.BytesIO(client.get(url("kitchen", ".xlsx")).data))
+    assert len(workbook.sheetnames) == 1
+    sheet = [[c or "" for c in row] for row in workbook.active.iter_rows(values_only=True)]
+    assert sheet[0][0] == "Meal" and len(sheet) == len(rows)
+
+
+def test_names_in_any_script_reach_the_kitchen(app, client, auth) -> None:
+    with app.app_context():
+        festival = make_festival(slug="utf")
+        dinner = make_session(festival, title="夕食会", type=SessionType.MEAL, venue=None)
+        group = make_delegation(festival, make_city(name="臼杵市", country_code="JP"))
+        for name in ("佐藤 花子", "Zoé Lefèvre", "ليلى حداد"):
+            enrol(dinner, make_delegate(group, full_name=name, allergens=["peanuts"]))
+        db.session.commit()
+    auth.organiser()
+    csv = client.get(url("kitchen", ".csv", slug="utf")).data.decode("utf-8")
+    for name in ("佐藤 花子", "Zoé Lefèvre", "ليلى حداد"):
+        assert f"夕食会,2027-06-15 10:00,Allergen,Peanuts,{name},臼杵市" in csv
+
+
+def test_table_labels_go_in_one_place(app, client, auth, monkeypatch) -> None:
+    """When seating exists, table_labels alone fills the Table column."""
+    build(app)
+    auth.organiser()
+    with app.app_context():
+        mayor = db.session.scalar(sa.select(Delegate.id).where(Delegate.full_name == "Mayor 0"))
+    monkeypatch.setattr(
+        kitchen, "table_labels", lambda ids: {(meal, mayor): "Table 7" for meal in ids}
+    )
+    page = client.get(url("kitchen"), query_string={"day": "all"}).text
+    assert '<th scope="col">Table</th>' in page and "Table 7" in page
+    csv = client.get(url("kitchen", ".csv")).data.decode("utf-8")
+    assert (
+        "Welcome lunch,2027-06-15 10:00,Dietary,Vegetarian,Mayor 0,Parma gastro 0,Table 7," in csv
+    )
+
+
+@pytest.mark.parametrize("suffix", ["", ".csv"])
+def test_the_kitchen_list_query_count_does_not_grow(app, client, auth, suffix) -> None:
+    auth.organiser()
+    build(app, delegations=1, slug="small")
+    build(app, delegations=12, slug="large")
+    client.get(url("kitchen" + suffix, slug="small"))
+    small, large = queries_per_page(
+        client, [url("kitchen" + suffix, slug="small"), url("kitchen" + suffix, slug="large")]
+    )
+    assert large == small, (small, large)
+
+
+def test_the_kitchen_list_is_for_organisers_only(app, client, auth) -> None:
+    build(app)
+    anonymous = client.get(url("kitchen"))
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    with app.app_context():
+        user_id = db.session.scalars(
+            sa.select(Delegate.user_id).where(Delegate.status == DelegateStatus.CONFIRMED).limit(1)
+        ).first()
+    auth.user(user_id)
+    for suffix in ("", ".csv", ".xlsx"):
+        assert client.get(url("kitchen" + suffix)).status_code == 404
+
+
+@pytest.mark.parametrize("locale", ["ja", "fr"])
+def test_the_kitchen_list_in_each_language(app, client, auth, locale) -> None:
+    build(app)
+    auth.organiser()
+    client.post("/language", data={"locale": locale, "next": "/"})
+    response = client.get(url("kitchen"))
+    assert response.status_code == 200 and f'<html lang="{locale}"' in response.text
+    assert "Mayor 0" in response.text

@@ -99,7 +99,7 @@ def test_head_adds_a_member_who_completes_details_from_the_emailed_link(app, cli
     assert member_client.get("/my").headers["Location"] == "/my/details"
 
     details = member_client.get("/my/details")
-    assert details.status_code == 200 and 'value="Marco Bianchi"' in details.text
+    assert details.status_code == 200 and 'value="Bianchi"' in details.text
     form = head_form(
         full_name="Marco Bianchi",
         email="marco.bianchi@parma.example",

@@ -185,8 +185,8 @@ def test_keyboard_only_registration_and_impression_form(app, live_server, page, 
     skip = tab_to(page, lambda info: True)
     assert skip["tag"] == "A" and skip["text"] == "Skip to content"
     keys.press("Enter")
-    tab_to(page, with_id("full_name"))
-    assert focused(page)["value"] == "Li Wei"  # the invitation's contact, prefilled
+    tab_to(page, with_id("family_name"))
+    assert focused(page)["value"] == "Li"  # the invitation's contact, prefilled, family first
     tab_to(page, with_id("position"))
     keys.type("Director, Creative City Office")
     tab_to(page, with_id("phone"))

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
@@ -40,6 +40,7 @@ from festival.logistics.labels import (
     template_helpers,
 )
 from festival.logistics.queries import planned_hotels
+from festival.registration import history
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 
 bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
@@ -239,6 +240,7 @@ def _delegate_page(
             delegate=delegate,
             city=delegate.delegation.city,
             planned=planned_hotels(delegate.delegation_id, [delegate.id]),
+            changes=history.changes_of(delegate),
             confirm_form=confirm_form or ConfirmForm(prefix="confirm", formdata=None),
             decline_form=decline_form or DeclineForm(prefix="decline", formdata=None),
             anonymise_form=anonymise_form or AnonymiseForm(prefix="anonymise", formdata=None),
@@ -270,9 +272,9 @@ def confirm(delegate_id: int) -> ResponseReturnValue:
         return _delegate_page(festival, person, status=409)
     db.session.commit()
     if changed:
-        flash(_("%(name)s is confirmed and told by e-mail.", name=person.full_name), "success")
+        flash(_("%(name)s is confirmed and told by e-mail.", name=person.display_name), "success")
     else:
-        flash(_("%(name)s was already confirmed.", name=person.full_name), "info")
+        flash(_("%(name)s was already confirmed.", name=person.display_name), "info")
     return redirect(_back_to(festival, person))
 
 
@@ -290,7 +292,7 @@ def decline(delegate_id: int) -> ResponseReturnValue:
         return _delegate_page(festival, person, status=409)
     db.session.commit()
     if changed:
-        flash(_("%(name)s is declined and told by e-mail.", name=person.full_name), "success")
+        flash(_("%(name)s is declined and told by e-mail.", name=person.display_name), "success")
     return redirect(url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id))
 
 
@@ -360,12 +362,12 @@ def _decide_role(delegate_id: int, *, approve: bool) -> Response:
             _(
                 "The change of role of %(name)s was decided or changed meanwhile: "
                 "here is the list as it is now.",
-                name=person.full_name,
+                name=person.display_name,
             ),
             "info",
         )
     else:
-        name, role = person.full_name, role_label(person.confirmed_role)
+        name, role = person.display_name, role_label(person.confirmed_role)
         db.session.commit()
         if approve:
             flash(
@@ -381,8 +383,24 @@ def _decide_role(delegate_id: int, *, approve: bool) -> Response:
 # -- visa letters --------------------------------------------------------------
 
 
+LETTER_LANGUAGES = ("en", "ja", "fr")
+
+
 def _letter_context(festival: Festival) -> dict[str, Any]:
     return {"festival": festival, "today": datetime.now(festival.tz).date()}
+
+
+def _letters(festival: Festival, people: list[Delegate]) -> list[Markup]:
+    """Each person's letter, in their language (English, Japanese or French)."""
+    letters = []
+    for person in people:
+        lang = person.locale if person.locale in LETTER_LANGUAGES else "en"
+        with force_locale(lang):
+            html = render_template(
+                "delegations/_visa_letter.html", d=person, lang=lang, **_letter_context(festival)
+            )
+        letters.append(Markup(html))  # noqa: S704  (a rendered, autoescaped template)
+    return letters
 
 
 @bp.get("/delegates/<int:delegate_id>/visa-letter")
@@ -394,7 +412,7 @@ def visa_letter(delegate_id: int) -> ResponseReturnValue:
     return (
         render_template(
             "delegations/visa_letters.html",
-            letters=[] if problem else [person],
+            letters=[] if problem else _letters(festival, [person]),
             problem=problem,
             back=url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id),
             **_letter_context(festival),
@@ -412,7 +430,7 @@ def visa_letters(delegation_id: int) -> ResponseReturnValue:
     skipped = [d for d in group.delegates if _letter_problem(d)]
     return render_template(
         "delegations/visa_letters.html",
-        letters=letters,
+        letters=_letters(festival, letters),
         skipped=skipped,
         back=url_for("delegations.delegation", slug=festival.slug, delegation_id=group.id),
         **_letter_context(festival),

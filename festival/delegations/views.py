@@ -128,7 +128,9 @@ def delegates_download(fmt: str) -> ResponseReturnValue:
         abort(404)
     filters = services.DelegateFilters.from_args(request.args)
     people = db.session.scalars(services.delegates_query(festival, filters))
-    table = delegates_table(people, festival.tz, festival.timezone)
+    # Passport data leaves the app only when the organiser ticks the box for it.
+    with_passports = request.args.get("passports") == "1"
+    table = delegates_table(people, festival.tz, festival.timezone, with_passports=with_passports)
     return download([table], fmt, f"{festival.slug}-delegates")
 
 

@@ -2,9 +2,10 @@
 
 Kept: each delegate row with its role, city (through the delegation), status
 and attendance, so counts and published impressions still add up. Removed:
-names, passport data, the history of changes, e-mail (a unique address that cannot receive mail takes its place),
-phone, needs, travel, rooming, and the sign-in account where it served only
-this festival. E-mails already in the outbox for these people are blanked.
+names, passport data, the history of changes, e-mail (a unique address that
+cannot receive mail takes its place), phone, needs, travel, rooming, and the
+sign-in account where it served only this festival. E-mails already in the
+outbox for these people are blanked.
 """
 
 from __future__ import annotations

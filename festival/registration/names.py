@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import force_locale
@@ -68,15 +69,35 @@ FAMILY_FIRST_COUNTRIES = frozenset({"JP", "CN", "TW", "HK", "MO", "KR", "KP", "H
 
 
 class NamedPerson(Protocol):
-    """What this module reads from a person."""
+    """What this module reads from a person (a Delegate, or NameParts)."""
+
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def native_name(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def family_name(self) -> str | None: ...
+    @property
+    def given_names(self) -> str | None: ...
+    @property
+    def name_order(self) -> NameOrder | str | None: ...
+    @property
+    def address_form(self) -> AddressForm | str | None: ...
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name alone, for lists built from selected columns."""
 
     full_name: str
-    native_name: str | None
-    title: str | None
-    family_name: str | None
-    given_names: str | None
-    name_order: NameOrder | str | None
-    address_form: AddressForm | str | None
+    family_name: str | None = None
+    given_names: str | None = None
+    name_order: NameOrder | str | None = None
+    native_name: str | None = None
+    title: str | None = None
+    address_form: AddressForm | str | None = None
 
 
 def default_name_order(country: str | None = None, language: str | None = None) -> NameOrder:

@@ -343,7 +343,7 @@ def invite_member(member: Delegate, head: Delegate) -> None:
         recipient=member.email,
         subject=_l(
             "%(head)s added you to the delegation of %(city)s",
-            head=head.full_name,
+            head=head.display_name,
             city=head.delegation.city.name,
         ),
         template="member_invited",

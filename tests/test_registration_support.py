@@ -62,7 +62,8 @@ def name_fields(full_name: str) -> dict[str, str]:
 
 def _with_name_fields(data: dict[str, Any]) -> dict[str, Any]:
     if "full_name" in data:
-        data.update(name_fields(data.pop("full_name")))
+        for key, value in name_fields(data.pop("full_name")).items():
+            data.setdefault(key, value)  # name fields given explicitly win
     return data
 
 

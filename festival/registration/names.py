@@ -24,8 +24,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 
@@ -195,14 +193,14 @@ def _surname(p: NamedPerson) -> str:
 def salutation(p: NamedPerson, language: str) -> str:
     """How a letter in ``language`` (en, ja, fr) addresses the person, without
     the punctuation that follows ("Dear Mayor Guerra", "Monsieur le Maire",
-    "山本達司様")."""
+    "山本達司様"). Written per language here, not translated: each language
+    addresses people its own way. Other languages get the English form."""
     language = (language or "en")[:2]
     if language == "ja":
         return _salutation_ja(p)
-    with force_locale(language):
-        if language == "fr":
-            return _salutation_fr(p)
-        return _salutation_en(p)
+    if language == "fr":
+        return _salutation_fr(p)
+    return _salutation_en(p)
 
 
 def greeting(p: NamedPerson, language: str) -> str:
@@ -216,37 +214,34 @@ def _salutation_ja(p: NamedPerson) -> str:
     if native and _is_cjk(native):
         # Japanese and Chinese names are written without a space, family first.
         return native.replace(" ", "").replace("\u3000", "") + "様"
-    name = native or display_name(p)
-    return f"{name} 様"
+    return f"{native or display_name(p)} 様"
 
 
 def _salutation_en(p: NamedPerson) -> str:
     title = (p.title or "").strip()
     if title == "he":
-        return _("Your Excellency")
-    if title and has_parts(p):
-        return _("Dear %(title)s %(name)s", title=title_text(p), name=_surname(p))
+        return "Your Excellency"
     if title:
-        return _("Dear %(title)s %(name)s", title=title_text(p), name=p.full_name)
-    return _("Dear %(name)s", name=display_name(p))
+        return f"Dear {title_text(p)} {_surname(p)}"
+    return f"Dear {display_name(p)}"
+
+
+FRENCH_MAYOR = {AddressForm.SIR: "Monsieur le Maire", AddressForm.MADAM: "Madame la Maire"}
+FRENCH_PLAIN = {AddressForm.SIR: "Monsieur", AddressForm.MADAM: "Madame"}
 
 
 def _salutation_fr(p: NamedPerson) -> str:
     title = (p.title or "").strip()
-    form = p.address_form or {"mr": AddressForm.SIR, "ms": AddressForm.MADAM}.get(title)
+    # Mr and Ms say which form French needs; otherwise the person's choice.
+    implied = {"mr": AddressForm.SIR, "ms": AddressForm.MADAM}.get(title)
+    form = AddressForm(p.address_form) if p.address_form else implied
     if title == "he":
         return "Excellence"
     if title == "mayor":
-        return {
-            AddressForm.SIR: "Monsieur le Maire",
-            AddressForm.MADAM: "Madame la Maire",
-        }.get(form, "Madame, Monsieur le Maire")  # type: ignore[call-overload]
-    if form == AddressForm.SIR:
-        return "Monsieur"
-    if form == AddressForm.MADAM:
-        return "Madame"
-    if title and title in TITLE_ABBREVIATIONS:
-        return _("Dear %(name)s", name=display_name(p))
-    if title:
+        return FRENCH_MAYOR[form] if form else "Madame, Monsieur le Maire"
+    if form:
+        return FRENCH_PLAIN[form]
+    if title and title not in TITLE_ABBREVIATIONS:
         return f"{title} {_surname(p)}"
-    return _("Dear %(name)s", name=display_name(p))
+    # Neither known: the formal French opening for an unknown reader.
+    return "Madame, Monsieur"

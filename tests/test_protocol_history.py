@@ -144,3 +144,22 @@ def test_delegates_and_other_festivals_get_a_404(app, client, auth, world) -> No
         client.get(f"/organiser/festivals/elsewhere/delegates/{world.mayor_id}/edit").status_code
         == 404
     )
+
+
+def test_the_history_costs_the_same_queries_however_long(app, client, auth, world) -> None:
+    from tests.support.queries import queries_per_page
+
+    auth.organiser()
+    edit = f"/organiser/festivals/{world.slug}/delegates/{world.mayor_id}/edit"
+    page = f"/organiser/festivals/{world.slug}/delegates/{world.mayor_id}"
+    client.post(edit, data=organiser_form(position="One"))
+    [few] = queries_per_page(client, [page])
+    for n in range(4):
+        client.post(edit, data=organiser_form(position=f"Position {n}", phone=f"+39 0521 {n}000"))
+    auth.logout()
+    auth.organiser("second@example.org")  # another organiser: a second user to load
+    client.post(edit, data=organiser_form(position="Last"))
+    [many] = queries_per_page(client, [page])
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(DelegateChange)) > 10
+    assert many == few

@@ -162,6 +162,9 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/impressions", "impressions"),
         (f"{admin}/impressions/forms/{scene.forum_form_id}/quotes", "quotes for the report"),
         (f"{admin}/impressions/report", "impressions report"),
+        (f"{admin}/delegates/{scene.mayor_delegate_id}", "one delegate, with the history"),
+        (f"{admin}/delegates/{scene.mayor_delegate_id}/edit", "organiser edits a delegate"),
+        (f"{admin}/delegates/{scene.mayor_delegate_id}/visa-letter", "visa letter"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)

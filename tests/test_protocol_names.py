@@ -18,6 +18,7 @@ from festival.registration.models import Delegate, DelegateStatus
 from festival.registration.names import AddressForm, NameOrder, NameParts
 from tests import factories
 from tests.test_registration_support import accepted_invitation, head_form, outbox
+from tests.test_security_roles import fresh_database_url  # noqa: F401, F811  (a fixture)
 
 
 def person(
@@ -209,3 +210,41 @@ def test_lists_show_the_list_form_in_family_name_order(app: Flask, client, auth)
     csv = client.get("/organiser/festivals/names/delegates.csv").text
     assert "Family name" in csv and "Given names" in csv
     assert "YAMAMOTO Tatsuji,,Yamamoto,Tatsuji,山本 達司" in csv
+
+
+def test_the_migration_keeps_existing_full_names(fresh_database_url) -> None:  # noqa: F811
+    """Run 0005 on delegates that existed before it: the full name stays as
+    typed, the parts start empty, the order given first; nothing is guessed."""
+    import flask_migrate
+    import sqlalchemy as sa
+
+    from festival import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    with app.app_context():
+        flask_migrate.upgrade()
+        group = factories.make_delegation(factories.make_festival())
+        kept = factories.make_delegate(
+            group, full_name="Yamamoto Tatsuji", native_name="山本達司"
+        ).id
+        db.session.commit()
+        db.session.remove()
+
+        flask_migrate.downgrade(revision="0004")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("delegates")}
+        assert "family_name" not in columns and "passport_number" not in columns
+        flask_migrate.upgrade()
+
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                sa.text(
+                    "SELECT full_name, native_name, family_name, given_names, name_order, title,"
+                    " passport_number FROM delegates WHERE id = :id"
+                ),
+                {"id": kept},
+            ).one()
+        assert tuple(row) == ("Yamamoto Tatsuji", "山本達司", None, None, "given_first", None, None)
+        person = db.session.get(Delegate, kept)
+        assert person.list_name == "Yamamoto Tatsuji"
+        db.session.remove()
+        db.engine.dispose()

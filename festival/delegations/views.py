@@ -8,13 +8,12 @@ festival in the URL, so an id from another festival is a 404 too.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
@@ -26,7 +25,7 @@ from festival.core.i18n import language_name
 from festival.core.limits import row_id
 from festival.core.pagination import paginate
 from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
-from festival.delegations import roles, services
+from festival.delegations import letters, roles, services
 from festival.delegations.downloads import delegates_table
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
@@ -385,41 +384,21 @@ def _decide_role(delegate_id: int, *, approve: bool) -> Response:
 # -- visa letters --------------------------------------------------------------
 
 
-LETTER_LANGUAGES = ("en", "ja", "fr")
-
-
-def _letter_context(festival: Festival) -> dict[str, Any]:
-    return {"festival": festival, "today": datetime.now(festival.tz).date()}
-
-
-def _letters(festival: Festival, people: list[Delegate]) -> list[Markup]:
-    """Each person's letter, in their language (English, Japanese or French)."""
-    letters = []
-    for person in people:
-        lang = person.locale if person.locale in LETTER_LANGUAGES else "en"
-        with force_locale(lang):
-            html = render_template(
-                "delegations/_visa_letter.html", d=person, lang=lang, **_letter_context(festival)
-            )
-        letters.append(Markup(html))  # noqa: S704  (a rendered, autoescaped template)
-    return letters
-
-
 @bp.get("/delegates/<int:delegate_id>/visa-letter")
 def visa_letter(delegate_id: int) -> ResponseReturnValue:
     """A visa invitation letter for one confirmed delegate, ready to print as A4."""
     festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
-    problem = _letter_problem(person)
+    why_not = letters.problem(person)
     return (
         render_template(
             "delegations/visa_letters.html",
-            letters=[] if problem else _letters(festival, [person]),
-            problem=problem,
+            letters=[] if why_not else letters.render_letters(festival, [person]),
+            problem=why_not,
             back=url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id),
-            **_letter_context(festival),
+            **letters.letter_context(festival),
         ),
-        409 if problem else 200,
+        409 if why_not else 200,
     )
 
 
@@ -428,21 +407,12 @@ def visa_letters(delegation_id: int) -> ResponseReturnValue:
     """The letters of every confirmed member of a delegation, one page each."""
     festival = g.festival
     group = services.delegation_or_404(festival, delegation_id)
-    letters = [d for d in group.delegates if not _letter_problem(d)]
-    skipped = [d for d in group.delegates if _letter_problem(d)]
+    issued = [d for d in group.delegates if not letters.problem(d)]
+    skipped = [d for d in group.delegates if letters.problem(d)]
     return render_template(
         "delegations/visa_letters.html",
-        letters=_letters(festival, letters),
+        letters=letters.render_letters(festival, issued),
         skipped=skipped,
         back=url_for("delegations.delegation", slug=festival.slug, delegation_id=group.id),
-        **_letter_context(festival),
+        **letters.letter_context(festival),
     )
-
-
-def _letter_problem(person: Delegate) -> str | None:
-    """Why no letter can be issued for ``person``, or None."""
-    if person.anonymised_at is not None:
-        return _("This delegate's personal data was removed.")
-    if person.status != DelegateStatus.CONFIRMED:
-        return _("Letters are issued for confirmed registrations only: confirm it first.")
-    return None

@@ -248,3 +248,20 @@ def test_the_migration_keeps_existing_full_names(fresh_database_url) -> None:  #
         assert person.list_name == "Yamamoto Tatsuji"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_an_old_japanese_name_is_offered_split_family_first(app: Flask, client, auth) -> None:
+    """The form's first guess for a record with only a full name: the order
+    from the city's country, for the person to check; nothing saved until then."""
+    with app.app_context():
+        festival = factories.make_festival(slug="old-names")
+        group = factories.make_delegation(festival, factories.make_city(country_code="JP"))
+        old = factories.make_delegate(group, full_name="Yamamoto Tatsuji", locale="ja")
+        db.session.commit()
+        old_id = old.id
+    auth.organiser()
+    page = client.get(f"/organiser/festivals/old-names/delegates/{old_id}/edit").text
+    assert 'value="Yamamoto"' in page and 'value="Tatsuji"' in page
+    assert '<option selected value="family_first">' in page
+    with app.app_context():
+        assert db.session.get(Delegate, old_id).family_name is None

@@ -189,8 +189,12 @@ class MemberForm(Form):
         self.name_order.data = str(delegate.name_order or NameOrder.GIVEN_FIRST)
         self.address_form.data = str(delegate.address_form or "")
         if not names.has_parts(delegate):
-            family, given = names.split_full_name(delegate.full_name, delegate.name_order)
+            # The order is a guess too, from the city's country and the language.
+            country = delegate.delegation.city.country_code if delegate.delegation else None
+            order = names.default_name_order(country, delegate.locale)
+            family, given = names.split_full_name(delegate.full_name, order)
             self.family_name.data, self.given_names.data = family, given
+            self.name_order.data = order.value
 
     def person_values(self) -> dict[str, Any]:
         family = _none_if_blank(self.family_name.data)

@@ -214,3 +214,18 @@ def _xlsx_text(data: bytes) -> str:
         return "".join(
             book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml")
         )
+
+
+def test_a_japanese_delegates_letter_is_in_japanese(app, client, auth, world) -> None:
+    enter_passport(auth, client, world)
+    with app.app_context():
+        db.session.get(Delegate, world.member_id).locale = "ja"
+        db.session.commit()
+    auth.logout()
+    auth.organiser()
+    letter = client.get(
+        f"/organiser/festivals/{world.slug}/delegates/{world.member_id}/visa-letter"
+    )
+    assert letter.status_code == 200
+    assert 'lang="ja"' in letter.text and "モロッコ" in letter.text  # Morocco, in Japanese
+    assert PASSPORT in letter.text and "Suzuki Taro" in letter.text

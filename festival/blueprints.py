@@ -9,6 +9,7 @@ from festival.auth.public import bp as auth_bp
 from festival.calendar.public import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
 from festival.core.public import bp as core_bp
+from festival.delegations.editing import bp as delegate_edits_bp
 from festival.delegations.views import bp as delegations_bp
 from festival.festivals import public as festivals_public  # noqa: F401  (adds core.index to core_bp)
 from festival.festivals.views import bp as festivals_admin_bp
@@ -32,6 +33,7 @@ ALL = [
     attendance_bp,
     outbox_bp,
     delegations_bp,
+    delegate_edits_bp,
     logistics_bp,
     transfers_bp,
     registration_bp,

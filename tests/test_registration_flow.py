@@ -57,7 +57,7 @@ def test_head_registers_and_lands_signed_in_on_the_delegation_page(app, client):
 
     page = client.get("/my/delegation")
     assert page.status_code == 200
-    assert "Giulia Rossi" in page.text and "1 of 3 places" in page.text
+    assert "ROSSI Giulia" in page.text and "1 of 3 places" in page.text
     assert [m.recipient for m in outbox(app)] == ["giulia.rossi@parma.example"]
 
     # The invitation link now leads the head back to the delegation.
@@ -99,7 +99,7 @@ def test_head_adds_a_member_who_completes_details_from_the_emailed_link(app, cli
     assert member_client.get("/my").headers["Location"] == "/my/details"
 
     details = member_client.get("/my/details")
-    assert details.status_code == 200 and 'value="Marco Bianchi"' in details.text
+    assert details.status_code == 200 and 'value="Bianchi"' in details.text
     form = head_form(
         full_name="Marco Bianchi",
         email="marco.bianchi@parma.example",
@@ -232,7 +232,7 @@ def test_a_deletion_request_is_recorded_and_the_organisers_are_told(app, client)
     head = delegate_by_email(app, "giulia.rossi@parma.example")
     assert head.deletion_requested_at is not None and head.deletion_reason == "Changed jobs"
     [mail] = outbox(app, "festival@host.example")
-    assert "Giulia Rossi" in mail.text_body and "Changed jobs" in mail.text_body
+    assert "ROSSI Giulia" in mail.text_body and "Changed jobs" in mail.text_body
     # Asking twice records nothing new and sends nothing new.
     client.post("/my/deletion", data={"reason": "again", "confirm": "y"})
     assert len(outbox(app, "festival@host.example")) == 1
@@ -314,7 +314,7 @@ def test_the_head_adds_a_member_with_all_their_details_in_one_form(app, client):
     assert "Please describe their dietary requirement." in bad.text
     assert "We do not know the airport &#34;ZZZ&#34;" in bad.text
     assert "Which night do they arrive at the hotel?" in bad.text
-    assert 'value="Marco Bianchi"' in bad.text and 'value="AZ 786"' in bad.text
+    assert 'value="Marco"' in bad.text and 'value="Bianchi"' in bad.text and 'value="AZ 786"' in bad.text
     assert 'checked id="allergens-' in bad.text
     assert delegate_by_email(app, "marco.bianchi@parma.example") is None
 

@@ -54,6 +54,19 @@ def accepted_invitation(
         return Invited(festival.id, delegation.id, invitation.id, token, f"/invitations/{token}")
 
 
+def name_fields(full_name: str) -> dict[str, str]:
+    """The name fields for ``full_name`` ("Given Family"), as a person types them."""
+    given, _, family = full_name.rpartition(" ")
+    return {"family_name": family, "given_names": given, "name_order": "given_first"}
+
+
+def _with_name_fields(data: dict[str, Any]) -> dict[str, Any]:
+    if "full_name" in data:
+        for key, value in name_fields(data.pop("full_name")).items():
+            data.setdefault(key, value)  # name fields given explicitly win
+    return data
+
+
 def head_form(**overrides: Any) -> dict[str, Any]:
     """What a head of delegation types on the registration form."""
     data: dict[str, Any] = {
@@ -84,6 +97,7 @@ def head_form(**overrides: Any) -> dict[str, Any]:
         "consent": "y",
     }
     data.update(overrides)
+    _with_name_fields(data)
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -97,7 +111,7 @@ def member_form(**overrides: Any) -> dict[str, Any]:
         "locale": "ja",
     }
     data.update(overrides)
-    return data
+    return _with_name_fields(data)
 
 
 def delegate_by_email(app: Flask, email: str) -> Delegate | None:

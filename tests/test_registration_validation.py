@@ -41,7 +41,7 @@ def test_departure_before_arrival_is_refused_at_the_departure_field(app, client)
     )
     assert response.status_code == 422
     assert "after the arrival" in error_at(response.text, "departure_at")
-    assert_kept(response.text, 'value="Giulia Rossi"', "2027-06-13T09:00", 'value="AZ 787"')
+    assert_kept(response.text, 'value="Rossi"', "2027-06-13T09:00", 'value="AZ 787"')
     assert_kept(response.text, "kiwi (mild)")
     assert re.search(r'<input checked [^>]*value="buckwheat"', response.text)
     assert re.search(r'<input checked [^>]*value="it"', response.text)
@@ -126,7 +126,7 @@ def test_an_email_already_in_the_delegation_is_refused_at_the_email_field(app, c
     )
     assert response.status_code == 422
     assert "already uses this address" in error_at(response.text, "email")
-    assert_kept(response.text, 'value="Giulia Copy"', 'value="Mayor of Parma"')
+    assert_kept(response.text, 'value="Copy"', 'value="Mayor of Parma"')
 
 
 def test_an_email_already_in_the_delegation_is_refused_when_editing_too(app, client):
@@ -173,7 +173,7 @@ def test_quota_exceeded_is_refused_with_everything_kept(app, client):
     )
     assert response.status_code == 409
     assert "already has its 2 places" in response.text
-    assert_kept(response.text, 'value="Terzo Verdi"', 'value="third@parma.example"')
+    assert_kept(response.text, 'value="Verdi"', 'value="third@parma.example"')
     assert delegate_by_email(app, "third@parma.example") is None
 
 
@@ -192,7 +192,7 @@ def test_registering_after_the_deadline_is_refused_with_everything_kept(app, cli
     response = register_head(client, invited)
     assert response.status_code == 409
     assert "Registration closed" in response.text and "festival@host.example" in response.text
-    assert_kept(response.text, 'value="Giulia Rossi"', "kiwi (mild)", 'value="AZ 786"')
+    assert_kept(response.text, 'value="Rossi"', "kiwi (mild)", 'value="AZ 786"')
     assert delegate_by_email(app, "giulia.rossi@parma.example") is None
 
 
@@ -213,7 +213,7 @@ def test_changes_after_the_deadline_are_refused_with_everything_kept(app, client
     response = client.post(path, data=data)
     assert response.status_code == 409
     assert "Registration closed" in response.text and "festival@host.example" in response.text
-    assert_kept(response.text, 'value="Late Comer"', 'value="late@parma.example"')
+    assert_kept(response.text, 'value="Comer"', 'value="late@parma.example"')
     assert delegate_by_email(app, "late@parma.example") is None
     with app.app_context():
         assert db.session.get(Delegate, member.id).full_name == "Marco Bianchi"

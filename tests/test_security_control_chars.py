@@ -137,11 +137,12 @@ def test_a_name_already_stored_with_a_line_break_is_queued_on_one_line(app, clie
     assert register_head(client, invited).status_code == 302
     with app.app_context():
         head = db.session.scalar(sa.select(Delegate))
-        head.full_name = "Giulia\r\nBcc: evil@attacker.example"
+        # The name now lives in its parts (festival.registration.names).
+        head.given_names = "Giulia\r\nBcc: evil@attacker.example"
         db.session.commit()
     client.post("/my/delegation/members/new", data=member_form(locale="en"))
     [mail] = outbox_of(app, "marco.bianchi@parma.example")
-    assert mail.subject.startswith("Giulia Bcc: evil@attacker.example added you")
+    assert mail.subject.startswith("Giulia Bcc: evil@attacker.example Rossi added you")
 
 
 # --- The worker: one message that cannot go never holds up the others ------

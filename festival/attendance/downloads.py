@@ -37,7 +37,7 @@ def attendance_table(
         at = attendance.checked_in_at
         table.rows.append(
             [
-                d.full_name,
+                d.list_name,
                 d.native_name or "",
                 role_label(str(d.shown_role)),
                 city.name,

@@ -121,7 +121,7 @@ def enrolled_query(session: ProgrammeSession, *, q: str = "", state: str = "") -
             .contains_eager(Delegate.delegation)
             .contains_eager(Delegation.city)
         )
-        .order_by(Delegate.full_name, Delegate.id)
+        .order_by(*Delegate.name_ordering(), Delegate.id)
     )
     if q:
         query = query.where(_matches(q))
@@ -143,7 +143,7 @@ def delegate_search_query(festival: Festival, q: str) -> sa.Select:
         .join(Delegation.city)
         .where(Delegation.festival_id == festival.id, _matches(q))
         .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
-        .order_by(Delegate.full_name, Delegate.id)
+        .order_by(*Delegate.name_ordering(), Delegate.id)
     )
 
 
@@ -172,7 +172,11 @@ def badges_query(festival: Festival, *, q: str = "", include_pending: bool = Fal
         .where(Delegation.festival_id == festival.id, Delegate.status.in_(statuses))
         .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
         .order_by(
-            City.name, Delegation.id, Delegate.is_head.desc(), Delegate.full_name, Delegate.id
+            City.name,
+            Delegation.id,
+            Delegate.is_head.desc(),
+            *Delegate.name_ordering(),
+            Delegate.id,
         )
     )
     if q:

@@ -138,7 +138,7 @@ def attendees_of(session: ProgrammeSession) -> list[Delegate]:
     query = (
         _attendee_query([session.id], Delegate)
         .options(joinedload(Delegate.delegation).joinedload(Delegation.city))
-        .order_by(Delegate.full_name, Delegate.id)
+        .order_by(*Delegate.name_ordering(), Delegate.id)
     )
     return list(db.session.scalars(query).unique())
 
@@ -170,7 +170,7 @@ class CheckIn:
 
 def who(delegate: Delegate) -> str:
     """A delegate as the door staff call them: name and city."""
-    return _("%(name)s (%(city)s)", name=delegate.full_name, city=delegate.delegation.city.name)
+    return _("%(name)s (%(city)s)", name=delegate.list_name, city=delegate.delegation.city.name)
 
 
 def refusal(session: ProgrammeSession, delegate: Delegate) -> str | None:

@@ -316,7 +316,7 @@ def scan_check_in(session_id: int) -> ResponseReturnValue:
                 "needs_confirmation": True,
                 "label": "",
                 "message": question,
-                "name": known.full_name if known else None,
+                "name": known.list_name if known else None,
                 "code": codes.code_for(known.id) if known else None,
             }
         ), 409
@@ -329,7 +329,7 @@ def scan_check_in(session_id: int) -> ResponseReturnValue:
         "status": result.outcome.value,
         "label": str(labels.OUTCOMES[result.outcome]),
         "message": result.message,
-        "name": delegate.full_name if delegate else None,
+        "name": delegate.list_name if delegate else None,
         "native_name": delegate.native_name if delegate else None,
         "city": delegate.delegation.city.name if delegate else None,
         "country": delegate.delegation.city.country_code if delegate else None,

@@ -96,7 +96,7 @@ def personal_meta(festival: Festival, delegate: Delegate) -> FeedMeta:
         description=_(
             "The itinerary of %(name)s at %(festival)s: sessions, transfers, hotel "
             "and visits. Times are in %(zone)s. This link is personal: do not share it.",
-            name=delegate.full_name,
+            name=delegate.display_name,
             festival=festival.name,
             zone=festival.timezone,
         ),

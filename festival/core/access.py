@@ -24,4 +24,3 @@ def organiser_blueprint(name: str, import_name: str, url_prefix: str = "") -> Bl
     bp = Blueprint(name, import_name, url_prefix="/organiser" + url_prefix)
     bp.before_request(require_organiser)
     return bp
-

@@ -2,9 +2,10 @@
 
 Kept: each delegate row with its role, city (through the delegation), status
 and attendance, so counts and published impressions still add up. Removed:
-names, e-mail (a unique address that cannot receive mail takes its place),
-phone, needs, travel, rooming, and the sign-in account where it served only
-this festival. E-mails already in the outbox for these people are blanked.
+names, passport data, the history of changes, e-mail (a unique address that
+cannot receive mail takes its place), phone, needs, travel, rooming, and the
+sign-in account where it served only this festival. E-mails already in the
+outbox for these people are blanked.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox.models import OutboxMessage, OutboxStatus
-from festival.registration.models import Delegate, Delegation
+from festival.registration.models import Delegate, DelegateChange, Delegation
 
 BATCH = 500
 PLACEHOLDER_DOMAIN = "anonymised.invalid"  # .invalid never resolves (RFC 2606)
@@ -43,6 +44,15 @@ def _anonymised_values(now: datetime) -> dict[str, object]:
     return {
         "full_name": ANONYMISED_NAME,
         "native_name": None,
+        "title": None,
+        "family_name": None,
+        "given_names": None,
+        "romanisation": None,
+        "address_form": None,
+        "nationality": None,
+        "passport_number": None,
+        "date_of_birth": None,
+        "passport_expires_on": None,
         "position": "",
         "email": sa.literal("delegate-")
         + sa.cast(Delegate.id, sa.String)
@@ -123,6 +133,11 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
     )
     db.session.execute(
         sa.update(Delegate).where(Delegate.id.in_(ids)).values(values),
+        execution_options={"synchronize_session": False},
+    )
+    # The history holds old and new values of the same personal data.
+    db.session.execute(
+        sa.delete(DelegateChange).where(DelegateChange.delegate_id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
     accounts = _close_accounts(user_ids)

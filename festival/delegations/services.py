@@ -24,6 +24,7 @@ from festival.delegations.roles import waiting_for_organisers
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox.services import queue_email
+from festival.registration import names
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
 
@@ -182,13 +183,19 @@ def delegation_summaries(ids: Iterable[int]) -> dict[int, DelegationSummary]:
         summary.other = total - summary.pending - summary.confirmed
         summary.first_arrival = first_arrival  # min() keeps the column's UTC type
     heads = db.session.execute(
-        sa.select(Delegate.delegation_id, Delegate.id, Delegate.full_name).where(
-            Delegate.delegation_id.in_(ids), Delegate.is_head.is_(True)
-        )
+        sa.select(
+            Delegate.delegation_id,
+            Delegate.id,
+            Delegate.full_name,
+            Delegate.family_name,
+            Delegate.given_names,
+        ).where(Delegate.delegation_id.in_(ids), Delegate.is_head.is_(True))
     )
-    for delegation_id, head_id, name in heads:
+    for delegation_id, head_id, full_name, family, given in heads:
         summaries[delegation_id].head_id = head_id
-        summaries[delegation_id].head_name = name
+        summaries[delegation_id].head_name = names.list_name(
+            names.NameParts(full_name, family, given)
+        )
     return summaries
 
 
@@ -363,7 +370,7 @@ def anonymise(delegate: Delegate, festival: Festival) -> None:
     """
     from festival.delegations.purge import purge_batch
 
-    address, locale, name = delegate.email, delegate.locale or "en", delegate.full_name
+    address, locale, name = delegate.email, delegate.locale or "en", delegate.display_name
     purge_batch([delegate.id], utcnow())
     db.session.expire(delegate)
     queue_email(

@@ -8,7 +8,6 @@ festival in the URL, so an id from another festival is a 404 too.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,7 +25,7 @@ from festival.core.i18n import language_name
 from festival.core.limits import row_id
 from festival.core.pagination import paginate
 from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
-from festival.delegations import roles, services
+from festival.delegations import letters, roles, services
 from festival.delegations.downloads import delegates_table
 from festival.delegations.forms import AnonymiseForm, ConfirmForm, DeclineForm
 from festival.extensions import db
@@ -40,6 +39,7 @@ from festival.logistics.labels import (
     template_helpers,
 )
 from festival.logistics.queries import planned_hotels
+from festival.registration import history
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 
 bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
@@ -127,7 +127,9 @@ def delegates_download(fmt: str) -> ResponseReturnValue:
         abort(404)
     filters = services.DelegateFilters.from_args(request.args)
     people = db.session.scalars(services.delegates_query(festival, filters))
-    table = delegates_table(people, festival.tz, festival.timezone)
+    # Passport data leaves the app only when the organiser ticks the box for it.
+    with_passports = request.args.get("passports") == "1"
+    table = delegates_table(people, festival.tz, festival.timezone, with_passports=with_passports)
     return download([table], fmt, f"{festival.slug}-delegates")
 
 
@@ -239,6 +241,7 @@ def _delegate_page(
             delegate=delegate,
             city=delegate.delegation.city,
             planned=planned_hotels(delegate.delegation_id, [delegate.id]),
+            changes=history.changes_of(delegate),
             confirm_form=confirm_form or ConfirmForm(prefix="confirm", formdata=None),
             decline_form=decline_form or DeclineForm(prefix="decline", formdata=None),
             anonymise_form=anonymise_form or AnonymiseForm(prefix="anonymise", formdata=None),
@@ -270,9 +273,9 @@ def confirm(delegate_id: int) -> ResponseReturnValue:
         return _delegate_page(festival, person, status=409)
     db.session.commit()
     if changed:
-        flash(_("%(name)s is confirmed and told by e-mail.", name=person.full_name), "success")
+        flash(_("%(name)s is confirmed and told by e-mail.", name=person.display_name), "success")
     else:
-        flash(_("%(name)s was already confirmed.", name=person.full_name), "info")
+        flash(_("%(name)s was already confirmed.", name=person.display_name), "info")
     return redirect(_back_to(festival, person))
 
 
@@ -290,7 +293,7 @@ def decline(delegate_id: int) -> ResponseReturnValue:
         return _delegate_page(festival, person, status=409)
     db.session.commit()
     if changed:
-        flash(_("%(name)s is declined and told by e-mail.", name=person.full_name), "success")
+        flash(_("%(name)s is declined and told by e-mail.", name=person.display_name), "success")
     return redirect(url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id))
 
 
@@ -360,12 +363,12 @@ def _decide_role(delegate_id: int, *, approve: bool) -> Response:
             _(
                 "The change of role of %(name)s was decided or changed meanwhile: "
                 "here is the list as it is now.",
-                name=person.full_name,
+                name=person.display_name,
             ),
             "info",
         )
     else:
-        name, role = person.full_name, role_label(person.confirmed_role)
+        name, role = person.display_name, role_label(person.confirmed_role)
         db.session.commit()
         if approve:
             flash(
@@ -381,25 +384,21 @@ def _decide_role(delegate_id: int, *, approve: bool) -> Response:
 # -- visa letters --------------------------------------------------------------
 
 
-def _letter_context(festival: Festival) -> dict[str, Any]:
-    return {"festival": festival, "today": datetime.now(festival.tz).date()}
-
-
 @bp.get("/delegates/<int:delegate_id>/visa-letter")
 def visa_letter(delegate_id: int) -> ResponseReturnValue:
     """A visa invitation letter for one confirmed delegate, ready to print as A4."""
     festival = g.festival
     person = services.delegate_or_404(festival, delegate_id)
-    problem = _letter_problem(person)
+    why_not = letters.problem(person)
     return (
         render_template(
             "delegations/visa_letters.html",
-            letters=[] if problem else [person],
-            problem=problem,
+            letters=[] if why_not else letters.render_letters(festival, [person]),
+            problem=why_not,
             back=url_for("delegations.delegate", slug=festival.slug, delegate_id=person.id),
-            **_letter_context(festival),
+            **letters.letter_context(festival),
         ),
-        409 if problem else 200,
+        409 if why_not else 200,
     )
 
 
@@ -408,21 +407,12 @@ def visa_letters(delegation_id: int) -> ResponseReturnValue:
     """The letters of every confirmed member of a delegation, one page each."""
     festival = g.festival
     group = services.delegation_or_404(festival, delegation_id)
-    letters = [d for d in group.delegates if not _letter_problem(d)]
-    skipped = [d for d in group.delegates if _letter_problem(d)]
+    issued = [d for d in group.delegates if not letters.problem(d)]
+    skipped = [d for d in group.delegates if letters.problem(d)]
     return render_template(
         "delegations/visa_letters.html",
-        letters=letters,
+        letters=letters.render_letters(festival, issued),
         skipped=skipped,
         back=url_for("delegations.delegation", slug=festival.slug, delegation_id=group.id),
-        **_letter_context(festival),
+        **letters.letter_context(festival),
     )
-
-
-def _letter_problem(person: Delegate) -> str | None:
-    """Why no letter can be issued for ``person``, or None."""
-    if person.anonymised_at is not None:
-        return _("This delegate's personal data was removed.")
-    if person.status != DelegateStatus.CONFIRMED:
-        return _("Letters are issued for confirmed registrations only: confirm it first.")
-    return None

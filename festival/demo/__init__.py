@@ -29,6 +29,7 @@ STEPS = [
     "festival.cities.demo",
     "festival.invitations.demo",
     "festival.registration.demo",
+    "festival.demo.protocol_names",
     "festival.programme.demo",
     "festival.itineraries.demo",
     "festival.transfers.demo",

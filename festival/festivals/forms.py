@@ -117,6 +117,18 @@ class FestivalForm(Form):
         validators=[Optional(), Email(), Length(max=254)],
         description=_l("Shown to delegates for their questions."),
     )
+    visa_signatory_name = StringField(
+        _l("Visa letters: signed by (name)"),
+        validators=[Optional(), Length(max=200)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        description=_l("For example: Taro Suzuki."),
+    )
+    visa_signatory_title = StringField(
+        _l("Visa letters: signatory's title"),
+        validators=[Optional(), Length(max=200)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        description=_l("For example: Mayor of Tsuruoka."),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, festival_id: int | None = None, **kwargs: Any) -> None:

@@ -31,6 +31,9 @@ class Festival(Model):
     # Language codes the festival works in, e.g. ["en", "ja", "fr"].
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Who signs the visa letters (name, and title such as "Mayor of Tsuruoka").
+    visa_signatory_name: Mapped[str | None] = mapped_column(sa.String(200))
+    visa_signatory_title: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -26,6 +26,8 @@ FESTIVAL_FIELDS = (
     "host_city",
     "languages",
     "contact_email",
+    "visa_signatory_name",
+    "visa_signatory_title",
 )
 VENUE_FIELDS = ("name", "address", "latitude", "longitude", "capacity")
 # What calendars show of a venue (LOCATION, GEO): a change is a place change
@@ -48,6 +50,8 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     festival.name = festival.name.strip()
     festival.host_city = festival.host_city.strip()
     festival.contact_email = (festival.contact_email or "").strip() or None
+    festival.visa_signatory_name = festival.visa_signatory_name or None
+    festival.visa_signatory_title = festival.visa_signatory_title or None
     db.session.add(festival)
     db.session.flush()
     return festival

@@ -28,10 +28,10 @@ class ReportEntry:
 
 
 def signature(delegate: Delegate) -> str:
-    """ "Maria Rossi, Mayor of Parma": name, position and city (the city once)."""
+    """ "ROSSI Maria, Mayor of Parma": name (list form), position and city (the city once)."""
     city = delegate.delegation.city.name
-    name = delegate.full_name
-    if delegate.native_name and delegate.native_name != name:
+    name = delegate.list_name
+    if delegate.native_name and delegate.native_name not in (name, delegate.full_name):
         name = f"{name} ({delegate.native_name})"
     position = (delegate.position or "").strip()
     if not position:

@@ -222,7 +222,7 @@ def results_csv(results: FormResults) -> str:
         city = delegate.delegation.city
         writer.writerow(
             [
-                _cell(delegate.full_name),
+                _cell(delegate.list_name),
                 _cell(delegate.position),
                 _cell(city.name),
                 city.country_code,

@@ -305,7 +305,7 @@ def invites_query(form: ImpressionForm, q: str = "", answered: str = "") -> sa.S
             .joinedload(Delegate.delegation)
             .joinedload(Delegation.city)
         )
-        .order_by(Delegate.full_name, Delegate.id)
+        .order_by(*Delegate.name_ordering(), Delegate.id)
     )
     if q:
         like = f"%{q.strip()}%"

@@ -267,7 +267,7 @@ def recipients_of(form: ImpressionForm) -> list[Delegate]:
             sa.select(Delegate)
             .where(Delegate.id.in_(delegate_ids))
             .options(joinedload(Delegate.delegation).joinedload(Delegation.city))
-            .order_by(Delegate.full_name, Delegate.id)
+            .order_by(*Delegate.name_ordering(), Delegate.id)
         ).unique()
     )
 

@@ -355,7 +355,7 @@ def resend(form_id: int, invite_id: int) -> ResponseReturnValue:
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("The link was sent again to %(name)s.", name=invite.delegate.full_name), "success")
+        flash(_("The link was sent again to %(name)s.", name=invite.delegate.list_name), "success")
     return redirect(url_with_args(".invites", form_id=form.id))
 
 

@@ -107,7 +107,7 @@ def quota_changed_email(
         context={
             "festival": festival,
             "city_name": city.name,
-            "name": head.full_name if head is not None else city.contact_name,
+            "name": head.display_name if head is not None else city.contact_name,
             "quota": invitation.quota,
             "old_quota": old_quota,
             "taken": taken,

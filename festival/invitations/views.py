@@ -80,9 +80,7 @@ def index_download(fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx"):
         abort(404)
     where = queries.CityFilter.from_args(request.args)
-    rows = db.session.scalars(
-        queries.invitations(festival, where, request.args.get("status", ""))
-    )
+    rows = db.session.scalars(queries.invitations(festival, where, request.args.get("status", "")))
     table = invitations_table(rows, festival.tz, festival.timezone)
     return download([table], fmt, f"{festival.slug}-invitations")
 

@@ -476,7 +476,7 @@ def delegation_clashes(
             for mine, other in ((a, b), (b, a)):
                 if mine[0] != "item":
                     continue
-                whose = person.full_name if person and len(people) > 1 else None
+                whose = person.list_name if person and len(people) > 1 else None
                 marker = (mine[1], f"{other[0]}-{other[1]}", whose)
                 if marker not in seen:
                     seen.add(marker)

@@ -255,9 +255,7 @@ def match_sharing(people: Iterable[Sharer]) -> Sharing:
                 index[(p.delegation_id, _name_key(name))].add(p.delegate_id)
 
     def named(p: Sharer) -> int | None:
-        found = index.get((p.delegation_id, _name_key(p.shares_room_with)), set()) - {
-            p.delegate_id
-        }
+        found = index.get((p.delegation_id, _name_key(p.shares_room_with)), set()) - {p.delegate_id}
         return next(iter(found)) if len(found) == 1 else None
 
     wants = {p.delegate_id: named(p) for p in people if _name_key(p.shares_room_with)}

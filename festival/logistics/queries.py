@@ -22,6 +22,7 @@ from festival.festivals.models import Festival
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.logistics.counting import Diner, Guest, Member, Sharer, Stay, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
+from festival.registration import names
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
 MEAL_TYPES = (SessionType.MEAL, SessionType.TASTING)
@@ -106,6 +107,8 @@ def travellers(
             flight,
             airport_column,
             on_flight,
+            Delegate.family_name,
+            Delegate.given_names,
         )
         .where(at.is_not(None))
     )
@@ -120,7 +123,19 @@ def travellers(
     if airport is not None:
         query = query.where(_at_airport(direction, airport))
     return [
-        Traveller(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+        Traveller(
+            r[0],
+            _name(r[1], r[11], r[12]),
+            r[2],
+            str(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+        )
         for r in db.session.execute(query)
     ]
 
@@ -218,6 +233,11 @@ def _hotel(own: str | None, by_delegate: str | None, by_delegation: str | None) 
     return (own or "").strip() or (by_delegate or "").strip() or (by_delegation or "").strip()
 
 
+def _name(full_name: str, family: str | None, given: str | None) -> str:
+    """The list form of a name from selected columns (festival.registration.names)."""
+    return names.list_name(names.NameParts(full_name, family, given))
+
+
 def _guest_columns() -> tuple[InstrumentedAttribute[Any], ...]:
     return (
         Delegate.id,
@@ -234,15 +254,17 @@ def _guest_columns() -> tuple[InstrumentedAttribute[Any], ...]:
         Delegate.departure_at,
         Delegate.room_type,
         Delegate.room_number,
+        Delegate.family_name,
+        Delegate.given_names,
     )
 
 
 def _guest(r: sa.Row, tz: ZoneInfo) -> Guest:
     """A Guest from _guest_columns and _with_hotels' three hotel columns."""
-    hotel = _hotel(r[14], r[15], r[16])
+    hotel = _hotel(r[16], r[17], r[18])
     return Guest(
         r[0],
-        r[1],
+        _name(r[1], r[14], r[15]),
         r[2],
         str(r[3]),
         r[4],
@@ -254,7 +276,7 @@ def _guest(r: sa.Row, tz: ZoneInfo) -> Guest:
         r[9],
         r[10].astimezone(tz).date() if r[10] else None,
         r[11].astimezone(tz).date() if r[11] else None,
-        hotel_from_itinerary=bool(hotel) and not (r[14] or "").strip(),
+        hotel_from_itinerary=bool(hotel) and not (r[16] or "").strip(),
         room_type=str(r[12]) if r[12] else None,
         room_number=r[13],
     )
@@ -373,7 +395,7 @@ def night_guests(
         .limit(limit)
     )
     tz = festival.tz
-    return [(bool(r[17]), _guest(r, tz)) for r in db.session.execute(query)]
+    return [(bool(r[19]), _guest(r, tz)) for r in db.session.execute(query)]
 
 
 def sharers(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[Sharer]:
@@ -600,6 +622,8 @@ def delegation_members(
         Delegate.full_name,
         Delegate.role,
         Delegate.languages,
+        Delegate.family_name,
+        Delegate.given_names,
     )
     if only_in_need:
         query = query.where(Delegation.id.in_(_delegations_in_need(festival, wanted)))
@@ -617,7 +641,8 @@ def delegation_members(
     groups: dict[int, DelegationMembers] = {}
     for r in db.session.execute(query):
         group = groups.setdefault(r[0], DelegationMembers(r[0], r[1], r[2], []))
-        group.members.append(Member(r[3], r[4] == DelegateRole.INTERPRETER, r[5] or ()))
+        name = _name(r[3], r[6], r[7])
+        group.members.append(Member(name, r[4] == DelegateRole.INTERPRETER, r[5] or ()))
     return list(groups.values())
 
 

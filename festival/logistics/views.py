@@ -292,7 +292,7 @@ def room(delegate_id: int) -> ResponseReturnValue:
         delegate.room_number = form.room_number.data or None
         delegate.shares_room_with = form.shares_room_with.data or None
         db.session.commit()
-        flash(_("The room of %(name)s is saved.", name=delegate.full_name), "success")
+        flash(_("The room of %(name)s is saved.", name=delegate.list_name), "success")
         return redirect(url_for(".rooming", slug=festival.slug, day="all"))
     return render_template("logistics/room.html", **page)
 

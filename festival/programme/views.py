@@ -179,7 +179,7 @@ def show(session_id: int) -> ResponseReturnValue:
             .joinedload(Delegation.city)
         )
         .where(Attendance.session_id == session.id)
-        .order_by(City.name, Delegate.full_name, Attendance.id)
+        .order_by(City.name, *Delegate.name_ordering(), Attendance.id)
     )
     form = EnrolDelegationForm()
     form.delegation_id.choices = choices(
@@ -223,7 +223,7 @@ def reinstate(session_id: int) -> ResponseReturnValue:
 
 
 def _names(delegates: list[Delegate]) -> str:
-    return ", ".join(d.full_name for d in delegates)
+    return ", ".join(d.list_name for d in delegates)
 
 
 @bp.post("/<int:session_id>/enrol-delegation")
@@ -271,5 +271,5 @@ def remove_attendee(session_id: int, delegate_id: int) -> ResponseReturnValue:
         abort(404)
     if ConfirmForm().validate_on_submit() and enrolment.unenrol(session, delegate):
         db.session.commit()
-        flash(_("%(name)s is no longer enrolled.", name=delegate.full_name), "success")
+        flash(_("%(name)s is no longer enrolled.", name=delegate.list_name), "success")
     return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))

@@ -79,7 +79,7 @@ def request_deletion(delegate: Delegate, reason: str | None) -> bool:
         queue_email(
             key=f"registration-deletion-request:{delegate.id}:{recipient}",
             recipient=recipient,
-            subject=_l("Request to delete personal data: %(name)s", name=delegate.full_name),
+            subject=_l("Request to delete personal data: %(name)s", name=delegate.list_name),
             template="registration_deletion_request",
             locale=current_app.config["BABEL_DEFAULT_LOCALE"],
             category="privacy",

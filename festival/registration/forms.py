@@ -27,9 +27,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.cities.reference import country_choices
 from festival.core.forms import Form, SelectChoice
 from festival.core.i18n import INTERFACE_LANGUAGES, language_name
 from festival.festivals.models import Festival
+from festival.registration import names
 from festival.registration.airports import (
     MAX_NAMED_CANDIDATES,
     Airport,
@@ -43,18 +45,22 @@ from festival.registration.airports import (
     utc_to_local,
 )
 from festival.registration.labels import (
+    ADDRESS_FORM_LABELS,
     ALLERGENS,
     DIETARY,
+    NAME_ORDER_LABELS,
     ROLE_LABELS,
     SPOKEN_LANGUAGES,
     language_choices,
 )
 from festival.registration.models import Delegate
+from festival.registration.names import TITLES, AddressForm, NameOrder
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 # How far from the festival's dates travel may plausibly be.
 TRAVEL_SLACK = timedelta(days=30)
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
+PASSPORT = re.compile(r"^[A-Z0-9 ]{4,40}$")
 FLIGHT = re.compile(r"^[A-Z0-9]{2,3} ?[0-9]{1,4}[A-Z]?$")
 
 
@@ -93,16 +99,55 @@ class MemberForm(Form):
     # a member's, so the labels then speak of the member (see details_form).
     third_person = False
 
-    full_name = StringField(
-        _l("Full name (as in the passport)"),
-        validators=[DataRequired(), Length(max=200)],
+    title = SelectField(
+        _l("Title"),
+        choices=[
+            SelectChoice("", _l("None")),
+            *_choices(TITLES.items()),
+            SelectChoice("other", _l("Other (type it below)")),
+        ],
+        validators=[Optional()],
+    )
+    title_other = StringField(
+        _l("Other title"),
+        validators=[Optional(), Length(max=60)],
         filters=[_strip],
+        description=_l("For example: Governor, Professor, Deputy Mayor."),
+    )
+    family_name = StringField(
+        _l("Family name (as in the passport)"),
+        validators=[Optional(), Length(max=200)],
+        filters=[_strip],
+    )
+    given_names = StringField(
+        _l("Given names (as in the passport)"),
+        validators=[Optional(), Length(max=200)],
+        filters=[_strip],
+        description=_l("Leave empty if the passport shows only one name."),
+    )
+    name_order = SelectField(
+        _l("Order in which the names are said"),
+        choices=_choices(NAME_ORDER_LABELS.items()),
+        validators=[InputRequired()],
+        description=_l("Family name first for most Japanese, Chinese and Korean names."),
     )
     native_name = StringField(
         _l("Name in your own script (optional)"),
         validators=[Optional(), Length(max=200)],
         filters=[_strip],
         description=_l("For example 山田 花子, Иван Петров or أحمد حداد."),
+    )
+    romanisation = StringField(
+        _l("How the name is romanised (optional)"),
+        validators=[Optional(), Length(max=200)],
+        filters=[_strip],
+        description=_l("For example Hepburn, pinyin, or as in the passport."),
+    )
+    address_form = SelectField(
+        _l("In French, address as"),
+        choices=_choices(ADDRESS_FORM_LABELS.items()),
+        validators=[Optional()],
+        description=_l("French letters begin with Madame or Monsieur."),
     )
     position = StringField(
         _l("Position"),
@@ -127,9 +172,48 @@ class MemberForm(Form):
     )
     submit = SubmitField(_l("Save"))
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.family_name.data and not self.given_names.data:
+            self.family_name.errors = list(self.family_name.errors) + [
+                _("Please give the family name, the given names, or both.")
+            ]
+            ok = False
+        if self.title.data == "other" and not self.title_other.data:
+            self.title_other.errors = list(self.title_other.errors) + [_("Please type the title.")]
+            ok = False
+        return ok
+
+    def load_name(self, delegate: Delegate) -> None:
+        """Fill the name fields; a name typed before the parts existed is
+        split as a first guess for the person to check."""
+        if delegate.title and delegate.title not in TITLES:
+            self.title.data, self.title_other.data = "other", delegate.title
+        else:
+            self.title.data = delegate.title or ""
+        self.name_order.data = str(delegate.name_order or NameOrder.GIVEN_FIRST)
+        self.address_form.data = str(delegate.address_form or "")
+        if not names.has_parts(delegate):
+            # The order is a guess too, from the city's country and the language.
+            country = delegate.delegation.city.country_code if delegate.delegation else None
+            order = names.default_name_order(country, delegate.locale)
+            family, given = names.split_full_name(delegate.full_name, order)
+            self.family_name.data, self.given_names.data = family, given
+            self.name_order.data = order.value
+
     def person_values(self) -> dict[str, Any]:
+        family = _none_if_blank(self.family_name.data)
+        given = _none_if_blank(self.given_names.data)
+        order = NameOrder(self.name_order.data or NameOrder.GIVEN_FIRST)
+        title = self.title_other.data if self.title.data == "other" else self.title.data
         return {
-            "full_name": self.full_name.data,
+            "full_name": names.joined_name(family, given, order)[:200],
+            "title": _none_if_blank(title),
+            "family_name": family,
+            "given_names": given,
+            "name_order": order,
+            "romanisation": _none_if_blank(self.romanisation.data),
+            "address_form": AddressForm(self.address_form.data) if self.address_form.data else None,
             "native_name": _none_if_blank(self.native_name.data),
             "position": self.position.data,
             "role": self.role.data,
@@ -207,7 +291,25 @@ class DetailsForm(MemberForm):
     )
     check_in_on = DateField(_l("Check-in night"), validators=[Optional()])
     check_out_on = DateField(_l("Check-out day"), validators=[Optional()])
+    # Visa data: only on the person's own form (see details_form).
+    nationality = SelectField(
+        _l("Nationality (as in the passport)"), choices=[], validators=[Optional()]
+    )
+    passport_number = StringField(
+        _l("Passport number"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(PASSPORT, message=_l("Letters and digits only.")),
+        ],
+        filters=[_upper],
+    )
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    passport_expires_on = DateField(_l("Passport expiry date"), validators=[Optional()])
     consent = BooleanField(_l("I agree to the privacy notice"), validators=[DataRequired()])
+
+    # True on the organisers' edit page: the words speak of the person.
+    organiser_view = False
 
     def __init__(
         self, *args: Any, festival: Festival, third_person: bool = False, **kwargs: Any
@@ -219,6 +321,8 @@ class DetailsForm(MemberForm):
             for name, label in THIRD_PERSON_LABELS.items():
                 self[name].label.text = label
         self.languages.choices = _choices(language_choices())
+        if "nationality" in self._fields:
+            self.nationality.choices = [SelectChoice("", "—"), *_choices(country_choices())]
         self.arrival_utc: datetime | None = None
         self.departure_utc: datetime | None = None
 
@@ -227,6 +331,7 @@ class DetailsForm(MemberForm):
     def load(self, delegate: Delegate) -> None:
         """Fill the fields from ``delegate`` (local airport times, split languages)."""
         self.process(obj=delegate)
+        self.load_name(delegate)
         known = set(SPOKEN_LANGUAGES)
         self.languages.data = [code for code in delegate.languages or [] if code in known]
         self.languages_other.data = ", ".join(c for c in delegate.languages or [] if c not in known)
@@ -242,6 +347,7 @@ class DetailsForm(MemberForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
+        ok = self._check_visa() and ok
         ok = self._check_languages() and ok
         ok = self._check_needs() and ok
         ok = self._check_travel() and ok
@@ -251,6 +357,31 @@ class DetailsForm(MemberForm):
     def _fail(self, field: Any, message: str) -> bool:
         field.errors = list(field.errors) + [message]
         return False
+
+    def _check_visa(self) -> bool:
+        if "passport_number" not in self._fields:
+            return True
+        ok = True
+        born, expires = self.date_of_birth.data, self.passport_expires_on.data
+        if born is not None and born >= self.festival.starts_on:
+            ok = self._fail(self.date_of_birth, _("Please check the date of birth."))
+        if expires is not None and expires < self.festival.ends_on:
+            ok = self._fail(
+                self.passport_expires_on,
+                _("This passport expires before the festival ends: a visa needs a valid one."),
+            )
+        return ok
+
+    def visa_values(self) -> dict[str, Any]:
+        """The passport fields as Delegate attributes (none on a form without them)."""
+        if "passport_number" not in self._fields:
+            return {}
+        return {
+            "nationality": _none_if_blank(self.nationality.data),
+            "passport_number": _none_if_blank(self.passport_number.data),
+            "date_of_birth": self.date_of_birth.data,
+            "passport_expires_on": self.passport_expires_on.data,
+        }
 
     def _check_languages(self) -> bool:
         # The head may not know a member's languages: the member completes them.
@@ -372,6 +503,7 @@ class DetailsForm(MemberForm):
         languages = list(dict.fromkeys(list(self.languages.data or []) + [o for o in others if o]))
         needs_room = bool(self.needs_room.data)
         values = self.person_values()
+        values.update(self.visa_values())
         values.update(
             phone=_none_if_blank(self.phone.data),
             languages=languages,
@@ -430,17 +562,29 @@ THIRD_PERSON_LABELS = {
 
 
 def details_form(
-    festival: Festival, *, with_consent: bool = True, third_person: bool = False, **kwargs: Any
+    festival: Festival,
+    *,
+    with_consent: bool = True,
+    third_person: bool = False,
+    with_visa: bool = False,
+    **kwargs: Any,
 ) -> DetailsForm:
     """The details form; without the consent box when a head edits a member.
 
     ``third_person`` is for the head filling in a member's details: the labels
-    speak of the member, and the languages may wait for the member.
+    speak of the member, and the languages may wait for the member. The
+    passport fields (``with_visa``) are only for the person and organisers.
     """
     form = DetailsForm(festival=festival, third_person=third_person, **kwargs)
     if not with_consent:
         del form.consent
+    if not with_visa:
+        for name in VISA_FIELDS:
+            del form[name]
     return form
+
+
+VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expires_on")
 
 
 def default_nights(festival: Festival) -> tuple[date, date]:

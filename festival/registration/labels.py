@@ -12,12 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from festival.cities.reference import country_name
 from festival.core.dates import format_moment
 from festival.core.i18n import language_name
+from festival.registration import history, names
 from festival.registration.airports import find_airport
-from festival.registration.models import DelegateRole, DelegateStatus
+from festival.registration.models import DelegateChange, DelegateRole, DelegateStatus
+from festival.registration.names import AddressForm, NameOrder
 
 ROLE_LABELS = {
     DelegateRole.MAYOR: _l("Mayor"),
@@ -124,6 +129,37 @@ JAPAN_ALLERGENS = {
 ALLERGENS = {**EU_ALLERGENS, **JAPAN_ALLERGENS}
 
 
+NAME_ORDER_LABELS = {
+    NameOrder.GIVEN_FIRST: _l("Given names first (Marco Guerra)"),
+    NameOrder.FAMILY_FIRST: _l("Family name first (Yamamoto Tatsuji)"),
+}
+
+ADDRESS_FORM_LABELS = {
+    "": _l("Neither (Madame, Monsieur)"),
+    AddressForm.MADAM: _l("Madame"),
+    AddressForm.SIR: _l("Monsieur"),
+}
+
+
+def greeting(person: names.NamedPerson) -> str:
+    """The first line of a letter to ``person`` in the current language
+    (e-mails are rendered in the recipient's)."""
+    return names.greeting(person, str(get_locale() or "en"))
+
+
+def change_text(change: DelegateChange) -> str:
+    """One history row as a sentence; passport data never with its values."""
+    field = history.field_label(change.field)
+    if history.is_secret(change.field):
+        return _("%(field)s changed", field=field)
+    return _(
+        "%(field)s: %(old)s → %(new)s",
+        field=field,
+        old=change.old_value or "—",
+        new=change.new_value or "—",
+    )
+
+
 def role_label(role: DelegateRole | str) -> str:
     return str(ROLE_LABELS.get(DelegateRole(role), role))
 
@@ -174,4 +210,10 @@ HELPERS = SimpleNamespace(
     airport_time=airport_time,
     airport_name=airport_name,
     languages=languages,
+    greeting=greeting,
+    salutation=names.salutation,
+    title=names.title_text,
+    change_text=change_text,
+    country=country_name,
+    badge_lines=names.badge_lines,
 )

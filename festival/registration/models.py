@@ -18,6 +18,8 @@ from festival.core.types import UTCDateTime, enum_column, utcnow
 from festival.extensions import Model
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation
+from festival.registration import names
+from festival.registration.names import AddressForm, NameOrder
 
 if TYPE_CHECKING:
     from festival.programme.models import Attendance
@@ -126,8 +128,25 @@ class Delegate(Model):
     )
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # The name as one string: typed before the parts existed (kept until the
+    # record is next edited), else derived from the parts on every save.
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    # The name in the person's own script (山本 達司, Иван Петров, أحمد حداد).
     native_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # A key of festival.registration.names.TITLES, or free text; None: no title.
+    title: Mapped[str | None] = mapped_column(sa.String(60))
+    family_name: Mapped[str | None] = mapped_column(sa.String(200))
+    given_names: Mapped[str | None] = mapped_column(sa.String(200))
+    name_order: Mapped[NameOrder] = mapped_column(
+        enum_column(NameOrder, "name_order"),
+        default=NameOrder.GIVEN_FIRST,
+        server_default=NameOrder.GIVEN_FIRST.value,
+    )
+    # How the name was romanised (Hepburn, pinyin, Revised Romanisation...).
+    romanisation: Mapped[str | None] = mapped_column(sa.String(200))
+    address_form: Mapped[AddressForm | None] = mapped_column(
+        enum_column(AddressForm, "address_form")
+    )
     position: Mapped[str] = mapped_column(sa.String(200), default="")
     # What the delegate (or their head) declared, or proposes once confirmed.
     role: Mapped[DelegateRole] = mapped_column(
@@ -170,6 +189,13 @@ class Delegate(Model):
     room_type: Mapped[RoomType | None] = mapped_column(enum_column(RoomType, "room_type"))
     room_number: Mapped[str | None] = mapped_column(sa.String(20))
 
+    # Visa data: entered by the person, seen only by them and the organisers,
+    # printed on the visa letter, never exported unless asked, purged.
+    nationality: Mapped[str | None] = mapped_column(sa.String(2))
+    passport_number: Mapped[str | None] = mapped_column(sa.String(40))
+    date_of_birth: Mapped[date | None]
+    passport_expires_on: Mapped[date | None]
+
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Random per delegate: the personal calendar link is signed with it, so
     # changing it revokes the old link (see festival.calendar).
@@ -189,6 +215,42 @@ class Delegate(Model):
 
     def __repr__(self) -> str:
         return f"<Delegate {self.full_name} {self.role}>"
+
+    @property
+    def list_name(self) -> str:
+        """The name in lists: "YAMAMOTO Tatsuji" (see festival.registration.names)."""
+        return names.list_name(self)
+
+    @property
+    def display_name(self) -> str:
+        """The name in running text, in the person's own order, without title."""
+        return names.display_name(self)
+
+    @property
+    def name_sort_key(self) -> tuple[str, str, str]:
+        """The key that sorts people by family name (see names.sort_key)."""
+        return names.sort_key(self)
+
+    @classmethod
+    def name_ordering(cls) -> tuple[ColumnElement[str], ...]:
+        """ORDER BY terms sorting by family name (the full name when unknown)."""
+        return (
+            sa.func.lower(sa.func.coalesce(cls.family_name, cls.full_name)),
+            sa.func.lower(sa.func.coalesce(cls.given_names, "")),
+        )
+
+    @property
+    def has_visa_data(self) -> bool:
+        """Whether any passport detail is on file."""
+        return any(
+            v is not None
+            for v in (
+                self.nationality,
+                self.passport_number,
+                self.date_of_birth,
+                self.passport_expires_on,
+            )
+        )
 
     @hybrid_property
     def is_confirmed_mayor(self) -> bool:
@@ -251,3 +313,25 @@ def _raise_travel_sequence(session: Session, _context: object, _instances: objec
         state = sa.inspect(record)
         if any(state.attrs[name].history.has_changes() for name in TRAVEL_FIELDS):
             record.travel_sequence = (record.travel_sequence or 0) + 1
+class DelegateChange(Model):
+    """One field of a delegate's record changed: by whom, when, from what to what.
+
+    Passport data is recorded as changed, never with its values.
+    """
+
+    __tablename__ = "delegate_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delegates.id", ondelete="CASCADE"), index=True
+    )
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    by_organiser: Mapped[bool] = mapped_column(default=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str | None] = mapped_column(sa.Text)
+    new_value: Mapped[str | None] = mapped_column(sa.Text)
+
+    changed_by: Mapped[User | None] = relationship()

@@ -41,7 +41,7 @@ from festival.core.view_helpers import private_download
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation
-from festival.registration import access, services
+from festival.registration import access, history, services
 from festival.registration.airports import search_airports
 from festival.registration.export import personal_data
 from festival.registration.forms import (
@@ -52,6 +52,7 @@ from festival.registration.forms import (
 )
 from festival.registration.labels import HELPERS
 from festival.registration.models import ACTIVE_STATUSES, Delegate, DelegateRole
+from festival.registration.names import default_name_order, split_full_name
 
 bp = Blueprint("registration", __name__)
 
@@ -158,6 +159,7 @@ def add_member() -> ResponseReturnValue:
     form = details_form(invitation.festival, with_consent=False, third_person=True)
     if request.method == "GET":
         form.locale.data = head.locale
+        form.name_order.data = default_name_order(head.delegation.city.country_code).value
         form.role.data = DelegateRole.OFFICIAL.value
         form.needs_room.data = True
         form.check_in_on.data, form.check_out_on.data = default_nights(invitation.festival)
@@ -180,7 +182,7 @@ def add_member() -> ResponseReturnValue:
             form=form,
             general_error=general_error,
         )
-    name, email = member.full_name, member.email
+    name, email = member.display_name, member.email
     db.session.commit()
     flash(
         _(
@@ -221,23 +223,35 @@ def _details_page(
     """The details form of ``target``: read-only after the deadline."""
     invitation = target.delegation.invitation
     festival = target.delegation.festival
-    form = details_form(festival, with_consent=by_self, third_person=not by_self)
+    form = details_form(festival, with_consent=by_self, third_person=not by_self, with_visa=by_self)
+    # What the organisers changed, for the person's own page only.
+    changes = history.changes_of(target, organisers_only=True) if by_self else []
     if request.method == "GET":
         form.load(target)
-        return _render(template, own, target=target, form=form)
+        return _render(template, own, target=target, form=form, changes=changes)
     if not services.is_open(invitation):
         form.validate()
         error = services.closed_message(invitation)
-        return _render(template, own, 409, target=target, form=form, general_error=error)
+        return _render(
+            template, own, 409, target=target, form=form, general_error=error, changes=changes
+        )
     if not form.validate_on_submit():
-        return _render(template, own, 422, target=target, form=form)
+        return _render(template, own, 422, target=target, form=form, changes=changes)
     try:
-        awaiting = services.update_details(target, form.delegate_values(), by_self=by_self)
+        awaiting = services.update_details(
+            target, form.delegate_values(), by_self=by_self, by=current_user
+        )
     except services.RegistrationError as error:
         db.session.rollback()
         general_error = show_error(form, error)
         return _render(
-            template, own, error.status, target=target, form=form, general_error=general_error
+            template,
+            own,
+            error.status,
+            target=target,
+            form=form,
+            general_error=general_error,
+            changes=changes,
         )
     db.session.commit()
     flash(_("Saved. You can change these details until the deadline."), "success")
@@ -269,7 +283,7 @@ def withdraw(delegate_id: int) -> ResponseReturnValue:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("registration.delegation", **_festival_args(own)))
-    name = target.full_name
+    name = target.display_name
     db.session.commit()
     flash(_("%(name)s is withdrawn; the place is free again.", name=name), "info")
     return redirect(url_for("registration.delegation", **_festival_args(own)))
@@ -348,7 +362,9 @@ def privacy() -> ResponseReturnValue:
 
 def _prefill(form: DetailsForm, invitation: Invitation) -> None:
     city = invitation.city
-    form.full_name.data = city.contact_name or ""
+    order = default_name_order(city.country_code, city.preferred_language)
+    form.name_order.data = order.value
+    form.family_name.data, form.given_names.data = split_full_name(city.contact_name or "", order)
     form.email.data = city.contact_email or ""
     form.role.data = DelegateRole.OFFICIAL.value
     locale = str(get_locale() or "")
@@ -371,7 +387,7 @@ def registration_page(invitation: Invitation, token: str) -> ResponseReturnValue
             "registration/already_registered.html", invitation=invitation, festival=festival
         )
 
-    form = details_form(festival)
+    form = details_form(festival, with_visa=True)
     context = {"invitation": invitation, "festival": festival, "token": token}
     if request.method == "GET":
         _prefill(form, invitation)

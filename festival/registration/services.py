@@ -48,6 +48,7 @@ from festival.core.urls import external_url
 from festival.extensions import db
 from festival.invitations.models import Invitation
 from festival.outbox.services import queue_email
+from festival.registration import history
 from festival.registration.models import (
     ACTIVE_STATUSES,
     Delegate,
@@ -342,7 +343,7 @@ def invite_member(member: Delegate, head: Delegate) -> None:
         recipient=member.email,
         subject=_l(
             "%(head)s added you to the delegation of %(city)s",
-            head=head.full_name,
+            head=head.display_name,
             city=head.delegation.city.name,
         ),
         template="member_invited",
@@ -385,7 +386,14 @@ def declare_role(delegate: Delegate, role: DelegateRole | str) -> bool:
     return True
 
 
-def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool) -> str | None:
+def update_details(
+    delegate: Delegate,
+    values: dict[str, Any],
+    *,
+    by_self: bool,
+    by: User | None = None,
+    by_organiser: bool = False,
+) -> str | None:
     """Save a delegate's details (their own form, or their head's); returns
     the new sign-in address waiting for its confirmation link, if any.
 
@@ -397,16 +405,25 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
     keeps its address and its other records. Either way the answer does not
     depend on whom the address belongs to. The person's own save records
     their consent. A change of a confirmed role is only proposed
-    (:func:`declare_role`).
+    (:func:`declare_role`). An organiser (``by_organiser``) may edit after
+    the deadline, and a role they set is the confirmed one. Each changed
+    field is recorded in the history, with ``by``.
     """
     invitation = lock_invitation(delegate.delegation.invitation_id)
-    _check_open(invitation)
+    if not by_organiser:
+        _check_open(invitation)
+    before = history.snapshot(delegate)
     new_email = normalise_email(values["email"])
     email_changed = new_email != delegate.email
     if email_changed:
         _check_not_in_delegation(delegate.delegation_id, new_email, but=delegate.id)
     values = dict(values)
-    declare_role(delegate, values.pop("role", delegate.role))
+    role = DelegateRole(values.pop("role", delegate.role))
+    if by_organiser and delegate.confirmed_role is not None:
+        delegate.role = delegate.confirmed_role = role
+        delegate.role_proposed_at = None
+    else:
+        declare_role(delegate, role)
     for key, value in values.items():
         setattr(delegate, key, value)
     awaiting: str | None = None
@@ -420,4 +437,5 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
     elif email_changed:
         delegate.user = login_to_attach(new_email, delegate.locale, delegate.delegation)
     _flush()
+    history.record_changes(delegate, before, by=by, by_organiser=by_organiser)
     return awaiting

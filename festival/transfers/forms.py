@@ -131,7 +131,7 @@ class TransferForm(Form):
             [none, *((v.id, f"{v.label} ({v.seats})") for v in vehicles)]
         )
         self.escort_id.choices = choices([none, *((e.id, e.name) for e in escorts)])
-        self.interpreter_id.choices = choices([none, *((d.id, d.full_name) for d in interpreters)])
+        self.interpreter_id.choices = choices([none, *((d.id, d.list_name) for d in interpreters)])
 
 
 class StatusForm(Form):

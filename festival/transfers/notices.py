@@ -31,7 +31,13 @@ def tell_about_change(festival: Festival, transfer: Transfer, told: list[Delegat
             template="transfer_changed",
             locale=person.locale or "en",
             category="transfer",
-            context={**common, "name": person.full_name, "url": itinerary, "people": [person]},
+            context={
+                **common,
+                "person": person,
+                "name": None,
+                "url": itinerary,
+                "people": [person],
+            },
         )
         for person in told
         if person.email
@@ -47,7 +53,13 @@ def tell_about_change(festival: Festival, transfer: Transfer, told: list[Delegat
                 template="transfer_changed",
                 locale=vehicle.driver_language,
                 category="transfer",
-                context={**common, "name": vehicle.driver_name, "url": None, "people": told},
+                context={
+                    **common,
+                    "person": None,
+                    "name": vehicle.driver_name,
+                    "url": None,
+                    "people": told,
+                },
             )
         )
     return queue_many(emails)

@@ -165,7 +165,7 @@ def _interpreters() -> list[Delegate]:
                 Delegation.festival_id == g.festival.id,
                 Delegate.confirmed_role == DelegateRole.INTERPRETER,
             )
-            .order_by(Delegate.full_name)
+            .order_by(*Delegate.name_ordering())
         )
     )
 
@@ -418,6 +418,7 @@ def _manifest_table(vehicle: Vehicle, transfers: list[Transfer]) -> Table:
             _("Direction"),
             _("Meeting point"),
             _("Name"),
+            _("Name in own script"),
             _("City"),
             _("Flight"),
             _("Flight time (airport)"),
@@ -433,7 +434,8 @@ def _manifest_table(vehicle: Vehicle, transfers: list[Transfer]) -> Table:
                     local(transfer.pickup_at, tz).replace(tzinfo=None),
                     labels.label(labels.DIRECTIONS, transfer.direction),
                     transfer.meeting_point,
-                    person.full_name,
+                    person.list_name,
+                    person.native_name or "",
                     person.delegation.city.name,
                     number or "",
                     airport_time(flight_at, airport),

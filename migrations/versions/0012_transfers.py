@@ -9,7 +9,7 @@ settings, transfers (a car at a time, to or from an airport) and
 transfer_passengers (one delegate's pickup in one direction).
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-04
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

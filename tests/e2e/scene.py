@@ -49,6 +49,7 @@ class Scene:
     head_id: int  # Parma's head of delegation (user id)
     mayor_id: int  # Parma's mayor (user id)
     parma_id: int  # Parma's delegation
+    mayor_delegate_id: int = 0  # Parma's mayor (delegate id)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -217,6 +218,7 @@ def build_scene(app: Flask, language: str = "en") -> Scene:
             head_id=head.user_id,
             mayor_id=mayor.user_id,
             parma_id=parma.id,
+            mayor_delegate_id=mayor.id,
         )
         db.session.commit()
         assert lyon.status == InvitationStatus.SENT

@@ -163,6 +163,9 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/impressions", "impressions"),
         (f"{admin}/impressions/forms/{scene.forum_form_id}/quotes", "quotes for the report"),
         (f"{admin}/impressions/report", "impressions report"),
+        (f"{admin}/delegates/{scene.mayor_delegate_id}", "one delegate, with the history"),
+        (f"{admin}/delegates/{scene.mayor_delegate_id}/edit", "organiser edits a delegate"),
+        (f"{admin}/delegates/{scene.mayor_delegate_id}/visa-letter", "visa letter"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)
@@ -186,8 +189,8 @@ def test_keyboard_only_registration_and_impression_form(app, live_server, page, 
     skip = tab_to(page, lambda info: True)
     assert skip["tag"] == "A" and skip["text"] == "Skip to content"
     keys.press("Enter")
-    tab_to(page, with_id("full_name"))
-    assert focused(page)["value"] == "Li Wei"  # the invitation's contact, prefilled
+    tab_to(page, with_id("family_name"))
+    assert focused(page)["value"] == "Li"  # the invitation's contact, prefilled, family first
     tab_to(page, with_id("position"))
     keys.type("Director, Creative City Office")
     tab_to(page, with_id("phone"))

@@ -93,7 +93,9 @@ def test_an_ambiguous_name_lists_the_choices_at_the_field_and_keeps_the_form(app
     message = error_at(response.text, "arrival_airport")
     assert "Several airports" in message
     assert "HND (Tokyo International Airport" in message and "NRT (Narita" in message
-    assert_kept(response.text, 'value="Tokyo"', "2027-06-13T15:40", 'value="Giulia"', 'value="Rossi"')
+    assert_kept(
+        response.text, 'value="Tokyo"', "2027-06-13T15:40", 'value="Giulia"', 'value="Rossi"'
+    )
     assert delegate_by_email(app, "giulia.rossi@parma.example") is None
 
 

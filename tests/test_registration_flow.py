@@ -314,7 +314,8 @@ def test_the_head_adds_a_member_with_all_their_details_in_one_form(app, client):
     assert "Please describe their dietary requirement." in bad.text
     assert "We do not know the airport &#34;ZZZ&#34;" in bad.text
     assert "Which night do they arrive at the hotel?" in bad.text
-    assert 'value="Marco"' in bad.text and 'value="Bianchi"' in bad.text and 'value="AZ 786"' in bad.text
+    assert 'value="Marco"' in bad.text and 'value="Bianchi"' in bad.text
+    assert 'value="AZ 786"' in bad.text
     assert 'checked id="allergens-' in bad.text
     assert delegate_by_email(app, "marco.bianchi@parma.example") is None
 

@@ -22,6 +22,7 @@ from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
 from festival.programme.public import bp as programme_bp
 from festival.programme.views import bp as programme_admin_bp
+from festival.registration.companions import bp as companions_bp
 from festival.registration.public import bp as registration_bp
 
 ALL = [
@@ -33,6 +34,7 @@ ALL = [
     delegations_bp,
     logistics_bp,
     registration_bp,
+    companions_bp,
     cities_bp,
     invitations_admin_bp,
     invitations_bp,

@@ -96,6 +96,7 @@ def _form_choices(form: SessionForm, festival: Festival, session: ProgrammeSessi
         services.accepted_delegations(festival),
         list(festival.languages or []),
         stored_languages=list(session.languages or []) if session is not None else None,
+        offered=list(session.interpretation_languages or []) if session is not None else None,
     )
 
 

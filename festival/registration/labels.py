@@ -169,8 +169,18 @@ def languages(codes: list[str] | None) -> str:
     return ", ".join(language_name(code) for code in codes or [])
 
 
+def accompanying_label(delegate: object) -> str:
+    """"accompanying Mayor Guerra": how lists mark an accompanying person
+    (a spouse, an assistant) beside their name."""
+    principal = getattr(delegate, "accompanies", None)
+    if principal is None:
+        return str(_l("accompanying person"))
+    return str(_l("accompanying %(name)s", name=principal.full_name))
+
+
 HELPERS = SimpleNamespace(
     role=role_label,
+    accompanying=accompanying_label,
     status=status_label,
     dietary=dietary_label,
     allergen=allergen_label,

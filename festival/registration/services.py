@@ -132,10 +132,13 @@ def lock_invitation(invitation_id: int) -> Invitation:
 
 
 def places_taken(delegation_id: int) -> int:
-    """How many people (pending or confirmed) the delegation counts now."""
+    """How many places of the quota the delegation takes now: the people
+    pending or confirmed, accompanying persons not counted."""
     return db.session.execute(
         sa.select(sa.func.count(Delegate.id)).where(
-            Delegate.delegation_id == delegation_id, Delegate.status.in_(ACTIVE_STATUSES)
+            Delegate.delegation_id == delegation_id,
+            Delegate.status.in_(ACTIVE_STATUSES),
+            Delegate.is_accompanying.is_(False),
         )
     ).scalar_one()
 
@@ -303,6 +306,8 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
         for key, value in values.items():
             setattr(member, key, value)
         member.status = DelegateStatus.PENDING
+        # Back as a member in their own right (they may have been accompanying).
+        member.is_accompanying, member.accompanies_id = False, None
         # A new registration: the organisers confirm its role afresh.
         member.confirmed_role = member.role_proposed_at = None
         member.user = user
@@ -406,7 +411,9 @@ def update_details(delegate: Delegate, values: dict[str, Any], *, by_self: bool)
     if email_changed:
         _check_not_in_delegation(delegate.delegation_id, new_email, but=delegate.id)
     values = dict(values)
-    declare_role(delegate, values.pop("role", delegate.role))
+    role = values.pop("role", delegate.role)
+    if not delegate.is_accompanying:  # an accompanying person has no role to declare
+        declare_role(delegate, role)
     for key, value in values.items():
         setattr(delegate, key, value)
     awaiting: str | None = None

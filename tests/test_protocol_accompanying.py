@@ -329,3 +329,29 @@ def test_organisers_cannot_open_a_mayors_session_to_accompanying_persons(app, cl
     assert client.post(url, data=data).status_code in (302, 303)
     with app.app_context():
         assert db.session.get(ProgrammeSession, parma["forum"]).open_to_accompanying
+
+
+def test_rooming_arrivals_and_catering_count_the_spouse_marked_as_accompanying(
+    app, client, auth, parma
+):
+    make_companion(
+        app,
+        parma,
+        needs_room=True,
+        dietary=["vegetarian"],
+        arrival_at=datetime(2027, 6, 14, 6, 40, tzinfo=UTC),
+        arrival_airport="HND",
+        arrival_flight="AZ 786",
+    )
+    auth.organiser()
+    base = f"/organiser/festivals/{SLUG}/logistics"
+    rooming = client.get(f"{base}/rooming").text
+    row = rooming[rooming.index("Elena Guerra") :].split("</tr>")[0]
+    assert "Accompanying person" in row
+    travel = client.get(f"{base}/arrivals?day=2027-06-14").text
+    assert "Elena Guerra" in travel and "Accompanying person" in travel
+    assert client.get(f"{base}/catering").status_code == 200
+    delegates = client.get(f"/organiser/festivals/{SLUG}/delegates").text
+    assert "Accompanying person" in delegates
+    listed = client.get(f"/organiser/festivals/{SLUG}/delegations").text
+    assert "+ 1 accompanying" in listed

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from festival.cities.labels import kind_choices
 from festival.cities.models import CityKind
 from festival.cities.reference import country_choices, field_choices
-from festival.core.forms import Form
+from festival.core.forms import Form, SelectChoice
 from festival.core.i18n import LANGUAGE_NAMES
 
 
@@ -68,7 +68,7 @@ class CityForm(Form):
         # Built per request: the names are in the reader's language.
         self.country_code.choices = [("", _l("Choose a country…")), *country_choices()]
         self.creative_field.choices = [("", _l("Choose a field…")), *field_choices()]
-        self.kind.choices = kind_choices()
+        self.kind.choices = [SelectChoice(value, label) for value, label in kind_choices()]
 
 
 class ImportForm(Form):

@@ -34,6 +34,7 @@ bp = organiser_blueprint("cities", __name__, "/cities")
 bp.add_app_template_filter(country_name, "country_name")
 bp.add_app_template_filter(field_label, "field_label")
 bp.add_app_template_filter(kind_label, "city_kind_label")
+bp.add_app_template_global(kind_choices, "city_kinds")
 
 
 @bp.get("/")

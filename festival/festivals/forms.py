@@ -117,6 +117,15 @@ class FestivalForm(Form):
         validators=[Optional(), Email(), Length(max=254)],
         description=_l("Shown to delegates for their questions."),
     )
+    accompanying_limit = IntegerField(
+        _l("Accompanying persons per delegate"),
+        default=1,
+        validators=[Optional(), NumberRange(min=0, max=9)],
+        description=_l(
+            "A spouse or an assistant, outside the delegation's quota; 0 for none. "
+            "Left empty, it stays as it is (1 for a new festival)."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, festival_id: int | None = None, **kwargs: Any) -> None:

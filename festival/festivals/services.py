@@ -48,6 +48,8 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     festival.name = festival.name.strip()
     festival.host_city = festival.host_city.strip()
     festival.contact_email = (festival.contact_email or "").strip() or None
+    if data.get("accompanying_limit") is not None:
+        festival.accompanying_limit = data["accompanying_limit"]
     db.session.add(festival)
     db.session.flush()
     return festival

@@ -22,9 +22,20 @@ from festival.festivals.models import Festival
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.logistics.counting import Diner, Guest, Member, Sharer, Stay, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
+from festival.registration.labels import ACCOMPANYING
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
 MEAL_TYPES = (SessionType.MEAL, SessionType.TASTING)
+
+
+def listed_role() -> sa.ColumnElement[str]:
+    """The role a list shows: "accompanying" for an accompanying person (a
+    spouse, an assistant: marked as such on rooming, arrivals and the
+    interpreters' page), else the role as stored."""
+    return sa.case(
+        (Delegate.is_accompanying.is_(True), sa.literal(ACCOMPANYING, sa.String)),
+        else_=sa.cast(Delegate.role, sa.String),
+    )
 
 
 def statuses(include_pending: bool) -> tuple[DelegateStatus, ...]:
@@ -98,7 +109,7 @@ def travellers(
             Delegate.id,
             Delegate.full_name,
             Delegate.native_name,
-            Delegate.role,
+            listed_role(),
             City.name,
             City.country_code,
             Delegate.delegation_id,
@@ -218,12 +229,12 @@ def _hotel(own: str | None, by_delegate: str | None, by_delegation: str | None) 
     return (own or "").strip() or (by_delegate or "").strip() or (by_delegation or "").strip()
 
 
-def _guest_columns() -> tuple[InstrumentedAttribute[Any], ...]:
+def _guest_columns() -> tuple[Any, ...]:
     return (
         Delegate.id,
         Delegate.full_name,
         Delegate.native_name,
-        Delegate.role,
+        listed_role(),
         City.name,
         City.country_code,
         Delegate.check_in_on,
@@ -598,7 +609,7 @@ def delegation_members(
         City.name,
         City.country_code,
         Delegate.full_name,
-        Delegate.role,
+        listed_role(),
         Delegate.languages,
     )
     if only_in_need:

@@ -124,7 +124,13 @@ JAPAN_ALLERGENS = {
 ALLERGENS = {**EU_ALLERGENS, **JAPAN_ALLERGENS}
 
 
+# Not a role: what lists show instead of one for an accompanying person.
+ACCOMPANYING = "accompanying"
+
+
 def role_label(role: DelegateRole | str) -> str:
+    if role == ACCOMPANYING:
+        return str(_l("Accompanying person"))
     return str(ROLE_LABELS.get(DelegateRole(role), role))
 
 

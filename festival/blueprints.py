@@ -14,6 +14,7 @@ from festival.festivals import public as festivals_public  # noqa: F401  (adds c
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.impressions.public import bp as impressions_bp
 from festival.impressions.views import bp as impressions_admin_bp
+from festival.interpretation.views import bp as interpretation_bp
 from festival.invitations.public import bp as invitations_bp
 from festival.invitations.views import bp as invitations_admin_bp
 from festival.itineraries.public import bp as itineraries_bp
@@ -45,4 +46,5 @@ ALL = [
     calendar_bp,
     impressions_admin_bp,
     impressions_bp,
+    interpretation_bp,
 ]

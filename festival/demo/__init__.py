@@ -30,6 +30,7 @@ STEPS = [
     "festival.invitations.demo",
     "festival.registration.demo",
     "festival.programme.demo",
+    "festival.demo.protocol_guests",
     "festival.itineraries.demo",
     "festival.attendance.demo",
     "festival.impressions.demo",

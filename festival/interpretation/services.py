@@ -95,7 +95,7 @@ def unassign(session: ProgrammeSession, interpreter: HostInterpreter) -> bool:
 
 
 def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[int, Coverage]:
-    """Each session's coverage, in at most four queries whatever their number.
+    """Each session's coverage, in four queries whatever their number.
 
     Who is expected: the delegates enrolled and allowed in the session and,
     at a session for mayors only, every active confirmed mayor (enrolled or
@@ -116,26 +116,36 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
     for session_id, name, languages in rows:
         hosts[session_id].append((name, list(languages or ())))
 
+    # Each active delegate once (their languages are JSON: decoded once,
+    # not once per session they attend), then who attends what as id pairs.
+    asked = sa.select(Attendance.delegate_id).where(Attendance.session_id.in_(ids))
+    delegates = {
+        row.id: _attendee(row)
+        for row in db.session.execute(
+            _attendee_query().where(
+                _DELEGATION.festival_id == festival.id,
+                Delegate.status.in_(ACTIVE_STATUSES),
+                sa.or_(Delegate.id.in_(asked), Delegate.is_confirmed_mayor)
+                if any(s.audience == Audience.MAYORS for s in sessions)
+                else Delegate.id.in_(asked),
+            )
+        )
+    }
     people: dict[int, dict[int, Attendee]] = {i: {} for i in ids}
     enrolled = (
-        _attendee_query()
-        .join(Attendance, Attendance.delegate_id == Delegate.id)
+        sa.select(Attendance.session_id, Attendance.delegate_id)
         .join(ProgrammeSession, ProgrammeSession.id == Attendance.session_id)
-        .add_columns(Attendance.session_id)
+        .join(Delegate, Delegate.id == Attendance.delegate_id)
         .where(Attendance.session_id.in_(ids), allowed_in_session())
     )
-    for row in db.session.execute(enrolled):
-        people[row.session_id][row.id] = _attendee(row)
-    restricted = [s.id for s in sessions if s.audience == Audience.MAYORS]
-    if restricted:
-        mayors = _attendee_query().where(
-            _DELEGATION.festival_id == festival.id,
-            Delegate.status.in_(ACTIVE_STATUSES),
-            Delegate.is_confirmed_mayor,
-        )
-        for row in db.session.execute(mayors):
-            for session_id in restricted:
-                people[session_id].setdefault(row.id, _attendee(row))
+    for session_id, delegate_id in db.session.execute(enrolled):
+        if delegate_id in delegates:
+            people[session_id][delegate_id] = delegates[delegate_id]
+    mayors = [a for a in delegates.values() if a.is_mayor]
+    for session in sessions:
+        if session.audience == Audience.MAYORS:
+            for mayor in mayors:
+                people[session.id].setdefault(mayor.delegate_id, mayor)
 
     own = [
         OwnInterpreter(delegation_id, name, list(languages or ()))

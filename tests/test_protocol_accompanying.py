@@ -140,7 +140,7 @@ def test_one_accompanying_person_per_delegate_unless_the_organisers_allow_more(
     second = companion_form(full_name="Luca Neri", email="luca@parma.example")
     refused = client.post(new_url(parma["mayor"]), data=second)
     assert refused.status_code == 409
-    assert "as many as the organisers allow" in refused.text
+    assert "as many accompanying persons as the organisers allow" in refused.text
     assert 'value="Luca Neri"' in refused.text  # nothing typed is lost
     assert new_url(parma["mayor"]) not in client.get("/my/delegation").text
     with app.app_context():

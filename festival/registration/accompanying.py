@@ -70,8 +70,8 @@ def add_accompanying(actor: Delegate, principal: Delegate, values: dict[str, Any
     if companions_of(principal.id) >= limit:
         raise RegistrationError(
             _l(
-                "%(name)s already brings %(limit)s accompanying person(s), as many as the "
-                "organisers allow.",
+                "%(name)s already brings as many accompanying persons as the organisers "
+                "allow (%(limit)s).",
                 name=principal.full_name,
                 limit=limit,
             ),

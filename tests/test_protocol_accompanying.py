@@ -355,3 +355,29 @@ def test_rooming_arrivals_and_catering_count_the_spouse_marked_as_accompanying(
     assert "Accompanying person" in delegates
     listed = client.get(f"/organiser/festivals/{SLUG}/delegations").text
     assert "+ 1 accompanying" in listed
+
+
+def test_organisers_set_the_limit_on_the_festival_form(app, client, auth, parma):
+    auth.organiser()
+    edit = f"/organiser/festivals/{SLUG}/edit"
+    assert 'id="accompanying_limit"' in client.get(edit).text
+    data = {
+        "name": "Gastronomy Festival",
+        "slug": SLUG,
+        "starts_on": "2027-06-14",
+        "ends_on": "2027-06-18",
+        "timezone": "Asia/Tokyo",
+        "host_city": "Tsuruoka",
+        "languages": ["en", "ja", "fr"],
+        "contact_email": "",
+    }
+    refused = client.post(edit, data={**data, "accompanying_limit": "-1"})
+    assert refused.status_code == 422 and 'value="-1"' in refused.text
+    assert client.post(edit, data={**data, "accompanying_limit": "0"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Festival, parma["festival"]).accompanying_limit == 0
+    client.post("/logout")
+    auth.user(parma["head_user"])
+    assert new_url(parma["mayor"]) not in client.get("/my/delegation").text
+    assert client.post(new_url(parma["mayor"]), data=companion_form()).status_code == 409
+    assert companion(app) is None

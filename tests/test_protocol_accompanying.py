@@ -381,3 +381,11 @@ def test_organisers_set_the_limit_on_the_festival_form(app, client, auth, parma)
     assert new_url(parma["mayor"]) not in client.get("/my/delegation").text
     assert client.post(new_url(parma["mayor"]), data=companion_form()).status_code == 409
     assert companion(app) is None
+
+
+def test_withdrawing_a_delegate_withdraws_their_companion(app, client, auth, parma):
+    auth.user(parma["head_user"])
+    client.post(new_url(parma["mayor"]), data=companion_form())
+    response = client.post(f"/my/delegation/members/{parma['mayor']}/withdraw")
+    assert response.status_code == 302
+    assert companion(app).status == DelegateStatus.CANCELLED

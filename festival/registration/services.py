@@ -371,6 +371,13 @@ def withdraw_member(head: Delegate, member: Delegate) -> None:
     if member.is_head:
         raise RegistrationError(_l("The head of delegation cannot be withdrawn here."), status=409)
     member.status = DelegateStatus.CANCELLED
+    # Whoever accompanies them does not come without them.
+    db.session.execute(
+        sa.update(Delegate)
+        .where(Delegate.accompanies_id == member.id, Delegate.status.in_(ACTIVE_STATUSES))
+        .values(status=DelegateStatus.CANCELLED, updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def declare_role(delegate: Delegate, role: DelegateRole | str) -> bool:

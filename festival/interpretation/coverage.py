@@ -15,11 +15,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 def norm(languages: Iterable[str] | None) -> list[str]:
     """Language codes trimmed, lower-case, sorted, without repeats."""
     return sorted({code.strip().lower() for code in languages or () if code and code.strip()})
+
+
+@lru_cache(maxsize=4096)
+def _spoken(languages: tuple[str, ...]) -> frozenset[str]:
+    # The same few lists come back for every session: normalised once.
+    return frozenset(norm(languages))
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ def session_coverage(
     result = Coverage(sorted(floor_set), offered_list, hosts)
     for person in attendees:
         result.attendees += 1
-        spoken = set(norm(person.languages))
+        spoken = _spoken(tuple(person.languages))
         if not spoken or spoken & floor_set:
             continue  # languages unknown, or they follow the floor
         needed.update(spoken)
@@ -112,7 +119,7 @@ def session_coverage(
             (
                 i
                 for i in by_delegation.get(person.delegation_id, [])
-                if spoken & set(norm(i.languages)) and floor_set & set(norm(i.languages))
+                if spoken & _spoken(tuple(i.languages)) and floor_set & _spoken(tuple(i.languages))
             ),
             None,
         )

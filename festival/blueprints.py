@@ -15,6 +15,7 @@ from festival.festivals import public as festivals_public  # noqa: F401  (adds c
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.impressions.public import bp as impressions_bp
 from festival.impressions.views import bp as impressions_admin_bp
+from festival.interpretation.views import bp as interpretation_bp
 from festival.invitations.public import bp as invitations_bp
 from festival.invitations.views import bp as invitations_admin_bp
 from festival.itineraries.public import bp as itineraries_bp
@@ -23,6 +24,7 @@ from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
 from festival.programme.public import bp as programme_bp
 from festival.programme.views import bp as programme_admin_bp
+from festival.registration.companions import bp as companions_bp
 from festival.registration.public import bp as registration_bp
 from festival.transfers.views import bp as transfers_bp
 
@@ -37,6 +39,7 @@ ALL = [
     logistics_bp,
     transfers_bp,
     registration_bp,
+    companions_bp,
     cities_bp,
     invitations_admin_bp,
     invitations_bp,
@@ -47,4 +50,5 @@ ALL = [
     calendar_bp,
     impressions_admin_bp,
     impressions_bp,
+    interpretation_bp,
 ]

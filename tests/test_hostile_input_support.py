@@ -39,7 +39,7 @@ from festival.impressions import services as impressions
 from festival.invitations.models import InvitationStatus
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.outbox.models import OutboxMessage, OutboxStatus
-from festival.programme.models import SessionStatus
+from festival.programme.models import HostInterpreter, SessionStatus
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
 from festival.registration.services import declare_role
 from tests import factories
@@ -162,6 +162,9 @@ def build_world(app: Flask) -> World:
         )
         proposer.confirmed_role = DelegateRole.INTERPRETER
         declare_role(proposer, DelegateRole.MAYOR)
+        # A host interpreter on the first session (its assign and remove forms).
+        host = HostInterpreter(festival_id=festival.id, name="Sato Keiko", languages=["ja", "en"])
+        upcoming.interpreters.append(host)
         head_user = head.user
         send_login_link(head_user)  # an outbox message, which failed
         db.session.flush()
@@ -187,6 +190,7 @@ def build_world(app: Flask) -> World:
                 "invite_id": [invites[0].id],
                 "response_id": [responses[1].id],
                 "message_id": [message.id],
+                "interpreter_id": [host.id],
             },
             tokens={
                 "invitations.respond": [waiting_token, empty_token],

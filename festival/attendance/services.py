@@ -63,6 +63,7 @@ def _asked_rows(session_ids: Sequence[int]) -> sa.CTE:
             Attendance.checked_in_at,
             ProgrammeSession.festival_id,
             ProgrammeSession.audience,
+            ProgrammeSession.open_to_accompanying,
             ProgrammeSession.status,
             Attendance.session_id.in_(sessions_with_check_in).label("check_in_taken"),
         )
@@ -185,6 +186,11 @@ def refusal(session: ProgrammeSession, delegate: Delegate) -> str | None:
             "%(name)s's registration is %(status)s: they cannot be checked in.",
             name=name,
             status=delegate_status_label(delegate.status),
+        )
+    if delegate.is_accompanying:
+        return _(
+            "%(name)s is an accompanying person: this session is not in the partner programme.",
+            name=name,
         )
     if session.audience == Audience.MAYORS:
         return _(

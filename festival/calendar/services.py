@@ -270,7 +270,7 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
     if delegate.status not in ACTIVE_STATUSES:
         return ("inactive",)
     row = db.session.execute(
-        _itinerary_stamp_statement(delegate.is_confirmed_mayor),
+        _itinerary_stamp_statement(delegate.is_confirmed_mayor, delegate.is_accompanying),
         {
             "festival_id": delegate.delegation.festival_id,
             "delegation_id": delegate.delegation_id,
@@ -281,7 +281,7 @@ def itinerary_stamp(delegate: Delegate) -> tuple[object, ...]:
 
 
 @functools.cache
-def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
+def _itinerary_stamp_statement(mayor: bool, accompanying: bool = False) -> sa.Select[Any]:
     """The stamp's query, built once per kind of delegate (a confirmed mayor
     or not; a delegate's page view runs it, and building it each time cost
     more than running it)."""
@@ -299,7 +299,7 @@ def _itinerary_stamp_statement(mayor: bool) -> sa.Select[Any]:
         .where(
             ProgrammeSession.festival_id == sa.bindparam("festival_id", type_=sa.Integer),
             Attendance.delegate_id == delegate_id,
-            visible_to_bound(mayor),
+            visible_to_bound(mayor, accompanying),
         )
         .subquery()
     )

@@ -14,6 +14,16 @@ from festival.core.types import UTCDateTime, enum_column, utcnow
 from festival.extensions import Model
 
 
+class CityKind(enum.StrEnum):
+    """What an invited guest is: most are member cities; some are not a city
+    at all, yet register and appear like any delegation (issue 11, item 4)."""
+
+    CITY = "city"
+    ORGANISATION = "organisation"  # UNESCO, a national ministry, the secretariat
+    PRESS = "press"
+    SPEAKER = "speaker"  # a keynote speaker (and whoever travels with them)
+
+
 class CreativeField(enum.StrEnum):
     """The eight fields of the Creative Cities Network."""
 
@@ -48,7 +58,8 @@ class City(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     country_code: Mapped[str] = mapped_column(sa.String(2), index=True)
-    creative_field: Mapped[CreativeField] = mapped_column(
+    # None for a guest that is not a city (an organisation has no field).
+    creative_field: Mapped[CreativeField | None] = mapped_column(
         enum_column(CreativeField, "creative_field"), index=True
     )
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -59,11 +70,22 @@ class City(Model):
     # and accents the same way on SQLite and PostgreSQL ("etienne" finds
     # "Saint-Étienne", "bistrita" finds "Bistrița").
     search_key: Mapped[str] = mapped_column(sa.String(600), default=_search_default)
+    kind: Mapped[CityKind] = mapped_column(
+        enum_column(CityKind, "city_kind"),
+        default=CityKind.CITY,
+        server_default=CityKind.CITY.value,
+        index=True,
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:
         return f"<City {self.name} {self.country_code}>"
+
+    @property
+    def is_city(self) -> bool:
+        """Whether this guest is a city (pages then say "your city")."""
+        return self.kind == CityKind.CITY
 
 
 @sa.event.listens_for(City, "before_insert")

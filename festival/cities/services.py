@@ -7,13 +7,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql import Select
 
-from festival.cities.models import City, CreativeField, search_text
+from festival.cities.models import City, CityKind, CreativeField, search_text
 from festival.cities.reference import city_identity, normalise_name
 from festival.extensions import db
 
 
-def city_query(q: str = "", country: str = "", field: str = "") -> Select[City]:
-    """Cities matching a search (name or contact, any case or accent) and filters."""
+def city_query(q: str = "", country: str = "", field: str = "", kind: str = "") -> Select[City]:
+    """Cities (and other guests) matching a search (name or contact, any case
+    or accent) and filters."""
     query = sa.select(City).order_by(City.name, City.country_code, City.id)
     needle = search_text(q.strip())
     if needle:
@@ -23,6 +24,8 @@ def city_query(q: str = "", country: str = "", field: str = "") -> Select[City]:
         query = query.where(City.country_code == country)
     if field in {f.value for f in CreativeField}:
         query = query.where(City.creative_field == field)
+    if kind in {k.value for k in CityKind}:
+        query = query.where(City.kind == kind)
     return query
 
 
@@ -48,7 +51,9 @@ def save_city(city: City, data: dict[str, Any]) -> City:
     """Copy the form's values onto ``city`` (new or not) and flush."""
     city.name = normalise_name(data["name"])
     city.country_code = data["country_code"]
-    city.creative_field = CreativeField(data["creative_field"])
+    city.kind = CityKind(data.get("kind") or CityKind.CITY)
+    field = data.get("creative_field")
+    city.creative_field = CreativeField(field) if field else None
     city.contact_name = normalise_name(data.get("contact_name") or "") or None
     city.contact_email = (data.get("contact_email") or "").strip() or None
     city.preferred_language = data.get("preferred_language") or "en"

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from festival.cities import imports, services
 from festival.cities.forms import CityForm, ConfirmImportForm, ImportForm
 from festival.cities.importer import parse_city_file
+from festival.cities.labels import kind_choices, kind_label
 from festival.cities.models import City
 from festival.cities.reference import (
     country_choices,
@@ -32,6 +33,8 @@ bp = organiser_blueprint("cities", __name__, "/cities")
 # Other domains' templates show cities too: give them the same names.
 bp.add_app_template_filter(country_name, "country_name")
 bp.add_app_template_filter(field_label, "field_label")
+bp.add_app_template_filter(kind_label, "city_kind_label")
+bp.add_app_template_global(kind_choices, "city_kinds")
 
 
 @bp.get("/")
@@ -41,15 +44,18 @@ def index() -> ResponseReturnValue:
     if country not in country_codes():
         country = ""
     field = request.args.get("field", "")
-    page = paginate(services.city_query(q, country, field))
+    kind = request.args.get("kind", "")
+    page = paginate(services.city_query(q, country, field, kind))
     return render_template(
         "cities/index.html",
         page=page,
         q=q,
         country=country,
         field=field,
+        kind=kind,
         countries=country_choices(services.countries_in_use()),
         fields=field_choices(),
+        kinds=kind_choices(),
     )
 
 
@@ -76,6 +82,8 @@ def _duplicate_error(form: CityForm, city_id: int | None) -> bool:
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
     form = CityForm()
+    if request.method == "GET" and request.args.get("kind") in dict(kind_choices()):
+        form.kind.data = request.args["kind"]
     if request.method == "GET" and request.args.get("country", "").upper() in country_codes():
         form.country_code.data = request.args["country"].upper()
         form.preferred_language.data = default_language(form.country_code.data)
@@ -94,7 +102,8 @@ def edit(city_id: int) -> ResponseReturnValue:
     city = db.get_or_404(City, city_id)
     form = CityForm(obj=city)
     if request.method == "GET":
-        form.creative_field.data = city.creative_field.value
+        form.kind.data = city.kind.value
+        form.creative_field.data = city.creative_field.value if city.creative_field else ""
     if not form.validate_on_submit():
         return _render_form(form, city, 422 if form.is_submitted() else 200)
     if _duplicate_error(form, city.id):

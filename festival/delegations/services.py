@@ -16,7 +16,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
-from festival.cities.models import City
+from festival.cities.models import City, CityKind
 from festival.core.limits import row_id
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -25,7 +25,13 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox.services import queue_email
 from festival.registration import names
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+from festival.registration.models import (
+    ACTIVE_STATUSES,
+    Delegate,
+    DelegateRole,
+    DelegateStatus,
+    Delegation,
+)
 
 
 class DecisionError(Exception):
@@ -121,8 +127,11 @@ def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
     return query
 
 
-def delegations_query(festival: Festival, q: str = "", country: str = "") -> sa.Select:
-    """The festival's delegations by city name, with city and invitation loaded."""
+def delegations_query(
+    festival: Festival, q: str = "", country: str = "", kind: str = ""
+) -> sa.Select:
+    """The festival's delegations by city name, with city and invitation loaded
+    (``kind``: only those of cities, organisations, the press or speakers)."""
     query = (
         sa.select(Delegation)
         .join(Delegation.city)
@@ -143,6 +152,8 @@ def delegations_query(festival: Festival, q: str = "", country: str = "") -> sa.
         query = query.where(sa.or_(City.name.ilike(like, escape="\\"), Delegation.id.in_(heads)))
     if country:
         query = query.where(City.country_code == country.upper()[:2])
+    if kind in {k.value for k in CityKind}:
+        query = query.where(City.kind == kind)
     return query
 
 
@@ -154,6 +165,7 @@ class DelegationSummary:
     pending: int = 0
     confirmed: int = 0
     other: int = 0  # declined or cancelled
+    accompanying: int = 0  # active accompanying persons, outside the quota
     first_arrival: datetime | None = None
     head_id: int | None = None
     head_name: str | None = None
@@ -173,15 +185,21 @@ def delegation_summaries(ids: Iterable[int]) -> dict[int, DelegationSummary]:
             sa.func.sum(sa.case((status == DelegateStatus.PENDING, 1), else_=0)),
             sa.func.sum(sa.case((status == DelegateStatus.CONFIRMED, 1), else_=0)),
             sa.func.min(Delegate.arrival_at),
+            sa.func.sum(
+                sa.case(
+                    (sa.and_(Delegate.is_accompanying, status.in_(ACTIVE_STATUSES)), 1), else_=0
+                )
+            ),
         )
         .where(Delegate.delegation_id.in_(ids))
         .group_by(Delegate.delegation_id)
     )
-    for delegation_id, total, pending, confirmed, first_arrival in rows:
+    for delegation_id, total, pending, confirmed, first_arrival, accompanying in rows:
         summary = summaries[delegation_id]
         summary.total, summary.pending, summary.confirmed = total, pending or 0, confirmed or 0
         summary.other = total - summary.pending - summary.confirmed
         summary.first_arrival = first_arrival  # min() keeps the column's UTC type
+        summary.accompanying = accompanying or 0
     heads = db.session.execute(
         sa.select(
             Delegate.delegation_id,

@@ -67,7 +67,8 @@ def index() -> ResponseReturnValue:
     festival = g.festival
     q = request.args.get("q", "").strip()[:200]
     country = request.args.get("country", "").strip().upper()[:2]
-    page = paginate(services.delegations_query(festival, q, country))
+    kind = request.args.get("kind", "").strip()[:20]
+    page = paginate(services.delegations_query(festival, q, country, kind))
     _cities, countries = services.filter_choices(festival)
     return render_template(
         "delegations/index.html",
@@ -78,6 +79,7 @@ def index() -> ResponseReturnValue:
         countries=countries,
         q=q,
         country=country,
+        kind=kind,
     )
 
 

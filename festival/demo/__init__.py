@@ -31,6 +31,7 @@ STEPS = [
     "festival.registration.demo",
     "festival.demo.protocol_names",
     "festival.programme.demo",
+    "festival.demo.protocol_guests",
     "festival.itineraries.demo",
     "festival.transfers.demo",
     "festival.attendance.demo",

@@ -129,6 +129,15 @@ class FestivalForm(Form):
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         description=_l("For example: Mayor of Tsuruoka."),
     )
+    accompanying_limit = IntegerField(
+        _l("Accompanying persons per delegate"),
+        default=1,
+        validators=[Optional(), NumberRange(min=0, max=9)],
+        description=_l(
+            "A spouse or an assistant, outside the delegation's quota; 0 for none. "
+            "Left empty, it stays as it is (1 for a new festival)."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, festival_id: int | None = None, **kwargs: Any) -> None:

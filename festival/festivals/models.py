@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 class Festival(Model):
     __tablename__ = "festivals"
-    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        sa.CheckConstraint("accompanying_limit >= 0", name="accompanying_limit_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -34,6 +37,9 @@ class Festival(Model):
     # Who signs the visa letters (name, and title such as "Mayor of Tsuruoka").
     visa_signatory_name: Mapped[str | None] = mapped_column(sa.String(200))
     visa_signatory_title: Mapped[str | None] = mapped_column(sa.String(200))
+    # How many accompanying persons (a spouse, an assistant) each delegate
+    # may bring, outside the delegation's quota.
+    accompanying_limit: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -52,6 +52,8 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     festival.contact_email = (festival.contact_email or "").strip() or None
     festival.visa_signatory_name = festival.visa_signatory_name or None
     festival.visa_signatory_title = festival.visa_signatory_title or None
+    if data.get("accompanying_limit") is not None:
+        festival.accompanying_limit = data["accompanying_limit"]
     db.session.add(festival)
     db.session.flush()
     return festival

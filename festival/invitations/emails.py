@@ -51,6 +51,8 @@ def invitation_email(
         context={
             "festival": festival,
             "city_name": city.name,
+            # An organisation, the press or a speaker is not told "your city".
+            "city_kind": str(getattr(city, "kind", "city")),
             "contact_name": city.contact_name,
             "quota": quota,
             "deadline": deadline,

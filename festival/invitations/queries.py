@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from festival.cities.models import City, CreativeField
+from festival.cities.models import City, CityKind, CreativeField
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation, InvitationStatus
@@ -21,20 +21,23 @@ class CityFilter:
     q: str = ""
     country: str = ""
     field: str = ""
+    kind: str = ""  # city, organisation, press, speaker (City.kind)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> CityFilter:
         get = args.get
         field = get("field", "").strip()
+        kind = get("kind", "").strip()
         return cls(
             q=get("q", "").strip()[:100],
             country=get("country", "").strip().upper()[:2],
             field=field if field in {f.value for f in CreativeField} else "",
+            kind=kind if kind in {k.value for k in CityKind} else "",
         )
 
     def query_args(self) -> dict[str, str]:
         """The filter as query-string arguments (only those given)."""
-        args = {"q": self.q, "country": self.country, "field": self.field}
+        args = {"q": self.q, "country": self.country, "field": self.field, "kind": self.kind}
         return {key: value for key, value in args.items() if value}
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
@@ -51,6 +54,8 @@ class CityFilter:
             where.append(City.country_code == self.country)
         if self.field:
             where.append(City.creative_field == self.field)
+        if self.kind:
+            where.append(City.kind == self.kind)
         return where
 
 

@@ -83,7 +83,14 @@ def invite_cities(
     contact e-mail stay drafts); without, all are drafts.
     """
     ids = sorted(set(city_ids))
-    columns = (City.id, City.name, City.contact_name, City.contact_email, City.preferred_language)
+    columns = (
+        City.id,
+        City.name,
+        City.kind,
+        City.contact_name,
+        City.contact_email,
+        City.preferred_language,
+    )
     cities = db.session.execute(sa.select(*columns).where(City.id.in_(ids))).all()
     taken = db.session.scalars(
         sa.select(City.name)

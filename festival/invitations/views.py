@@ -102,6 +102,7 @@ def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> Resp
             q=request.form.get("q", ""),
             country=request.form.get("country", ""),
             field=request.form.get("field", ""),
+            kind=request.form.get("kind", ""),
         )
     html = render_template(
         "invitations/new.html",

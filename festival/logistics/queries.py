@@ -23,9 +23,20 @@ from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.logistics.counting import Diner, Guest, Member, Sharer, Stay, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
 from festival.registration import names
+from festival.registration.labels import ACCOMPANYING
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
 MEAL_TYPES = (SessionType.MEAL, SessionType.TASTING)
+
+
+def listed_role() -> sa.ColumnElement[str]:
+    """The role a list shows: "accompanying" for an accompanying person (a
+    spouse, an assistant: marked as such on rooming, arrivals and the
+    interpreters' page), else the role as stored."""
+    return sa.case(
+        (Delegate.is_accompanying.is_(True), sa.literal(ACCOMPANYING, sa.String)),
+        else_=sa.cast(Delegate.role, sa.String),
+    )
 
 
 def statuses(include_pending: bool) -> tuple[DelegateStatus, ...]:
@@ -99,7 +110,7 @@ def travellers(
             Delegate.id,
             Delegate.full_name,
             Delegate.native_name,
-            Delegate.role,
+            listed_role(),
             City.name,
             City.country_code,
             Delegate.delegation_id,
@@ -238,12 +249,12 @@ def _name(full_name: str, family: str | None, given: str | None) -> str:
     return names.list_name(names.NameParts(full_name, family, given))
 
 
-def _guest_columns() -> tuple[InstrumentedAttribute[Any], ...]:
+def _guest_columns() -> tuple[Any, ...]:
     return (
         Delegate.id,
         Delegate.full_name,
         Delegate.native_name,
-        Delegate.role,
+        listed_role(),
         City.name,
         City.country_code,
         Delegate.check_in_on,
@@ -620,7 +631,7 @@ def delegation_members(
         City.name,
         City.country_code,
         Delegate.full_name,
-        Delegate.role,
+        listed_role(),
         Delegate.languages,
         Delegate.family_name,
         Delegate.given_names,

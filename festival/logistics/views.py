@@ -26,6 +26,7 @@ from festival.core.i18n import language_name
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
+from festival.interpretation import services as interpretation
 from festival.logistics import counting, kitchen, queries, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
@@ -447,9 +448,23 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
+        sessions=_sessions_coverage(festival) if fmt == "html" else [],
         language_name=_language_name,
         langs=language_spans,
     )
+
+
+def _sessions_coverage(festival: Festival) -> list[tuple[Any, Any]]:
+    """The sessions where languages matter (someone needs interpretation, or
+    the host offers or staffs some), each with its coverage: a fixed number
+    of queries whatever the number of sessions."""
+    sessions = interpretation.scheduled_sessions(festival)
+    coverage = interpretation.coverage_of(festival, sessions)
+    return [
+        (s, coverage[s.id])
+        for s in sessions
+        if coverage[s.id].needed or coverage[s.id].offered or coverage[s.id].interpreters
+    ]
 
 
 DOWNLOADS = {

@@ -5,6 +5,11 @@ mayors' session to mayors and deputy mayors only, as an organiser confirmed
 them (``Delegate.is_confirmed_mayor``: what a delegate typed opens nothing);
 an invited-list session to the delegations on its list. Feeds, itineraries, enrolment and impression
 forms all ask here, so a non-mayor never sees the Mayors' Forum anywhere.
+
+An accompanying person (a spouse, an assistant) may attend only the partner
+programme (sessions marked ``open_to_accompanying``), on top of the rules
+above, and is never a confirmed mayor (``Delegate.is_confirmed_mayor``): a
+mayors' session stays closed to them even if an organiser marked it open.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ def may_attend(session: ProgrammeSession, delegate: Delegate) -> bool:
         return False
     if session.festival_id != delegate.delegation.festival_id:
         return False
+    if delegate.is_accompanying and not session.open_to_accompanying:
+        return False
     if session.audience in (Audience.PUBLIC, Audience.DELEGATES):
         return True
     if session.audience == Audience.MAYORS:
@@ -44,17 +51,18 @@ def visible_to(delegate: Delegate) -> ColumnElement[bool]:
     """
     if delegate.status not in ACTIVE_STATUSES:
         return sa.false()
-    return _visible(delegate.delegation_id, delegate.is_confirmed_mayor)
+    return _visible(delegate.delegation_id, delegate.is_confirmed_mayor, delegate.is_accompanying)
 
 
-def visible_to_bound(mayor: bool) -> ColumnElement[bool]:
+def visible_to_bound(mayor: bool, accompanying: bool = False) -> ColumnElement[bool]:
     """:func:`visible_to` for any active delegate of this kind (a confirmed
-    mayor or not), their delegation a bound parameter ``delegation_id``: a statement
-    built once and run for each delegate with its own value."""
-    return _visible(sa.bindparam("delegation_id", type_=sa.Integer), mayor)
+    mayor or not, accompanying or not), their delegation a bound parameter
+    ``delegation_id``: a statement built once and run for each delegate with
+    its own value."""
+    return _visible(sa.bindparam("delegation_id", type_=sa.Integer), mayor, accompanying)
 
 
-def _visible(delegation_id: Any, mayor: bool) -> ColumnElement[bool]:
+def _visible(delegation_id: Any, mayor: bool, accompanying: bool) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
         ProgrammeSession.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
         sa.and_(
@@ -66,8 +74,10 @@ def _visible(delegation_id: Any, mayor: bool) -> ColumnElement[bool]:
             ),
         ),
     ]
-    if mayor:
+    if mayor and not accompanying:
         conditions.append(ProgrammeSession.audience == Audience.MAYORS)
+    if accompanying:
+        return sa.and_(ProgrammeSession.open_to_accompanying.is_(True), sa.or_(*conditions))
     return sa.or_(*conditions)
 
 
@@ -87,8 +97,9 @@ def attendable_by_joined_delegate() -> ColumnElement[bool]:
 
 def allowed_in_session(session: Any = None) -> ColumnElement[bool]:
     """SQL twin of :func:`may_attend` for rows that have a session (the
-    sessions table, or any FROM with its ``id``, ``festival_id`` and
-    ``audience`` columns) and a Delegate, without joining Delegation.
+    sessions table, or any FROM with its ``id``, ``festival_id``,
+    ``audience`` and ``open_to_accompanying`` columns) and a Delegate,
+    without joining Delegation.
 
     ``visible_to`` is per delegate; attendance's bulk queries need the rule
     per (session, delegate) pair. tests/test_attendance_rule.py checks that
@@ -113,7 +124,7 @@ def allowed_in_session(session: Any = None) -> ColumnElement[bool]:
 def _audience_admits(s: Any) -> ColumnElement[bool]:
     """The audience part of the rules, for the session columns ``s`` and the
     Delegate in the same query."""
-    return sa.or_(
+    audience = sa.or_(
         s.audience.in_([Audience.PUBLIC, Audience.DELEGATES]),
         sa.and_(s.audience == Audience.MAYORS, Delegate.is_confirmed_mayor),
         sa.and_(
@@ -124,3 +135,6 @@ def _audience_admits(s: Any) -> ColumnElement[bool]:
             ),
         ),
     )
+    # An accompanying person: the partner programme only.
+    partner = sa.or_(Delegate.is_accompanying.is_(False), s.open_to_accompanying.is_(True))
+    return sa.and_(audience, partner)

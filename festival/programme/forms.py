@@ -94,6 +94,15 @@ class SessionForm(Form):
     audience = SelectField(
         _l("Audience"), choices=choices((a.value, label) for a, label in AUDIENCE_LABELS.items())
     )
+    open_to_accompanying = BooleanField(
+        _l("Partner programme: open to accompanying persons"),
+        description=_l("Spouses and assistants may enrol. Never for a mayors' session."),
+    )
+    interpretation_languages = MultiCheckboxField(  # type: ignore[call-arg]  # as languages
+        _l("Interpretation offered into"),
+        description=_l("The languages the host's interpreters provide at this session."),
+        invalid_choice_message=_l("Choose the languages from the list."),
+    )
     invited_delegations = SelectMultipleField(
         _l("Invited delegations"),
         coerce=int,
@@ -110,6 +119,7 @@ class SessionForm(Form):
         delegations: list[tuple[int, str]],
         festival_languages: list[str],
         stored_languages: list[str] | None = None,
+        offered: list[str] | None = None,
     ) -> None:
         """Fill the selects from the festival's venues, delegations and languages.
 
@@ -125,8 +135,12 @@ class SessionForm(Form):
         if not self.is_submitted():
             # Shown from the stored session (fill_from), not from a request.
             stored = [*stored, *(self.languages.data or [])]
+        stored = [*stored, *(offered or [])]
+        if not self.is_submitted():
+            stored = [*stored, *(self.interpretation_languages.data or [])]
         codes += [c for c in dict.fromkeys(stored) if c not in codes]
         self.languages.choices = choices((c, language_name(c)) for c in codes)
+        self.interpretation_languages.choices = self.languages.choices
 
     def fill_from(self, session: ProgrammeSession, tz: ZoneInfo) -> None:
         """Show a stored session's values, its times in the festival's zone."""
@@ -141,6 +155,8 @@ class SessionForm(Form):
         self.speakers.data = session.speakers
         self.languages.data = list(session.languages or [])
         self.interpretation.data = session.interpretation
+        self.interpretation_languages.data = list(session.interpretation_languages or [])
+        self.open_to_accompanying.data = session.open_to_accompanying
         self.capacity.data = session.capacity
         self.audience.data = session.audience.value
         self.invited_delegations.data = [d.id for d in session.invited_delegations]
@@ -177,6 +193,12 @@ class SessionForm(Form):
         if self.audience.data == Audience.INVITED.value and not field.data:
             raise ValidationError(_("Choose at least one delegation for an invited-list session."))
 
+    def validate_open_to_accompanying(self, field: BooleanField) -> None:
+        if field.data and self.audience.data == Audience.MAYORS.value:
+            raise ValidationError(
+                _("A session for mayors only is never open to accompanying persons.")
+            )
+
     def languages_in_order(self) -> list[str]:
         """The ticked languages: those the session had, in its order, then
         the new ones as ticked (boxes come in the page's order, not the session's)."""
@@ -200,6 +222,10 @@ class SessionForm(Form):
             "speakers": speakers,
             "languages": self.languages_in_order(),
             "interpretation": (self.interpretation.data or "").strip(),
+            "interpretation_languages": list(
+                dict.fromkeys(self.interpretation_languages.data or [])
+            ),
+            "open_to_accompanying": bool(self.open_to_accompanying.data),
             "capacity": self.capacity.data,
             "audience": audience,
             "invited_delegation_ids": (

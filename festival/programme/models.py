@@ -73,6 +73,13 @@ class ProgrammeSession(Model):
         enum_column(Audience, "audience"), default=Audience.PUBLIC, index=True
     )
     capacity: Mapped[int | None]
+    # The partner programme: the sessions accompanying persons may attend
+    # (never a mayors' session, whatever this says: see eligibility).
+    open_to_accompanying: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The languages the host's interpretation offers at this session.
+    interpretation_languages: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
     status: Mapped[SessionStatus] = mapped_column(
         enum_column(SessionStatus, "session_status"), default=SessionStatus.SCHEDULED
     )
@@ -87,6 +94,9 @@ class ProgrammeSession(Model):
         secondary=session_invited_delegations
     )
     attendances: Mapped[list[Attendance]] = relationship(back_populates="session")
+    interpreters: Mapped[list[HostInterpreter]] = relationship(
+        secondary="session_interpreters", order_by="HostInterpreter.name"
+    )
 
     def __repr__(self) -> str:
         return f"<ProgrammeSession {self.id} {self.title!r}>"
@@ -110,3 +120,36 @@ class Attendance(Model):
 
     session: Mapped[ProgrammeSession] = relationship(back_populates="attendances")
     delegate: Mapped[Delegate] = relationship(back_populates="attendances")
+
+
+session_interpreters = sa.Table(
+    "session_interpreters",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "interpreter_id",
+        sa.ForeignKey("host_interpreters.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class HostInterpreter(Model):
+    """One of the host's own interpreters: staff, not a delegate. Assigned to
+    a session, they are admitted there whatever its audience (the Mayors'
+    Forum included), which a delegation's own interpreter is not."""
+
+    __tablename__ = "host_interpreters"
+    __table_args__ = (sa.UniqueConstraint("festival_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<HostInterpreter {self.name!r}>"

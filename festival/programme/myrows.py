@@ -189,7 +189,7 @@ def visible_and_enrolled(delegate: Delegate) -> tuple[set[int], set[int]]:
     they are enrolled in: ids only, in one query."""
     ids: tuple[set[int], set[int]] = (set(), set())
     rows = db.session.execute(
-        _visible_and_enrolled_statement(delegate.is_confirmed_mayor),
+        _visible_and_enrolled_statement(delegate.is_confirmed_mayor, delegate.is_accompanying),
         {
             "festival_id": delegate.delegation.festival_id,
             "delegation_id": delegate.delegation_id,
@@ -204,10 +204,12 @@ def visible_and_enrolled(delegate: Delegate) -> tuple[set[int], set[int]]:
 
 
 @functools.cache
-def _visible_and_enrolled_statement(mayor: bool) -> sa.CompoundSelect[Any]:
+def _visible_and_enrolled_statement(
+    mayor: bool, accompanying: bool = False
+) -> sa.CompoundSelect[Any]:
     visible = sa.select(ProgrammeSession.id, sa.literal(0, sa.Integer)).where(
         ProgrammeSession.festival_id == sa.bindparam("festival_id", type_=sa.Integer),
-        visible_to_bound(mayor),
+        visible_to_bound(mayor, accompanying),
     )
     enrolled = sa.select(Attendance.session_id, sa.literal(1, sa.Integer)).where(
         Attendance.delegate_id == sa.bindparam("delegate_id", type_=sa.Integer)

@@ -20,6 +20,8 @@ from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
+from festival.interpretation.forms import AssignForm
+from festival.interpretation.services import coverage_of, host_interpreters
 from festival.programme import enrolment, services
 from festival.programme.forms import ConfirmForm, EnrolDelegationForm, SessionForm, choices
 from festival.programme.models import (
@@ -96,6 +98,7 @@ def _form_choices(form: SessionForm, festival: Festival, session: ProgrammeSessi
         services.accepted_delegations(festival),
         list(festival.languages or []),
         stored_languages=list(session.languages or []) if session is not None else None,
+        offered=list(session.interpretation_languages or []) if session is not None else None,
     )
 
 
@@ -185,6 +188,10 @@ def show(session_id: int) -> ResponseReturnValue:
     form.delegation_id.choices = choices(
         [("", _("Choose a delegation")), *services.accepted_delegations(festival)]
     )
+    assign_form = AssignForm()
+    assign_form.interpreter_id.choices = choices(
+        [("", _("Choose an interpreter")), *((i.id, i.name) for i in host_interpreters(festival))]
+    )
     return render_template(
         "programme/admin/show.html",
         festival=festival,
@@ -193,6 +200,8 @@ def show(session_id: int) -> ResponseReturnValue:
         taken=attendees.total,
         form=form,
         confirm=ConfirmForm(),
+        coverage=coverage_of(festival, [session])[session.id],
+        assign_form=assign_form,
     )
 
 

@@ -158,9 +158,13 @@ def change_text(change: DelegateChange) -> str:
         old=change.old_value or "—",
         new=change.new_value or "—",
     )
+# Not a role: what lists show instead of one for an accompanying person.
+ACCOMPANYING = "accompanying"
 
 
 def role_label(role: DelegateRole | str) -> str:
+    if role == ACCOMPANYING:
+        return str(_l("Accompanying person"))
     return str(ROLE_LABELS.get(DelegateRole(role), role))
 
 
@@ -202,8 +206,18 @@ def languages(codes: list[str] | None) -> str:
     return ", ".join(language_name(code) for code in codes or [])
 
 
+def accompanying_label(delegate: object) -> str:
+    """"accompanying Mayor Guerra": how lists mark an accompanying person
+    (a spouse, an assistant) beside their name."""
+    principal = getattr(delegate, "accompanies", None)
+    if principal is None:
+        return str(_l("accompanying person"))
+    return str(_l("accompanying %(name)s", name=principal.full_name))
+
+
 HELPERS = SimpleNamespace(
     role=role_label,
+    accompanying=accompanying_label,
     status=status_label,
     dietary=dietary_label,
     allergen=allergen_label,

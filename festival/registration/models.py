@@ -208,10 +208,18 @@ class Delegate(Model):
     deletion_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # An accompanying person (a spouse, an assistant): outside the quota,
+    # only in the partner programme, never in a restricted session.
+    is_accompanying: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Whom they accompany (kept accompanying if that record goes).
+    accompanies_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("delegates.id", ondelete="SET NULL"), index=True
+    )
 
     delegation: Mapped[Delegation] = relationship(back_populates="delegates")
     user: Mapped[User | None] = relationship()
     attendances: Mapped[list[Attendance]] = relationship(back_populates="delegate")
+    accompanies: Mapped[Delegate | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Delegate {self.full_name} {self.role}>"
@@ -256,13 +264,18 @@ class Delegate(Model):
     def is_confirmed_mayor(self) -> bool:
         """A mayor or deputy mayor as an organiser confirmed: the only people
         allowed at the Mayors' Forum (what they typed opens nothing)."""
-        return self.confirmed_role in MAYOR_ROLES
+        return self.confirmed_role in MAYOR_ROLES and not self.is_accompanying
 
     @is_confirmed_mayor.inplace.expression
     @classmethod
     def _is_confirmed_mayor_expression(cls) -> ColumnElement[bool]:
-        # NULL (nothing confirmed yet) is not true: no mayor.
-        return sa.and_(cls.confirmed_role.is_not(None), cls.confirmed_role.in_(MAYOR_ROLES))
+        # NULL (nothing confirmed yet) is not true: no mayor. An accompanying
+        # person is never one, whatever role a record says.
+        return sa.and_(
+            cls.confirmed_role.is_not(None),
+            cls.confirmed_role.in_(MAYOR_ROLES),
+            cls.is_accompanying.is_(False),
+        )
 
     @hybrid_property
     def shown_role(self) -> DelegateRole:

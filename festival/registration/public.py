@@ -140,7 +140,11 @@ def home() -> ResponseReturnValue:
 def delegation() -> ResponseReturnValue:
     record = _own_record()
     people = record.delegation.delegates if record.is_head else [record]
-    taken = sum(1 for d in record.delegation.delegates if d.status in ACTIVE_STATUSES)
+    taken = sum(
+        1
+        for d in record.delegation.delegates
+        if d.status in ACTIVE_STATUSES and not d.is_accompanying  # outside the quota
+    )
     return _render(
         "registration/delegation.html",
         record,

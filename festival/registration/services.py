@@ -133,10 +133,13 @@ def lock_invitation(invitation_id: int) -> Invitation:
 
 
 def places_taken(delegation_id: int) -> int:
-    """How many people (pending or confirmed) the delegation counts now."""
+    """How many places of the quota the delegation takes now: the people
+    pending or confirmed, accompanying persons not counted."""
     return db.session.execute(
         sa.select(sa.func.count(Delegate.id)).where(
-            Delegate.delegation_id == delegation_id, Delegate.status.in_(ACTIVE_STATUSES)
+            Delegate.delegation_id == delegation_id,
+            Delegate.status.in_(ACTIVE_STATUSES),
+            Delegate.is_accompanying.is_(False),
         )
     ).scalar_one()
 
@@ -304,6 +307,8 @@ def add_member(head: Delegate, values: dict[str, Any]) -> Delegate:
         for key, value in values.items():
             setattr(member, key, value)
         member.status = DelegateStatus.PENDING
+        # Back as a member in their own right (they may have been accompanying).
+        member.is_accompanying, member.accompanies_id = False, None
         # A new registration: the organisers confirm its role afresh.
         member.confirmed_role = member.role_proposed_at = None
         member.user = user
@@ -367,6 +372,13 @@ def withdraw_member(head: Delegate, member: Delegate) -> None:
     if member.is_head:
         raise RegistrationError(_l("The head of delegation cannot be withdrawn here."), status=409)
     member.status = DelegateStatus.CANCELLED
+    # Whoever accompanies them does not come without them.
+    db.session.execute(
+        sa.update(Delegate)
+        .where(Delegate.accompanies_id == member.id, Delegate.status.in_(ACTIVE_STATUSES))
+        .values(status=DelegateStatus.CANCELLED, updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def declare_role(delegate: Delegate, role: DelegateRole | str) -> bool:
@@ -419,7 +431,9 @@ def update_details(
         _check_not_in_delegation(delegate.delegation_id, new_email, but=delegate.id)
     values = dict(values)
     role = DelegateRole(values.pop("role", delegate.role))
-    if by_organiser and delegate.confirmed_role is not None:
+    if delegate.is_accompanying:
+        pass  # an accompanying person has no role to declare
+    elif by_organiser and delegate.confirmed_role is not None:
         delegate.role = delegate.confirmed_role = role
         delegate.role_proposed_at = None
     else:

@@ -384,9 +384,11 @@ def _manifest_rows(vehicle: Vehicle, day: date) -> list[Transfer]:
 
 
 @bp.get("/vehicles/<int:vehicle_id>/manifest")
-@bp.get("/vehicles/<int:vehicle_id>/manifest.<any(csv, xlsx):fmt>")
+@bp.get("/vehicles/<int:vehicle_id>/manifest.<fmt>")
 def manifest(vehicle_id: int, fmt: str | None = None) -> ResponseReturnValue:
     """The driver's sheet for a day, in the driver's language."""
+    if fmt is not None and fmt not in ("csv", "xlsx"):
+        abort(404)
     vehicle = festival_row_or_404(Vehicle, g.festival, vehicle_id)
     day = _day()
     transfers = _manifest_rows(vehicle, day)

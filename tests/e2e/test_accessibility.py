@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from festival.extensions import db
-from festival.impressions.models import ImpressionResponse
+from festival.impressions.models import ImpressionForm, ImpressionResponse
 from festival.registration.models import Delegate
 from tests.e2e.conftest import AXE, run_axe
 from tests.e2e.scene import build_scene, login_link
@@ -87,6 +87,13 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
     scene = build_scene(app, language)
     slug = scene.slug
     audit = Audit(live_server, language)
+    with app.app_context():
+        mayor_record = db.session.scalar(
+            sa.select(Delegate.id).where(Delegate.user_id == scene.mayor_id)
+        )
+        forum_id = db.session.scalar(
+            sa.select(ImpressionForm.session_id).where(ImpressionForm.id == scene.forum_form_id)
+        )
 
     def new_page() -> Any:
         context = browser.new_context(
@@ -129,6 +136,12 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
     audit.check(head, "/my/itinerary", "My itinerary (head)")
     audit.check(head, "/my/programme", "My programme", every_language=False)
     audit.check(head, "/my/delegation/members/new", "add a member", every_language=False)
+    audit.check(
+        head,
+        f"/my/delegation/members/{mayor_record}/accompanying/new",
+        "add an accompanying person",
+        every_language=False,
+    )
     if language == "en":
         send_back(head, "add a member, with errors")
     head.context.close()
@@ -166,6 +179,9 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/delegates/{scene.mayor_delegate_id}", "one delegate, with the history"),
         (f"{admin}/delegates/{scene.mayor_delegate_id}/edit", "organiser edits a delegate"),
         (f"{admin}/delegates/{scene.mayor_delegate_id}/visa-letter", "visa letter"),
+        (f"{admin}/programme/{forum_id}", "a session and its interpretation"),
+        (f"{admin}/interpretation", "host interpreters"),
+        (f"{admin}/logistics/interpreters", "logistics: interpreters"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)

@@ -251,7 +251,7 @@
     el.network.className = "badge " + (online ? "is-online" : "is-offline");
     var n = waitingCount();
     el.waiting.dataset.count = String(n);
-    el.waiting.textContent = message(n === 1 ? "msgWaitingOne" : "msgWaitingMany").replace("%(num)d", String(n)).replace(/%\(num\)d/g, String(n));
+    el.waiting.textContent = message(n === 1 ? "msgWaitingOne" : "msgWaitingMany", { n: String(n) });
     if (list) {
       el.fresh.textContent = message("msgFresh", { time: clock(list.generated_at) });
     } else {

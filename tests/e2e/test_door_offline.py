@@ -36,6 +36,8 @@ PEOPLE = 200
 WALK_INS = 10  # of the 200: allowed in, not enrolled, checked in from the list
 ORGANISER = ("organiser@example.org", "correct horse 1")
 HELPER = ("door-b@example.org", "open sesame 42")
+NAVIGATION_BY_WORKER = "() => performance.getEntriesByType('navigation')[0].workerStart > 0"
+NETWORK_UP = "() => fetch('/healthz').then(() => true, () => false)"
 
 
 @pytest.fixture
@@ -145,6 +147,9 @@ def test_two_doors_check_200_people_in_offline_exactly_once(app, browser, live_s
                 page_a.set_default_timeout(15_000)
                 _open_door(page_a, url)
                 assert _waiting(page_a) == 60  # nothing lost with the page
+                # ...which came from the service worker's copy: the network is down.
+                assert page_a.evaluate(NAVIGATION_BY_WORKER)
+                assert page_a.evaluate(NETWORK_UP) is False
         # Door B: enrolled 90..189 (20 also done at door A), and the walk-ins
         # tapped on the list.
         for n, code in enumerate(hall["codes"][90:enrolled], start=1):
@@ -167,7 +172,9 @@ def test_two_doors_check_200_people_in_offline_exactly_once(app, browser, live_s
         page_a.click("#door-send")
         page_b.click("#door-send")
         for page in (page_a, page_b):
-            page.wait_for_function("() => document.getElementById('door-waiting').dataset.count === '0'")
+            page.wait_for_function(
+                "() => document.getElementById('door-waiting').dataset.count === '0'"
+            )
         # The device learns who came through the other door meanwhile.
         page_b.uncheck("#door-everyone")
         page_b.fill("#door-search", hall["names"][95])

@@ -425,7 +425,9 @@
     if (!navigator.onLine) { return; }
     return download().then(render).catch(renderStatus).then(sync);
   }).then(function () {
-    root.dataset.ready = "1";  // the list is on the device (tests and bench wait for this)
+    // The list is on the device (tests and bench/door_list.py wait for this).
+    root.dataset.readyMs = String(Math.round(performance.now()));
+    root.dataset.ready = "1";
     cachePage();
     registerWorker();
   });

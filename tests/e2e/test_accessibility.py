@@ -162,6 +162,9 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/impressions", "impressions"),
         (f"{admin}/impressions/forms/{scene.forum_form_id}/quotes", "quotes for the report"),
         (f"{admin}/impressions/report", "impressions report"),
+        (f"{admin}/check-in/helpers", "check-in helpers"),
+        (f"/check-in/{slug}/", "door app: sessions"),
+        (f"/check-in/{slug}/sessions/{scene.public_session_id}", "door app"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)

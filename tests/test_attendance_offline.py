@@ -26,6 +26,7 @@ from tests.factories import (
     make_festival,
     make_session,
 )
+from tests.support.queries import queries_per_page
 from tests.test_route_audit import _rules, _url
 
 HELPER = {"email": "door@example.org", "password": "open sesame 42"}
@@ -279,3 +280,40 @@ def test_the_door_page_shows_the_places(client, auth, door):
     page = client.get(f"/check-in/gastro/sessions/{door['talk']}")
     assert "2 enrolled of 2 places" in page.text
     assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_one_key_for_two_people_records_the_first_only(app, client, auth, door):
+    auth.organiser()
+    key = str(uuid.uuid4())
+    answer = _sync(
+        client,
+        _checkin(door["talk"], door["aiko"], key),
+        _checkin(door["talk"], door["mayor"], key),
+    ).get_json()
+    assert [r["status"] for r in answer["results"]] == ["checked_in", "unknown"]
+    assert [a.delegate_id for a in _attendances(app, door["talk"])] == [door["aiko"]]
+
+
+def test_the_door_pages_query_counts_do_not_grow_with_the_data(app, client, auth, door):
+    auth.organiser()
+    pages = [
+        "/check-in/gastro/",
+        f"/check-in/gastro/sessions/{door['talk']}",
+        f"/check-in/gastro/list.json?s={door['talk']}&s={door['forum']}",
+        "/organiser/festivals/gastro/check-in/helpers",
+    ]
+    small = queries_per_page(client, pages)
+    with app.app_context():
+        from festival.festivals.models import Festival
+        from festival.programme.models import ProgrammeSession
+
+        festival = db.session.get(Festival, door["festival"])
+        talk = db.session.get(ProgrammeSession, door["talk"])
+        for n in range(4):
+            delegation = make_delegation(festival, make_city(name=f"City {n}"))
+            for _ in range(5):
+                enrol(talk, make_delegate(delegation, with_user=False))
+            make_session(festival)
+        db.session.commit()
+    large = queries_per_page(client, pages)
+    assert small == large, dict(zip(pages, zip(small, large, strict=True), strict=True))

@@ -246,6 +246,10 @@ def sync(festival: Festival, batch: Sequence[Waiting]) -> list[dict[str, Any]] |
     for item in batch:
         recorded = seen.get(item.key)
         if recorded is not None:
+            if (recorded.session_id, recorded.delegate_id) != (item.session_id, item.delegate_id):
+                # One key for two check-ins: a device bug; the first one stands.
+                answers.append(_answer(item, Outcome.UNKNOWN, None, _("Check-in not recorded.")))
+                continue
             # Uploaded before (the answer got lost, or a second tab): same answer.
             answers.append(_answer(item, Outcome.CHECKED_IN, recorded.checked_in_at, ""))
             continue
@@ -260,8 +264,11 @@ def sync(festival: Festival, batch: Sequence[Waiting]) -> list[dict[str, Any]] |
         if result.attendance is not None and result.attendance.client_key == item.key:
             seen[item.key] = result.attendance
         outcome = result.outcome
-        if outcome == Outcome.ALREADY:
-            result.message = _("Already checked in at another door or device.")
+        if outcome == Outcome.ALREADY and at is not None and result.attendance is not None:
+            if result.attendance.client_key == item.key:
+                outcome = Outcome.CHECKED_IN  # this very check-in, sent twice at once
+            else:
+                result.message = _("Already checked in at another door or device.")
         answers.append(_answer(item, outcome, at, result.message))
     return answers
 

@@ -263,14 +263,20 @@ def check_in(
             return _already(delegate, attendance)
         message = _("%(name)s checked in (walk-in).", name=who(delegate))
         return CheckIn(Outcome.WALK_IN, delegate, attendance, message)
-    taken = rowcount(
-        db.session.execute(
-            sa.update(Attendance)
-            .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
-            .values(checked_in_at=now, client_key=client_key)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    try:
+        # A savepoint: a client key taken meanwhile (the same upload from
+        # two tabs) reads as "already", not as a failed request.
+        with db.session.begin_nested():
+            taken = rowcount(
+                db.session.execute(
+                    sa.update(Attendance)
+                    .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
+                    .values(checked_in_at=now, client_key=client_key)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+    except sa.exc.IntegrityError:
+        taken = 0
     db.session.refresh(attendance)
     if not taken:
         return _already(delegate, attendance)

@@ -226,3 +226,29 @@ def test_an_ineligible_or_unknown_code_is_refused_offline(app, browser, live_ser
     finally:
         context.close()
     assert _checked_in(app, hall["session"]) == []
+
+
+STORED_LISTS = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open('festival-door', 1);
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const counting = opening.result.transaction('lists').objectStore('lists').count();
+    counting.onsuccess = () => { resolve(counting.result); opening.result.close(); };
+  };
+})"""
+
+
+def test_signing_out_wipes_the_list_from_the_device(app, browser, live_server, hall):
+    url = f"{live_server}/check-in/gastro/sessions/{hall['session']}"
+    context, page = _new_door(browser, live_server, HELPER, url)
+    try:
+        assert page.evaluate(STORED_LISTS) == 1
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign out").click()
+        assert page.evaluate(STORED_LISTS) == 0
+        # Signed out, the list is not to be had again.
+        assert page.goto(
+            f"{live_server}/check-in/gastro/list.json?s={hall['session']}"
+        ).url.startswith(f"{live_server}/login")
+    finally:
+        context.close()

@@ -46,6 +46,7 @@
     send: document.getElementById("door-send"),
     session: document.getElementById("door-session"),
     counts: document.getElementById("door-counts"),
+    inCount: document.getElementById("door-in"),
     result: document.getElementById("door-result"),
     form: document.getElementById("door-code-form"),
     search: document.getElementById("door-search"),
@@ -253,7 +254,7 @@
     el.waiting.dataset.count = String(n);
     el.waiting.textContent = message(n === 1 ? "msgWaitingOne" : "msgWaitingMany", { n: String(n) });
     if (list) {
-      el.fresh.textContent = message("msgFresh", { time: clock(list.generated_at) });
+      el.fresh.textContent = message(online ? "msgFresh" : "msgStale", { time: clock(list.generated_at) });
     } else {
       el.fresh.textContent = message("msgNoList");
     }
@@ -316,6 +317,9 @@
       return all.indexOf(id) === i && isIn(s, id);
     }).length;
     el.counts.dataset.checkedIn = String(inCount);
+    var option = el.session.options[el.session.selectedIndex];
+    if (option && option.dataset.places) { el.counts.textContent = option.dataset.places; }
+    el.inCount.textContent = message(inCount === 1 ? "msgInOne" : "msgInMany", { n: String(inCount) });
   }
 
   // --- upload -------------------------------------------------------------

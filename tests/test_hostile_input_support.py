@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from festival.attendance.codes import code_for
+from festival.attendance.helpers import create_helper
 from festival.auth.models import UserRole
 from festival.auth.services import (
     create_organiser,
@@ -162,6 +163,8 @@ def build_world(app: Flask) -> World:
         )
         proposer.confirmed_role = DelegateRole.INTERPRETER
         declare_role(proposer, DelegateRole.MAYOR)
+        # A check-in helper: the helpers page shows its on/off button.
+        create_helper(festival, "door@hostile.example", "open sesame 42")
         head_user = head.user
         send_login_link(head_user)  # an outbox message, which failed
         db.session.flush()
@@ -305,6 +308,8 @@ PRELUDES: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
 HAND_MADE: dict[str, tuple[str, list[Field]]] = {
     # The camera scanner's script posts what it read.
     "attendance.scan_check_in": ("organiser", [Field(name="code", kind="text")]),
+    # The door app's script uploads its waiting check-ins (as JSON).
+    "door.sync": ("organiser", [Field(name="checkins", kind="text")]),
 }
 
 

@@ -140,6 +140,8 @@ def _door_page(sessions: list[ProgrammeSession]) -> ResponseReturnValue:
         places={s.id: places_label(counts[s.id], s.capacity) for s in sessions},
         list_url=url_for(".door_list", s=ids),
         code_form=CodeForm(formdata=None),
+        # The early check-in question's threshold, asked on the device too.
+        doors_open_minutes=int(services.DOORS_OPEN.total_seconds() // 60),
         audiences=AUDIENCES,
     )
 

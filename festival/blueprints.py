@@ -4,6 +4,8 @@ Each domain's ``views.py`` holds its organiser blueprint (under /organiser)
 and ``public.py`` its pages for the public, delegates and secret links.
 """
 
+from festival.attendance.door import bp as door_bp
+from festival.attendance.helpers import bp as checkin_helpers_bp
 from festival.attendance.views import bp as attendance_bp
 from festival.auth.public import bp as auth_bp
 from festival.calendar.public import bp as calendar_bp
@@ -51,4 +53,6 @@ ALL = [
     impressions_admin_bp,
     impressions_bp,
     interpretation_bp,
+    door_bp,
+    checkin_helpers_bp,
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from festival.attendance.codes import code_for
+from festival.attendance.helpers import create_helper
 from festival.auth.models import UserRole
 from festival.auth.services import (
     create_organiser,
@@ -42,6 +43,14 @@ from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.programme.models import HostInterpreter, SessionStatus
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
 from festival.registration.services import declare_role
+from festival.transfers.models import (
+    Direction,
+    Escort,
+    Passenger,
+    Transfer,
+    Vehicle,
+    VehicleKind,
+)
 from tests import factories
 from tests.hostile import KNOWN, Field, Form, forms_in
 
@@ -165,6 +174,30 @@ def build_world(app: Flask) -> World:
         # A host interpreter on the first session (its assign and remove forms).
         host = HostInterpreter(festival_id=festival.id, name="Sato Keiko", languages=["ja", "en"])
         upcoming.interpreters.append(host)
+        # A check-in helper: the helpers page shows its on/off button.
+        create_helper(festival, "door@hostile.example", "open sesame 42")
+        # Transfers: a car for the member (whose flight changed since, so the
+        # confirm form shows), and the head still waiting for one (the proposal).
+        landing = datetime.combine(festival.starts_on - timedelta(days=1), time(6, 0), tzinfo=UTC)
+        for person, minutes in ((member, 0), (head, 30)):
+            person.arrival_at = landing + timedelta(minutes=minutes)
+            person.arrival_airport, person.arrival_flight = "HND", "NH 393"
+        car = Vehicle(festival_id=festival.id, label="Car 1", kind=VehicleKind.CAR, seats=3)
+        db.session.add(Escort(festival_id=festival.id, name="Mori Aiko", languages=["ja"]))
+        transfer = Transfer(
+            festival_id=festival.id,
+            direction=Direction.ARRIVAL,
+            airport="HND",
+            pickup_at=landing + timedelta(hours=1),
+            vehicle=car,
+        )
+        passenger = Passenger(
+            delegate=member,
+            direction=Direction.ARRIVAL,
+            transfer=transfer,
+            planned_flight_at=landing - timedelta(hours=2),
+        )
+        db.session.add_all([car, transfer, passenger])
         head_user = head.user
         send_login_link(head_user)  # an outbox message, which failed
         db.session.flush()
@@ -191,6 +224,9 @@ def build_world(app: Flask) -> World:
                 "response_id": [responses[1].id],
                 "message_id": [message.id],
                 "interpreter_id": [host.id],
+                "transfer_id": [transfer.id],
+                "vehicle_id": [car.id],
+                "passenger_id": [passenger.id],
             },
             tokens={
                 "invitations.respond": [waiting_token, empty_token],
@@ -309,6 +345,8 @@ PRELUDES: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
 HAND_MADE: dict[str, tuple[str, list[Field]]] = {
     # The camera scanner's script posts what it read.
     "attendance.scan_check_in": ("organiser", [Field(name="code", kind="text")]),
+    # The door app's script uploads its waiting check-ins (as JSON).
+    "door.sync": ("organiser", [Field(name="checkins", kind="text")]),
 }
 
 

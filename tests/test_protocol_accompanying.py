@@ -141,7 +141,8 @@ def test_one_accompanying_person_per_delegate_unless_the_organisers_allow_more(
     refused = client.post(new_url(parma["mayor"]), data=second)
     assert refused.status_code == 409
     assert "as many accompanying persons as the organisers allow" in refused.text
-    assert 'value="Luca"' in refused.text and 'value="Neri"' in refused.text  # nothing typed is lost
+    # Nothing typed is lost.
+    assert 'value="Luca"' in refused.text and 'value="Neri"' in refused.text
     assert new_url(parma["mayor"]) not in client.get("/my/delegation").text
     with app.app_context():
         db.session.get(Festival, parma["festival"]).accompanying_limit = 2

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
 
 from festival.core.forms import Form
 
@@ -25,3 +25,20 @@ class ButtonForm(Form):
     """A check-in or undo button: only the CSRF token and where to go back."""
 
     next = HiddenField()
+
+
+class HelperForm(Form):
+    """A check-in helper's account: door staff who may only check people in."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Give an e-mail address.")), Email(), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=10, max=200, message=_l("At least 10 characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Create the helper"))

@@ -233,13 +233,19 @@ def is_walk_in(attendance: Attendance) -> bool:
 
 
 def check_in(
-    session: ProgrammeSession, delegate: Delegate, *, now: datetime | None = None
+    session: ProgrammeSession,
+    delegate: Delegate,
+    *,
+    now: datetime | None = None,
+    client_key: str | None = None,
 ) -> CheckIn:
     """Check ``delegate`` in to ``session``: enrolled or walk-in, once.
 
     Safe when two organisers scan the same badge at the same moment: the
     update only takes when nobody checked them in yet, and a walk-in's
-    insert that loses the race reads as "already".
+    insert that loses the race reads as "already". ``client_key``: the
+    door device's key for an offline check-in (see offline.sync), kept on
+    the row that records it.
     """
     reason = refusal(session, delegate)
     if reason is not None:
@@ -248,7 +254,11 @@ def check_in(
     attendance = attendance_of(session, delegate)
     if attendance is None:
         attendance = Attendance(
-            session_id=session.id, delegate_id=delegate.id, enrolled_at=now, checked_in_at=now
+            session_id=session.id,
+            delegate_id=delegate.id,
+            enrolled_at=now,
+            checked_in_at=now,
+            client_key=client_key,
         )
         try:
             with db.session.begin_nested():
@@ -258,14 +268,20 @@ def check_in(
             return _already(delegate, attendance)
         message = _("%(name)s checked in (walk-in).", name=who(delegate))
         return CheckIn(Outcome.WALK_IN, delegate, attendance, message)
-    taken = rowcount(
-        db.session.execute(
-            sa.update(Attendance)
-            .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
-            .values(checked_in_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    try:
+        # A savepoint: a client key taken meanwhile (the same upload from
+        # two tabs) reads as "already", not as a failed request.
+        with db.session.begin_nested():
+            taken = rowcount(
+                db.session.execute(
+                    sa.update(Attendance)
+                    .where(Attendance.id == attendance.id, Attendance.checked_in_at.is_(None))
+                    .values(checked_in_at=now, client_key=client_key)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+    except sa.exc.IntegrityError:
+        taken = 0
     db.session.refresh(attendance)
     if not taken:
         return _already(delegate, attendance)
@@ -297,6 +313,11 @@ def delegate_by_code(festival: Festival, typed: str) -> Delegate | None:
     delegate_id = codes.delegate_id_from(typed)
     if delegate_id is None:
         return None
+    return festival_delegate(festival, delegate_id)
+
+
+def festival_delegate(festival: Festival, delegate_id: int) -> Delegate | None:
+    """The festival's delegate with this id (city loaded), or None."""
     return db.session.scalar(
         sa.select(Delegate)
         .join(Delegation, Delegation.id == Delegate.delegation_id)
@@ -330,6 +351,22 @@ def early_check_in_question(
         time=format_clock(starts),
         name=who(delegate),
     )
+
+
+def check_in_by_id(
+    festival: Festival,
+    session: ProgrammeSession,
+    delegate_id: int,
+    *,
+    now: datetime | None = None,
+    client_key: str | None = None,
+) -> CheckIn:
+    """Check in the festival's delegate ``delegate_id`` (a door device's
+    upload names people by id): UNKNOWN when no such delegate is ours."""
+    delegate = festival_delegate(festival, delegate_id)
+    if delegate is None:
+        return CheckIn(Outcome.UNKNOWN, message=_("No such delegate in this festival."))
+    return check_in(session, delegate, now=now, client_key=client_key)
 
 
 def check_in_by_code(festival: Festival, session: ProgrammeSession, typed: str) -> CheckIn:

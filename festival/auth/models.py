@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -14,10 +15,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from festival.core.types import UTCDateTime, enum_column, utcnow
 from festival.extensions import Model
 
+if TYPE_CHECKING:
+    from festival.festivals.models import Festival
+
 
 class UserRole(enum.StrEnum):
     ORGANISER = "organiser"
     DELEGATE = "delegate"
+    HELPER = "checkin_helper"  # door staff: the check-in of one festival, nothing else
 
 
 class User(UserMixin, Model):
@@ -35,6 +40,12 @@ class User(UserMixin, Model):
     is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A check-in helper's festival (None for everyone else).
+    helper_festival_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("festivals.id", ondelete="CASCADE"), index=True
+    )
+
+    helper_festival: Mapped[Festival | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -50,6 +61,10 @@ class User(UserMixin, Model):
     @property
     def is_delegate(self) -> bool:
         return self.role == UserRole.DELEGATE
+
+    @property
+    def is_helper(self) -> bool:
+        return self.role == UserRole.HELPER
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"

@@ -56,6 +56,8 @@ def init_login_manager(manager: LoginManager) -> None:
 def _home_for(user: User) -> str:
     if user.is_organiser:
         return url_for("festivals_admin.dashboard")
+    if user.is_helper and user.helper_festival is not None:
+        return url_for("door.index", slug=user.helper_festival.slug)
     if "registration.home" in current_app.view_functions:
         return url_for("registration.home")  # the delegate's own pages
     return url_for("core.index")

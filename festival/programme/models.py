@@ -117,6 +117,9 @@ class Attendance(Model):
     )
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The door device's key (a UUID) for an offline check-in: the same check-in
+    # uploaded twice is found again, never recorded twice.
+    client_key: Mapped[str | None] = mapped_column(sa.String(36), unique=True)
 
     session: Mapped[ProgrammeSession] = relationship(back_populates="attendances")
     delegate: Mapped[Delegate] = relationship(back_populates="attendances")

@@ -6,6 +6,8 @@
  * else the vendored pure-JS decoder jsQR (static/vendor/jsqr/), loaded only
  * then. Without JavaScript, or without a camera, the page's typed-code form
  * does the same job. No inline script anywhere: the CSP is script-src 'self'.
+ * On the door app's page (data-offline), a code read is handed to door.js
+ * as a "door:code" event instead: it is checked on the device.
  */
 (function () {
   "use strict";
@@ -127,6 +129,11 @@
     if (busy || (code === lastCode && now - lastCodeAt < SAME_CODE_PAUSE_MS)) { return; }
     lastCode = code;
     lastCodeAt = now;
+    if (root.dataset.offline) {
+      // The door app (door.js) checks codes against the list on the device.
+      document.dispatchEvent(new CustomEvent("door:code", { detail: { code: code, how: "scan" } }));
+      return;
+    }
     busy = true;
     say(message("msgChecking", { code: code }));
     send(code, false).then(function (data) {

@@ -182,6 +182,9 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/programme/{forum_id}", "a session and its interpretation"),
         (f"{admin}/interpretation", "host interpreters"),
         (f"{admin}/logistics/interpreters", "logistics: interpreters"),
+        (f"{admin}/check-in/helpers", "check-in helpers"),
+        (f"/check-in/{slug}/", "door app: sessions"),
+        (f"/check-in/{slug}/sessions/{scene.public_session_id}", "door app"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)

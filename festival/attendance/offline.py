@@ -1,0 +1,283 @@
+"""Check-in that keeps working when the venue's network drops (issue #14).
+
+Two halves, both plain functions the door views call:
+
+- :func:`door_list`: what a door device needs to check people in with no
+  network, for the sessions it opened: the festival's delegates allowed in
+  them (name in both scripts, delegation, role), who is enrolled and who is
+  checked in already. Codes never travel: each delegate is known by a
+  salted hash of their code (:func:`code_hash`), fresh salt per download,
+  so the device can recognise a scanned or typed code (and refuse an
+  unknown one) but cannot print anyone's badge. Delegates allowed in none
+  of the opened sessions travel as a bare hash, so their code is refused
+  as "not allowed" rather than "unknown", as online.
+- :func:`sync`: the device's waiting check-ins, each with the UUID the
+  device gave it, recorded exactly once: a key seen before answers what it
+  did the first time; a person checked in at another door is one
+  attendance (the (session, delegate) unique constraint) and the answer
+  says so.
+
+Services never commit: the view does.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, TypeGuard
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from festival.cities.models import City
+from festival.core.types import utcnow
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.programme.eligibility import attendable_by_joined_delegate
+from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
+from festival.registration import names
+from festival.registration.models import Delegate, Delegation
+
+from . import codes
+from .labels import ROLES
+from .services import Outcome, check_in_by_id
+
+MAX_SESSIONS = 30  # a day's sessions, with room to spare
+MAX_BATCH = 500
+HASH_CHARS = 12  # 72 bits of SHA-256: no two of a festival's codes collide
+# How far a device's clock may put a check-in in the past (a device that
+# stayed offline through a long day), and never in the future.
+OLDEST_CHECK_IN = timedelta(days=2)
+
+
+def code_hash(salt: str, code: str) -> str:
+    """``code``'s hash as the door device computes it (static/js/door.js):
+    SHA-256 of ``salt:CODE`` (the 8 canonical characters), base64url, cut."""
+    digest = hashlib.sha256(f"{salt}:{code}".encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:HASH_CHARS]
+
+
+def names_of(parts: names.NameParts) -> tuple[str, str | None]:
+    """A delegate's name as the door shows it: (list form, own script)."""
+    lines = names.badge_lines(parts)
+    return names.list_name(parts), lines[0] if len(lines) > 1 else None
+
+
+def list_expires_at(festival: Festival) -> datetime:
+    """When a device must wipe the festival's door list: the end of the day
+    after the festival's last day, in its zone."""
+    end = datetime.combine(festival.ends_on + timedelta(days=2), time(0), tzinfo=festival.tz)
+    return end.astimezone(UTC)
+
+
+def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[str, Any]:
+    """The JSON a door device keeps for ``sessions`` (all of ``festival``).
+
+    Four queries whatever the size: the sessions' allowed (session,
+    delegate) pairs, their attendance rows, the people, the other codes.
+    """
+    salt = secrets.token_urlsafe(12)
+    ids = [s.id for s in sessions]
+    allowed: dict[int, list[int]] = {session_id: [] for session_id in ids}
+    pairs = db.session.execute(
+        sa.select(ProgrammeSession.id, Delegate.id)
+        .select_from(ProgrammeSession)
+        .join(Delegation, Delegation.festival_id == ProgrammeSession.festival_id)
+        .join(Delegate, Delegate.delegation_id == Delegation.id)
+        .where(ProgrammeSession.id.in_(ids), attendable_by_joined_delegate())
+    )
+    for session_id, delegate_id in pairs:
+        allowed[session_id].append(delegate_id)
+    enrolled: dict[int, list[int]] = {session_id: [] for session_id in ids}
+    checked_in: dict[int, list[int]] = {session_id: [] for session_id in ids}
+    rows = db.session.execute(
+        sa.select(Attendance.session_id, Attendance.delegate_id, Attendance.checked_in_at).where(
+            Attendance.session_id.in_(ids)
+        )
+    )
+    for session_id, delegate_id, at in rows:
+        enrolled[session_id].append(delegate_id)
+        if at is not None:
+            checked_in[session_id].append(delegate_id)
+    wanted = {d for people in allowed.values() for d in people}
+    wanted |= {d for people in checked_in.values() for d in people}
+    people = []
+    others = []
+    for row in db.session.execute(
+        sa.select(
+            Delegate.id,
+            Delegate.full_name,
+            Delegate.family_name,
+            Delegate.given_names,
+            Delegate.name_order,
+            Delegate.native_name,
+            Delegate.shown_role,
+            City.name,
+            City.country_code,
+        )
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .join(City, City.id == Delegation.city_id)
+        .where(Delegation.festival_id == festival.id)
+        .order_by(*Delegate.name_ordering(), Delegate.id)
+    ):
+        delegate_id, full_name, family, given, order, native_name, role, city, country = row
+        hashed = code_hash(salt, codes.code_for(delegate_id).replace("-", ""))
+        if delegate_id not in wanted:
+            others.append(hashed)
+            continue
+        name, own = names_of(names.NameParts(full_name, family, given, order, native_name))
+        person: dict[str, Any] = {"id": delegate_id, "h": hashed, "n": name, "c": city}
+        if own:
+            person["o"] = own
+        if country:
+            person["cc"] = country
+        person["r"] = str(ROLES.get(role, ""))
+        people.append(person)
+    return {
+        "festival": festival.slug,
+        "generated_at": utcnow().isoformat(),
+        "expires_at": list_expires_at(festival).isoformat(),
+        "salt": salt,
+        "sessions": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "starts_at": s.starts_at.isoformat(),
+                "ends_at": s.ends_at.isoformat(),
+                "cancelled": s.status == SessionStatus.CANCELLED,
+                "places": s.capacity,
+                "allowed": sorted(allowed[s.id]),
+                "enrolled": sorted(enrolled[s.id]),
+                "checked_in": sorted(checked_in[s.id]),
+            }
+            for s in sessions
+        ],
+        "people": people,
+        "others": others,
+    }
+
+
+# --- uploading the device's check-ins ---------------------------------------
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class BadBatch(ValueError):
+    """The upload is not a list of check-ins (a 400, not a partial success)."""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One check-in as the device recorded it."""
+
+    key: str
+    session_id: int
+    delegate_id: int
+    at: datetime | None
+
+
+def parse_batch(payload: Any) -> list[Waiting]:
+    """The check-ins of an upload ``{"checkins": [{key, session, person, at}]}``."""
+    items = payload.get("checkins") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or len(items) > MAX_BATCH:
+        raise BadBatch(f"checkins must be a list of at most {MAX_BATCH} items")
+    batch = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise BadBatch("each check-in is an object")
+        key = str(item.get("key", "")).lower()
+        session_id, delegate_id = item.get("session"), item.get("person")
+        if not _UUID.match(key):
+            raise BadBatch("each check-in needs a UUID key")
+        if not (_is_id(session_id) and _is_id(delegate_id)):
+            raise BadBatch("session and person are ids")
+        batch.append(Waiting(str(uuid.UUID(key)), session_id, delegate_id, _instant(item)))
+    return batch
+
+
+def _is_id(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
+def _instant(item: dict[str, Any]) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(str(item.get("at", "")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def _when(at: datetime | None, now: datetime) -> datetime:
+    """The device's time of a check-in, within reason (clocks drift)."""
+    if at is None or at > now or at < now - OLDEST_CHECK_IN:
+        return now
+    return at
+
+
+def sync(festival: Festival, batch: Sequence[Waiting]) -> list[dict[str, Any]] | None:
+    """Record ``batch`` once each; one answer per check-in, in order.
+
+    None when a check-in names a session of another festival (the view
+    answers 404: the device has no business there).
+    """
+    session_ids = {item.session_id for item in batch}
+    sessions = {
+        s.id: s
+        for s in db.session.scalars(
+            sa.select(ProgrammeSession).where(
+                ProgrammeSession.id.in_(session_ids), ProgrammeSession.festival_id == festival.id
+            )
+        )
+    }
+    if len(sessions) != len(session_ids):
+        return None
+    keys = [item.key for item in batch]
+    seen = {
+        a.client_key: a
+        for a in db.session.scalars(sa.select(Attendance).where(Attendance.client_key.in_(keys)))
+    }
+    now = utcnow()
+    answers = []
+    for item in batch:
+        recorded = seen.get(item.key)
+        if recorded is not None:
+            if (recorded.session_id, recorded.delegate_id) != (item.session_id, item.delegate_id):
+                # One key for two check-ins: a device bug; the first one stands.
+                answers.append(_answer(item, Outcome.UNKNOWN, None, _("Check-in not recorded.")))
+                continue
+            # Uploaded before (the answer got lost, or a second tab): same answer.
+            answers.append(_answer(item, Outcome.CHECKED_IN, recorded.checked_in_at, ""))
+            continue
+        result = check_in_by_id(
+            festival,
+            sessions[item.session_id],
+            item.delegate_id,
+            now=_when(item.at, now),
+            client_key=item.key,
+        )
+        at = result.attendance.checked_in_at if result.attendance else None
+        if result.attendance is not None and result.attendance.client_key == item.key:
+            seen[item.key] = result.attendance
+        outcome = result.outcome
+        if outcome == Outcome.ALREADY and at is not None and result.attendance is not None:
+            if result.attendance.client_key == item.key:
+                outcome = Outcome.CHECKED_IN  # this very check-in, sent twice at once
+            else:
+                result.message = _("Already checked in at another door or device.")
+        answers.append(_answer(item, outcome, at, result.message))
+    return answers
+
+
+def _answer(item: Waiting, outcome: Outcome, at: datetime | None, message: str) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "status": outcome.value,
+        "checked_in_at": at.isoformat() if at else None,
+        "message": message,
+    }

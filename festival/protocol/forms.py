@@ -110,7 +110,9 @@ class PlanForm(Form):
 
 
 class MoveForm(Form):
-    delegate_id = SelectField(_l("Guest"), coerce=int_or_none, validators=[InputRequired()])
+    delegate_id = SelectField(
+        _l("Guest"), coerce=int_or_none, validators=[InputRequired()], validate_choice=False
+    )
     table = IntegerField(
         _l("Table or row"), validators=[InputRequired(), NumberRange(min=1, max=MAX_TABLES + 1)]
     )
@@ -118,7 +120,12 @@ class MoveForm(Form):
 
 
 class SwapForm(Form):
-    first_id = SelectField(_l("Guest"), coerce=int_or_none, validators=[InputRequired()])
+    first_id = SelectField(
+        _l("Guest"), coerce=int_or_none, validators=[InputRequired()], validate_choice=False
+    )
     second_id = SelectField(
-        _l("swaps seats with"), coerce=int_or_none, validators=[InputRequired()]
+        _l("swaps seats with"),
+        coerce=int_or_none,
+        validators=[InputRequired()],
+        validate_choice=False,
     )

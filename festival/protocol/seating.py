@@ -277,12 +277,16 @@ def unseated_guests(festival: Festival, plan: SeatingPlan) -> list[precedence.Pe
     return sorted(people, key=precedence.sort_key(precedence.precedence_order(festival)))
 
 
-def seats_of(delegate_id: int) -> dict[int, tuple[str, int, int]]:
-    """{session id: (table shape, table number, seat)} for one person (one query)."""
-    rows = db.session.execute(
-        sa.select(SeatingPlan.session_id, SeatingTable.shape, SeatingTable.number, Seat.seat)
-        .join(SeatingTable, SeatingTable.id == Seat.table_id)
-        .join(SeatingPlan, SeatingPlan.id == Seat.plan_id)
-        .where(Seat.delegate_id == delegate_id)
+def with_seats(query: sa.Select) -> sa.Select:
+    """``query`` (over ProgrammeSession joined to Attendance) with the
+    attendee's seat at each session: table shape, table number and seat
+    (None where the person has no seat)."""
+    return (
+        query.outerjoin(SeatingPlan, SeatingPlan.session_id == ProgrammeSession.id)
+        .outerjoin(
+            Seat,
+            sa.and_(Seat.plan_id == SeatingPlan.id, Seat.delegate_id == Attendance.delegate_id),
+        )
+        .outerjoin(SeatingTable, SeatingTable.id == Seat.table_id)
+        .add_columns(SeatingTable.shape, SeatingTable.number, Seat.seat)
     )
-    return {r.session_id: (TableShape(r.shape).value, r.number, r.seat) for r in rows}

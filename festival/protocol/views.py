@@ -47,6 +47,9 @@ load_festival_from_url(bp)
 
 TABLES_PER_PAGE = 30
 
+# A guest's seat on their itinerary page ("Table 3, seat 5").
+bp.add_app_template_global(labels.seat_label, "seat_label")
+
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:

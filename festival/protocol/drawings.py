@@ -20,13 +20,20 @@ NAME_CHARS = 24
 
 
 def _text(
-    x: float, y: float, text: str, size: int = 11, *, anchor: str = "middle", weight: str = ""
+    x: float,
+    y: float,
+    text: str,
+    size: int = 11,
+    *,
+    weight: str = "",
+    limit: int | None = NAME_CHARS,
 ) -> str:
+    """A centred <text>; cut to ``limit`` characters (the whole in a <title>)."""
     bold = ' font-weight="bold"' if weight else ""
-    short = text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+    short = text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
     title = f"<title>{escape(text)}</title>" if short != text else ""
     return (
-        f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" text-anchor="{anchor}"{bold}>'
+        f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" text-anchor="middle"{bold}>'
         f"{title}{escape(short)}</text>"
     )
 
@@ -106,7 +113,7 @@ def plan_svg(views: Sequence[TableView], title: str) -> str:
         f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="sans-serif" role="img">'
         f"<title>{escape(title)}</title>"
         f'<rect width="100%" height="100%" fill="#fff"/>'
-        + _text(width / 2, 26, title, 18, weight="bold")
+        + _text(width / 2, 26, title, 18, weight="bold", limit=None)
     )
     return head + "".join(parts) + "</svg>"
 
@@ -122,8 +129,8 @@ def lineup_svg(lineup: Sequence[precedence.Standing], title: str, caption: str) 
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" role="img">',
         f"<title>{escape(title)}</title>",
         '<rect width="100%" height="100%" fill="#fff"/>',
-        _text(width / 2, 28, title, 18, weight="bold"),
-        _text(width / 2, height - 12, caption, 11),
+        _text(width / 2, 28, title, 18, weight="bold", limit=None),
+        _text(width / 2, height - 12, caption, 11, limit=None),
     ]
     for n, standing in enumerate(lineup):
         cx = 20 + step * n + step / 2

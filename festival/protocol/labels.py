@@ -7,8 +7,11 @@ name forms of the names module can replace ``full_name`` in one place.
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -78,6 +81,35 @@ def table_label(shape: TableShape | str, number: int) -> str:
 
 def diet_text(delegate: Any) -> str:
     """Dietary needs and allergens in one short line ("" when none)."""
+    if not (
+        delegate.dietary or delegate.dietary_other or delegate.allergens or delegate.allergens_other
+    ):
+        return ""
+    return _diet_text(
+        tuple(delegate.dietary or ()),
+        delegate.dietary_other,
+        tuple(delegate.allergens or ()),
+        delegate.allergens_other,
+        str(get_locale()),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _diet_text(
+    dietary: tuple[str, ...],
+    dietary_other: str | None,
+    allergens_keys: tuple[str, ...],
+    allergens_other: str | None,
+    _locale: str,
+) -> str:
+    """The line for one combination of needs, in one language (a plan of
+    thousands of seats has a few dozen combinations: each translated once)."""
+    delegate = SimpleNamespace(
+        dietary=dietary,
+        dietary_other=dietary_other,
+        allergens=allergens_keys,
+        allergens_other=allergens_other,
+    )
     parts = [dietary_label(k) for k in delegate.dietary or []]
     if delegate.dietary_other:
         parts.append(delegate.dietary_other)

@@ -135,7 +135,7 @@ def _city_key(
             return (1, 0, alpha), _(
                 "city not placed by hand: after the others; then %(then)s", then=alpha_reason
             )
-        return (0, position, alpha), _("city placed %(n)s. in the organisers' order", n=position)
+        return (0, position, alpha), _("city number %(n)s in the organisers' order", n=position)
     return alpha, alpha_reason
 
 
@@ -169,7 +169,9 @@ def order_people(
             klass = RankClass(override.rank_class)
             reasons.append(_("ranked as %(rank)s by the organisers", rank=class_label(klass)))
         if override is not None and override.position is not None:
-            reasons.append(_("placed %(n)s. in the class by the organisers", n=override.position))
+            reasons.append(
+                _("number %(n)s in the class, set by the organisers", n=override.position)
+            )
         if override is not None and override.note:
             reasons.append(override.note)
         city_key, city_reason = _city_key(

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from festival.cities.models import City
@@ -362,7 +363,11 @@ def create_plan(session_id: int) -> ResponseReturnValue:
 def _report_unseated(unseated: list[int]) -> None:
     if unseated:
         flash(
-            _("Guests were placed; %(n)s found no seat: add tables or seats.", n=len(unseated)),
+            ngettext(
+                "Guests were placed; %(num)s guest found no seat: add tables or seats.",
+                "Guests were placed; %(num)s guests found no seat: add tables or seats.",
+                len(unseated),
+            ),
             "warning",
         )
     else:

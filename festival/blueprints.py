@@ -22,6 +22,7 @@ from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
 from festival.programme.public import bp as programme_bp
 from festival.programme.views import bp as programme_admin_bp
+from festival.protocol import plans as protocol_plans  # noqa: F401  (seating pages on protocol_bp)
 from festival.protocol.views import bp as protocol_bp
 from festival.registration.public import bp as registration_bp
 

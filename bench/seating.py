@@ -169,6 +169,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-seating-")
     url = args.pg or f"sqlite:///{os.path.join(folder, 'seating.db')}"
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     from festival import create_app
     from festival.extensions import db
     from festival.protocol import placement, precedence, seating

@@ -274,6 +274,8 @@ def unseated_guests(festival: Festival, plan: SeatingPlan) -> list[precedence.Pe
         )
     )
     people = [precedence.Person(**row._asdict()) for row in rows]
+    if not people:  # the usual case once seated: no need for the ranks
+        return []
     return sorted(people, key=precedence.sort_key(precedence.precedence_order(festival)))
 
 

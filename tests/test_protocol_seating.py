@@ -296,3 +296,30 @@ def test_the_plan_page_runs_the_same_queries_whatever_its_size(app, client, auth
     queries_per_page(client, pages)  # the ranks are refreshed once after the change
     large = queries_per_page(client, pages)
     assert small == large, (small, large)
+
+
+# --- speaking order and photo line-up ------------------------------------------------
+
+
+def test_photo_line_up_puts_the_host_at_the_centre_then_alternates() -> None:
+    from festival.protocol.lineups import photo_lineup
+
+    people = [f"rank {n}" for n in range(1, 7)]
+    # As the camera sees it: 1 (the host) in the middle, 2 on the host's
+    # right (the camera's left), 3 on the host's left, and so on.
+    assert photo_lineup(people) == ["rank 6", "rank 4", "rank 2", "rank 1", "rank 3", "rank 5"]  # type: ignore[arg-type]
+
+
+def test_the_speaking_order_gives_each_principal_a_timed_slot(app, client, auth, banquet) -> None:
+    auth.organiser()
+    url = f"/organiser/festivals/{banquet['slug']}/protocol/sessions/{banquet['session']}/speaking"
+    bad = client.post(url, data={"slot_minutes": "0", "offset_minutes": "5"})
+    assert bad.status_code == 400 and "field-error" in bad.text
+    assert client.post(url, data={"slot_minutes": "7", "offset_minutes": "5"}).status_code == 302
+    page = client.get(url).text
+    # The session starts at 10:00 in Tokyo: opening words, then 7 minutes each,
+    # the host first; the interpreter and the official do not speak.
+    host, guerra, roux = (page.index(n) for n in ("Mina Sato", "Guido Guerra", "Jeanne Roux"))
+    assert host < guerra < roux
+    assert "10:05–10:12" in page and "10:12–10:19" in page and "10:19–10:26" in page
+    assert "Aiko Mori" not in page and "Paul Vidal" not in page

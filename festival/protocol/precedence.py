@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from festival.cities.models import City, search_text
@@ -347,6 +348,19 @@ def precedence_order(festival: Festival, stamp: str | None = None) -> dict[int, 
         "precedence",
         (festival.id, stamp),
         lambda: {s.person.id: s.rank for s in standings(festival)},
+    )
+
+
+def printed_standings(festival: Festival) -> list[Standing]:
+    """The whole order with its reasons in the current language, kept per
+    version of the data (the printed list of thousands of people is built
+    once, not on every view)."""
+    stamp = ranks_stamp(festival)
+    return memo.cached(
+        "precedence-standings",
+        (festival.id, stamp, str(get_locale())),
+        lambda: standings(festival),
+        max_entries=16,
     )
 
 

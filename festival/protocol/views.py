@@ -84,7 +84,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "protocol/index.html",
         festival=festival,
-        standings=precedence.standings(festival),
+        standings=precedence.printed_standings(festival),
         settings=precedence.current_settings(festival),
         form=_settings_form(),
     )
@@ -98,7 +98,7 @@ def settings() -> ResponseReturnValue:
         return render_template(
             "protocol/index.html",
             festival=festival,
-            standings=precedence.standings(festival),
+            standings=precedence.printed_standings(festival),
             settings=precedence.current_settings(festival),
             form=form,
         ), 400

@@ -26,6 +26,8 @@ from festival.logistics.views import bp as logistics_bp
 from festival.outbox.views import bp as outbox_bp
 from festival.programme.public import bp as programme_bp
 from festival.programme.views import bp as programme_admin_bp
+from festival.protocol import plans as protocol_plans  # noqa: F401  (seating pages on protocol_bp)
+from festival.protocol.views import bp as protocol_bp
 from festival.registration.companions import bp as companions_bp
 from festival.registration.public import bp as registration_bp
 from festival.transfers.views import bp as transfers_bp
@@ -55,4 +57,5 @@ ALL = [
     interpretation_bp,
     door_bp,
     checkin_helpers_bp,
+    protocol_bp,
 ]

@@ -8,6 +8,7 @@ from festival.invitations.models import Invitation
 from festival.itineraries.models import CancelledItem, ItineraryItem
 from festival.outbox.models import OutboxMessage
 from festival.programme.models import Attendance, ProgrammeSession
+from festival.protocol import models as _protocol  # noqa: F401
 from festival.registration.models import Delegate, Delegation
 from festival.transfers import models as _transfers  # noqa: F401
 

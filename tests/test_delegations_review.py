@@ -307,8 +307,9 @@ def test_the_unfiltered_list_counts_its_pages_from_the_status_counts(app, client
     first = client.get(f"{BASE}/delegates").text
     assert 'name="page" value="3"' in first and 'name="page" value="4"' not in first
     last = client.get(f"{BASE}/delegates?page=3").text
-    # By city name: Belém, Chengdu, Lyon, then Parma's two on the last page.
-    assert "Mayor of Parma" in last and "Chef of Parma" in last and "Mayor of Lyon" not in last
+    # By precedence (festival.protocol): the four mayors first, then the
+    # chefs by city (Belém, Chengdu, Lyon, Parma): Lyon's and Parma's last.
+    assert "Chef of Lyon" in last and "Chef of Parma" in last and "Mayor of Parma" not in last
     assert client.get(f"{BASE}/delegates?page=4").status_code == 404
     # Filtered, the list is counted: 4 pending chefs fit on 2 pages.
     pending = client.get(f"{BASE}/delegates?status=pending").text

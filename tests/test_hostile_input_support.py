@@ -41,6 +41,8 @@ from festival.invitations.models import InvitationStatus
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.programme.models import HostInterpreter, SessionStatus
+from festival.protocol import seating
+from festival.protocol.models import LayoutKind, TableShape
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
 from festival.registration.services import declare_role
 from festival.transfers.models import (
@@ -133,6 +135,19 @@ def build_world(app: Flask) -> World:
             for person in (head, member):
                 factories.enrol(session, person)
         factories.enrol(elsewhere, member, checked_in_at=now)
+        # A seating plan (festival.protocol): its page shows the seat forms.
+        plan = seating.create_plan(
+            festival,
+            upcoming,
+            layout=LayoutKind.TABLES,
+            head_shape=TableShape.ROUND,
+            head_seats=4,
+            count=1,
+            shape=TableShape.ROUND,
+            seats=4,
+            mix=False,
+        )
+        seating.auto_place(festival, plan)
         item = ItineraryItem(
             delegation=delegation,
             kind=ItemKind.PICKUP,

@@ -18,6 +18,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.eligibility import ACTIVE_STATUSES
 from festival.programme.models import Attendance, ProgrammeSession
+from festival.protocol import precedence
 from festival.registration.models import Delegate, DelegateStatus, Delegation
 
 from .services import attendee_rows
@@ -106,7 +107,8 @@ def _matches(q: str) -> sa.ColumnElement[bool]:
 
 
 def enrolled_query(session: ProgrammeSession, *, q: str = "", state: str = "") -> sa.Select:
-    """The session's Attendance rows, by name, with delegate and city loaded.
+    """The session's Attendance rows, by precedence (festival.protocol) then
+    name, with delegate and city loaded.
 
     ``state``: "waiting" (not checked in yet) or "checked_in"; else all.
     """
@@ -121,7 +123,9 @@ def enrolled_query(session: ProgrammeSession, *, q: str = "", state: str = "") -
             .contains_eager(Delegate.delegation)
             .contains_eager(Delegation.city)
         )
-        .order_by(*Delegate.name_ordering(), Delegate.id)
+        .order_by(
+            precedence.rank_order_by(session.festival), *Delegate.name_ordering(), Delegate.id
+        )
     )
     if q:
         query = query.where(_matches(q))
@@ -136,14 +140,14 @@ def enrolled_query(session: ProgrammeSession, *, q: str = "", state: str = "") -
 
 def delegate_search_query(festival: Festival, q: str) -> sa.Select:
     """The festival's delegates matching ``q`` (name, native name, city), by
-    name: to check in someone who did not enrol."""
+    precedence then name: to check in someone who did not enrol."""
     return (
         sa.select(Delegate)
         .join(Delegate.delegation)
         .join(Delegation.city)
         .where(Delegation.festival_id == festival.id, _matches(q))
         .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
-        .order_by(*Delegate.name_ordering(), Delegate.id)
+        .order_by(precedence.rank_order_by(festival), *Delegate.name_ordering(), Delegate.id)
     )
 
 

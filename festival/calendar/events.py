@@ -232,9 +232,11 @@ def session_event(
     venue: VenueLike | None,
     private_url: str | None = None,
     phrases: Phrases | None = None,
+    seat: str | None = None,
 ) -> FeedEvent:
     """A session as a VEVENT. A restricted session links to the itinerary page
-    (``private_url``): its public page does not exist for everyone."""
+    (``private_url``): its public page does not exist for everyone. ``seat``
+    ("Table 3, seat 5") is the person's own, in a personal feed."""
     words = phrases or Phrases.current()
     tz = festival.tz
     if session.audience == Audience.PUBLIC or private_url is None:
@@ -251,6 +253,8 @@ def session_event(
         details.append(words.languages % {"languages": languages})
     if session.interpretation:
         details.append(words.interpretation % {"what": session.interpretation})
+    if seat:
+        details.append(seat)
     summary = session.title
     if cancelled:
         # Several clients show STATUS:CANCELLED no differently: say it in words.

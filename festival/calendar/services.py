@@ -37,6 +37,7 @@ from festival.itineraries.models import CancelledItem, ItineraryItem
 from festival.itineraries.services import itinerary_for
 from festival.programme.eligibility import ACTIVE_STATUSES, visible_to_bound
 from festival.programme.models import Attendance, Audience, ProgrammeSession
+from festival.protocol.labels import seat_label
 from festival.registration.models import Delegate, Delegation
 from festival.transfers.models import Escort, Passenger, Transfer, Vehicle
 
@@ -387,8 +388,11 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
                 session = sessions.get(entry.session_id or 0)
                 if session is not None:
                     venue = venues.get(session.venue_id or 0)
+                    seat = seat_label(*entry.seat) if entry.seat else None
                     events.append(
-                        ev.session_event(session, festival, venue, private_url=page, phrases=words)
+                        ev.session_event(
+                            session, festival, venue, private_url=page, phrases=words, seat=seat
+                        )
                     )
                 else:
                     events.append(ev.entry_event(entry, festival, page))

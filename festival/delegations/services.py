@@ -24,6 +24,7 @@ from festival.delegations.roles import waiting_for_organisers
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox.services import queue_email
+from festival.protocol import precedence
 from festival.registration import names
 from festival.registration.models import (
     ACTIVE_STATUSES,
@@ -99,7 +100,14 @@ def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
         .join(Delegation.city)
         .where(Delegation.festival_id == festival.id)
         .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
-        .order_by(City.name, Delegation.id, Delegate.is_head.desc(), Delegate.id)
+        # Order of precedence first (festival.protocol), then as before.
+        .order_by(
+            precedence.rank_order_by(festival),
+            City.name,
+            Delegation.id,
+            Delegate.is_head.desc(),
+            Delegate.id,
+        )
     )
     if filters.q:
         like = _like(filters.q)
@@ -130,15 +138,16 @@ def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
 def delegations_query(
     festival: Festival, q: str = "", country: str = "", kind: str = ""
 ) -> sa.Select:
-    """The festival's delegations by city name, with city and invitation loaded
-    (``kind``: only those of cities, organisations, the press or speakers)."""
+    """The festival's delegations by precedence (their best-ranked person),
+    then city name, with city and invitation loaded (``kind``: only those of
+    cities, organisations, the press or speakers)."""
     query = (
         sa.select(Delegation)
         .join(Delegation.city)
         .join(Delegation.invitation)
         .where(Delegation.festival_id == festival.id)
         .options(contains_eager(Delegation.city), contains_eager(Delegation.invitation))
-        .order_by(City.name, Delegation.id)
+        .order_by(precedence.delegation_order_by(festival), City.name, Delegation.id)
     )
     if q:
         like = _like(q)

@@ -36,6 +36,7 @@ STEPS = [
     "festival.transfers.demo",
     "festival.attendance.demo",
     "festival.impressions.demo",
+    "festival.demo.protocol_seating",
 ]
 
 # The demo organiser's password is random, made afresh at each load and

@@ -9,7 +9,7 @@ calendar feed both read it. Services flush, never commit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from festival.itineraries.overlaps import overlapping_pairs
 from festival.programme.eligibility import ACTIVE_STATUSES, attendable_by_joined_delegate
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
 from festival.programme.times import local_day
+from festival.protocol.seating import with_seats
 from festival.registration.airports import find_airport
 from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, Delegation
@@ -79,6 +80,8 @@ class Entry:
     # pickups) name what their calendar UID derives from.
     uid_kind: str | None = None
     uid_id: int | None = None
+    # The person's seat at the session (festival.protocol): (shape, table, seat).
+    seat: tuple[str, int, int] | None = None
 
 
 def _session_entry(session: ProgrammeSession) -> Entry:
@@ -321,8 +324,8 @@ def enrolled_spans(delegates: Sequence[Delegate]) -> dict[int, list[Any]]:
 
 def itinerary_for(delegate: Delegate) -> list[Entry]:
     """Everything in ``delegate``'s itinerary, in time order (at most six queries,
-    whatever its length: delegation and festival if not loaded, sessions,
-    items and deleted items, pickups).
+    whatever its length: delegation and festival if not loaded, sessions
+    with seats, items and deleted items, pickups).
 
     Their own arrival and departure flights, then the sessions they may
     attend (eligibility.visible_to) and are enrolled in, cancelled ones
@@ -335,8 +338,14 @@ def itinerary_for(delegate: Delegate) -> list[Entry]:
     if delegate.status not in ACTIVE_STATUSES:
         return []
     festival = delegate.delegation.festival
-    sessions = enrolled_sessions([delegate])[delegate.id]
-    entries = [_session_entry(s) for s in sessions]
+    # The enrolled sessions with the person's seat at each (festival.protocol).
+    query = with_seats(
+        _enrolled_query([delegate], ProgrammeSession).options(joinedload(ProgrammeSession.venue))
+    )
+    entries = [
+        replace(_session_entry(session), seat=(shape, number, seat) if seat else None)
+        for _id, session, shape, number, seat in db.session.execute(query)
+    ]
     # The items and the deleted items in one query (their columns alike).
     for row in db.session.execute(sa.union_all(*_items_of(delegate))):
         entries.append(_item_entry(row, festival, deleted=row.deleted))

@@ -1,0 +1,1 @@
+"""Protocol: order of precedence, speaking order, photo line-up and seating plans."""

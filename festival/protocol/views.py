@@ -1,0 +1,274 @@
+"""Organiser pages: the order of precedence and why, city readings and
+places, per-person overrides, a session's speaking order and photo
+line-up (its seating plan: festival.protocol.plans, on this blueprint).
+
+Organisers only (organiser_blueprint); every person, city and session is
+looked up within the festival in the URL, so another festival's is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from festival.cities.models import City
+from festival.core.access import organiser_blueprint
+from festival.core.forms import required
+from festival.extensions import db
+from festival.festivals.access import festival_row_or_404, load_festival_from_url
+from festival.programme.models import ProgrammeSession
+from festival.programme.times import time_range
+from festival.protocol import drawings, labels, lineups, precedence
+from festival.protocol.forms import (
+    CityForm,
+    OverrideForm,
+    SettingsForm,
+    SlotForm,
+)
+from festival.protocol.models import (
+    CityProtocol,
+    EqualRankRule,
+    PrecedenceOverride,
+)
+from festival.registration.models import Delegate, DelegateRole, Delegation
+
+bp = organiser_blueprint("protocol", __name__, "/festivals/<slug>/protocol")
+load_festival_from_url(bp)
+
+# A guest's seat on their itinerary page ("Table 3, seat 5").
+bp.add_app_template_global(labels.seat_label, "seat_label")
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "person_name": labels.person_name,
+        "card_lines": labels.card_lines,
+        "class_label": labels.class_label,
+        "rule_label": labels.rule_label,
+        "table_label": labels.table_label,
+        "seat_label": labels.seat_label,
+        "diet_text": labels.diet_text,
+        "time_range": time_range,
+    }
+
+
+# --- precedence ---------------------------------------------------------------
+
+
+def _settings_form(formdata: Any = None) -> SettingsForm:
+    festival = g.festival
+    settings = precedence.current_settings(festival)
+    form = SettingsForm(formdata, obj=settings)
+    mayors = db.session.execute(
+        sa.select(Delegate.id, Delegate.full_name)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(Delegation.festival_id == festival.id, Delegate.confirmed_role == DelegateRole.MAYOR)
+        .order_by(Delegate.full_name)
+    )
+    form.set_choices(
+        sorted(set(festival.languages or []) | {"ja", "en", "fr"}),
+        [(r.id, labels.person_name(r)) for r in mayors],
+    )
+    return form
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    """The order of precedence, printable, with why each person stands there."""
+    festival = g.festival
+    return render_template(
+        "protocol/index.html",
+        festival=festival,
+        standings=precedence.printed_standings(festival),
+        settings=precedence.current_settings(festival),
+        form=_settings_form(),
+    )
+
+
+@bp.post("/settings")
+def settings() -> ResponseReturnValue:
+    festival = g.festival
+    form = _settings_form(request.form)
+    if not form.validate():
+        return render_template(
+            "protocol/index.html",
+            festival=festival,
+            standings=precedence.printed_standings(festival),
+            settings=precedence.current_settings(festival),
+            form=form,
+        ), 400
+    row = precedence.settings_for(festival)
+    host = form.host_delegate_id.data
+    if host is not None:
+        precedence_person(host)  # a 404 for someone else's delegate
+    row.rule = EqualRankRule(form.rule.data)
+    row.language = required(form.language.data)
+    row.host_delegate_id = host
+    precedence.bump(festival)
+    db.session.commit()
+    flash(_("The order of precedence was updated."), "success")
+    return redirect(url_for(".index"))
+
+
+def precedence_person(delegate_id: int) -> Delegate:
+    """The festival's delegate with this id, or a 404."""
+    delegate = db.session.scalar(
+        sa.select(Delegate)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(Delegate.id == delegate_id, Delegation.festival_id == g.festival.id)
+    )
+    if delegate is None:
+        abort(404)
+    return delegate
+
+
+@bp.route("/people/<int:delegate_id>", methods=["GET", "POST"])
+def person(delegate_id: int) -> ResponseReturnValue:
+    """One person's override: another class, a place within it, and why."""
+    festival = g.festival
+    delegate = precedence_person(delegate_id)
+    row = db.session.scalar(
+        sa.select(PrecedenceOverride).where(PrecedenceOverride.delegate_id == delegate.id)
+    )
+    form = OverrideForm(obj=row)
+    if form.validate_on_submit():
+        if form.rank_class.data is None and form.position.data is None and not form.note.data:
+            if row is not None:
+                db.session.delete(row)
+        else:
+            if row is None:
+                row = PrecedenceOverride(festival_id=festival.id, delegate_id=delegate.id)
+                db.session.add(row)
+            row.rank_class = form.rank_class.data
+            row.position = form.position.data
+            row.note = form.note.data or ""
+        precedence.bump(festival)
+        db.session.commit()
+        flash(_("%(name)s: precedence saved.", name=labels.person_name(delegate)), "success")
+        return redirect(url_for(".index") + f"#p{delegate.id}")
+    status = 400 if form.errors else 200
+    return render_template(
+        "protocol/person.html", festival=festival, delegate=delegate, form=form
+    ), status
+
+
+@bp.get("/cities")
+def cities() -> ResponseReturnValue:
+    """The festival's cities: their name and reading in the host's script and manual places."""
+    festival = g.festival
+    rows = db.session.execute(
+        sa.select(City, CityProtocol)
+        .join(Delegation, Delegation.city_id == City.id)
+        .outerjoin(
+            CityProtocol,
+            sa.and_(CityProtocol.city_id == City.id, CityProtocol.festival_id == festival.id),
+        )
+        .where(Delegation.festival_id == festival.id)
+        .order_by(CityProtocol.manual_position.is_(None), CityProtocol.manual_position, City.name)
+    ).all()
+    return render_template("protocol/cities.html", festival=festival, rows=rows)
+
+
+@bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
+def city(city_id: int) -> ResponseReturnValue:
+    festival = g.festival
+    found = db.session.scalar(
+        sa.select(City)
+        .join(Delegation, Delegation.city_id == City.id)
+        .where(City.id == city_id, Delegation.festival_id == festival.id)
+    )
+    if found is None:
+        abort(404)
+    row = db.session.scalar(
+        sa.select(CityProtocol).where(
+            CityProtocol.city_id == found.id, CityProtocol.festival_id == festival.id
+        )
+    )
+    form = CityForm(obj=row)
+    if form.validate_on_submit():
+        if row is None:
+            row = CityProtocol(festival_id=festival.id, city_id=found.id)
+            db.session.add(row)
+        row.local_name = (form.local_name.data or "").strip() or None
+        row.reading = (form.reading.data or "").strip() or None
+        row.manual_position = form.manual_position.data
+        precedence.bump(festival)
+        db.session.commit()
+        flash(_("%(city)s saved.", city=found.name), "success")
+        return redirect(url_for(".cities"))
+    status = 400 if form.errors else 200
+    return render_template("protocol/city.html", festival=festival, city=found, form=form), status
+
+
+# --- sessions: speaking order and photo line-up ---------------------------------------
+
+
+def session_or_404(session_id: int) -> ProgrammeSession:
+    """The festival's session with this id, or a 404."""
+    return festival_row_or_404(ProgrammeSession, g.festival, session_id)
+
+
+@bp.get("/sessions")
+def sessions() -> ResponseReturnValue:
+    festival = g.festival
+    rows = db.session.scalars(
+        sa.select(ProgrammeSession)
+        .where(ProgrammeSession.festival_id == festival.id)
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ).all()
+    return render_template("protocol/sessions.html", festival=festival, sessions=rows)
+
+
+@bp.route("/sessions/<int:session_id>/speaking", methods=["GET", "POST"])
+def speaking(session_id: int) -> ResponseReturnValue:
+    """The printable running order: one slot per principal, by precedence."""
+    festival = g.festival
+    session = session_or_404(session_id)
+    row = lineups.speaking_settings(festival, session)
+    form = SlotForm(obj=row)
+    if form.validate_on_submit():
+        row.slot_minutes = required(form.slot_minutes.data)
+        row.offset_minutes = required(form.offset_minutes.data)
+        db.session.add(row)
+        db.session.commit()
+        flash(_("The running order was updated."), "success")
+        return redirect(url_for(".speaking", session_id=session.id))
+    slots = lineups.running_order(
+        lineups.principals(festival, session),
+        session.starts_at,
+        session.ends_at,
+        row.slot_minutes,
+        row.offset_minutes,
+    )
+    status = 400 if form.errors else 200
+    return render_template(
+        "protocol/speaking.html", festival=festival, session=session, form=form, slots=slots
+    ), status
+
+
+def _lineup(session: ProgrammeSession) -> list[precedence.Standing]:
+    return lineups.photo_lineup(lineups.principals(g.festival, session))
+
+
+@bp.get("/sessions/<int:session_id>/photo")
+def photo(session_id: int) -> ResponseReturnValue:
+    session = session_or_404(session_id)
+    return render_template(
+        "protocol/photo.html", festival=g.festival, session=session, lineup=_lineup(session)
+    )
+
+
+@bp.get("/sessions/<int:session_id>/photo.svg")
+def photo_svg(session_id: int) -> ResponseReturnValue:
+    session = session_or_404(session_id)
+    svg = drawings.lineup_svg(
+        _lineup(session),
+        _("Photo line-up: %(title)s", title=session.title),
+        _("As the camera sees it; the number is the order of precedence; the host at the centre."),
+    )
+    return Response(svg, mimetype="image/svg+xml")

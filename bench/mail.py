@@ -1,0 +1,116 @@
+"""``python -m bench.mail``: how fast e-mails go out (issue #15).
+
+Queues 1,000 e-mails in the outbox and times one worker pass sending them
+to an SMTP server on loopback (the tests' aiosmtpd sink), in a database of
+its own: PostgreSQL (``BENCH_PG_ADMIN``) or SQLite with ``--sqlite``.
+Prints messages per second; the goal is 50 or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+DB_NAME = "festival_bench_mail"
+SECRET = "bench-secret-key-" + "m" * 40  # noqa: S105
+
+
+@contextmanager
+def database(use_sqlite: bool) -> Iterator[str]:
+    """A fresh database of the benchmark's own, dropped afterwards."""
+    if use_sqlite:
+        with tempfile.TemporaryDirectory(prefix="festival-bench-mail-") as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    admin = sa.create_engine(
+        PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def timed(what: str, action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    print(f"{what}: {seconds:.2f} s ({result})", flush=True)
+    return seconds
+
+
+def bench_outbox(count: int) -> None:
+    """Queue ``count`` e-mails, then send them in one pass."""
+    from festival.extensions import db
+    from festival.outbox import services as outbox
+    from tests.support.smtp import SMTPSink
+
+    emails = [
+        outbox.Email(
+            key=f"bench:{n}",
+            recipient=f"delegate{n}@city{n % 200}.example",
+            subject="Your programme has changed",
+            template="login_link",
+            context={"url": "http://festival.test/my/itinerary", "minutes": 15},
+        )
+        for n in range(count)
+    ]
+
+    def queue() -> int:
+        queued = outbox.queue_many(emails)
+        db.session.commit()
+        return queued
+
+    timed(f"queue {count} e-mails", queue)
+    sink = SMTPSink()
+    sink.start()
+    try:
+        from flask import current_app
+
+        current_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
+        seconds = timed(f"send {count} e-mails (one pass)", outbox.send_due)
+    finally:
+        sink.stop()
+    print(
+        f"outbox: {count / seconds:.0f} messages/s over {sink.connections()} connection(s), "
+        f"{len(set(sink.recipients()))} received (goal: 50/s or more)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--messages", type=int, default=1000)
+    args = parser.parse_args()
+
+    import flask_migrate
+
+    from festival import create_app
+    from festival.extensions import db
+
+    with database(args.sqlite) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
+        with app.app_context():
+            flask_migrate.upgrade()
+            print(f"database: {db.engine.dialect.name}", flush=True)
+            bench_outbox(args.messages)
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,12 @@
-"""``python -m bench.mail``: how fast e-mails go out (issue #15).
+"""``python -m bench.mail``: how fast e-mails are made and go out (issue #15).
 
-Queues 1,000 e-mails in the outbox and times one worker pass sending them
-to an SMTP server on loopback (the tests' aiosmtpd sink), in a database of
-its own: PostgreSQL (``BENCH_PG_ADMIN``) or SQLite with ``--sqlite``.
-Prints messages per second; the goal is 50 or more.
+In a database of its own, PostgreSQL (``BENCH_PG_ADMIN``) or SQLite with
+``--sqlite``:
+
+- queues 1,000 e-mails in the outbox and times one worker pass sending them
+  to an SMTP server on loopback (the tests' aiosmtpd sink): goal 50/s or more;
+- cancels a session with 1,000 enrolled and times the save and the worker
+  queueing their e-mails: goal under 2 s.
 """
 
 from __future__ import annotations
@@ -91,10 +94,63 @@ def bench_outbox(count: int) -> None:
     )
 
 
+def _people(count: int) -> tuple[object, list[object]]:
+    """A festival and ``count`` confirmed delegates (three per delegation),
+    with their languages varied."""
+    from tests.factories import make_delegate, make_delegation, make_festival
+
+    festival = make_festival(slug="bench")
+    people = []
+    delegation = None
+    for n in range(count):
+        if n % 3 == 0:
+            delegation = make_delegation(festival)
+        people.append(
+            make_delegate(delegation, with_user=False, locale=("en", "fr", "ja")[n % 3])
+        )
+    return festival, people
+
+
+def bench_cancel(count: int) -> None:
+    """Cancel a session with ``count`` enrolled: the organiser's save, then
+    the worker queueing the e-mails once the quiet period is over."""
+    from flask import current_app
+
+    from festival.changes import services as changes
+    from festival.extensions import db
+    from festival.programme import services as programme
+    from festival.programme.models import Attendance
+    from tests.factories import make_session, make_venue
+
+    festival, people = _people(count)
+    session = make_session(festival, venue=make_venue(festival))
+    db.session.add_all(Attendance(session=session, delegate=d) for d in people)
+    db.session.commit()
+
+    def cancel() -> int:
+        before = changes.snapshot_session(session)
+        programme.cancel_session(session)
+        told = changes.session_changed(session, before)
+        db.session.commit()
+        return told
+
+    saved = timed(f"cancel a session with {count} enrolled (the organiser's save)", cancel)
+    current_app.config["CHANGES_QUIET_MINUTES"] = 0
+
+    def queue() -> int:
+        queued = changes.send_due_changes()
+        db.session.commit()
+        return queued
+
+    queued = timed(f"queue their {count} e-mails (the worker, after the quiet period)", queue)
+    print(f"changes: {saved + queued:.2f} s from the save to {count} e-mails queued (goal: < 2 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--enrolled", type=int, default=1000)
     args = parser.parse_args()
 
     import flask_migrate
@@ -108,6 +164,7 @@ def main() -> None:
             flask_migrate.upgrade()
             print(f"database: {db.engine.dialect.name}", flush=True)
             bench_outbox(args.messages)
+            bench_cancel(args.enrolled)
             db.session.remove()
             db.engine.dispose()
 

@@ -26,6 +26,7 @@ from festival.outbox import services as outbox
 JOBS: list[str] = [
     "festival.invitations.services:expire_overdue",
     "festival.impressions.sending:send_due_invitations",
+    "festival.changes.services:send_due_changes",
 ]
 
 FAILED = -1

@@ -6,7 +6,8 @@ In a database of its own, PostgreSQL (``BENCH_PG_ADMIN``) or SQLite with
 - queues 1,000 e-mails in the outbox and times one worker pass sending them
   to an SMTP server on loopback (the tests' aiosmtpd sink): goal 50/s or more;
 - cancels a session with 1,000 enrolled and times the save and the worker
-  queueing their e-mails: goal under 2 s.
+  queueing their e-mails: goal under 2 s;
+- builds and queues the evening digest of 5,000 delegates: goal under a minute.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _people(count: int) -> tuple[object, list[object]]:
     with their languages varied."""
     from tests.factories import make_delegate, make_delegation, make_festival
 
-    festival = make_festival(slug="bench")
+    festival = make_festival()
     people = []
     delegation = None
     for n in range(count):
@@ -146,11 +147,62 @@ def bench_cancel(count: int) -> None:
     print(f"changes: {saved + queued:.2f} s from the save to {count} e-mails queued (goal: < 2 s)")
 
 
+def bench_digest(count: int) -> None:
+    """The evening digest of ``count`` delegates, each with three sessions
+    and their delegation's pickup on the next day."""
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from festival.changes import digest
+    from festival.extensions import db
+    from festival.itineraries.models import ItemKind, ItineraryItem
+    from festival.programme.models import Attendance
+    from tests.factories import make_session
+
+    festival, people = _people(count)
+    day = festival.starts_on + timedelta(days=1)
+    noon = datetime.combine(day, datetime.min.time(), tzinfo=festival.tz).astimezone(UTC)
+    sessions = [
+        make_session(festival, starts_at=noon + timedelta(hours=n % 10), title=f"Session {n}")
+        for n in range(30)
+    ]
+    rows = [
+        {"session_id": sessions[(n + k * 7) % 30].id, "delegate_id": d.id}
+        for n, d in enumerate(people)
+        for k in range(3)
+    ]
+    db.session.execute(sa.insert(Attendance), rows)
+    for delegation_id in {d.delegation_id for d in people}:
+        db.session.add(
+            ItineraryItem(
+                delegation_id=delegation_id,
+                kind=ItemKind.PICKUP,
+                title="Pickup at the hotel",
+                starts_at=noon,
+                ends_at=noon,
+                location="Hotel lobby",
+            )
+        )
+    db.session.commit()
+    eve = datetime.combine(festival.starts_on, festival.digest_at, tzinfo=festival.tz)
+
+    def build() -> int:
+        with time_machine.travel(eve + timedelta(minutes=1), tick=False):
+            queued = digest.send_due_digests()
+        db.session.commit()
+        return queued
+
+    seconds = timed(f"evening digest of {count} delegates (built and queued)", build)
+    print(f"digest: {seconds:.1f} s for {count} delegates (goal: under a minute)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--enrolled", type=int, default=1000)
+    parser.add_argument("--delegates", type=int, default=5000)
     args = parser.parse_args()
 
     import flask_migrate
@@ -165,6 +217,7 @@ def main() -> None:
             print(f"database: {db.engine.dialect.name}", flush=True)
             bench_outbox(args.messages)
             bench_cancel(args.enrolled)
+            bench_digest(args.delegates)
             db.session.remove()
             db.engine.dispose()
 

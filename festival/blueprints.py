@@ -7,6 +7,7 @@ and ``public.py`` its pages for the public, delegates and secret links.
 from festival.attendance.views import bp as attendance_bp
 from festival.auth.public import bp as auth_bp
 from festival.calendar.public import bp as calendar_bp
+from festival.changes.public import bp as changes_bp
 from festival.cities.views import bp as cities_bp
 from festival.core.public import bp as core_bp
 from festival.delegations.views import bp as delegations_bp
@@ -43,4 +44,5 @@ ALL = [
     calendar_bp,
     impressions_admin_bp,
     impressions_bp,
+    changes_bp,
 ]

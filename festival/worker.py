@@ -27,6 +27,7 @@ JOBS: list[str] = [
     "festival.invitations.services:expire_overdue",
     "festival.impressions.sending:send_due_invitations",
     "festival.changes.services:send_due_changes",
+    "festival.changes.digest:send_due_digests",
 ]
 
 FAILED = -1

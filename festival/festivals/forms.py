@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -116,6 +117,16 @@ class FestivalForm(Form):
         _l("Contact e-mail"),
         validators=[Optional(), Email(), Length(max=254)],
         description=_l("Shown to delegates for their questions."),
+    )
+    digest_at = TimeField(
+        _l("Evening e-mail of the next day's plans"),
+        validators=[Optional()],
+        format=["%H:%M", "%H:%M:%S"],
+        default=time(18, 0),
+        description=_l(
+            "The evening before each festival day, every delegate with plans that day gets "
+            "them by e-mail at this local time (18:00 if left empty)."
+        ),
     )
     submit = SubmitField(_l("Save"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,12 @@ class Festival(Model):
     # Language codes the festival works in, e.g. ["en", "ja", "fr"].
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The evening e-mail of each delegate's next day goes out at this local time,
+    # and the last day it went out for (the worker sends it once a day).
+    digest_at: Mapped[time] = mapped_column(
+        sa.Time(), default=time(18, 0), server_default="18:00:00"
+    )
+    digest_sent_for: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -48,6 +48,7 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     festival.name = festival.name.strip()
     festival.host_city = festival.host_city.strip()
     festival.contact_email = (festival.contact_email or "").strip() or None
+    festival.digest_at = data.get("digest_at") or time(18, 0)
     db.session.add(festival)
     db.session.flush()
     return festival

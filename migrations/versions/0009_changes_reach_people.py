@@ -1,8 +1,10 @@
-"""changes reach people: pending changes to tell (issue #15)
+"""changes reach people: pending changes to tell, the evening digest (issue #15)
 
 pending_changes: one row per person and change of a session or itinerary
 item they are concerned by, until the worker e-mails them after the quiet
-period. A new table: no existing row changes.
+period. festivals.digest_at (local time of the evening e-mail, 18:00 for
+existing festivals) and digest_sent_for (the last day it went out for);
+delegates.daily_digest (on for everyone already registered).
 
 Revision ID: 0009
 Revises: 0004
@@ -22,6 +24,15 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('festivals', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('digest_at', sa.Time(), server_default='18:00:00', nullable=False)
+        )
+        batch_op.add_column(sa.Column('digest_sent_for', sa.Date(), nullable=True))
+    with op.batch_alter_table('delegates', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('daily_digest', sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
     op.create_table(
         'pending_changes',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -48,3 +59,8 @@ def downgrade():
     op.drop_index(op.f('ix_pending_changes_created_at'), table_name='pending_changes')
     op.drop_index('ix_pending_changes_delegate_created', table_name='pending_changes')
     op.drop_table('pending_changes')
+    with op.batch_alter_table('delegates', schema=None) as batch_op:
+        batch_op.drop_column('daily_digest')
+    with op.batch_alter_table('festivals', schema=None) as batch_op:
+        batch_op.drop_column('digest_sent_for')
+        batch_op.drop_column('digest_at')

@@ -315,25 +315,40 @@ def send_due(limit: int | None = None) -> dict[str, int]:
         return counts
     connection = _Connection()
     claimed: list[int] = []
+    batch: list[OutboxMessage] = []
+    session = db.session()
+    # The claimed messages are loaded together and only this pass changes
+    # them: a commit need not expire them (each would cost a SELECT again).
+    # A rollback still expires the one that failed.
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         while limit is None or counts["sent"] + counts["failed"] < limit:
-            if not claimed:
+            if not batch:
                 size = CLAIM_SIZE
                 if limit is not None:
                     size = min(size, limit - counts["sent"] - counts["failed"])
                 claimed = _claim(utcnow(), size)
                 if not claimed:
                     break
-            message = db.session.get(OutboxMessage, claimed.pop(0))
-            if message is None or message.status != OutboxStatus.PENDING:
+                batch = list(
+                    db.session.scalars(
+                        sa.select(OutboxMessage)
+                        .where(OutboxMessage.id.in_(claimed))
+                        .order_by(OutboxMessage.id)
+                    )
+                )
+            message = batch.pop(0)
+            claimed.remove(message.id)
+            if message.status != OutboxStatus.PENDING:
                 continue
             outcome = _send_one(message, connection, counts)
-            # Done with: a session that kept every message sent would expire
-            # them all at each commit (a pass of n messages in n² time).
+            # Done with: a session that kept every message sent would look
+            # at them all at each commit (a pass of n messages in n² time).
             db.session.expunge(message)
             if outcome is _Outcome.SERVER_DOWN:
                 break
     finally:
+        session.expire_on_commit = expire_on_commit
         connection.close()
         _release(claimed, utcnow())
     return counts

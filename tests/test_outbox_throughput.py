@@ -99,3 +99,25 @@ def test_the_looping_worker_waits_only_when_idle():
     assert worker.pause_after({"some job": 0, "outbox sent": 0}, 15) == 15
     # A failing job or outbox waits rather than spinning.
     assert worker.pause_after({"some job": -1, "outbox sent": 4}, 15) == 15
+
+
+def test_emails_sharing_one_context_are_rendered_once_each_keeps_its_recipient(app):
+    context = {"url": "http://festival.test/x", "minutes": 15}
+    with app.app_context():
+        queued = outbox.queue_many(
+            [
+                outbox.Email(
+                    f"shared:{n}", f"p{n}@city.example", "Hi", "login_link", locale, context=context
+                )
+                for n, locale in enumerate(["fr", "fr", "ja"])
+            ]
+        )
+        db.session.commit()
+        rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.key)).all()
+    assert queued == 3
+    assert [(m.key, m.recipient, m.locale) for m in rows] == [
+        ("shared:0", "p0@city.example", "fr"),
+        ("shared:1", "p1@city.example", "fr"),
+        ("shared:2", "p2@city.example", "ja"),
+    ]
+    assert rows[0].text_body == rows[1].text_body != rows[2].text_body

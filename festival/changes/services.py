@@ -11,6 +11,7 @@ nothing changed for them during the quiet period
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -254,21 +255,29 @@ def send_due_changes() -> int:
     ).all()
     url = external_url("itineraries.my_itinerary")
     emails = []
+    # People told the same news share one context: the outbox renders it
+    # once per language (a cancelled session with 1,000 enrolled is one e-mail).
+    contexts: dict[tuple[int, str], dict[str, Any]] = {}
     for delegate in delegates:
         person_rows = by_person.get(delegate.id, [])
         changes = merge(person_rows)
         if changes and delegate.email and delegate.status in ACTIVE_STATUSES:
+            festival = delegate.delegation.festival
+            news = json.dumps([(c.before, c.after) for c in changes], sort_keys=True)
+            context = contexts.setdefault(
+                (festival.id, news), {"festival": festival, "changes": changes, "url": url}
+            )
             last = max(person_rows, key=lambda r: r.id)
             # Row ids may come back once deleted (SQLite): the time makes it unique.
             stamp = f"{last.id}:{last.created_at.timestamp():.6f}"
-            emails.append(_email(delegate, changes, stamp, url))
+            emails.append(_email(delegate, context, stamp))
     queued = queue_many(emails)
     db.session.execute(sa.delete(PendingChange).where(PendingChange.id.in_([r.id for r in rows])))
     return queued
 
 
-def _email(delegate: Delegate, changes: list[Change], stamp: str, url: str) -> Email:
-    festival = delegate.delegation.festival
+def _email(delegate: Delegate, context: dict[str, Any], stamp: str) -> Email:
+    festival = context["festival"]
     return Email(
         key=f"changes:{delegate.id}:{stamp}",
         recipient=delegate.email,
@@ -276,5 +285,5 @@ def _email(delegate: Delegate, changes: list[Change], stamp: str, url: str) -> E
         template="plans_changed",
         locale=email_locale(delegate.locale),
         category="changes",
-        context={"festival": festival, "name": delegate.full_name, "changes": changes, "url": url},
+        context=context,
     )

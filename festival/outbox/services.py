@@ -107,6 +107,9 @@ def _render(email: Email) -> dict[str, Any]:
 def queue_many(emails: Sequence[Email]) -> int:
     """Queue many e-mails in a handful of statements, whatever their number.
 
+    E-mails given the same ``context`` object are rendered once per
+    language (their recipient and key apart, they are one e-mail).
+
     Same rules as :func:`queue_email`: keys already queued (or repeated in
     ``emails``) are skipped, a key another transaction queues at the same
     time is skipped by the database (ON CONFLICT DO NOTHING). Returns how many
@@ -122,12 +125,21 @@ def queue_many(emails: Sequence[Email]) -> int:
     rows: list[dict[str, Any]] = []
     # Switching the locale reloads catalogues: render one language at a time.
     for locale in sorted({e.locale for e in emails}):
+        # E-mails that share one context object (the same news for many
+        # people) are rendered once per language and subject.
+        rendered: dict[tuple[str, int, str], dict[str, Any]] = {}
         with force_locale(locale):
             for email in emails:
                 if email.locale != locale or email.key in seen:
                     continue
                 seen.add(email.key)
-                rows.append(_render(email))
+                shared = (email.template, id(email.context), str(email.subject))
+                if email.context and shared in rendered:
+                    row = {**rendered[shared], "key": email.key, "recipient": email.recipient}
+                    row["next_attempt_at"] = email.send_after or utcnow()
+                else:
+                    row = rendered[shared] = _render(email)
+                rows.append(row)
     if rows:
         db.session.execute(_insert_ignoring_duplicates(), rows)
     return len(rows)

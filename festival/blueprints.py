@@ -9,6 +9,7 @@ from festival.attendance.helpers import bp as checkin_helpers_bp
 from festival.attendance.views import bp as attendance_bp
 from festival.auth.public import bp as auth_bp
 from festival.calendar.public import bp as calendar_bp
+from festival.changes.public import bp as changes_bp
 from festival.cities.views import bp as cities_bp
 from festival.core.public import bp as core_bp
 from festival.delegations.editing import bp as delegate_edits_bp
@@ -58,4 +59,5 @@ ALL = [
     door_bp,
     checkin_helpers_bp,
     protocol_bp,
+    changes_bp,
 ]

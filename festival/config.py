@@ -76,6 +76,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "PER_PAGE": 50,
         # Days between an impression form's e-mail and its one reminder.
         "IMPRESSION_REMINDER_AFTER": float(os.environ.get("IMPRESSION_REMINDER_AFTER", "3")),
+        # Minutes without a further change before people are told of their
+        # plans' changes: an organiser's edits in that time go as one e-mail.
+        "CHANGES_QUIET_MINUTES": float(os.environ.get("CHANGES_QUIET_MINUTES", "10")),
     }
 
 

@@ -1,6 +1,7 @@
 """Imports every model so that Alembic and ``db.metadata`` see all tables."""
 
 from festival.auth.models import LoginLink, User
+from festival.changes.models import PendingChange
 from festival.cities.models import City
 from festival.festivals.models import Festival, Venue
 from festival.impressions import models as _impressions  # noqa: F401
@@ -23,6 +24,7 @@ __all__ = [
     "ItineraryItem",
     "LoginLink",
     "OutboxMessage",
+    "PendingChange",
     "ProgrammeSession",
     "User",
     "Venue",

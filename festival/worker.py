@@ -26,6 +26,8 @@ from festival.outbox import services as outbox
 JOBS: list[str] = [
     "festival.invitations.services:expire_overdue",
     "festival.impressions.sending:send_due_invitations",
+    "festival.changes.services:send_due_changes",
+    "festival.changes.digest:send_due_digests",
 ]
 
 FAILED = -1
@@ -60,6 +62,19 @@ def run_once() -> dict[str, int]:
     done["outbox sent"] = counts["sent"]
     done["outbox failed"] = counts["failed"]
     return done
+
+
+def pause_after(done: dict[str, int], interval: float) -> float:
+    """Seconds to wait before the next pass: none while work is waiting.
+
+    A pass that did something (sent, queued, expired) may have left more
+    behind (what its jobs queued after the outbox went, a change whose
+    quiet period just ended): the next pass starts at once. Only an idle
+    pass, or one that failed, waits the interval.
+    """
+    if FAILED in done.values():
+        return interval
+    return 0.0 if any(count > 0 for count in done.values()) else interval
 
 
 def _pass_that_survives() -> dict[str, int]:
@@ -123,6 +138,6 @@ def worker(once: bool, interval: float) -> None:
                 if FAILED in done.values():
                     raise SystemExit(1)
                 return
-            if stop.wait(interval):
+            if stop.wait(pause_after(done, interval)):
                 break
     click.echo("Worker stopped.")

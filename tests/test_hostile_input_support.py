@@ -40,7 +40,7 @@ from festival.impressions import services as impressions
 from festival.invitations.models import InvitationStatus
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.outbox.models import OutboxMessage, OutboxStatus
-from festival.programme.models import HostInterpreter, SessionStatus
+from festival.programme.models import HostInterpreter, SessionStatus, WaitingEntry
 from festival.protocol import seating
 from festival.protocol.models import LayoutKind, TableShape
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
@@ -148,6 +148,20 @@ def build_world(app: Flask) -> World:
             mix=False,
         )
         seating.auto_place(festival, plan)
+        # Two full sessions: the head may join the first's waiting list and
+        # is on the second's (#15 item 11).
+        full_sessions = []
+        for hours, title in ((0, "Tasting Bar"), (3, "Chef's Table")):
+            full = factories.make_session(
+                festival,
+                title=title,
+                venue=venue,
+                capacity=1,
+                starts_at=upcoming.starts_at + timedelta(days=3, hours=hours),
+            )
+            factories.enrol(full, member)
+            full_sessions.append(full)
+        db.session.add(WaitingEntry(session_id=full_sessions[1].id, delegate_id=head.id))
         item = ItineraryItem(
             delegation=delegation,
             kind=ItemKind.PICKUP,
@@ -227,7 +241,8 @@ def build_world(app: Flask) -> World:
                 "festival_id": [festival.id],
                 "venue_id": [venue.id],
                 "city_id": [city.id],
-                "session_id": [upcoming.id, elsewhere.id, cancelled.id],
+                "session_id": [upcoming.id, elsewhere.id, cancelled.id]
+                + [full.id for full in full_sessions],
                 # Waiting for an answer; accepted (its page has the quota form).
                 "invitation_id": [waiting.id, empty.id],
                 "delegation_id": [delegation.id],

@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -136,6 +137,16 @@ class FestivalForm(Form):
         description=_l(
             "A spouse or an assistant, outside the delegation's quota; 0 for none. "
             "Left empty, it stays as it is (1 for a new festival)."
+        ),
+    )
+    digest_at = TimeField(
+        _l("Evening e-mail of the next day's plans"),
+        validators=[Optional()],
+        format=["%H:%M", "%H:%M:%S"],
+        default=time(18, 0),
+        description=_l(
+            "The evening before each festival day, every delegate with plans that day gets "
+            "them by e-mail at this local time (18:00 if left empty)."
         ),
     )
     submit = SubmitField(_l("Save"))

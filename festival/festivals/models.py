@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,12 @@ class Festival(Model):
     # How many accompanying persons (a spouse, an assistant) each delegate
     # may bring, outside the delegation's quota.
     accompanying_limit: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The evening e-mail of each delegate's next day goes out at this local time,
+    # and the last day it went out for (the worker sends it once a day).
+    digest_at: Mapped[time] = mapped_column(
+        sa.Time(), default=time(18, 0), server_default="18:00:00"
+    )
+    digest_sent_for: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -54,6 +54,7 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     festival.visa_signatory_title = festival.visa_signatory_title or None
     if data.get("accompanying_limit") is not None:
         festival.accompanying_limit = data["accompanying_limit"]
+    festival.digest_at = data.get("digest_at") or time(18, 0)
     db.session.add(festival)
     db.session.flush()
     return festival

@@ -9,7 +9,10 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from festival.changes import services as changes
+from festival.changes.forms import notify_checked, wants_notify
 from festival.core.access import organiser_blueprint
 from festival.core.pagination import paginate
 from festival.extensions import db
@@ -18,6 +21,7 @@ from festival.festivals.models import Festival
 from festival.itineraries import services
 from festival.itineraries.forms import ItemForm
 from festival.itineraries.models import ItemKind, ItineraryItem
+from festival.programme.eligibility import ACTIVE_STATUSES
 from festival.programme.forms import ConfirmForm
 from festival.registration.models import Delegation
 
@@ -80,10 +84,24 @@ def _delegation_page(
         days=services.group_items_by_day(items, festival),
         clashes=services.delegation_clashes(items, delegates, sessions),
         session_counts={d_id: len(s) for d_id, s in sessions.items()},
+        active_count=sum(d.status in ACTIVE_STATUSES for d in delegates),
+        notify=notify_checked(),
         form=form,
         confirm=ConfirmForm(),
     )
     return page, status
+
+
+def _told(count: int) -> None:
+    if count:
+        flash(
+            ngettext(
+                "%(num)s person will be told by e-mail.",
+                "%(num)s people will be told by e-mail.",
+                count,
+            ),
+            "info",
+        )
 
 
 @bp.get("/<int:delegation_id>")
@@ -107,6 +125,8 @@ def add_item(delegation_id: int) -> ResponseReturnValue:
         times = form.schedule(festival.tz)
         if times:
             item = services.create_item(delegation, form.values(*times))
+            if wants_notify():
+                _told(changes.item_changed(item, changes.NEW_ITEM))
             db.session.commit()
             flash(_("“%(title)s” added to the itinerary.", title=item.title), "success")
             return redirect(
@@ -128,7 +148,10 @@ def edit_item(delegation_id: int, item_id: int) -> ResponseReturnValue:
     elif form.validate_on_submit():
         times = form.schedule(festival.tz)
         if times:
+            before = changes.snapshot_item(item)
             services.update_item(item, form.values(*times))
+            if wants_notify():
+                _told(changes.item_changed(item, before))
             db.session.commit()
             flash(_("“%(title)s” saved.", title=item.title), "success")
             return redirect(
@@ -141,6 +164,8 @@ def edit_item(delegation_id: int, item_id: int) -> ResponseReturnValue:
         delegation=delegation,
         item=item,
         form=form,
+        concerned=changes.item_audience(item),
+        notify=notify_checked(),
     )
     return (page, 422) if request.method == "POST" else page
 
@@ -152,6 +177,8 @@ def delete_item(delegation_id: int, item_id: int) -> ResponseReturnValue:
     item = _item_or_404(delegation, item_id)
     if ConfirmForm().validate_on_submit():
         title = item.title
+        if wants_notify():
+            _told(changes.item_changed(item, changes.snapshot_item(item), deleted=True))
         services.delete_item(item)
         db.session.commit()
         flash(_("“%(title)s” removed from the itinerary.", title=title), "success")

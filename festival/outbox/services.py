@@ -2,12 +2,13 @@
 
 Queueing happens inside the caller's transaction, so a message exists if and
 only if the change that caused it was committed. Sending happens in the
-worker, one row at a time under a row lock, so two workers never send the
-same message.
+worker, a few claimed rows at a time over one SMTP connection, so two
+workers share a wave and never send the same message.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 import smtplib
@@ -32,8 +33,7 @@ from festival.outbox.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-BATCH_SIZE = 50
-# How long a worker on SQLite holds a message it is sending (see _claim_next):
+# How long a worker holds the messages it claimed (see _claim):
 # far longer than an SMTP exchange takes.
 CLAIM_LEASE = timedelta(minutes=10)
 # Keys looked up per statement when queueing in bulk (well under any
@@ -107,6 +107,9 @@ def _render(email: Email) -> dict[str, Any]:
 def queue_many(emails: Sequence[Email]) -> int:
     """Queue many e-mails in a handful of statements, whatever their number.
 
+    E-mails given the same ``context`` object are rendered once per
+    language (their recipient and key apart, they are one e-mail).
+
     Same rules as :func:`queue_email`: keys already queued (or repeated in
     ``emails``) are skipped, a key another transaction queues at the same
     time is skipped by the database (ON CONFLICT DO NOTHING). Returns how many
@@ -122,12 +125,21 @@ def queue_many(emails: Sequence[Email]) -> int:
     rows: list[dict[str, Any]] = []
     # Switching the locale reloads catalogues: render one language at a time.
     for locale in sorted({e.locale for e in emails}):
+        # E-mails that share one context object (the same news for many
+        # people) are rendered once per language and subject.
+        rendered: dict[tuple[str, int, str], dict[str, Any]] = {}
         with force_locale(locale):
             for email in emails:
                 if email.locale != locale or email.key in seen:
                     continue
                 seen.add(email.key)
-                rows.append(_render(email))
+                shared = (email.template, id(email.context), str(email.subject))
+                if email.context and shared in rendered:
+                    row = {**rendered[shared], "key": email.key, "recipient": email.recipient}
+                    row["next_attempt_at"] = email.send_after or utcnow()
+                else:
+                    row = rendered[shared] = _render(email)
+                rows.append(row)
     if rows:
         db.session.execute(_insert_ignoring_duplicates(), rows)
     return len(rows)
@@ -215,99 +227,192 @@ def _open_smtp() -> smtplib.SMTP:
     return smtp
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
-    """Take one due message, so that no other worker sends it too.
+# How many due messages one claim takes. Each is committed on its own once
+# sent; a worker that dies leaves the rest of its claim due again when the
+# lease ends.
+CLAIM_SIZE = 25
 
-    PostgreSQL locks the row (another worker skips it rather than waiting).
-    SQLite has no row locks: one UPDATE moves the message's next attempt a
-    lease ahead, which a second worker's UPDATE then finds not due; should
-    this worker die while sending, the message is due again when the lease ends.
+
+def _claim(now: datetime, size: int = CLAIM_SIZE) -> list[int]:
+    """Take up to ``size`` due messages, so that no other worker sends them too.
+
+    One UPDATE moves their next attempt a lease ahead, which another
+    worker's claim then finds not due, and commits. On PostgreSQL the rows
+    are picked ``FOR UPDATE SKIP LOCKED``: two workers claiming at the same
+    instant take different rows rather than waiting for each other. Should
+    this worker die while sending, its messages are due again when the
+    lease ends.
     """
     is_due = (OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-    order = (OutboxMessage.next_attempt_at, OutboxMessage.id)
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(*is_due)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(size)
+    )
     if db.engine.dialect.name == "postgresql":
-        return db.session.scalar(
-            sa.select(OutboxMessage)
-            .where(*is_due)
-            .order_by(*order)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-    due = sa.select(OutboxMessage.id).where(*is_due).order_by(*order).limit(1)
-    claimed = db.session.execute(
+        due = due.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == due.scalar_subquery(), *is_due)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), *is_due)
         .values(next_attempt_at=now + CLAIM_LEASE)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    ).scalar()
+    ).all()
     db.session.commit()
-    return db.session.get(OutboxMessage, claimed) if claimed is not None else None
+    return sorted(claimed)
 
 
-def send_due(limit: int = BATCH_SIZE) -> dict[str, int]:
-    """Send up to ``limit`` due messages; returns counts of sent and failed.
+def _release(ids: Sequence[int], now: datetime) -> None:
+    """Give back claimed messages this pass will not send (the server is down)."""
+    if ids:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
 
-    Each message is committed on its own, so a crash loses at most the one in
-    flight, and one message that fails holds up no other: whatever goes
-    wrong with it (it cannot be built, the server refuses it, a statement
-    fails) is rolled back to its savepoint and recorded on it, it is tried
-    again later (see :func:`backoff`), and the pass goes on. Only a server
-    that is down or unreachable ends the pass. Without SMTP settings nothing
-    is sent: messages wait, readable in the organiser's outbox.
+
+class _Connection:
+    """One SMTP connection for the whole pass, opened when first needed and
+    opened again when the server dropped it."""
+
+    def __init__(self) -> None:
+        self.smtp: smtplib.SMTP | None = None
+        self.opened = 0
+
+    def send(self, email: EmailMessage) -> None:
+        fresh = self.smtp is None
+        if self.smtp is None:
+            self.smtp = _open_smtp()
+            self.opened += 1
+        try:
+            self.smtp.send_message(email)
+        except OSError as error:
+            # SMTPException is an OSError too: a refusal is the message's, not the connection's.
+            answered = isinstance(error, smtplib.SMTPException) and not isinstance(
+                error, smtplib.SMTPServerDisconnected
+            )
+            if fresh or answered:
+                raise
+            # A reused connection the server closed (idle timeout, a limit
+            # of messages per connection): one more try on a new one.
+            self.close()
+            self.smtp = _open_smtp()
+            self.opened += 1
+            self.smtp.send_message(email)
+
+    def close(self) -> None:
+        _close(self.smtp)
+        self.smtp = None
+
+
+def send_due(limit: int | None = None) -> dict[str, int]:
+    """Send due messages until none is due (or ``limit`` were tried); returns
+    counts of sent and failed.
+
+    One SMTP connection serves the whole pass. Each message is committed on
+    its own, so a crash loses at most the one in flight, and one message
+    that fails holds up no other: whatever goes wrong with it (it cannot be
+    built, the server refuses it, a statement fails) is rolled back to its
+    savepoint and recorded on it, it is tried again later (see
+    :func:`backoff`), and the pass goes on. Only a server that is down or
+    unreachable ends the pass. Without SMTP settings nothing is sent:
+    messages wait, readable in the organiser's outbox.
     """
     counts = {"sent": 0, "failed": 0}
     if not smtp_configured():
         return counts
-    smtp: smtplib.SMTP | None = None
+    connection = _Connection()
+    claimed: list[int] = []
+    batch: list[OutboxMessage] = []
+    session = db.session()
+    # The claimed messages are loaded together and only this pass changes
+    # them: a commit need not expire them (each would cost a SELECT again).
+    # A rollback still expires the one that failed.
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
-        for _ in range(limit):
-            now = utcnow()
-            message = _claim_next(now)
-            if message is None:
-                break
-            try:
-                # The savepoint keeps the claim (PostgreSQL's row lock) and
-                # the messages already committed whatever fails in here.
-                with db.session.begin_nested():
-                    email = build_email(message)
-                    if smtp is None:
-                        smtp = _open_smtp()
-                    smtp.send_message(email)
-                    _mark_sent(message, now)
-            except (OSError, smtplib.SMTPException) as error:
-                _record_failure(message, error, now)
-                counts["failed"] += 1
-                db.session.commit()
-                if _server_answered(error):
-                    # The server refused this one message (a bad address,
-                    # say): the others may well go through.
-                    continue
-                _close(smtp)
-                smtp = None
-                # The server is down or unreachable: leave the rest for the next pass.
-                break
-            except UnsendableMessage as error:
-                _record_failure(message, error, now)
-                counts["failed"] += 1
-                db.session.commit()
+        while limit is None or counts["sent"] + counts["failed"] < limit:
+            if not batch:
+                size = CLAIM_SIZE
+                if limit is not None:
+                    size = min(size, limit - counts["sent"] - counts["failed"])
+                claimed = _claim(utcnow(), size)
+                if not claimed:
+                    break
+                batch = list(
+                    db.session.scalars(
+                        sa.select(OutboxMessage)
+                        .where(OutboxMessage.id.in_(claimed))
+                        .order_by(OutboxMessage.id)
+                    )
+                )
+            message = batch.pop(0)
+            claimed.remove(message.id)
+            if message.status != OutboxStatus.PENDING:
                 continue
-            except Exception as error:
-                # A bug, or a statement that failed: this message waits for
-                # its retry, the others go out.
-                log.exception("outbox: message %s could not be sent", message.id)
-                _record_failure(message, error, now)
-                counts["failed"] += 1
-                db.session.commit()
-                # The connection may be halfway through this message.
-                _close(smtp)
-                smtp = None
-                continue
-            db.session.commit()
-            counts["sent"] += 1
+            outcome = _send_one(message, connection, counts)
+            # Done with: a session that kept every message sent would look
+            # at them all at each commit (a pass of n messages in n² time).
+            db.session.expunge(message)
+            if outcome is _Outcome.SERVER_DOWN:
+                break
     finally:
-        _close(smtp)
+        session.expire_on_commit = expire_on_commit
+        connection.close()
+        _release(claimed, utcnow())
     return counts
+
+
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    SERVER_DOWN = "server down"
+
+
+def _send_one(message: OutboxMessage, connection: _Connection, counts: dict[str, int]) -> _Outcome:
+    """Send one claimed message and commit what became of it.
+
+    The claim is committed already, so this message's transaction holds
+    nothing else: whatever fails in here is rolled back and recorded on it
+    (one commit a message; a savepoint would cost SQLite a second one).
+    """
+    now = utcnow()
+    try:
+        connection.send(build_email(message))
+        _mark_sent(message, now)
+        db.session.commit()
+    except (OSError, smtplib.SMTPException) as error:
+        _fail(message, error, now, counts)
+        if _server_answered(error):
+            # The server refused this one message (a bad address, say):
+            # the others may well go through.
+            return _Outcome.FAILED
+        connection.close()
+        # The server is down or unreachable: leave the rest for the next pass.
+        return _Outcome.SERVER_DOWN
+    except UnsendableMessage as error:
+        _fail(message, error, now, counts)
+        return _Outcome.FAILED
+    except Exception as error:
+        # A bug, or a statement that failed: this message waits for its
+        # retry, the others go out.
+        log.exception("outbox: message %s could not be sent", message.id)
+        _fail(message, error, now, counts)
+        # The connection may be halfway through this message.
+        connection.close()
+        return _Outcome.FAILED
+    counts["sent"] += 1
+    return _Outcome.SENT
+
+
+def _fail(message: OutboxMessage, error: Exception, now: datetime, counts: dict[str, int]) -> None:
+    db.session.rollback()
+    _record_failure(message, error, now)
+    counts["failed"] += 1
+    db.session.commit()
 
 
 def _mark_sent(message: OutboxMessage, now: datetime) -> None:

@@ -100,13 +100,21 @@ def enrol(session: ProgrammeSession, delegate: Delegate, now: datetime | None = 
 
 
 def unenrol(session: ProgrammeSession, delegate: Delegate) -> bool:
-    """Give the place back; False when the delegate was not enrolled."""
+    """Give the place back, to the first on the waiting list if anyone waits;
+    False when the delegate was not enrolled."""
+    # Here, not at the top: the waiting list builds on this module.
+    from festival.programme import waitlist
+
+    _lock_session(session.id)
     result = db.session.execute(
         sa.delete(Attendance).where(
             Attendance.session_id == session.id, Attendance.delegate_id == delegate.id
         )
     )
-    return rowcount(result) > 0
+    if rowcount(result) == 0:
+        return False
+    waitlist.fill_places(session)
+    return True
 
 
 @dataclass(frozen=True)

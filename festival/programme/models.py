@@ -156,3 +156,18 @@ class HostInterpreter(Model):
 
     def __repr__(self) -> str:
         return f"<HostInterpreter {self.name!r}>"
+class WaitingEntry(Model):
+    """A delegate waiting for a place in a full session; first come (lowest
+    id) is first served when a place frees (festival.programme.waitlist)."""
+
+    __tablename__ = "waiting_list"
+    __table_args__ = (sa.UniqueConstraint("session_id", "delegate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    delegate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delegates.id", ondelete="CASCADE"), index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -27,7 +27,7 @@ from festival.core.view_helpers import day_arg, form_ids, id_arg
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
-from festival.programme import enrolment, labels, myrows, pagecache, services
+from festival.programme import enrolment, labels, myrows, pagecache, services, waitlist
 from festival.programme.delegates import current_delegate_or_404, delegate_for_festival
 from festival.programme.eligibility import may_attend
 from festival.programme.forms import ConfirmForm
@@ -229,10 +229,11 @@ def session(session_id: int) -> ResponseReturnValue:
         location=location,
         url=page_url,
     )
-    enrolled = taken = None
+    enrolled = taken = waiting = None
     if delegate is not None and may_attend(item, delegate):
         enrolled = enrolment.is_enrolled(item, delegate)
         taken = services.enrolment_counts([item.id]).get(item.id, 0)
+        waiting = None if enrolled else waitlist.position(item, delegate)
     return render_template(
         "programme/session.html",
         festival=festival,
@@ -244,6 +245,7 @@ def session(session_id: int) -> ResponseReturnValue:
         delegate=delegate,
         enrolled=enrolled,
         taken=taken,
+        waiting=waiting,
         form=ConfirmForm(),
     )
 
@@ -384,4 +386,59 @@ def unenrol(session_id: int) -> ResponseReturnValue:
     if delegate is None or item is None or not may_attend(item, delegate):
         abort(404)
     _leave_and_say(item, delegate)
+    return _back(session_id)
+
+
+def _waiting_session_or_404(session_id: int) -> tuple[ProgrammeSession, Delegate]:
+    festival = g.festival
+    delegate = delegate_for_festival(festival)
+    item = services.session_or_none(festival, session_id)
+    if delegate is None or item is None or not may_attend(item, delegate):
+        abort(404)
+    return item, delegate
+
+
+@bp.post("/festivals/<slug>/sessions/<int:session_id>/waiting-list")
+@login_required
+def join_waiting_list(session_id: int) -> ResponseReturnValue:
+    """A full session's "join the waiting list"."""
+    item, delegate = _waiting_session_or_404(session_id)
+    outcome = waitlist.join(item, delegate)
+    db.session.commit()
+    messages = {
+        waitlist.Waiting.JOINED: (
+            _(
+                "You are number %(position)s on the waiting list of “%(title)s”: "
+                "we will e-mail you if a place frees.",
+                position=waitlist.position(item, delegate),
+                title=item.title,
+            ),
+            "success",
+        ),
+        waitlist.Waiting.ALREADY: (
+            _("You are already enrolled or on the waiting list of “%(title)s”.", title=item.title),
+            "info",
+        ),
+        waitlist.Waiting.ENROLLED: (
+            _("A place was free: you are enrolled in “%(title)s”.", title=item.title),
+            "success",
+        ),
+        waitlist.Waiting.CLOSED: (
+            _("“%(title)s” is cancelled or over: there is no waiting list.", title=item.title),
+            "error",
+        ),
+    }
+    flash(*messages[outcome])
+    return _back(session_id)
+
+
+@bp.post("/festivals/<slug>/sessions/<int:session_id>/waiting-list/leave")
+@login_required
+def leave_waiting_list(session_id: int) -> ResponseReturnValue:
+    item, delegate = _waiting_session_or_404(session_id)
+    if waitlist.leave(item, delegate):
+        db.session.commit()
+        flash(_("You have left the waiting list of “%(title)s”.", title=item.title), "success")
+    else:
+        flash(_("You were not on the waiting list of “%(title)s”.", title=item.title), "info")
     return _back(session_id)

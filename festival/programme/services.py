@@ -24,6 +24,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival, Venue
 from festival.invitations.models import Invitation, InvitationStatus
 from festival.itineraries.overlaps import overlapping_pairs
+from festival.programme import waitlist
 from festival.programme.enrolment import (  # noqa: F401 (kept importable from here)
     DelegationEnrolment,
     Enrolment,
@@ -99,6 +100,7 @@ def update_session(session: ProgrammeSession, values: dict[str, Any]) -> bool:
     values = dict(values)
     invited = values.pop("invited_delegation_ids", None)
     before = {name: getattr(session, name) for name in SCHEDULE_FIELDS}
+    capacity_before = session.capacity
     for name, value in values.items():
         setattr(session, name, value)
     if "venue_id" in values:
@@ -112,6 +114,8 @@ def update_session(session: ProgrammeSession, values: dict[str, Any]) -> bool:
     # Bump updated_at even when only the invited list changed (no column did).
     session.updated_at = utcnow()
     db.session.flush()
+    if session.capacity != capacity_before or before["status"] != session.status:
+        waitlist.fill_places(session)  # more places (or back on): the list first
     return changed
 
 

@@ -8,9 +8,12 @@ import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from festival.changes import services as changes
+from festival.changes.forms import notify_checked, wants_notify
 from festival.cities.models import City
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error
@@ -141,18 +144,42 @@ def _edit(festival: Festival, session: ProgrammeSession | None) -> str | Respons
                     session = services.create_session(festival, values)
                     flash(_("Session “%(title)s” created.", title=session.title), "success")
                 else:
+                    before = changes.snapshot_session(session)
                     services.update_session(session, values)
                     flash(_("Session “%(title)s” saved.", title=session.title), "success")
+                    _tell(session, before)
                 db.session.commit()
                 return redirect(
                     url_for("programme_admin.show", slug=festival.slug, session_id=session.id)
                 )
     page = render_template(
-        "programme/admin/edit.html", festival=festival, form=form, item=session, warnings=warnings
+        "programme/admin/edit.html",
+        festival=festival,
+        form=form,
+        item=session,
+        warnings=warnings,
+        concerned=changes.session_audience(session) if session is not None else 0,
+        notify=notify_checked(),
     )
     if request.method == "POST":
         return page, 409 if warnings else 422
     return page
+
+
+def _tell(session: ProgrammeSession, before: dict) -> None:
+    """Tell the people enrolled what changed, unless the organiser unticked it."""
+    if not wants_notify():
+        return
+    told = changes.session_changed(session, before)
+    if told:
+        flash(
+            ngettext(
+                "%(num)s person will be told by e-mail.",
+                "%(num)s people will be told by e-mail.",
+                told,
+            ),
+            "info",
+        )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -198,6 +225,7 @@ def show(session_id: int) -> ResponseReturnValue:
         item=session,
         attendees=attendees,
         taken=attendees.total,
+        concerned=changes.session_audience(session),
         form=form,
         confirm=ConfirmForm(),
         coverage=coverage_of(festival, [session])[session.id],
@@ -209,7 +237,9 @@ def show(session_id: int) -> ResponseReturnValue:
 def cancel(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     session = _session_or_404(festival, session_id)
+    before = changes.snapshot_session(session)
     if ConfirmForm().validate_on_submit() and services.cancel_session(session):
+        _tell(session, before)
         db.session.commit()
         flash(
             _(
@@ -225,7 +255,9 @@ def cancel(session_id: int) -> ResponseReturnValue:
 def reinstate(session_id: int) -> ResponseReturnValue:
     festival = g.festival
     session = _session_or_404(festival, session_id)
+    before = changes.snapshot_session(session)
     if ConfirmForm().validate_on_submit() and services.reinstate_session(session):
+        _tell(session, before)
         db.session.commit()
         flash(_("“%(title)s” is back on the programme.", title=session.title), "success")
     return redirect(url_for("programme_admin.show", slug=festival.slug, session_id=session_id))

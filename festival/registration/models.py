@@ -163,6 +163,8 @@ class Delegate(Model):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # The evening e-mail of their next day's itinerary (they may turn it off).
+    daily_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     dietary: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     dietary_other: Mapped[str | None] = mapped_column(sa.String(400))

@@ -11,6 +11,12 @@ class SMTPSink:
 
     def __init__(self) -> None:
         self.messages: list[Any] = []
+        # The client's address of each message: one per connection it used.
+        self.peers: list[Any] = []
+        # Addresses answered "451 try again later" at RCPT, for now.
+        self.refuse_for_now: set[str] = set()
+        # Close each connection after this many messages (as some servers do).
+        self.messages_per_connection = 0
         self.controller: Any = None
         self.port = 0
 
@@ -20,10 +26,24 @@ class SMTPSink:
         sink = self
 
         class Handler:
+            async def handle_RCPT(  # noqa: N802
+                self, server: Any, session: Any, envelope: Any, address: str, options: Any
+            ) -> str:
+                if address in sink.refuse_for_now:
+                    return "451 4.3.0 Try again later"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                import asyncio
                 from email import message_from_bytes, policy
 
                 sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                sink.peers.append(session.peer)
+                limit = sink.messages_per_connection
+                if limit and sink.peers.count(session.peer) >= limit:
+                    # After this answer has gone out.
+                    asyncio.get_running_loop().call_soon(server.transport.close)
                 return "250 OK"
 
         if not self.port:
@@ -43,6 +63,10 @@ class SMTPSink:
             self.controller.stop()
             self.controller = None
             time.sleep(0.05)
+
+    def connections(self) -> int:
+        """How many connections the messages came over."""
+        return len(set(self.peers))
 
     def recipients(self) -> list[str]:
         return [m["To"] for m in self.messages]

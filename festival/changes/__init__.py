@@ -1,0 +1,1 @@
+"""People are told when their plans move (issue #15 item 9)."""

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
 
+from festival.core import content
 from festival.core.i18n import LANGUAGE_NAMES, in_zone, language_name
 from festival.core.pagination import page_args, url_with_args
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["in_zone"] = in_zone
+    app.jinja_env.filters["loc"] = loc
+    app.jinja_env.filters["loc_text"] = loc_text
     app.jinja_env.globals.update(
         get_locale=get_locale,
         language_name=language_name,
@@ -18,3 +23,19 @@ def init_app(app: Flask) -> None:
         page_args=page_args,
         url_with_args=url_with_args,
     )
+
+
+def loc(obj: object, field: str, lang: str | None = None) -> Markup:
+    """``{{ session|loc("title") }}``: a content field in the reader's
+    language; a fallback in its own ``lang``, marked for organisers."""
+    value = content.localized(obj, field, lang or str(get_locale()))
+    organiser = bool(getattr(current_user, "is_authenticated", False)) and bool(
+        getattr(current_user, "is_organiser", False)
+    )
+    return content.render(value, organiser)
+
+
+def loc_text(obj: object, field: str, lang: str | None = None) -> str:
+    """A content field in the reader's language as plain text (page titles,
+    attributes, e-mail text parts)."""
+    return content.localized(obj, field, lang or str(get_locale())).text

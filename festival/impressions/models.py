@@ -96,6 +96,10 @@ class ImpressionForm(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # Shown after the questions and on the thank-you page.
+    closing_text: Mapped[str] = mapped_column(sa.Text, default="")
+    closing_text_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     festival: Mapped[Festival] = relationship()
     session: Mapped[ProgrammeSession | None] = relationship()
@@ -148,6 +152,10 @@ class ImpressionQuestion(Model):
     # delegate's language rather than as the stored English text. Cleared
     # when an organiser rewrites the question.
     builtin: Mapped[str | None] = mapped_column(sa.String(40))
+    text_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # {"ja": ["...", ...]}: the choices in another language, in the same
+    # order; answers keep storing the default language's choice.
+    choices_i18n: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict)
 
     form: Mapped[ImpressionForm] = relationship(back_populates="questions")
 

@@ -45,6 +45,8 @@ class ItineraryItem(Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    notes_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     delegation: Mapped[Delegation] = relationship()
     delegate: Mapped[Delegate | None] = relationship()

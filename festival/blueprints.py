@@ -8,6 +8,7 @@ from festival.attendance.views import bp as attendance_bp
 from festival.auth.public import bp as auth_bp
 from festival.calendar.public import bp as calendar_bp
 from festival.cities.views import bp as cities_bp
+from festival.content.views import bp as content_bp
 from festival.core.public import bp as core_bp
 from festival.delegations.views import bp as delegations_bp
 from festival.festivals import public as festivals_public  # noqa: F401  (adds core.index to core_bp)
@@ -43,4 +44,5 @@ ALL = [
     calendar_bp,
     impressions_admin_bp,
     impressions_bp,
+    content_bp,
 ]

@@ -20,6 +20,7 @@ FESTIVAL_PAGES = [
     ("itineraries_admin.index", _l("Itineraries")),
     ("attendance.index", _l("Check-in")),
     ("impressions_admin.index", _l("Impressions")),
+    ("content.index", _l("Translations")),
 ]
 
 

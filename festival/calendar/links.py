@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from festival.calendar.services import personal_token
+from festival.core.content import lazy as content_lazy
 from festival.core.urls import external_url
 from festival.festivals.models import Festival
 from festival.registration.models import Delegate
@@ -55,7 +56,9 @@ def feed_subscribe_links(https: str, name: str, qr_title: str) -> dict[str, str 
 def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
     """Everything templates/calendar/_subscribe.html shows for ``delegate``."""
     https = external_url("calendar.personal_feed", token=personal_token(delegate))
-    name = _("%(festival)s: my itinerary", festival=delegate.delegation.festival.name)
+    name = _(
+        "%(festival)s: my itinerary", festival=content_lazy(delegate.delegation.festival, "name")
+    )
     links = feed_subscribe_links(https, name, _("QR code of your calendar link"))
     links["regenerate"] = url_for("calendar.regenerate_feed", delegate_id=delegate.id)
     return links
@@ -65,5 +68,5 @@ def programme_subscribe_links(festival: Festival) -> dict[str, str | Markup]:
     """The public programme's feed, to subscribe to: it follows every change
     (a download is a copy that never does)."""
     https = external_url("calendar.programme_ics", slug=festival.slug)
-    name = _("%(festival)s: programme", festival=festival.name)
+    name = _("%(festival)s: programme", festival=content_lazy(festival, "name"))
     return feed_subscribe_links(https, name, _("QR code of the programme's calendar link"))

@@ -59,8 +59,13 @@ def pick(
     default_text: str | None, translations: Mapping[str, Any] | None, lang: str, default_lang: str
 ) -> Localized:
     """The text for ``lang``: its translation if there is one, else the
-    default language's text, marked as a fallback (unless ``lang`` is the default)."""
-    text = (translations or {}).get(lang) if lang != default_lang else None
+    default language's text, marked as a fallback (unless ``lang`` is the default).
+
+    The translations are looked up even for the default language: nothing
+    stores it there, unless a festival's default changed after translating,
+    and then the typed translation is the better text.
+    """
+    text = (translations or {}).get(lang)
     if isinstance(text, str) and text.strip():
         return Localized(text, lang, False)
     return Localized(default_text or "", default_lang, lang != default_lang)
@@ -81,7 +86,7 @@ def pick_list(
 ) -> tuple[list[str], bool]:
     """A list (an impression question's choices) in ``lang``: its translation
     when it has as many items as the default, else the default (a fallback)."""
-    other = (translations or {}).get(lang) if lang != default_lang else None
+    other = (translations or {}).get(lang)
     if isinstance(other, list) and len(other) == len(default) and all(other):
         return [str(x) for x in other], False
     return list(default), lang != default_lang
@@ -90,9 +95,17 @@ def pick_list(
 def current_default_language() -> str:
     """The default content language of the festival being served (``g.festival``),
     else the app's first content language."""
-    festival = g.get("festival") if has_app_context() else None
-    code = getattr(festival, "content_language", None)
+    if not has_app_context():
+        return content_languages()[0]
+    festival = g.get("festival")
+    code = getattr(festival, "content_language", None) or g.get("content_language")
     return code or content_languages()[0]
+
+
+def use_content_language(code: str) -> None:
+    """The default content language of a page outside a festival's URLs (a
+    secret link), for fallbacks to carry the right ``lang``."""
+    g.content_language = code
 
 
 def set_translation(obj: Any, field: str, lang: str, text: str, default_lang: str) -> bool:
@@ -124,6 +137,28 @@ def source_hash(text: str | None) -> str:
     """A short fingerprint of a source text, carried in exports so that an
     import can refuse a translation made from an older source."""
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()[:16]
+
+
+class Lazy:
+    """A content field read when it is turned into text, in the locale then
+    in force: for a lazy e-mail subject ("Invitation to %(festival)s"),
+    translated in the recipient's language when the outbox renders it."""
+
+    def __init__(self, obj: Any, field: str, default_lang: str | None = None) -> None:
+        self.obj, self.field, self.default_lang = obj, field, default_lang
+
+    def __str__(self) -> str:
+        from flask_babel import get_locale
+
+        return localized(self.obj, self.field, str(get_locale()), self.default_lang).text
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy(obj: Any, field: str) -> Lazy:
+    """``obj.field`` in the reader's language, read when it is shown (see :class:`Lazy`)."""
+    return Lazy(obj, field, getattr(obj, "content_language", None))
 
 
 def render(value: Localized, organiser: bool = False) -> Markup:

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["in_zone"] = in_zone
     app.jinja_env.filters["loc"] = loc
     app.jinja_env.filters["loc_text"] = loc_text
+    app.jinja_env.filters["loc_lines"] = loc_lines
     app.jinja_env.globals.update(
         get_locale=get_locale,
         language_name=language_name,
@@ -25,12 +26,15 @@ def init_app(app: Flask) -> None:
     )
 
 
-def loc(obj: object, field: str, lang: str | None = None) -> Markup:
+def loc(obj: object, field: str, lang: str | None = None, marker: bool = True) -> Markup:
     """``{{ session|loc("title") }}``: a content field in the reader's
-    language; a fallback in its own ``lang``, marked for organisers."""
+    language; a fallback in its own ``lang``, marked for organisers (not in
+    HTML cached for every visitor: ``marker=False``)."""
     value = content.localized(obj, field, lang or str(get_locale()))
-    organiser = bool(getattr(current_user, "is_authenticated", False)) and bool(
-        getattr(current_user, "is_organiser", False)
+    organiser = (
+        marker
+        and bool(getattr(current_user, "is_authenticated", False))
+        and bool(getattr(current_user, "is_organiser", False))
     )
     return content.render(value, organiser)
 
@@ -39,3 +43,10 @@ def loc_text(obj: object, field: str, lang: str | None = None) -> str:
     """A content field in the reader's language as plain text (page titles,
     attributes, e-mail text parts)."""
     return content.localized(obj, field, lang or str(get_locale())).text
+
+
+def loc_lines(obj: object, field: str, sep: str = ", ") -> Markup:
+    """A one-per-line field (speakers) on one line, in the reader's language."""
+    value = content.localized(obj, field, str(get_locale()))
+    lines = [line.strip() for line in value.text.splitlines() if line.strip()]
+    return content.render(content.Localized(sep.join(lines), value.lang, value.is_fallback))

@@ -69,6 +69,23 @@ class Entry:
     longitude: float | None = None
     start_date: date | None = None  # all-day entries only
     end_date: date | None = None  # all-day entries only: exclusive
+    # Other content languages (festival.core.content), loaded with the row.
+    title_i18n: dict[str, str] | None = None
+    description_i18n: dict[str, str] | None = None
+    location_i18n: dict[str, str] | None = None
+
+
+def venue_location_i18n(venue: Any) -> dict[str, str]:
+    """A venue's "name, address" in each language it has a translation in."""
+    if venue is None:
+        return {}
+    names, addresses = venue.name_i18n or {}, venue.address_i18n or {}
+    return {
+        lang: ", ".join(
+            x for x in (names.get(lang) or venue.name, addresses.get(lang) or venue.address) if x
+        )
+        for lang in {*names, *addresses}
+    }
 
 
 def _session_entry(session: ProgrammeSession) -> Entry:
@@ -91,6 +108,9 @@ def _session_entry(session: ProgrammeSession) -> Entry:
         session_type=getattr(session.type, "value", session.type),
         latitude=venue.latitude if venue else None,
         longitude=venue.longitude if venue else None,
+        title_i18n=session.title_i18n,
+        description_i18n=session.description_i18n,
+        location_i18n=venue_location_i18n(venue),
     )
 
 
@@ -126,6 +146,8 @@ def _item_entry(item: Any, festival: Festival, *, deleted: bool = False) -> Entr
         personal=item.delegate_id is not None,
         start_date=dates[0],
         end_date=dates[1],
+        title_i18n=getattr(item, "title_i18n", None),
+        description_i18n=getattr(item, "notes_i18n", None),
     )
 
 
@@ -139,6 +161,7 @@ def _items_of(
             live.id, live.kind, live.title, live.starts_at, live.ends_at, live.all_day,
             live.location, live.notes, live.sequence, live.created_at, live.updated_at,
             live.delegate_id, sa.literal(False).label("deleted"),
+            live.title_i18n, live.notes_i18n,
         ).where(
             live.delegation_id == delegate.delegation_id,
             sa.or_(live.delegate_id.is_(None), live.delegate_id == delegate.id),
@@ -147,6 +170,7 @@ def _items_of(
             gone.item_id, gone.kind, gone.title, gone.starts_at, gone.ends_at, gone.all_day,
             gone.location, sa.literal(""), gone.sequence, gone.created_at, gone.updated_at,
             gone.delegate_id, sa.literal(True),
+            sa.cast(sa.null(), sa.JSON), sa.cast(sa.null(), sa.JSON),
         ).where(
             gone.delegation_id == delegate.delegation_id,
             sa.or_(gone.delegate_id.is_(None), gone.delegate_id == delegate.id),

@@ -95,11 +95,16 @@ def festival_zone(festival: Festival, day: date | None = None) -> str:
 
 
 def feed_links(festival: Festival) -> dict[str, str | None]:
-    """Links to the calendar domain's feeds and exports, where they exist."""
+    """Links to the calendar domain's feeds and exports, where they exist, in
+    the reader's language when the festival writes its content in it (the
+    plain URL is the default language's)."""
+    reader = str(get_locale() or "")
+    languages = festival.all_content_languages
+    extra = {"lang": reader} if reader in languages[1:] else {}
     return {
-        "ics": optional_url("calendar.programme_ics", slug=festival.slug),
-        "xml": optional_url("calendar.schedule_xml", slug=festival.slug),
-        "json": optional_url("calendar.schedule_json", slug=festival.slug),
+        "ics": optional_url("calendar.programme_ics", slug=festival.slug, **extra),
+        "xml": optional_url("calendar.schedule_xml", slug=festival.slug, **extra),
+        "json": optional_url("calendar.schedule_json", slug=festival.slug, **extra),
     }
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 
 import segno
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -67,6 +68,10 @@ def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
 def programme_subscribe_links(festival: Festival) -> dict[str, str | Markup]:
     """The public programme's feed, to subscribe to: it follows every change
     (a download is a copy that never does)."""
-    https = external_url("calendar.programme_ics", slug=festival.slug)
+    # The feed in the reader's language when the festival writes in it; the
+    # plain URL is the default language's.
+    reader = str(get_locale() or "")
+    extra = {"lang": reader} if reader in festival.all_content_languages[1:] else {}
+    https = external_url("calendar.programme_ics", slug=festival.slug, **extra)
     name = _("%(festival)s: programme", festival=content_lazy(festival, "name"))
     return feed_subscribe_links(https, name, _("QR code of the programme's calendar link"))

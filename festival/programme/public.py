@@ -20,6 +20,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from festival.calendar import fastpath
+from festival.core.content import localized
 from festival.core.i18n import format_skeleton
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
@@ -155,14 +156,18 @@ def _programme_page() -> str:
     def render_days() -> Markup:
         sessions = services.festival_sessions(festival, day=day, **filters)
         days = services.by_day(sessions, festival)
-        venue_names = {v.id: v.name for v in venues}
+        lang = str(get_locale())
+        venue_names = {v.id: localized(v, "name", lang).text for v in venues}
+        titles = {s.id: localized(s, "title", lang).text for s in sessions}
         # Autoescaped template output: safe to insert as it is.
         return Markup(  # noqa: S704
             render_template(
                 "programme/_days.html",
                 festival=festival,
                 days=days,
-                timelines={d: day_timeline(i, venue_names, d, festival.tz) for d, i in days},
+                timelines={
+                    d: day_timeline(i, venue_names, d, festival.tz, titles=titles) for d, i in days
+                },
                 filtered=bool(session_type or venue_id),
             )
         )

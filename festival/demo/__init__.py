@@ -33,6 +33,7 @@ STEPS = [
     "festival.itineraries.demo",
     "festival.attendance.demo",
     "festival.impressions.demo",
+    "festival.demo.content_languages",
 ]
 
 # The demo organiser's password is random, made afresh at each load and

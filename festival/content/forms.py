@@ -28,6 +28,13 @@ class ApplyImportForm(Form):
     submit = SubmitField(_l("Import these translations"))
 
 
+def _max_length(kind: Kind, field: str) -> int:
+    """The column's own limit (a title holds 200 characters): every language
+    keeps to it, and the default language must, to be stored."""
+    length = getattr(kind.model.__table__.c[field].type, "length", None)
+    return int(length) if isinstance(length, int) else 10000
+
+
 def item_form(kind: Kind, row: Any, languages: list[str]) -> Form:
     """A form with one field per translatable field and language (``title__ja``),
     filled with the row's texts; choices one per line."""
@@ -40,7 +47,7 @@ def item_form(kind: Kind, row: Any, languages: list[str]) -> Form:
     for field in kind.fields:
         multi = field in MULTI_LINE
         cls = TextAreaField if multi else StringField
-        limit = 10000 if multi else 500
+        limit = _max_length(kind, field)
         for lang in languages:
             name = f"{field}__{lang}"
             setattr(

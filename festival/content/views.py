@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_sqlalchemy.pagination import Pagination
 
 from festival.content import exchange, registry, services
 from festival.content.forms import ApplyImportForm, ImportForm, item_form
@@ -24,17 +26,36 @@ load_festival_from_url(bp)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.get("")
-def index() -> ResponseReturnValue:
-    """Per language, how many texts are missing, and the items that lack them."""
+class _ListPage(Pagination):
+    """One page of a list already in memory (the items lacking a translation:
+    a festival has thousands of itinerary items), with the usual links."""
+
+    def _query_items(self) -> list[Any]:
+        start = (self.page - 1) * self.per_page
+        return list(self._query_args["rows"][start : start + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def _index(import_form: ImportForm, status: int = 200) -> ResponseReturnValue:
     festival = g.festival
+    missing = services.missing(festival)
+    page = _ListPage(per_page=current_app.config["PER_PAGE"], rows=missing.items)
     return render_template(
         "content/index.html",
         festival=festival,
-        missing=services.missing(festival),
+        missing=missing,
+        page=page,
         kinds=registry.BY_KEY,
-        import_form=ImportForm(),
-    )
+        import_form=import_form,
+    ), status
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    """Per language, how many texts are missing, and the items that lack them."""
+    return _index(ImportForm())
 
 
 @bp.route("/<kind_key>/<int:item_id>", methods=["GET", "POST"])
@@ -104,13 +125,7 @@ def import_preview() -> ResponseReturnValue:
                 _("This file is not a translation export of this app (XLIFF 2.0 or XLSX).")
             )
     if form.errors:
-        return render_template(
-            "content/index.html",
-            festival=festival,
-            missing=services.missing(festival),
-            kinds=registry.BY_KEY,
-            import_form=form,
-        ), 422
+        return _index(form, 422)
     result = services.preview(festival, incoming)
     apply_form = ApplyImportForm(
         rows=json.dumps([dataclasses.asdict(entry) for entry in incoming], ensure_ascii=False)

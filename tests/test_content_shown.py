@@ -234,3 +234,30 @@ def test_feeds_and_pages_load_translations_with_their_rows(app, client, world, c
     assert counts() == few
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ProgrammeSession.id))) == 14
+
+
+def test_a_deleted_item_stays_cancelled_in_its_owners_language(app, client, world):
+    from festival.calendar.services import personal_token
+    from festival.itineraries import services as itineraries
+    from festival.itineraries.models import ItemKind, ItineraryItem
+
+    with app.app_context():
+        delegate = db.session.get(Delegate, world["delegate"])
+        delegate.status = factories.DelegateStatus.CONFIRMED
+        delegate.confirmed_role = delegate.role
+        item = ItineraryItem(
+            delegation_id=delegate.delegation_id,
+            kind=ItemKind.VISIT,
+            title="Brewery visit",
+            title_i18n={"ja": "酒蔵見学"},
+            starts_at=datetime(2027, 6, 16, 5, 0, tzinfo=UTC),
+            ends_at=datetime(2027, 6, 16, 6, 0, tzinfo=UTC),
+        )
+        db.session.add(item)
+        db.session.flush()
+        itineraries.delete_item(item)
+        db.session.commit()
+        token = personal_token(delegate)
+    events = _events(client.get(f"/feeds/{token}.ics").data)
+    visit = next(e for e in events.values() if "酒蔵見学" in str(e["SUMMARY"]))
+    assert str(visit["STATUS"]) == "CANCELLED"

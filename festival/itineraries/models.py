@@ -84,3 +84,5 @@ class CancelledItem(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When it was deleted: the event's DTSTAMP and LAST-MODIFIED.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The title in other languages, as it was (feeds show the cancelled copy).
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)

@@ -170,7 +170,7 @@ def _items_of(
             gone.item_id, gone.kind, gone.title, gone.starts_at, gone.ends_at, gone.all_day,
             gone.location, sa.literal(""), gone.sequence, gone.created_at, gone.updated_at,
             gone.delegate_id, sa.literal(True),
-            sa.cast(sa.null(), sa.JSON), sa.cast(sa.null(), sa.JSON),
+            gone.title_i18n, sa.cast(sa.null(), sa.JSON),
         ).where(
             gone.delegation_id == delegate.delegation_id,
             sa.or_(gone.delegate_id.is_(None), gone.delegate_id == delegate.id),
@@ -309,6 +309,7 @@ def delete_item(item: ItineraryItem) -> None:
             sequence=(item.sequence or 0) + 1,
             created_at=item.created_at,
             updated_at=utcnow(),
+            title_i18n=dict(item.title_i18n or {}),
         )
     )
     db.session.delete(item)

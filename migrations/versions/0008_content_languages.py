@@ -8,7 +8,8 @@ language they were typed in), the content languages offered, and the texts
 that were not stored yet: tagline, description, the organisers' standing
 notes in e-mails (invitation, confirmation, decline), the visa letter's
 body and the report's introduction. Venues get directions; impression forms
-a closing text.
+a closing text; a deleted itinerary item's cancelled copy keeps its
+translated title.
 
 Revision ID: 0008
 Revises: 0004
@@ -54,6 +55,7 @@ TABLES = {
     "venues": (["name", "address", "directions"], [("directions", sa.Text())]),
     "sessions": (["title", "description", "speakers"], []),
     "itinerary_items": (["title", "notes"], []),
+    "itinerary_cancelled_items": (["title"], []),
     "impression_forms": (["title", "closing_text"], [("closing_text", sa.Text())]),
     "impression_questions": (["text", "choices"], []),
 }

@@ -203,6 +203,7 @@ def measure(
         engine = db.engine
     feeds = [
         ("public programme.ics", f"/festivals/{slug}/programme.ics"),
+        ("public programme.ics?lang=ja", f"/festivals/{slug}/programme.ics?lang=ja"),
         ("personal feed (typical)", f"/feeds/{typical}.ics"),
         ("personal feed (mayor, every session)", f"/feeds/{worst}.ics"),
         ("frab schedule.xml", f"/festivals/{slug}/schedule.xml"),

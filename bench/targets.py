@@ -109,6 +109,20 @@ def prepare() -> Plan:
         # What calendar apps send (Google, Apple, Outlook, Thunderbird all ask for gzip).
         Target("public feed (200, gzip)", public_feed, headers={"Accept-Encoding": "gzip"}),
         Target("public feed (304)", public_feed, headers={"If-None-Match": etag}, expect=304),
+        # The same in Japanese (#12): the content's translations ride with the
+        # rows, each language its own cached copy; the same goals as above.
+        # The page's language is the reader's (the browser's), the feed's ?lang=.
+        Target(
+            "public programme (ja)",
+            f"/festivals/{slug}/programme",
+            headers={"Accept-Language": "ja"},
+        ),
+        Target("public feed (200, ?lang=ja)", f"{public_feed}?lang=ja"),
+        Target(
+            "public feed (200, gzip, ?lang=ja)",
+            f"{public_feed}?lang=ja",
+            headers={"Accept-Encoding": "gzip"},
+        ),
         Target("personal feed (200)", f"/feeds/{feed}.ics"),
         Target("delegate's itinerary", "/my/itinerary", cookie="delegate"),
         Target("my programme", "/my/programme", cookie="delegate", **DELEGATE_GOAL),

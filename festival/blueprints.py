@@ -11,6 +11,7 @@ from festival.auth.public import bp as auth_bp
 from festival.calendar.public import bp as calendar_bp
 from festival.changes.public import bp as changes_bp
 from festival.cities.views import bp as cities_bp
+from festival.content.views import bp as content_bp
 from festival.core.public import bp as core_bp
 from festival.delegations.editing import bp as delegate_edits_bp
 from festival.delegations.views import bp as delegations_bp
@@ -60,4 +61,5 @@ ALL = [
     checkin_helpers_bp,
     protocol_bp,
     changes_bp,
+    content_bp,
 ]

@@ -71,6 +71,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": list(INTERFACE_LANGUAGES),
+        # Languages organisers may write content in (festival.core.content),
+        # the first the default for a new festival: "en ja fr ko" adds Korean.
+        "CONTENT_LANGUAGES": _list("CONTENT_LANGUAGES") or list(INTERFACE_LANGUAGES),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "PER_PAGE": 50,

@@ -64,7 +64,7 @@ ROLES = ("anonymous", "organiser", "head")
 @dataclass
 class World:
     slug: str
-    ids: dict[str, list[int]]
+    ids: dict[str, list[Any]]
     tokens: dict[str, list[str]]  # endpoint -> tokens worth visiting
     head_user_id: int
     member_user_id: int
@@ -248,6 +248,8 @@ def build_world(app: Flask) -> World:
                 "delegation_id": [delegation.id],
                 "delegate_id": [member.id, pending.id],
                 "item_id": [item.id],
+                # The translation form of that itinerary item (content.edit).
+                "kind_key": ["item"],
                 "form_id": [form.id, closing.id],
                 "question_id": [form.questions[0].id],
                 "invite_id": [invites[0].id],
@@ -365,10 +367,25 @@ def _city_file() -> dict[str, Any]:
     return {"file": (io.BytesIO(body), "cities.csv")}
 
 
+def _translation_file() -> dict[str, Any]:
+    # One row for the festival's name: the preview shows the import's confirm form.
+    from festival.core.content import source_hash
+    from festival.festivals.models import Festival
+
+    # Called in an app context (discover_forms, open_form): the world's festival.
+    festival = db.session.scalars(sa.select(Festival).where(Festival.slug == "hostile")).one()
+    body = (
+        "key,source_hash,context,en,ja,fr\n"
+        f"festival:{festival.id}:name,{source_hash(festival.name)},Festival,x,祭,Fête\n"
+    ).encode()
+    return {"file": (io.BytesIO(body), "translations.csv")}
+
+
 # Forms that only the answer to a POST shows: (role, path, data) posted
 # while discovering, and again to open the form.
 PRELUDES: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
     ("organiser", "/organiser/cities/import", _city_file),
+    ("organiser", "/organiser/festivals/hostile/translations/import", _translation_file),
 ]
 
 # Endpoints no page holds a <form> for, and the fields their callers send.
@@ -405,7 +422,9 @@ def discover_forms(app: Flask, client: Any, world: World) -> dict[str, list[Form
         pages = list(visit_pages(app, client, world))
         for number, (prelude_role, path, data) in enumerate(PRELUDES):
             if prelude_role == role:
-                pages.append((f"POST {path}", number, path, client.post(path, data=data())))
+                with app.app_context():  # a prelude may read the world (its ids)
+                    payload = data()
+                pages.append((f"POST {path}", number, path, client.post(path, data=payload)))
         for page_rule, index, url, response in pages:
             if "html" not in (response.content_type or ""):
                 continue
@@ -432,7 +451,9 @@ def open_form(app: Flask, client: Any, world: World, place: FormPlace) -> Form:
     sign_in(client, app, place.role, world)
     if place.prelude is not None:
         _role, url, data = PRELUDES[place.prelude]
-        response = client.post(url, data=data())
+        with app.app_context():
+            payload = data()
+        response = client.post(url, data=payload)
         return forms_in(response.text, url)[place.form_index]
     rule = next(r for r in get_rules(app) if r.rule == place.page_rule)
     url = urls_for(rule, world)[place.url_index]

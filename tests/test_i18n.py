@@ -235,7 +235,8 @@ def _url(page, slug, token):
     }[page]
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+# The invitation opens in its own language instead (see below).
+@pytest.mark.parametrize("page", sorted(set(PAGES) - {"invitation"}))
 @pytest.mark.parametrize("language", ["ja", "fr", "en"])
 def test_pages_follow_the_browser_language(client, festival_slug, invitation_token, page, language):
     response = client.get(
@@ -251,6 +252,24 @@ def test_pages_follow_the_browser_language(client, festival_slug, invitation_tok
         for words in PAGES[page][other]:
             if words not in PAGES[page][language]:
                 assert words not in response.text
+
+
+@pytest.mark.parametrize("language", ["ja", "fr", "en"])
+def test_the_invitation_opens_in_its_own_language(app, client, festival_slug, language):
+    """The city's language, not the browser's: the contact reads the
+    invitation as it was sent (#12)."""
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).where(Festival.slug == festival_slug))
+        city = factories.make_city(name="Lyon", country_code="FR", preferred_language=language)
+        _invitation, token = factories.make_invitation(
+            festival, city, quota=3, deadline=datetime.now(UTC) + timedelta(days=30)
+        )
+        db.session.commit()
+    browser = {"Accept-Language": "fr" if language == "ja" else "ja"}
+    response = client.get(f"/invitations/{token}", headers=browser)
+    assert f'<html lang="{language}">' in response.text
+    for words in PAGES["invitation"][language]:
+        assert words in response.text
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))

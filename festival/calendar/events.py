@@ -11,11 +11,14 @@ from datetime import date, datetime
 from typing import Protocol
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from festival.calendar.ics import FeedEvent, FeedMeta, build_calendar
 from festival.calendar.identity import stable_uuid
+from festival.core.content import lazy as content_lazy
+from festival.core.content import localized, pick
 from festival.core.i18n import language_name
 from festival.core.urls import external_url
 from festival.festivals.models import Festival
@@ -66,18 +69,24 @@ def _years(festival: Festival) -> tuple[int, ...]:
     return (festival.starts_on.year, festival.ends_on.year)
 
 
+def _lang_arg(festival: Festival) -> dict[str, str]:
+    """``?lang=`` for a feed in a language other than the festival's default."""
+    lang = str(get_locale() or "")
+    return {"lang": lang} if lang != festival.all_content_languages[0] else {}
+
+
 def programme_meta(festival: Festival) -> FeedMeta:
     return FeedMeta(
         timezone=festival.timezone,
-        name=_("%(festival)s: programme", festival=festival.name),
+        name=_("%(festival)s: programme", festival=content_lazy(festival, "name")),
         description=_(
             "The public programme of %(festival)s in %(city)s. Times are in %(zone)s.",
-            festival=festival.name,
+            festival=content_lazy(festival, "name"),
             city=festival.host_city,
             zone=festival.timezone,
         ),
         url=programme_page_url(festival),
-        source=external_url("calendar.programme_ics", slug=festival.slug),
+        source=external_url("calendar.programme_ics", slug=festival.slug, **_lang_arg(festival)),
         years=_years(festival),
     )
 
@@ -92,12 +101,12 @@ def personal_meta(festival: Festival, delegate: Delegate) -> FeedMeta:
     # No SOURCE: it would repeat the secret link inside every copy of the data.
     return FeedMeta(
         timezone=festival.timezone,
-        name=_("%(festival)s: my itinerary", festival=festival.name),
+        name=_("%(festival)s: my itinerary", festival=content_lazy(festival, "name")),
         description=_(
             "The itinerary of %(name)s at %(festival)s: sessions, transfers, hotel "
             "and visits. Times are in %(zone)s. This link is personal: do not share it.",
             name=delegate.display_name,
-            festival=festival.name,
+            festival=content_lazy(festival, "name"),
             zone=festival.timezone,
         ),
         url=itinerary_page_url(festival),
@@ -134,10 +143,12 @@ class VenueLike(Protocol):
     def capacity(self) -> int | None: ...
 
 
-def _location(venue: VenueLike | None) -> str:
+def _location(venue: VenueLike | None, lang: str = "", default: str = "") -> str:
     if venue is None:
         return ""
-    return ", ".join(part for part in (venue.name, venue.address) if part)
+    name = pick(venue.name, getattr(venue, "name_i18n", None), lang, default).text
+    address = pick(venue.address, getattr(venue, "address_i18n", None), lang, default).text
+    return ", ".join(part for part in (name, address) if part)
 
 
 def _geo(venue: VenueLike | None) -> tuple[float, float] | None:
@@ -162,6 +173,7 @@ class Phrases:
     cancelled: str
     type_labels: dict[str, str]
     site: str  # SERVER_URL, read once
+    lang: str = "en"  # the content language to show (festival.core.content)
 
     @classmethod
     def current(cls) -> Phrases:
@@ -174,6 +186,7 @@ class Phrases:
             cancelled=_("Cancelled: %(title)s"),
             type_labels={t.value: session_type_label(t) for t in SessionType},
             site=current_app.config["SERVER_URL"],
+            lang=str(get_locale() or "en"),
         )
 
 
@@ -245,7 +258,13 @@ def session_event(
         url = private_url
     cancelled = session.status == SessionStatus.CANCELLED
     details = []
-    names = speaker_names(session.speakers)
+    speakers = pick(
+        session.speakers,
+        getattr(session, "speakers_i18n", None),
+        words.lang,
+        festival.content_language,
+    ).text
+    names = speaker_names(speakers)
     if names:
         details.append(words.speakers % {"names": ", ".join(names)})
     if session.languages:
@@ -255,10 +274,13 @@ def session_event(
         details.append(words.interpretation % {"what": session.interpretation})
     if seat:
         details.append(seat)
-    summary = session.title
+    # The same UID in every language: one event, several renderings.
+    default = festival.content_language
+    title = pick(session.title, getattr(session, "title_i18n", None), words.lang, default).text
+    summary = title
     if cancelled:
         # Several clients show STATUS:CANCELLED no differently: say it in words.
-        summary = words.cancelled % {"title": session.title}
+        summary = words.cancelled % {"title": title}
     session_type = getattr(session.type, "value", session.type)
     return FeedEvent(
         uid=str(stable_uuid("session", session.id, session.created_at)),
@@ -269,15 +291,24 @@ def session_event(
         created=session.created_at,
         sequence=session.sequence or 0,
         cancelled=cancelled,
-        description=_paragraphs(session.description, "\n".join(details), url),
-        location=_location(venue),
+        description=_paragraphs(
+            pick(
+                session.description,
+                getattr(session, "description_i18n", None),
+                words.lang,
+                festival.content_language,
+            ).text,
+            "\n".join(details),
+            url,
+        ),
+        location=_location(venue, words.lang, festival.content_language),
         geo=_geo(venue),
         url=url,
         categories=(words.type_labels.get(session_type, str(session_type)),),
     )
 
 
-def entry_event(entry: Entry, festival: Festival, page_url: str) -> FeedEvent:
+def entry_event(entry: Entry, festival: Festival, page_url: str, lang: str = "") -> FeedEvent:
     """An itinerary item (pickup, hotel, visit) as a private VEVENT.
 
     All-day entries are dates with the exclusive end itineraries computed;
@@ -285,6 +316,7 @@ def entry_event(entry: Entry, festival: Festival, page_url: str) -> FeedEvent:
     after DTSTART.
     """
     tz = festival.tz
+    lang = lang or festival.content_language
     start: date | datetime
     end: date | datetime | None
     if entry.all_day and entry.start_date and entry.end_date:
@@ -299,15 +331,17 @@ def entry_event(entry: Entry, festival: Festival, page_url: str) -> FeedEvent:
         uid = stable_uuid("itinerary-item", entry.item_id or 0, created)
     return FeedEvent(
         uid=str(uid),
-        summary=entry.title,
+        summary=localized(entry, "title", lang, festival.content_language).text,
         start=start,
         end=end,
         stamp=entry.updated_at,
         created=entry.created_at,
         sequence=entry.sequence,
         cancelled=entry.status == "cancelled",
-        description=_paragraphs(entry.description, page_url),
-        location=entry.location,
+        description=_paragraphs(
+            localized(entry, "description", lang, festival.content_language).text, page_url
+        ),
+        location=localized(entry, "location", lang, festival.content_language).text,
         geo=(entry.latitude, entry.longitude)
         if entry.latitude is not None and entry.longitude is not None
         else None,

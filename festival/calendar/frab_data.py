@@ -21,6 +21,8 @@ from festival.calendar.events import (
     speaker_names,
 )
 from festival.calendar.identity import named_uuid, stable_uuid
+from festival.core.content import lazy as content_lazy
+from festival.core.content import pick
 from festival.core.urls import external_url
 from festival.festivals.models import Festival
 from festival.programme.models import SessionStatus
@@ -89,6 +91,13 @@ def person(line: str) -> tuple[str, str]:
     return name.strip(), affiliation.strip()
 
 
+def _languages(session: SessionLike, default: str) -> list[str]:
+    """The session's spoken languages, then the languages of its title."""
+    codes = list(session.languages or [])
+    written = [default, *sorted(getattr(session, "title_i18n", None) or {})]
+    return codes + [code for code in written if code not in codes]
+
+
 def schedule(
     festival: Festival,
     venues: Mapping[int, VenueLike],
@@ -106,21 +115,25 @@ def schedule(
     tz = festival.tz
     words = Phrases.current()
     short = acronym(festival.slug)
+    default = festival.content_language
     tba = frab.Room(_("Venue to be announced"), _room_guid(festival, None))
     rooms_by_venue: dict[int | None, frab.Room] = {}
     for venue in sorted(venues.values(), key=lambda v: (v.name, v.id)):
-        rooms_by_venue[venue.id] = frab.Room(
-            venue.name, _room_guid(festival, venue.id), venue.capacity
-        )
+        name = pick(venue.name, getattr(venue, "name_i18n", None), words.lang, default).text
+        rooms_by_venue[venue.id] = frab.Room(name, _room_guid(festival, venue.id), venue.capacity)
     events_by_day: dict[date, list[tuple[frab.Room, frab.Event]]] = {}
     for session in sessions:
         room = rooms_by_venue.get(session.venue_id, tba)
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         interpretation = session.interpretation or ""
-        title = session.title
+        # The title in the requested language (the slug keeps the default's: stable).
+        title = pick(session.title, getattr(session, "title_i18n", None), words.lang, default).text
         if session.status == SessionStatus.CANCELLED:
             title = words.cancelled % {"title": title}
-        persons = [person(line) for line in speaker_names(session.speakers)]
+        speakers = pick(
+            session.speakers, getattr(session, "speakers_i18n", None), words.lang, default
+        ).text
+        persons = [person(line) for line in speaker_names(speakers)]
         event = frab.Event(
             id=session.id,
             guid=str(stable_uuid("session", session.id, session.created_at)),
@@ -132,9 +145,12 @@ def schedule(
             title=title,
             type=str(getattr(session.type, "value", session.type)),
             track=words.type_labels.get(getattr(session.type, "value", session.type), ""),
-            # Every language, the main one first, as a Content-Language list.
-            language=", ".join(session.languages or []) or None,
-            abstract=session.description or "",
+            # Every language, the main one first, as a Content-Language list:
+            # the spoken ones, then those its content is written in.
+            language=", ".join(_languages(session, default)) or None,
+            abstract=pick(
+                session.description, getattr(session, "description_i18n", None), words.lang, default
+            ).text,
             description=words.interpretation % {"what": interpretation} if interpretation else "",
             persons=tuple(
                 frab.Person(name, _person_guid(festival, name), affiliation)
@@ -166,7 +182,7 @@ def schedule(
         url=external_url("calendar.schedule_xml", slug=festival.slug),
         base_url=current_app.config["SERVER_URL"] + "/",
         conference_url=programme_page_url(festival),
-        title=festival.name,
+        title=str(content_lazy(festival, "name")),
         acronym=short,
         start=festival.starts_on,
         end=festival.ends_on,

@@ -8,10 +8,12 @@ from urllib.parse import quote, urlencode
 
 import segno
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from festival.calendar.services import personal_token
+from festival.core.content import lazy as content_lazy
 from festival.core.urls import external_url
 from festival.festivals.models import Festival
 from festival.registration.models import Delegate
@@ -55,7 +57,9 @@ def feed_subscribe_links(https: str, name: str, qr_title: str) -> dict[str, str 
 def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
     """Everything templates/calendar/_subscribe.html shows for ``delegate``."""
     https = external_url("calendar.personal_feed", token=personal_token(delegate))
-    name = _("%(festival)s: my itinerary", festival=delegate.delegation.festival.name)
+    name = _(
+        "%(festival)s: my itinerary", festival=content_lazy(delegate.delegation.festival, "name")
+    )
     links = feed_subscribe_links(https, name, _("QR code of your calendar link"))
     links["regenerate"] = url_for("calendar.regenerate_feed", delegate_id=delegate.id)
     return links
@@ -64,6 +68,10 @@ def subscribe_links(delegate: Delegate) -> dict[str, str | Markup]:
 def programme_subscribe_links(festival: Festival) -> dict[str, str | Markup]:
     """The public programme's feed, to subscribe to: it follows every change
     (a download is a copy that never does)."""
-    https = external_url("calendar.programme_ics", slug=festival.slug)
-    name = _("%(festival)s: programme", festival=festival.name)
+    # The feed in the reader's language when the festival writes in it; the
+    # plain URL is the default language's.
+    reader = str(get_locale() or "")
+    extra = {"lang": reader} if reader in festival.all_content_languages[1:] else {}
+    https = external_url("calendar.programme_ics", slug=festival.slug, **extra)
+    name = _("%(festival)s: programme", festival=content_lazy(festival, "name"))
     return feed_subscribe_links(https, name, _("QR code of the programme's calendar link"))

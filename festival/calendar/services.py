@@ -63,14 +63,13 @@ def _etag(*parts: object) -> str:
 
 
 def feed_locale(festival: Festival, requested: str | None = None) -> str:
-    """The language of a public feed: ``?lang=`` if we have it, else the festival's first."""
-    languages = current_app.config["LANGUAGES"]
+    """The language of a public feed: ``?lang=`` if the festival writes its
+    content in it (or the app speaks it), else the festival's default content
+    language: one feed per content language, the plain URL the default's."""
+    languages = [*festival.all_content_languages, *current_app.config["LANGUAGES"]]
     if requested in languages:
         return str(requested)
-    for code in festival.languages or []:
-        if code in languages:
-            return code
-    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    return festival.all_content_languages[0]
 
 
 # --- loading ------------------------------------------------------------------
@@ -86,6 +85,8 @@ class VenueInfo:
     latitude: float | None
     longitude: float | None
     capacity: int | None
+    name_i18n: dict[str, str] | None = None
+    address_i18n: dict[str, str] | None = None
 
 
 def _venues(festival: Festival) -> dict[int, VenueInfo]:
@@ -95,7 +96,16 @@ def _venues(festival: Festival) -> dict[int, VenueInfo]:
     def load() -> dict[int, VenueInfo]:
         rows = db.session.scalars(sa.select(Venue).where(Venue.festival_id == festival.id))
         return {
-            v.id: VenueInfo(v.id, v.name, v.address, v.latitude, v.longitude, v.capacity)
+            v.id: VenueInfo(
+                v.id,
+                v.name,
+                v.address,
+                v.latitude,
+                v.longitude,
+                v.capacity,
+                v.name_i18n,
+                v.address_i18n,
+            )
             for v in rows
         }
 
@@ -105,7 +115,17 @@ def _venues(festival: Festival) -> dict[int, VenueInfo]:
 def _venues_stamp(venues: Mapping[int, ev.VenueLike]) -> tuple[object, ...]:
     # Venues have no updated_at; they are few, so their content is the stamp.
     return tuple(
-        (v.id, v.name, v.address, v.latitude, v.longitude) for v in sorted(venues.values(), key=id_)
+        (v.id, v.name, v.address, v.latitude, v.longitude, _i18n_stamp(v))
+        for v in sorted(venues.values(), key=id_)
+    )
+
+
+def _i18n_stamp(venue: ev.VenueLike) -> tuple[object, ...]:
+    """A venue's translations, as part of the feeds' stamps (a renamed room in
+    Japanese changes the Japanese feed)."""
+    return tuple(
+        tuple(sorted((getattr(venue, f, None) or {}).items()))
+        for f in ("name_i18n", "address_i18n")
     )
 
 
@@ -158,6 +178,10 @@ SESSION_COLUMNS = (
     _S.sequence,
     _S.created_at,
     _S.updated_at,
+    # Translations ride with the row: no query per session, whatever the language.
+    _S.title_i18n,
+    _S.description_i18n,
+    _S.speakers_i18n,
 )
 
 
@@ -395,7 +419,7 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
                         )
                     )
                 else:
-                    events.append(ev.entry_event(entry, festival, page))
+                    events.append(ev.entry_event(entry, festival, page, words.lang))
             events.sort(key=lambda e: (ev.sort_key(e.start), e.uid))
             return ev.render(ev.personal_meta(festival, delegate), events)
 

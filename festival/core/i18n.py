@@ -8,7 +8,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern, match_skeleton, parse_pattern
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -36,7 +37,19 @@ def select_locale() -> str:
         return str(chosen)
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
+    # A page that belongs to someone with a language (an invitation opens in
+    # the city's) rather than the browser's choice.
+    hinted = g.get("page_language")
+    if hinted in languages:
+        return str(hinted)
     return browser_language(request.headers.get("Accept-Language"), tuple(languages))
+
+
+def open_in_language(code: str | None) -> None:
+    """Show this page in ``code`` unless the visitor chose a language with the
+    switcher (the invitation page opens in the invitation's language)."""
+    g.page_language = code
+    refresh()  # a locale read earlier in the request is read again
 
 
 @functools.lru_cache(maxsize=512)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
+from festival.core.content import lazy as content_lazy
 from festival.core.types import utcnow
 from festival.core.urls import external_url
 from festival.extensions import db
@@ -104,8 +105,13 @@ def _tell(
     """E-mail the delegate the organisers' decision, in their language."""
     decision = "approved" if approved else "refused"
     subjects = {
-        "approved": _l("Your change of role for %(festival)s is confirmed", festival=festival.name),
-        "refused": _l("Your change of role for %(festival)s", festival=festival.name),
+        "approved": _l(
+            "Your change of role for %(festival)s is confirmed",
+            festival=content_lazy(festival, "name"),
+        ),
+        "refused": _l(
+            "Your change of role for %(festival)s", festival=content_lazy(festival, "name")
+        ),
     }
     queue_email(
         # One message per decision: a later proposal decided again is a new one.

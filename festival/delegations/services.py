@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
 from festival.cities.models import City, CityKind
+from festival.core.content import lazy as content_lazy
 from festival.core.limits import row_id
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -322,8 +323,13 @@ def _tell(delegate: Delegate, festival: Festival) -> None:
     """E-mail the delegate their new status, in their language."""
     status = delegate.status.value
     subjects = {
-        "confirmed": _l("Your registration for %(festival)s is confirmed", festival=festival.name),
-        "declined": _l("Your registration for %(festival)s", festival=festival.name),
+        "confirmed": _l(
+            "Your registration for %(festival)s is confirmed",
+            festival=content_lazy(festival, "name"),
+        ),
+        "declined": _l(
+            "Your registration for %(festival)s", festival=content_lazy(festival, "name")
+        ),
     }
     queue_email(
         # One message per decision: a later change of mind is a new message,
@@ -403,7 +409,10 @@ def anonymise(delegate: Delegate, festival: Festival) -> None:
     queue_email(
         key=f"delegate-data-deleted:{delegate.id}",
         recipient=address,
-        subject=_l("Your personal data for %(festival)s was deleted", festival=festival.name),
+        subject=_l(
+            "Your personal data for %(festival)s was deleted",
+            festival=content_lazy(festival, "name"),
+        ),
         template="delegate_data_deleted",
         locale=locale,
         category="privacy",

@@ -37,6 +37,7 @@ STEPS = [
     "festival.attendance.demo",
     "festival.impressions.demo",
     "festival.demo.protocol_seating",
+    "festival.demo.content_languages",
 ]
 
 # The demo organiser's password is random, made afresh at each load and

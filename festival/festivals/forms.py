@@ -17,6 +17,7 @@ from wtforms import (
     Field,
     FloatField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -35,8 +36,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival.core.content import content_languages
 from festival.core.dates import format_day, format_times
-from festival.core.forms import Form, add_error, required
+from festival.core.forms import Form, SelectChoice, add_error, required
 from festival.core.i18n import language_name
 from festival.festivals import services
 from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
@@ -113,6 +115,17 @@ class FestivalForm(Form):
     )
     host_city = StringField(_l("Host city"), validators=[DataRequired(), Length(max=120)])
     languages = MultiCheckboxField(_l("Languages"))
+    # What organisers write in (festival.core.content); unsent, unchanged.
+    content_language = SelectField(
+        _l("Default content language"),
+        validate_choice=False,
+        description=_l("Titles and texts are typed in it first; translations fall back to it."),
+    )
+    content_languages = MultiCheckboxField(
+        _l("Content languages"),
+        validate_choice=False,
+        description=_l("The languages the programme, venues and e-mails are translated into."),
+    )
     contact_email = EmailField(
         _l("Contact e-mail"),
         validators=[Optional(), Email(), Length(max=254)],
@@ -158,6 +171,14 @@ class FestivalForm(Form):
         # above does not name it; submitted values are never trusted for this.
         stored = getattr(kwargs.get("obj"), "languages", None) or []
         self.languages.choices = language_choices(list(stored))
+        offered = list(content_languages())
+        self.content_language.choices = [SelectChoice(c, language_name(c)) for c in offered]
+        self.content_languages.choices = [SelectChoice(c, language_name(c)) for c in offered]
+        if not self.is_submitted():
+            # None chosen means every configured one: show them ticked.
+            obj = kwargs.get("obj")
+            self.content_languages.data = obj.all_content_languages if obj else offered
+            self.content_language.data = obj.content_language if obj else offered[0]
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate, with an empty short name made from the name first (or

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from festival.core.content import content_languages
 from festival.core.types import UTCDateTime, utcnow
 from festival.extensions import Model
 
@@ -46,6 +47,26 @@ class Festival(Model):
         sa.Time(), default=time(18, 0), server_default="18:00:00"
     )
     digest_sent_for: Mapped[date | None]
+    # Content in several languages (festival.core.content): each text column
+    # holds the default content language, its *_i18n column the others.
+    content_language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    content_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    name_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    tagline: Mapped[str] = mapped_column(sa.String(300), default="")
+    tagline_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # The organisers' standing notes in e-mails and letters, per language.
+    invitation_message: Mapped[str] = mapped_column(sa.Text, default="")
+    invitation_message_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    confirmation_note: Mapped[str] = mapped_column(sa.Text, default="")
+    confirmation_note_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    decline_note_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    visa_letter_body: Mapped[str] = mapped_column(sa.Text, default="")
+    visa_letter_body_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    report_introduction: Mapped[str] = mapped_column(sa.Text, default="")
+    report_introduction_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -63,6 +84,14 @@ class Festival(Model):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def all_content_languages(self) -> list[str]:
+        """The default content language first, then the others offered (none
+        chosen: every language the app is configured for)."""
+        offered = self.content_languages or list(content_languages())
+        others = [c for c in offered if c != self.content_language]
+        return [self.content_language or "en", *others]
+
 
 class Venue(Model):
     __tablename__ = "venues"
@@ -77,6 +106,10 @@ class Venue(Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     capacity: Mapped[int | None]
+    name_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    address_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    directions: Mapped[str] = mapped_column(sa.Text, default="")
+    directions_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     festival: Mapped[Festival] = relationship(back_populates="venues")
 

@@ -22,6 +22,7 @@ FESTIVAL_PAGES = [
     ("attendance.index", _l("Check-in")),
     ("impressions_admin.index", _l("Impressions")),
     ("protocol.index", _l("Protocol")),
+    ("content.index", _l("Translations")),
 ]
 
 

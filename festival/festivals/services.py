@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import abort
 
+from festival.core.content import content_languages
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
@@ -55,9 +56,23 @@ def save_festival(festival: Festival, data: dict[str, Any]) -> Festival:
     if data.get("accompanying_limit") is not None:
         festival.accompanying_limit = data["accompanying_limit"]
     festival.digest_at = data.get("digest_at") or time(18, 0)
+    _content_languages(festival, data.get("content_language"), data.get("content_languages"))
     db.session.add(festival)
     db.session.flush()
     return festival
+
+
+def _content_languages(festival: Festival, default: Any, offered: Any) -> None:
+    """The default content language and those offered, among the configured
+    ones; the default is always offered. Not sent (an older form): unchanged."""
+    configured = list(content_languages())
+    if default in configured:
+        festival.content_language = default
+    elif not festival.content_language:
+        festival.content_language = configured[0]
+    if offered:
+        chosen = [c for c in configured if c in offered or c == festival.content_language]
+        festival.content_languages = chosen
 
 
 def sessions_outside(

@@ -164,7 +164,7 @@ def _required(question: ImpressionQuestion) -> list[Any]:
 
 
 def _field_for(question: ImpressionQuestion) -> Field:
-    label = question.display_text
+    label = question.display_label
     validators = _required(question)
     if question.kind == QuestionKind.RATING:
         return RatingField(
@@ -180,13 +180,17 @@ def _field_for(question: ImpressionQuestion) -> Field:
         )
     if question.kind == QuestionKind.SINGLE_CHOICE:
         return RadioField(
-            label, choices=[SelectChoice(c) for c in question.choices], validators=validators
+            label,
+            choices=[SelectChoice(c, text) for c, text in question.display_choices()],
+            validators=validators,
         )
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         if question.required:
             validators = [DataRequired(_l("Please choose at least one option."))]
         return MultiCheckboxField(
-            label, choices=[SelectChoice(c) for c in question.choices], validators=validators
+            label,
+            choices=[SelectChoice(c, text) for c, text in question.display_choices()],
+            validators=validators,
         )
     return TextAreaField(label, validators=[*validators, Length(max=MAX_ANSWER)])
 

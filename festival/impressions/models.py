@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from festival.core import content
 from festival.core.types import UTCDateTime, enum_column, utcnow
 from festival.extensions import Model
 from festival.festivals.models import Festival
@@ -96,6 +99,10 @@ class ImpressionForm(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # Shown after the questions and on the thank-you page.
+    closing_text: Mapped[str] = mapped_column(sa.Text, default="")
+    closing_text_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     festival: Mapped[Festival] = relationship()
     session: Mapped[ProgrammeSession | None] = relationship()
@@ -148,6 +155,10 @@ class ImpressionQuestion(Model):
     # delegate's language rather than as the stored English text. Cleared
     # when an organiser rewrites the question.
     builtin: Mapped[str | None] = mapped_column(sa.String(40))
+    text_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # {"ja": ["...", ...]}: the choices in another language, in the same
+    # order; answers keep storing the default language's choice.
+    choices_i18n: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON, default=dict)
 
     form: Mapped[ImpressionForm] = relationship(back_populates="questions")
 
@@ -168,10 +179,29 @@ class ImpressionQuestion(Model):
 
     @property
     def display_text(self) -> str:
-        """The question in the reader's language while it keeps its default wording."""
+        """The question in the reader's language: the app's wording while it
+        keeps the default one, else the organisers' translation (or their text)."""
         if self.has_default_wording:
             return str(BUILTIN_QUESTIONS[self.builtin or ""][1])
-        return self.text
+        return content.localized(self, "text", str(get_locale())).text
+
+    @property
+    def display_label(self) -> Markup:
+        """:attr:`display_text` as HTML: an untranslated question in its own ``lang``."""
+        if self.has_default_wording:
+            return escape(self.display_text)
+        return content.render(content.localized(self, "text", str(get_locale())))
+
+    def display_choices(self) -> list[tuple[str, str]]:
+        """(stored value, label in the reader's language) for each choice:
+        answers keep the default language's wording, whatever the reader's."""
+        labels, _fallback = content.pick_list(
+            self.choices or [],
+            self.choices_i18n,
+            str(get_locale()),
+            content.current_default_language(),
+        )
+        return list(zip(self.choices or [], labels, strict=True))
 
 
 class ImpressionInvite(Model):

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from festival.core.content import lazy as content_lazy
 from festival.core.tokens import hash_token
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -97,8 +98,10 @@ def _locale(delegate: Delegate) -> str:
 def _queue(kind: str, key: str, invite: ImpressionInvite, delegate: Delegate) -> bool:
     form = invite.form
     subjects = {
-        "invite": _l("Your impressions of %(title)s", title=form.title),
-        "reminder": _l("Reminder: your impressions of %(title)s", title=form.title),
+        "invite": _l("Your impressions of %(title)s", title=content_lazy(form, "title")),
+        "reminder": _l(
+            "Reminder: your impressions of %(title)s", title=content_lazy(form, "title")
+        ),
     }
     message = queue_email(
         key=key,

@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from festival.core.content import lazy as content_lazy
 from festival.core.tokens import hash_token
 from festival.core.urls import external_url
 from festival.festivals.models import Festival
@@ -44,7 +45,7 @@ def invitation_email(
     return Email(
         key=key,
         recipient=city.contact_email,
-        subject=_l("Invitation to %(festival)s", festival=festival.name),
+        subject=_l("Invitation to %(festival)s", festival=content_lazy(festival, "name")),
         template="invitation",
         locale=email_locale(city.preferred_language),
         category="invitation",
@@ -71,7 +72,7 @@ def decline_notice(invitation: Invitation) -> Email:
         subject=_l(
             "%(city)s declined the invitation to %(festival)s",
             city=invitation.city.name,
-            festival=festival.name,
+            festival=content_lazy(festival, "name"),
         ),
         template="invitation_declined",
         locale=email_locale(festival.languages[0] if festival.languages else None),
@@ -101,7 +102,8 @@ def quota_changed_email(
         f"{invitation.updated_at.timestamp():.0f}",
         recipient=recipient,
         subject=_l(
-            "%(festival)s: the quota of your delegation has changed", festival=festival.name
+            "%(festival)s: the quota of your delegation has changed",
+            festival=content_lazy(festival, "name"),
         ),
         template="quota_changed",
         locale=email_locale(language),

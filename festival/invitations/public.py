@@ -11,6 +11,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from festival.core.content import use_content_language
+from festival.core.i18n import open_in_language
 from festival.extensions import db
 from festival.invitations import services
 from festival.invitations.forms import AcceptForm, DeclineForm
@@ -28,8 +30,12 @@ def respond(token: str) -> ResponseReturnValue:
     if invitation is None:
         # Unknown, replaced by a resend, or revoked: all look the same.
         return render_template("invitations/public/not_found.html"), 404
+    use_content_language(invitation.festival.content_language)
     if invitation.status == S.ACCEPTED:
         return registration.registration_page(invitation, token)
+    # The invitation opens in its own language (the city's), not the
+    # browser's; the registration page above is for people with their own.
+    open_in_language(invitation.city.preferred_language)
     if services.expire_if_overdue(invitation):
         db.session.commit()
     if invitation.status == S.EXPIRED:

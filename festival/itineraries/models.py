@@ -45,6 +45,8 @@ class ItineraryItem(Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    notes_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     delegation: Mapped[Delegation] = relationship()
     delegate: Mapped[Delegate | None] = relationship()
@@ -82,3 +84,5 @@ class CancelledItem(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When it was deleted: the event's DTSTAMP and LAST-MODIFIED.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The title in other languages, as it was (feeds show the cancelled copy).
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)

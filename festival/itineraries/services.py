@@ -82,6 +82,23 @@ class Entry:
     uid_id: int | None = None
     # The person's seat at the session (festival.protocol): (shape, table, seat).
     seat: tuple[str, int, int] | None = None
+    # Other content languages (festival.core.content), loaded with the row.
+    title_i18n: dict[str, str] | None = None
+    description_i18n: dict[str, str] | None = None
+    location_i18n: dict[str, str] | None = None
+
+
+def venue_location_i18n(venue: Any) -> dict[str, str]:
+    """A venue's "name, address" in each language it has a translation in."""
+    if venue is None:
+        return {}
+    names, addresses = venue.name_i18n or {}, venue.address_i18n or {}
+    return {
+        lang: ", ".join(
+            x for x in (names.get(lang) or venue.name, addresses.get(lang) or venue.address) if x
+        )
+        for lang in {*names, *addresses}
+    }
 
 
 def _session_entry(session: ProgrammeSession) -> Entry:
@@ -104,6 +121,9 @@ def _session_entry(session: ProgrammeSession) -> Entry:
         session_type=getattr(session.type, "value", session.type),
         latitude=venue.latitude if venue else None,
         longitude=venue.longitude if venue else None,
+        title_i18n=session.title_i18n,
+        description_i18n=session.description_i18n,
+        location_i18n=venue_location_i18n(venue),
     )
 
 
@@ -139,6 +159,8 @@ def _item_entry(item: Any, festival: Festival, *, deleted: bool = False) -> Entr
         personal=item.delegate_id is not None,
         start_date=dates[0],
         end_date=dates[1],
+        title_i18n=getattr(item, "title_i18n", None),
+        description_i18n=getattr(item, "notes_i18n", None),
     )
 
 
@@ -260,6 +282,7 @@ def _items_of(
             live.id, live.kind, live.title, live.starts_at, live.ends_at, live.all_day,
             live.location, live.notes, live.sequence, live.created_at, live.updated_at,
             live.delegate_id, sa.literal(False).label("deleted"),
+            live.title_i18n, live.notes_i18n,
         ).where(
             live.delegation_id == delegate.delegation_id,
             sa.or_(live.delegate_id.is_(None), live.delegate_id == delegate.id),
@@ -268,6 +291,7 @@ def _items_of(
             gone.item_id, gone.kind, gone.title, gone.starts_at, gone.ends_at, gone.all_day,
             gone.location, sa.literal(""), gone.sequence, gone.created_at, gone.updated_at,
             gone.delegate_id, sa.literal(True),
+            gone.title_i18n, sa.cast(sa.null(), sa.JSON),
         ).where(
             gone.delegation_id == delegate.delegation_id,
             sa.or_(gone.delegate_id.is_(None), gone.delegate_id == delegate.id),
@@ -414,6 +438,7 @@ def delete_item(item: ItineraryItem) -> None:
             sequence=(item.sequence or 0) + 1,
             created_at=item.created_at,
             updated_at=utcnow(),
+            title_i18n=dict(item.title_i18n or {}),
         )
     )
     db.session.delete(item)

@@ -87,6 +87,11 @@ class ProgrammeSession(Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Translations (festival.core.content): a translation edit is a
+    # description edit for calendars (updated_at moves, sequence does not).
+    title_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    description_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    speakers_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
 
     festival: Mapped[Festival] = relationship(back_populates="sessions")
     venue: Mapped[Venue | None] = relationship()

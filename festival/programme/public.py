@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from festival.calendar import fastpath
 from festival.core import dates
+from festival.core.content import localized
 from festival.core.types import utcnow
 from festival.core.urls import external_url, safe_next
 from festival.core.view_helpers import day_arg, form_ids, id_arg
@@ -97,11 +98,16 @@ def festival_zone(festival: Festival, day: date | None = None) -> str:
 
 
 def feed_links(festival: Festival) -> dict[str, str | None]:
-    """Links to the calendar domain's feeds and exports, where they exist."""
+    """Links to the calendar domain's feeds and exports, where they exist, in
+    the reader's language when the festival writes its content in it (the
+    plain URL is the default language's)."""
+    reader = str(get_locale() or "")
+    languages = festival.all_content_languages
+    extra = {"lang": reader} if reader in languages[1:] else {}
     return {
-        "ics": optional_url("calendar.programme_ics", slug=festival.slug),
-        "xml": optional_url("calendar.schedule_xml", slug=festival.slug),
-        "json": optional_url("calendar.schedule_json", slug=festival.slug),
+        "ics": optional_url("calendar.programme_ics", slug=festival.slug, **extra),
+        "xml": optional_url("calendar.schedule_xml", slug=festival.slug, **extra),
+        "json": optional_url("calendar.schedule_json", slug=festival.slug, **extra),
     }
 
 
@@ -152,14 +158,18 @@ def _programme_page() -> str:
     def render_days() -> Markup:
         sessions = services.festival_sessions(festival, day=day, **filters)
         days = services.by_day(sessions, festival)
-        venue_names = {v.id: v.name for v in venues}
+        lang = str(get_locale())
+        venue_names = {v.id: localized(v, "name", lang).text for v in venues}
+        titles = {s.id: localized(s, "title", lang).text for s in sessions}
         # Autoescaped template output: safe to insert as it is.
         return Markup(  # noqa: S704
             render_template(
                 "programme/_days.html",
                 festival=festival,
                 days=days,
-                timelines={d: day_timeline(i, venue_names, d, festival.tz) for d, i in days},
+                timelines={
+                    d: day_timeline(i, venue_names, d, festival.tz, titles=titles) for d, i in days
+                },
                 filtered=bool(session_type or venue_id),
             )
         )

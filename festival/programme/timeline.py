@@ -124,6 +124,7 @@ def day_timeline(
     day: date,
     tz: ZoneInfo,
     no_venue_label: str = "—",
+    titles: dict[int, str] | None = None,
 ) -> DayTimeline:
     """Lay out ``sessions`` (those of ``day`` in ``tz``) in one row per venue.
 
@@ -181,8 +182,9 @@ def day_timeline(
                     y=y + lane * LANE_HEIGHT + 2,
                     width=round(width, 1),
                     height=LANE_HEIGHT - 4,
-                    label=fit_label(session.title, width - 8),
-                    title=session.title,
+                    # The title in the reader's language, when the caller has it.
+                    label=fit_label((titles or {}).get(session.id, session.title), width - 8),
+                    title=(titles or {}).get(session.id, session.title),
                     css_class=f"tl-block tl-{kind} tl-{status}",
                 )
             )

@@ -41,6 +41,7 @@ from festival.auth.services import (
     request_email_change,
     user_by_email,
 )
+from festival.core.content import lazy as content_lazy
 from festival.core.dates import format_moment
 from festival.core.tokens import hash_token, new_token
 from festival.core.types import utcnow
@@ -269,7 +270,10 @@ def register_head(invitation: Invitation, values: dict[str, Any]) -> tuple[Deleg
     queue_email(
         key=f"registration-received:{delegate.id}",
         recipient=delegate.email,
-        subject=_l("You are registered for %(festival)s", festival=invitation.festival.name),
+        subject=_l(
+            "You are registered for %(festival)s",
+            festival=content_lazy(invitation.festival, "name"),
+        ),
         template="registration_received",
         locale=delegate.locale,
         category="registration",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import Flask
 
 from festival.auth.models import User
@@ -19,8 +20,9 @@ from festival.auth.services import create_organiser, issue_login_link
 from festival.extensions import db
 from festival.impressions import sending
 from festival.impressions import services as impressions
+from festival.impressions.models import ImpressionQuestion, QuestionKind
 from festival.invitations.models import InvitationStatus
-from festival.itineraries.models import ItemKind
+from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.itineraries.services import create_item
 from festival.programme.models import Audience, SessionStatus, SessionType
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
@@ -114,7 +116,8 @@ def build_scene(app: Flask, language: str = "en") -> Scene:
 
         lyon, invitation_token = make_invitation(
             festival,
-            make_city(name="Lyon", country_code="FR", preferred_language="fr"),
+            # Lyon's invitation is in the language under test: it opens in it.
+            make_city(name="Lyon", country_code="FR", preferred_language=language),
             deadline=deadline,
         )
         chengdu_city = make_city(name="Chengdu", country_code="CN", contact_name="Li Wei")
@@ -166,6 +169,19 @@ def build_scene(app: Flask, language: str = "en") -> Scene:
             starts_at=at(tomorrow, 15),
             status=SessionStatus.CANCELLED,
         )
+        # Content in three languages (#12); some left untranslated: the
+        # public session has no French title, the excursion no translation.
+        festival.name_i18n = {
+            "ja": "鶴岡食文化フェスティバル",
+            "fr": "Festival gastronomique de Tsuruoka",
+        }
+        hall.name_i18n = {"ja": "庄内ホール", "fr": "Salle du Shōnai"}
+        tasting.title_i18n = {"ja": "発酵の未来", "fr": "L'avenir de la fermentation"}
+        tasting.description_i18n = {
+            "ja": "麹、味噌、パルミジャーノを食べ比べ。",
+            "fr": "Kōji, miso et parmesan, côte à côte.",
+        }
+        public.title_i18n = {"ja": "米と海と山"}
         enrol(forum, mayor)
         for person in (head, mayor, interpreter):
             enrol(tasting, person)
@@ -192,9 +208,39 @@ def build_scene(app: Flask, language: str = "en") -> Scene:
             },
         )
 
+        pickup = db.session.scalars(
+            sa.select(ItineraryItem).where(ItineraryItem.kind == ItemKind.PICKUP)
+        ).one()
+        pickup.title_i18n = {
+            "ja": "羽田空港でお出迎え",
+            "fr": "Accueil à Haneda, hall des arrivées",
+        }
+
         now = datetime.now(UTC)
         forum_form = impressions.create_form(festival, forum)
         tasting_form = impressions.create_form(festival, tasting)
+        tasting_form.title_i18n = tasting.title_i18n
+        tasting_form.closing_text = "Thank you for your time."
+        tasting_form.closing_text_i18n = {
+            "ja": "ご協力ありがとうございました。",
+            "fr": "Merci de votre temps.",
+        }
+        tasting_form.questions.append(
+            ImpressionQuestion(
+                position=len(tasting_form.questions) + 1,
+                kind=QuestionKind.SINGLE_CHOICE,
+                text="Which taste surprised you most?",
+                text_i18n={
+                    "ja": "いちばん驚いた味はどれですか。",
+                    "fr": "Quel goût vous a le plus surpris ?",
+                },
+                choices=["Koji", "Miso", "Parmesan"],
+                choices_i18n={
+                    "ja": ["麹", "味噌", "パルミジャーノ"],
+                    "fr": ["Kōji", "Miso", "Parmesan"],
+                },
+            )
+        )
         mayor_invite = sending.new_invite(forum_form, mayor, now)
         head_invite = sending.new_invite(tasting_form, head, now)
         db.session.add_all([mayor_invite, head_invite])

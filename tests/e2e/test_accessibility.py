@@ -164,6 +164,8 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/logistics/arrivals", "logistics: arrivals"),
         (f"{admin}/programme?day=all", "programme admin"),
         (f"{admin}/impressions/forms/{scene.forum_form_id}/results", "impression results"),
+        (f"{admin}/translations", "translations"),
+        (f"{admin}/translations/session/{scene.public_session_id}", "translate a session"),
     ]
     more_pages = [
         (f"{admin}/invitations/new", "invite cities"),

@@ -79,8 +79,10 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     page.get_by_label("Last day").fill(last_day.isoformat())
     page.get_by_label("Time zone").fill("Asia/Tokyo")
     page.get_by_label("Host city").fill("Tsuruoka")
+    # The festival's languages (the content languages below come ticked).
+    languages = page.get_by_role("group", name="Languages", exact=True)
     for language in ("English", "Japanese (日本語)", "French (Français)"):
-        page.get_by_role("checkbox", name=language, exact=True).check()
+        languages.get_by_role("checkbox", name=language, exact=True).check()
     page.get_by_label("Contact e-mail").fill("festival@city.tsuruoka.example")
     shots(page, "festival-form")
     page.get_by_role("button", name="Save").click()

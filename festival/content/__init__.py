@@ -1,0 +1,2 @@
+"""Translating what organisers type: the registry of translatable fields,
+the festival's translation page, per-item editing, XLIFF/XLSX exchange."""

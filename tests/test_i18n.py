@@ -38,7 +38,8 @@ KEYWORDS = {
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
 # Words a Japanese page legitimately keeps in Latin letters.
-LATIN_IN_JAPANESE = {"festival", "HTML", "Outlook.com"}
+# Formulas and names that read the same in Japanese.
+LATIN_IN_JAPANESE = {"festival", "HTML", "Outlook.com", "%(enrolled)s + %(walk_ins)s"}
 
 
 def _catalog(language: str) -> Catalog:

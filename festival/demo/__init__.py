@@ -110,9 +110,11 @@ def demo(
     )
     started = time.perf_counter()
     for module in _step_modules():
-        label = module.__name__.split(".")[1]
+        # festival.<domain>.demo, or festival.demo.<topic> for cross-domain steps.
+        parts = module.__name__.split(".")
+        label = parts[-1] if parts[1] == "demo" else parts[1]
         step_started = time.perf_counter()
-        click.echo(f"  {label:<14}", nl=False)
+        click.echo(f"  {label:<18}", nl=False)
         summary = module.seed(context)
         db.session.flush()
         click.echo(f"{summary}  ({time.perf_counter() - step_started:.1f} s)")

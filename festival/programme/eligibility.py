@@ -99,7 +99,7 @@ def allowed_in_session(session: Any = None, delegation_joined: bool = False) -> 
     # The festival check looks the delegation up by primary key rather than
     # joining on festival_id, which would invite pairing every session with
     # every delegation.
-    delegation_festival: ColumnElement[int] = (
+    delegation_festival: sa.ColumnExpressionArgument[int] = (
         sa.select(Delegation.festival_id)
         .where(Delegation.id == Delegate.delegation_id)
         .scalar_subquery()

@@ -17,7 +17,6 @@ from wtforms import (
     Field,
     FloatField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -32,9 +31,8 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form, add_error, required
+from festival.core.forms import Form, MultiCheckboxField, add_error, required
 from festival.core.i18n import format_skeleton, language_name
 from festival.festivals import services
 from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
@@ -48,13 +46,6 @@ FESTIVAL_LANGUAGES = [
 ]  # fmt: skip
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as checkboxes (rendered by the ``field`` macro)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LenientFloatField(FloatField):

@@ -35,10 +35,14 @@ def memoised(function: F) -> F:
         if not has_app_context():
             return function(*args)
         cache = g.setdefault("_logistics_labels", {})
-        key = (function.__name__, str(get_locale()), *args)
-        if key not in cache:
-            cache[key] = function(*args)
-        return cache[key]
+        # The Locale itself is the key (hashed from its parts): naming it
+        # with str() cost more than the lookup it guards.
+        key = (function, get_locale(), *args)
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = label = function(*args)
+            return label
 
     return cast(F, wrapper)  # same arguments, same result
 

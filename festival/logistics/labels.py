@@ -145,16 +145,37 @@ def moment_label(
     return text
 
 
+def _for_this_render(function: F, cache: dict[tuple[Any, ...], str]) -> F:
+    """``function`` remembered in ``cache``, which lives for one render."""
+
+    def label(*args: Any) -> str:
+        key = (function, *args)
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = value = function(*args)
+            return value
+
+    return cast(F, label)  # same arguments, same result
+
+
 def template_helpers() -> dict[str, Callable[..., str]]:
     """The labels organiser templates call, for a blueprint's context processor
-    (delegations and logistics show the same people the same way)."""
+    (delegations and logistics show the same people the same way).
+
+    A context processor runs once per render, and a render is in one
+    language: each label is looked up there once, and the rows that repeat it
+    (a hundred per page) read it from a plain dict, without asking Flask and
+    Babel for the request's locale each time.
+    """
+    cache: dict[tuple[Any, ...], str] = {}
     return {
-        "role_label": role_label,
-        "room_type_label": room_type_label,
-        "status_label": status_label,
-        "dietary_label": dietary_label,
-        "allergen_label": allergen_label,
-        "country_name": country_name,
+        "role_label": _for_this_render(role_label, cache),
+        "room_type_label": _for_this_render(room_type_label, cache),
+        "status_label": _for_this_render(status_label, cache),
+        "dietary_label": _for_this_render(dietary_label, cache),
+        "allergen_label": _for_this_render(allergen_label, cache),
+        "country_name": _for_this_render(country_name, cache),
         "moment_label": moment_label,
-        "date_label": date_label,
+        "date_label": _for_this_render(date_label, cache),
     }

@@ -46,9 +46,12 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop); links in e-mails use SERVER_URL=$(SERVER_URL)"
 	SERVER_URL='$(SERVER_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## The whole suite: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set.
+## The whole suite: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set,
+## spread over the machine's cores (pytest-xdist: each worker builds its own
+## app and databases). `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from festival.attendance.services import (
 from festival.extensions import db
 from festival.programme.eligibility import may_attend
 from festival.programme.models import Audience, ProgrammeSession, SessionStatus
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 from tests.factories import enrol, make_delegate, make_delegation, make_festival, make_session
 
 CHECKED = datetime(2027, 6, 15, 1, 5, tzinfo=UTC)
@@ -171,6 +171,14 @@ def test_sql_rule_agrees_with_may_attend_for_every_audience(app):
             .where(allowed_in_session())
         )
         in_sql = set(rows)
+        # The form for queries that join the delegate's delegation says the same.
+        joined = db.session.execute(
+            sa.select(ProgrammeSession.id, Delegate.id)
+            .join(Delegate, sa.true())
+            .join(Delegation, Delegation.id == Delegate.delegation_id)
+            .where(allowed_in_session(delegation_joined=True))
+        )
         in_python = {(s.id, d.id) for s in sessions for d in delegates if may_attend(s, d)}
         assert in_sql == in_python
+        assert set(joined) == in_python
         assert len(in_python) > 5  # the check is not vacuous

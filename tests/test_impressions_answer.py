@@ -62,6 +62,38 @@ def test_the_link_opens_without_signing_in_and_shows_the_session(app, client):
     assert 'name="robots" content="noindex' in page.text
 
 
+@time_machine.travel(OPEN)
+def test_a_link_survives_a_key_rotation_while_its_key_is_a_fallback(app, client):
+    """SECRET_KEY rotated, the old key kept in SECRET_KEY_FALLBACKS: the link
+    of the first e-mail still opens the form, and a reminder carries the same
+    link; once the old key is retired, that link fails and new e-mails carry
+    one made under the new key."""
+    scene = build_scene_in(app)
+    sent = _invite_all(app, scene)["maria@parma.example"]
+    old_key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "rotated-secret-key-" + "n" * 40
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert client.get(f"/impressions/{sent}").status_code == 200
+    with app.app_context():
+        invite = db.session.scalar(
+            sa.select(ImpressionInvite)
+            .join(Delegate, Delegate.id == ImpressionInvite.delegate_id)
+            .where(Delegate.email == "maria@parma.example")
+        )
+        assert sending.token_for(invite) == sent  # what a reminder would carry
+
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get(f"/impressions/{sent}").status_code == 404
+    with app.app_context():
+        invite = db.session.get(ImpressionInvite, invite.id)
+        sending.link_for(invite)  # a new e-mail now
+        renewed = sending.token_for(invite)
+        db.session.commit()
+    assert renewed != sent
+    assert client.get(f"/impressions/{renewed}").status_code == 200
+    assert client.get(f"/impressions/{sent}").status_code == 404
+
+
 def _input(html: str, element_id: str) -> str:
     """The <input> tag with this id."""
     match = re.search(rf'<input[^>]*id="{re.escape(element_id)}"[^>]*>', html)

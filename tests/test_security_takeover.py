@@ -340,3 +340,22 @@ def test_editing_a_member_answers_the_same_whoever_the_address_belongs_to(app, c
         )
     assert answers["staff"] == answers["other city"] == answers["nobody"]
     assert answers["nobody"][0] == 302
+
+
+def test_a_confirmation_link_survives_a_key_rotation_while_its_key_is_a_fallback(app, client):
+    """SECRET_KEY rotated, the old key kept in SECRET_KEY_FALLBACKS: the link
+    already sent still moves the address; with the old key retired, it fails."""
+    invited = _invited(app, _festival(app))
+    register_head(client, invited)
+    head = _record(app, invited.delegation_id, "giulia.rossi@parma.example")
+    client.post("/my/details", data=head_form(email="giulia@new.example"))
+    path = _confirm_path(app, "giulia@new.example")
+    old_key = app.config["SECRET_KEY"]
+
+    app.config["SECRET_KEY"] = "rotated-secret-key-" + "n" * 40
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert app.test_client().get(path).status_code == 410  # retired: refused
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert app.test_client().get(path).status_code == 200
+    assert app.test_client().post(path).status_code == 302
+    assert _user(app, head.user_id).email == "giulia@new.example"

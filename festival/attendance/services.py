@@ -77,16 +77,20 @@ def _asked_rows(session_ids: Sequence[int]) -> sa.CTE:
 def _attendee_query(session_ids: Sequence[int], *columns: Any) -> sa.Select:
     asked = _asked_rows(session_ids)
     query = sa.select(*(columns or (asked.c.id, asked.c.delegate_id)))
-    return query.join_from(asked, Delegate, Delegate.id == asked.c.delegate_id).where(
-        allowed_in_session(asked),
-        sa.or_(
-            asked.c.checked_in_at.is_not(None),
-            sa.and_(
-                sa.not_(asked.c.check_in_taken),
-                Delegate.status == DelegateStatus.CONFIRMED,
-                asked.c.status == SessionStatus.SCHEDULED,
+    return (
+        query.join_from(asked, Delegate, Delegate.id == asked.c.delegate_id)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(
+            allowed_in_session(asked, delegation_joined=True),
+            sa.or_(
+                asked.c.checked_in_at.is_not(None),
+                sa.and_(
+                    sa.not_(asked.c.check_in_taken),
+                    Delegate.status == DelegateStatus.CONFIRMED,
+                    asked.c.status == SessionStatus.SCHEDULED,
+                ),
             ),
-        ),
+        )
     )
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import joinedload
 from festival.calendar import events as ev
 from festival.calendar.tokens import feed_token, token_delegate_id, token_is_valid
 from festival.core import memo
-from festival.core.tokens import secret_key
+from festival.core.tokens import secret_key, secret_keys
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
@@ -263,16 +263,9 @@ def delegate_for_token(token: str) -> Delegate | None:
     )
     if delegate is None or delegate.anonymised_at is not None:
         return None
-    if not token_is_valid(_secret_keys(), token, delegate.id, delegate.feed_secret):
+    if not token_is_valid(secret_keys(), token, delegate.id, delegate.feed_secret):
         return None
     return delegate
-
-
-def _secret_keys() -> list[str | bytes]:
-    """SECRET_KEY, then the keys being retired (SECRET_KEY_FALLBACKS, as Flask
-    reads it for session cookies): a link made under any of them still works."""
-    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
-    return [secret_key(), *fallbacks]
 
 
 def personal_token(delegate: Delegate) -> str:

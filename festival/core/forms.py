@@ -23,7 +23,7 @@ from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms import Field, PasswordField, SelectMultipleField, StringField, TextAreaField
 
 # WTForms 3.3's option class, which types-wtforms (3.2) does not know yet: the
 # forms import it from here, so that one line waits for the stubs.
@@ -32,6 +32,7 @@ from wtforms.fields.choices import (  # type: ignore[attr-defined]  # not in typ
 )
 from wtforms.fields.core import UnboundField
 from wtforms.meta import DefaultMeta
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.incoming import multi_line, single_line
 
@@ -71,6 +72,13 @@ class Form(FlaskForm):
                 filters = unbound_field.kwargs.get("filters") or ()
                 options = {**options, "filters": [clean, *filters]}
             return super().bind_field(form, unbound_field, options)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (the forms macro draws it as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def add_error(field: Field, message: str) -> None:

@@ -45,13 +45,23 @@ def secret_key() -> str | bytes:
     return key
 
 
+def secret_keys() -> list[str | bytes]:
+    """SECRET_KEY, then the keys being retired (SECRET_KEY_FALLBACKS, as Flask
+    reads it for session cookies): a link made under any of them still works,
+    so the key can rotate without breaking the links already sent."""
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
+    return [secret_key(), *fallbacks]
+
+
 def _signer(salt: str) -> TimestampSigner:
-    return TimestampSigner(secret_key(), salt=salt, sep=_SIGNED_SEPARATOR)
+    # itsdangerous signs with the last key and accepts every one of them.
+    keys = [key.encode("utf-8") if isinstance(key, str) else key for key in secret_keys()]
+    return TimestampSigner(keys[::-1], salt=salt, sep=_SIGNED_SEPARATOR)
 
 
 def sign(payload: Any, salt: str) -> str:
     """A URL-safe token holding ``payload`` (JSON-able) and the time it was
-    made, signed with the app's secret key.
+    made, signed with the app's secret key (and accepted under its fallbacks).
 
     The ``salt`` names the purpose, so a token made for one kind of link is
     refused by every other kind.

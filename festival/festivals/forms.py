@@ -18,7 +18,6 @@ from wtforms import (
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -34,11 +33,10 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.core.content import content_languages
 from festival.core.dates import format_day, format_times
-from festival.core.forms import Form, SelectChoice, add_error, required
+from festival.core.forms import Form, MultiCheckboxField, SelectChoice, add_error, required
 from festival.core.i18n import language_name
 from festival.festivals import services
 from festival.festivals.slugs import SLUG_MAX_LENGTH, free_slug, slug_from_dates, slug_from_name
@@ -51,13 +49,6 @@ FESTIVAL_LANGUAGES = [
 ]  # fmt: skip
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as checkboxes (rendered by the ``field`` macro)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LenientFloatField(FloatField):

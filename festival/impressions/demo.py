@@ -26,7 +26,7 @@ from festival.impressions.models import (
     ImpressionQuestion,
     ImpressionResponse,
 )
-from festival.impressions.sending import token_from_salt
+from festival.impressions.tokens import token_from_salt
 from festival.programme.models import ProgrammeSession
 from festival.registration.models import Delegate
 

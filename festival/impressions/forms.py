@@ -14,7 +14,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -26,9 +25,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form, SelectChoice
+from festival.core.forms import Form, MultiCheckboxField, SelectChoice
 from festival.core.limits import FIRST_DAY, LAST_DAY, day_in_range
 from festival.impressions.models import (
     RATING_LABELS,
@@ -47,13 +45,6 @@ KIND_LABELS = {
     QuestionKind.YES_NO: _l("Yes or no"),
     QuestionKind.TEXT: _l("Free text"),
 }
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def local_to_utc(value: datetime, tz: ZoneInfo) -> datetime | None:

@@ -13,9 +13,6 @@ reminder can carry the same link as the first e-mail.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -38,6 +35,7 @@ from festival.impressions.models import (
     ImpressionResponse,
 )
 from festival.impressions.services import ImpressionError, recipients_of
+from festival.impressions.tokens import accepted_token, token_from_salt
 from festival.outbox.models import OutboxMessage
 from festival.outbox.services import queue_email
 from festival.programme.models import ProgrammeSession, SessionStatus
@@ -54,19 +52,18 @@ DEFAULT_REMINDER_AFTER = timedelta(days=3)
 
 
 def token_for(invite: ImpressionInvite) -> str:
-    """The secret in the invite's link (derived, never stored)."""
-    return token_from_salt(invite.token_salt)
-
-
-def token_from_salt(salt: str, key: bytes | None = None) -> str:
-    key = key or str(current_app.secret_key).encode("utf-8")
-    digest = hmac.new(key, f"impressions:{salt}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    """The secret in the invite's link (derived, never stored): the one
+    already sent while its key is accepted (SECRET_KEY or a fallback), so a
+    reminder after a key rotation does not close the first e-mail's link;
+    else a new one under SECRET_KEY."""
+    sent = accepted_token(invite.token_salt, invite.token_hash)
+    return sent if sent is not None else token_from_salt(invite.token_salt)
 
 
 def link_for(invite: ImpressionInvite) -> str:
-    """The absolute link to the invite's form; refreshes the stored hash so a
-    rotated SECRET_KEY yields a working link in every new e-mail."""
+    """The absolute link to the invite's form; refreshes the stored hash so
+    that, once the key of the earlier link is retired, every new e-mail
+    carries a working link."""
     token = token_for(invite)
     invite.token_hash = hash_token(token)
     return external_url("impressions.answer", token=token)

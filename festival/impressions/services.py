@@ -29,6 +29,7 @@ from festival.impressions.models import (
     QuestionKind,
     builtin_english,
 )
+from festival.impressions.tokens import token_opens
 from festival.programme.models import ProgrammeSession, SessionStatus
 from festival.registration.models import Delegate, Delegation
 
@@ -279,7 +280,7 @@ def invite_by_token(token: str) -> ImpressionInvite | None:
     """The invite a link's token opens, with its form, questions and delegate."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(
+    invite = db.session.scalar(
         sa.select(ImpressionInvite)
         .where(ImpressionInvite.token_hash == hash_token(token))
         .options(
@@ -289,6 +290,11 @@ def invite_by_token(token: str) -> ImpressionInvite | None:
             joinedload(ImpressionInvite.delegate),
         )
     )
+    # The hash finds the link last sent; its key must still be accepted (a key
+    # taken out of SECRET_KEY_FALLBACKS closes the links made under it).
+    if invite is None or not token_opens(invite.token_salt, token):
+        return None
+    return invite
 
 
 def response_of(invite: ImpressionInvite) -> ImpressionResponse | None:

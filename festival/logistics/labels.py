@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
 
 from babel import Locale
@@ -35,10 +35,14 @@ def memoised(function: F) -> F:
         if not has_app_context():
             return function(*args)
         cache = g.setdefault("_logistics_labels", {})
-        key = (function.__name__, str(get_locale()), *args)
-        if key not in cache:
-            cache[key] = function(*args)
-        return cache[key]
+        # The Locale itself is the key (hashed from its parts): naming it
+        # with str() cost more than the lookup it guards.
+        key = (function, get_locale(), *args)
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = label = function(*args)
+            return label
 
     return cast(F, wrapper)  # same arguments, same result
 
@@ -105,16 +109,23 @@ def allergen_label(code: str) -> str:
     return str(choices.ALLERGENS[code]) if code in choices.ALLERGENS else _humanise(code)
 
 
+@lru_cache(maxsize=16)
+def _territories(locale_name: str) -> dict[str, str]:
+    """{country code: name} in one language: the same for the whole process
+    (parsing the locale cost 70 µs, for each of the sixty countries of a page)."""
+    try:
+        locale = Locale.parse(locale_name)
+    except (ValueError, TypeError):
+        locale = Locale("en")
+    return dict(locale.territories)
+
+
 @memoised
 def country_name(code: str | None) -> str:
     """The country's name in the reader's language ("JP" -> "Japan", "日本")."""
     if not code:
         return ""
-    try:
-        locale = Locale.parse(str(get_locale() or "en"))
-    except (ValueError, TypeError):
-        locale = Locale("en")
-    return locale.territories.get(code.upper(), code.upper())
+    return _territories(str(get_locale() or "en")).get(code.upper(), code.upper())
 
 
 @memoised
@@ -135,16 +146,37 @@ def moment_label(
     return format_day(value, tz, short=short)
 
 
+def _for_this_render(function: F, cache: dict[tuple[Any, ...], str]) -> F:
+    """``function`` remembered in ``cache``, which lives for one render."""
+
+    def label(*args: Any) -> str:
+        key = (function, *args)
+        try:
+            return cache[key]
+        except KeyError:
+            cache[key] = value = function(*args)
+            return value
+
+    return cast(F, label)  # same arguments, same result
+
+
 def template_helpers() -> dict[str, Callable[..., str]]:
     """The labels organiser templates call, for a blueprint's context processor
-    (delegations and logistics show the same people the same way)."""
+    (delegations and logistics show the same people the same way).
+
+    A context processor runs once per render, and a render is in one
+    language: each label is looked up there once, and the rows that repeat it
+    (a hundred per page) read it from a plain dict, without asking Flask and
+    Babel for the request's locale each time.
+    """
+    cache: dict[tuple[Any, ...], str] = {}
     return {
-        "role_label": role_label,
-        "room_type_label": room_type_label,
-        "status_label": status_label,
-        "dietary_label": dietary_label,
-        "allergen_label": allergen_label,
-        "country_name": country_name,
+        "role_label": _for_this_render(role_label, cache),
+        "room_type_label": _for_this_render(room_type_label, cache),
+        "status_label": _for_this_render(status_label, cache),
+        "dietary_label": _for_this_render(dietary_label, cache),
+        "allergen_label": _for_this_render(allergen_label, cache),
+        "country_name": _for_this_render(country_name, cache),
         "moment_label": moment_label,
-        "date_label": date_label,
+        "date_label": _for_this_render(date_label, cache),
     }

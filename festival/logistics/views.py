@@ -46,12 +46,17 @@ FORMATS = ("csv", "xlsx")
 _language_name = lru_cache(maxsize=1024)(language_name)
 
 
+@lru_cache(maxsize=1024)
+def _language_span(code: str) -> Markup:
+    # The same in every reader's language: made once per process and code,
+    # for the hundreds a page of the interpreters' list shows.
+    return Markup('<span class="lang" lang="{}">{}</span>').format(code, _language_name(code))
+
+
 def language_spans(codes: Iterable[str]) -> Markup:
     """Languages as the interpreters page lists them: each name in its own
     language, marked with its code (a Jinja macro per delegation costs more)."""
-    return Markup(", ").join(
-        Markup('<span class="lang" lang="{}">{}</span>').format(c, _language_name(c)) for c in codes
-    )
+    return Markup(", ").join(_language_span(c) for c in codes)
 
 
 @bp.context_processor

@@ -95,11 +95,12 @@ def attendable_by_joined_delegate() -> ColumnElement[bool]:
     )
 
 
-def allowed_in_session(session: Any = None) -> ColumnElement[bool]:
+def allowed_in_session(session: Any = None, delegation_joined: bool = False) -> ColumnElement[bool]:
     """SQL twin of :func:`may_attend` for rows that have a session (the
     sessions table, or any FROM with its ``id``, ``festival_id``,
     ``audience`` and ``open_to_accompanying`` columns) and a Delegate,
-    without joining Delegation.
+    without joining Delegation (or, with ``delegation_joined``, with the
+    delegate's Delegation joined).
 
     ``visible_to`` is per delegate; attendance's bulk queries need the rule
     per (session, delegate) pair. tests/test_attendance_rule.py checks that
@@ -109,11 +110,15 @@ def allowed_in_session(session: Any = None) -> ColumnElement[bool]:
     # The festival check looks the delegation up by primary key rather than
     # joining on festival_id, which would invite pairing every session with
     # every delegation.
-    delegation_festival = (
+    delegation_festival: sa.ColumnExpressionArgument[int] = (
         sa.select(Delegation.festival_id)
         .where(Delegation.id == Delegate.delegation_id)
         .scalar_subquery()
     )
+    if delegation_joined:
+        # The joined row's column instead: the planner ran that subquery once
+        # per delegate it hashed (40 ms at 5,000 delegates, 11 ms joined).
+        delegation_festival = Delegation.festival_id
     return sa.and_(
         Delegate.status.in_(ACTIVE_STATUSES),
         s.festival_id == delegation_festival,

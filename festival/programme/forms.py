@@ -27,9 +27,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.core.forms import Form, SelectChoice, add_error, required
+from festival.core.forms import Form, MultiCheckboxField, SelectChoice, add_error, required
 from festival.core.i18n import language_name
 from festival.programme.labels import AUDIENCE_LABELS, COMMON_LANGUAGES, SESSION_TYPE_LABELS
 from festival.programme.models import Audience, ProgrammeSession
@@ -48,13 +47,6 @@ def int_or_none(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes (the forms macro renders it as a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SessionForm(Form):

@@ -19,16 +19,14 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.cities.reference import country_choices
-from festival.core.forms import Form, SelectChoice
+from festival.core.forms import Form, MultiCheckboxField, SelectChoice
 from festival.core.i18n import INTERFACE_LANGUAGES, language_name
 from festival.festivals.models import Festival
 from festival.registration import names
@@ -83,13 +81,6 @@ def _lower(value: Any) -> Any:
 def _none_if_blank(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes (the forms macro draws it as a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MemberForm(Form):

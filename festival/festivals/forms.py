@@ -76,6 +76,18 @@ def language_choices(extra: list[str] | None = None) -> list[tuple[str, str]]:
     return choices
 
 
+# A festival's dates: any edition a city may plan, and none that overflows
+# the date arithmetic of zones (year 9999 plus a day).
+FIRST_YEAR, LAST_YEAR = 2000, 2200
+
+
+def _plausible_year(field: Field) -> None:
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(
+            _l("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
+
+
 class FestivalForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
@@ -234,7 +246,11 @@ class FestivalForm(Form):
         if field.data and services.slug_taken(field.data, self._festival_id):
             raise ValidationError(_l("Another festival already uses %(slug)s.", slug=field.data))
 
+    def validate_starts_on(self, field: Field) -> None:
+        _plausible_year(field)
+
     def validate_ends_on(self, field: Field) -> None:
+        _plausible_year(field)
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
 

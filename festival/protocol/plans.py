@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from festival.core.forms import add_error, required
+from festival.core.view_helpers import id_arg
 from festival.extensions import db
 from festival.programme.models import ProgrammeSession
 from festival.protocol import drawings, labels, seating
@@ -206,7 +207,7 @@ def cards(session_id: int) -> ResponseReturnValue:
     """Place cards: one folded A4 tent card per seated guest (or one table's)."""
     session = session_or_404(session_id)
     plan = _plan(session)
-    number = request.args.get("table", type=int)
+    number = id_arg("table")  # a table's number: as bounded as a row's id
     views = seating.plan_tables(plan, [number] if number else None)
     return render_template(
         "protocol/cards.html", festival=g.festival, session=session, tables=views, table=number

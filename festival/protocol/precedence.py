@@ -438,11 +438,17 @@ def refresh_ranks(festival: Festival) -> None:
 def rank_order_by(festival: Festival) -> sa.ColumnElement[int]:
     """An ORDER BY term for any query over ``Delegate``: precedence first
     (people without a rank last). Refreshes the ranks if stale."""
+    return rank_of(festival, Delegate.id)
+
+
+def rank_of(festival: Festival, delegate_id: Any) -> sa.ColumnElement[int]:
+    """An ORDER BY term for any query with a delegate id column (an
+    answer's author, a seat's guest): precedence first, people without a
+    rank last. Refreshes the ranks if stale."""
     refresh_ranks(festival)
     rank = (
         sa.select(PrecedenceRank.rank)
-        .where(PrecedenceRank.delegate_id == Delegate.id)
-        .correlate(Delegate)
+        .where(PrecedenceRank.delegate_id == delegate_id)
         .scalar_subquery()
     )
     return sa.func.coalesce(rank, UNRANKED)

@@ -121,3 +121,36 @@ def test_the_choice_needs_a_delegate(client, auth, world):
     assert client.post("/my/digest", data={}).status_code in (302, 401)  # signed out
     auth.organiser()
     assert client.post("/my/digest", data={}).status_code == 404
+
+
+def test_the_digest_is_in_the_readers_content_language_seat_included(app, runner, world):
+    """Titles, venue and seat in French for the French mayor; the
+    interpreter (English) reads the default title of the pickup."""
+    from festival.festivals.models import Venue
+    from festival.protocol.models import Seat, SeatingPlan, SeatingTable
+
+    with app.app_context():
+        talk = db.session.get(ProgrammeSession, world["talk_id"])
+        talk.title_i18n = {"fr": "Cultures de la fermentation"}
+        db.session.get(Venue, world["hall_id"]).name_i18n = {"fr": "Grande salle"}
+        pickup = db.session.scalar(sa.select(ItineraryItem))
+        pickup.title_i18n = {"fr": "Départ de l'hôtel Sakura"}
+        plan = SeatingPlan(festival_id=world["festival_id"], session_id=talk.id)
+        table = SeatingTable(plan=plan, number=2, seats=8)
+        db.session.add_all([plan, table])
+        db.session.flush()
+        db.session.add(
+            Seat(plan_id=plan.id, table_id=table.id, seat=3, delegate_id=world["mayor"][0])
+        )
+        db.session.commit()
+    _worker_at(runner, tokyo_utc(14, 18, 1))
+    with app.app_context():
+        mayor_email = db.session.get(Delegate, world["mayor"][0]).email
+    mails = _digests(app)
+    mayors = next(m for m in mails if m.recipient == mayor_email)
+    other = next(m for m in mails if m.recipient != mayor_email)
+    for body in (mayors.text_body, mayors.html_body):
+        assert "Cultures de la fermentation" in body and "Grande salle" in body
+        assert "Table 2, place 3" in body  # worded in French, not the worker's language
+    assert "Départ de l'hôtel Sakura" in mayors.text_body
+    assert "Pickup at the Hotel Sakura" in other.text_body

@@ -152,9 +152,7 @@ def test_cancelling_tells_those_enrolled(app, client, auth, runner, world):
     assert "— cancelled" in french.text_body or "— annulé" in french.text_body
 
 
-def test_an_itinerary_item_moved_or_deleted_tells_its_delegation(
-    app, client, auth, runner, world
-):
+def test_an_itinerary_item_moved_or_deleted_tells_its_delegation(app, client, auth, runner, world):
     with app.app_context():
         item = ItineraryItem(
             delegation_id=world["parma_id"],
@@ -219,3 +217,32 @@ def test_a_new_item_is_news_and_one_for_one_person_tells_only_them(
     assert by_locale["fr"].count("Sake brewery") == 2
     assert by_locale["en"].count("Sake brewery") == 1
     assert "— new" in by_locale["en"]
+
+
+def test_titles_and_venues_are_in_the_readers_content_language(app, client, auth, runner, world):
+    """The French mayor reads the French title and venue names where the
+    organisers typed them; the Japanese deputy, with no Japanese venue
+    names, reads the default ones."""
+    from festival.festivals.models import Venue
+
+    with app.app_context():
+        talk = db.session.get(ProgrammeSession, world["talk_id"])
+        talk.title_i18n = {"fr": "Cultures de la fermentation", "ja": "世界の発酵文化"}
+        db.session.get(Venue, world["hall_id"]).name_i18n = {"fr": "Grande salle"}
+        db.session.get(Venue, world["salon_id"]).name_i18n = {"fr": "Salon des maires"}
+        db.session.commit()
+    auth.organiser()
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        moved = _talk_form(world, venue_id=str(world["salon_id"]))
+        moved.update(capacity="10", save_anyway="y")
+        assert client.post(f"{BASE}/{world['talk_id']}/edit", data=moved).status_code == 302
+    _worker_at(runner, start + timedelta(minutes=15))
+    mails = {m.locale: m for m in _change_mails(app)}
+    french, japanese = mails["fr"], mails["ja"]
+    assert "Cultures de la fermentation" in french.text_body
+    assert "Cultures de la fermentation" in french.html_body
+    assert "Fermentation Cultures of the World" not in french.text_body
+    assert "Grande salle → Salon des maires" in french.text_body
+    assert "世界の発酵文化" in japanese.text_body
+    assert "Main Hall → Mayors' Salon" in japanese.text_body

@@ -14,7 +14,7 @@ from festival.extensions import db
 from festival.impressions import sending, services
 from festival.impressions.charts import Bar, bar_chart
 from festival.impressions.models import ImpressionForm, ImpressionInvite, ImpressionResponse
-from festival.registration.models import Delegate
+from festival.registration.models import Delegate, DelegateRole
 from tests.impressions_support import answer, build_answered_festival, build_scene, form
 from tests.support.queries import queries_per_page
 
@@ -198,6 +198,49 @@ def test_the_report_prints_only_picked_quotes_whose_authors_agreed(app, client, 
         yui.anonymised_at = yui.created_at
         db.session.commit()
     assert "食を通じて世界とつながる。" not in client.get(f"{base}/report").text
+
+
+def test_quotes_follow_precedence_until_the_organisers_number_them(app, client, auth):
+    """Maria answered first but is not confirmed; Yui is a confirmed
+    official: her quote comes first on the picking page and in the report
+    when nobody numbered them, and "by precedence" puts it back first."""
+    scene = _answered_scene(app)
+    with app.app_context():
+        people = {d.email: d for d in db.session.scalars(sa.select(Delegate))}
+        people["yui@tsuruoka.example"].confirmed_role = DelegateRole.OFFICIAL
+        people["maria@parma.example"].confirmed_role = None
+        db.session.commit()
+        ids = {r.delegate.email: r.id for r in db.session.scalars(sa.select(ImpressionResponse))}
+    maria, yui_id = ids["maria@parma.example"], ids["yui@tsuruoka.example"]
+    auth.organiser()
+    base = f"/organiser/festivals/{scene.slug}/impressions"
+    quotes_url = f"{base}/forms/{scene.form_id}/quotes"
+    page = client.get(quotes_url).text
+    assert page.index("食を通じて世界とつながる。") < page.index("Tsuruoka feeds the soul.")
+    results = client.get(f"{base}/forms/{scene.form_id}/results").text
+    assert results.index("食を通じて世界とつながる。") < results.index("Tsuruoka feeds the soul.")
+    client.post(quotes_url, data={"picked": [maria, yui_id]})  # ticked, not numbered
+    report = client.get(f"{base}/report").text
+    assert report.index("食を通じて世界とつながる。") < report.index("Tsuruoka feeds the soul.")
+    # The organisers' numbers win ...
+    client.post(
+        quotes_url,
+        data={"picked": [maria, yui_id], f"position-{maria}": "1", f"position-{yui_id}": "2"},
+    )
+    report = client.get(f"{base}/report").text
+    assert report.index("Tsuruoka feeds the soul.") < report.index("食を通じて世界とつながる。")
+    # ... until they ask for precedence again.
+    client.post(
+        quotes_url,
+        data={
+            "picked": [maria, yui_id],
+            f"position-{maria}": "1",
+            f"position-{yui_id}": "2",
+            "by_precedence": "1",
+        },
+    )
+    report = client.get(f"{base}/report").text
+    assert report.index("食を通じて世界とつながる。") < report.index("Tsuruoka feeds the soul.")
 
 
 def test_the_festival_page_compares_sessions_and_sorts_them(app, client, auth):

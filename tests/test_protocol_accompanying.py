@@ -202,9 +202,10 @@ def test_twenty_racing_registrations_for_one_companion_place_yield_one(
             try:
                 head = db.session.get(Delegate, parma["head"])
                 mayor = db.session.get(Delegate, parma["mayor"])
-                add_accompanying(
-                    head, mayor, companion_form(email=f"c{i}@parma.example", full_name=f"C {i}")
-                )
+                # The service takes what the form's delegate_values() gives:
+                # the name in parts and joined (the names branch split it).
+                values = companion_form(email=f"c{i}@parma.example", full_name=f"C {i}")
+                add_accompanying(head, mayor, {**values, "full_name": f"C {i}"})
                 db.session.commit()
                 return "added"
             except RegistrationError as error:

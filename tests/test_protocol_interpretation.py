@@ -216,3 +216,20 @@ def test_query_counts_do_not_grow_with_sessions_and_people(app, client, auth, fo
         db.session.commit()
     many = queries_per_page(client, pages)
     assert few == many
+
+
+def test_people_are_named_as_lists_name_them(app, client, auth, forum):
+    """With the name in parts on file, the coverage lists "GUERRA Michele"
+    and the interpreter kept out by her list name too."""
+    from festival.registration.models import Delegate
+
+    with app.app_context():
+        for delegate in db.session.scalars(sa.select(Delegate)):
+            if delegate.full_name in ("Michele Guerra", "Giulia Rossi"):
+                delegate.given_names, delegate.family_name = delegate.full_name.split()
+        db.session.commit()
+    auth.organiser()
+    page = session_page(client, forum)
+    section = page[page.index('id="interpretation"') :]
+    assert "GUERRA Michele" in section
+    assert "Their interpreter ROSSI Giulia may not enter this session." in section

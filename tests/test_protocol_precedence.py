@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from festival.cities.models import CityKind
 from festival.extensions import db
 from festival.protocol import kana, precedence
 from festival.protocol.models import CityProtocol, EqualRankRule, PrecedenceOverride, RankClass
@@ -213,3 +214,48 @@ def test_a_precedence_order_for_other_pages(app, world) -> None:
             [type("P", (), {"id": i})() for i in (world["official"], world["parma"])], key=key
         )
         assert [p.id for p in people] == [world["parma"], world["official"]]
+
+
+def test_guests_who_are_not_a_city_rank_by_their_kind(app, world) -> None:
+    """An organisation's most senior person is a head of organisation
+    without any override; a keynote speaker stands with the officials; the
+    press after everyone else, whatever role they declared."""
+    with app.app_context():
+        festival = db.session.get(precedence.Festival, world["festival"])
+        unesco = make_delegation(festival, make_city(name="UNESCO", kind=CityKind.ORGANISATION))
+        assistant = make_delegate(
+            unesco, full_name="Assistant", role=DelegateRole.OTHER, is_head=True
+        )
+        assistant.confirmed_role = DelegateRole.OTHER
+        director = make_delegate(unesco, full_name="Director", role=DelegateRole.OFFICIAL)
+        director.confirmed_role = DelegateRole.OFFICIAL
+        ministry = make_delegation(festival, make_city(name="Ministry", kind=CityKind.ORGANISATION))
+        minister = make_delegate(ministry, full_name="Minister", is_head=True)  # not confirmed
+        speaker_city = make_city(name="Keynote", kind=CityKind.SPEAKER)
+        speaker = make_delegate(make_delegation(festival, speaker_city), is_head=True)
+        press = make_delegation(festival, make_city(name="Gazette", kind=CityKind.PRESS))
+        journalist = make_delegate(press, role=DelegateRole.MAYOR, is_head=True)
+        journalist.confirmed_role = DelegateRole.MAYOR
+        db.session.commit()
+        ids = {
+            "assistant": assistant.id,
+            "director": director.id,
+            "minister": minister.id,
+            "speaker": speaker.id,
+            "journalist": journalist.id,
+        }
+        standings = precedence.standings(festival)
+    order = [s.person.id for s in standings]
+    klass = {s.person.id: s.rank_class for s in standings}
+    why = {s.person.id: " ".join(s.reasons) for s in standings}
+    assert klass[ids["director"]] == RankClass.HEAD_OF_ORGANISATION
+    assert klass[ids["minister"]] == RankClass.HEAD_OF_ORGANISATION
+    assert "heads the delegation of an organisation" in why[ids["minister"]]
+    assert klass[ids["assistant"]] == RankClass.OTHER  # the director stands for UNESCO
+    assert klass[ids["speaker"]] == RankClass.OFFICIAL
+    assert klass[ids["journalist"]] == RankClass.OTHER
+    # Heads of organisations after the deputy mayor, before the officials.
+    assert (
+        order.index(world["deputy"]) < order.index(ids["director"]) < order.index(world["official"])
+    )
+    assert order[-1] == ids["journalist"]  # after the other "others"

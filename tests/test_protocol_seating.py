@@ -323,3 +323,20 @@ def test_the_speaking_order_gives_each_principal_a_timed_slot(app, client, auth,
     assert host < guerra < roux
     assert "10:05–10:12" in page and "10:12–10:19" in page and "10:19–10:26" in page
     assert "Aiko Mori" not in page and "Paul Vidal" not in page
+
+
+def test_protocol_pages_show_the_session_in_the_readers_language(
+    app, client, auth, banquet
+) -> None:
+    from festival.programme.models import ProgrammeSession
+
+    with app.app_context():
+        session = db.session.get(ProgrammeSession, banquet["session"])
+        session.title_i18n = {"fr": "Dîner d'échange"}
+        db.session.commit()
+    auth.organiser()
+    base = f"/organiser/festivals/{banquet['slug']}/protocol/sessions"
+    headers = {"Accept-Language": "fr"}
+    for page in (f"{base}/{banquet['session']}/speaking", f"{base}/{banquet['session']}/photo"):
+        assert "Dîner d&#39;échange" in client.get(page, headers=headers).text
+    assert "Dîner d&#39;échange" in client.get(base, headers=headers).text

@@ -330,3 +330,61 @@ def test_the_board_s_queries_do_not_grow_with_the_day(app, client, auth, world, 
     # Six more people in two more cars (18:00 to 19:00, then 19:30 to 20:30).
     assert "4 transfers" in page.text and page.text.count("JL ") == 6
     assert len(many) == len(few)
+
+
+def test_a_host_interpreter_rides_along_and_their_languages_count(app, client, auth, world):
+    """The form offers the host's interpreters beside the delegates who
+    interpret; one who speaks Italian clears the language check, one who
+    does not leaves it; a bad choice is refused, nothing else lost."""
+    from festival.programme.models import HostInterpreter
+    from festival.transfers.models import Transfer as TransferRow
+
+    with app.app_context():
+        db.session.get(Vehicle, world.van_id).driver_language = "ja"
+        festival_id = db.session.get(Vehicle, world.van_id).festival_id
+        italian = HostInterpreter(
+            festival_id=festival_id, name="Rossi Chiara", languages=["it", "ja"]
+        )
+        korean = HostInterpreter(festival_id=festival_id, name="Kim Min-ji", languages=["ko", "ja"])
+        elsewhere = HostInterpreter(
+            festival_id=make_festival().id, name="Far Away", languages=["it"]
+        )
+        db.session.add_all([italian, korean, elsewhere])
+        db.session.commit()
+        ids = {"it": italian.id, "ko": korean.id, "elsewhere": elsewhere.id}
+    auth.organiser()
+    _plan(client, world)
+    parma = _transfer_of(app, world.mayor_id)
+    url = f"{world.base}/{parma.id}"
+    page = client.get(url).text
+    assert '<optgroup label="Host interpreters">' in page and "Rossi Chiara" in page
+    assert "Far Away" not in page  # another festival's
+    assert "No shared language" in page
+
+    def save(choice: str):
+        return client.post(
+            url,
+            data={"pickup_at": "2027-06-13T16:20", "meeting_point": "Gate B",
+                  "vehicle_id": str(world.van_id), "escort_id": "", "interpreter_id": choice},
+        )  # fmt: skip
+
+    assert save(f"host-{ids['ko']}").status_code == 302
+    page = client.get(url).text
+    assert "No shared language" in page  # Korean and Japanese: Parma still unheard
+    assert (
+        f'value="host-{ids["ko"]}" selected' in page or f'selected value="host-{ids["ko"]}"' in page
+    )
+
+    assert save(f"host-{ids['it']}").status_code == 302
+    assert "No shared language" not in client.get(url).text
+    with app.app_context():
+        row = db.session.get(TransferRow, parma.id)
+        assert (row.host_interpreter_id, row.interpreter_id) == (ids["it"], None)
+    assert "Interpreter: Rossi Chiara" in client.get(f"{world.base}?day=2027-06-13").text
+
+    refused = save(f"host-{ids['elsewhere']}")
+    assert refused.status_code == 422 and 'value="Gate B"' in refused.text
+    assert save("host-x").status_code == 422
+    assert save("").status_code == 302
+    with app.app_context():
+        assert db.session.get(TransferRow, parma.id).host_interpreter_id is None

@@ -119,9 +119,7 @@ def test_another_citys_delegate_and_strangers_get_404(app, client, auth):
     assert client.post(missing, data={}).status_code == 404
 
 
-def test_twenty_simultaneous_departures_and_joins_neither_overbook_nor_skip(
-    app, postgres_only
-):
+def test_twenty_simultaneous_departures_and_joins_neither_overbook_nor_skip(app, postgres_only):
     with app.app_context():
         festival = make_festival()
         session = make_session(festival, capacity=10)
@@ -182,3 +180,27 @@ def test_twenty_simultaneous_departures_and_joins_neither_overbook_nor_skip(
     assert not enrolled & set(leaving_ids)
     assert len(still_waiting) == 5 and not enrolled & set(still_waiting)
     assert set(still_waiting) | (enrolled - set(first_ids)) == set(joining_ids)
+
+
+def test_the_freed_place_email_is_in_the_readers_content_language(app):
+    """A French mayor gets the session's French title, in the subject too,
+    and the venue's French name."""
+    from festival.festivals.models import Venue
+
+    world = build_world(app)
+    talk_id = _full_talk(app, world)
+    with app.app_context():
+        talk = db.session.get(ProgrammeSession, talk_id)
+        talk.title_i18n = {"fr": "Cultures de la fermentation"}
+        db.session.get(Venue, world["hall_id"]).name_i18n = {"fr": "Grande salle"}
+        mayor = db.session.get(Delegate, world["mayor"][0])
+        mayor.locale = "fr"
+        waitlist.join(talk, mayor)
+        enrolment.unenrol(talk, db.session.get(Delegate, world["official"][0]))
+        db.session.commit()
+        (mail,) = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.category == "waitlist")
+        ).all()
+    assert "Cultures de la fermentation" in mail.subject
+    assert "Cultures de la fermentation" in mail.text_body and "Grande salle" in mail.text_body
+    assert "Fermentation Cultures of the World" not in mail.html_body

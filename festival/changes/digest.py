@@ -11,12 +11,14 @@ the number of workers, and the outbox keys make a retry harmless.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from festival.core.content import lazy as content_lazy
 from festival.core.types import utcnow
 from festival.core.urls import external_url
 from festival.extensions import db
@@ -33,18 +35,12 @@ from festival.outbox.services import Email, queue_many
 from festival.programme.eligibility import ACTIVE_STATUSES
 from festival.programme.models import SessionStatus
 from festival.programme.times import day_start
-from festival.protocol.labels import seat_label
+from festival.protocol.seating import seats_by_person
 from festival.registration.models import Delegate, Delegation
 
 # Delegates whose sessions one statement looks up (well under any limit on
 # bound parameters).
 CHUNK = 1000
-
-
-def seat_of(delegate: Delegate, entry: Entry) -> str | None:
-    """The delegate's seat at ``entry`` ("Table 3, seat 5"), from the
-    session's seating plan (itinerary_for reads it with the sessions)."""
-    return seat_label(*entry.seat) if entry.seat else None
 
 
 def _on_day(entry: Entry, first: datetime, after: datetime) -> bool:
@@ -77,8 +73,12 @@ def day_plans(festival: Festival, day: date) -> list[tuple[Delegate, list[Entry]
     for start in range(0, len(delegates), CHUNK):
         chunk = delegates[start : start + CHUNK]
         sessions = enrolled_sessions(chunk)
+        seats = seats_by_person([d.id for d in chunk])
         for delegate in chunk:
-            entries = [_session_entry(s) for s in sessions[delegate.id]]
+            entries = [
+                replace(_session_entry(s), seat=seats.get((delegate.id, s.id)))
+                for s in sessions[delegate.id]
+            ]
             entries += [
                 _item_entry(item, festival)
                 for item in items.get(delegate.delegation_id, [])
@@ -97,16 +97,17 @@ def digest_emails(festival: Festival, day: date) -> list[Email]:
         Email(
             key=f"digest:{delegate.id}:{day.isoformat()}",
             recipient=delegate.email,
-            subject=_l("%(festival)s: your plans for tomorrow", festival=festival.name),
+            subject=_l(
+                "%(festival)s: your plans for tomorrow", festival=content_lazy(festival, "name")
+            ),
             template="day_digest",
             locale=email_locale(delegate.locale),
             category="digest",
             context={
                 "festival": festival,
-                "name": delegate.full_name,
+                "person": delegate,
                 "day": day,
                 "entries": entries,
-                "seats": {e.key: seat_of(delegate, e) for e in entries},
                 "url": url,
                 "settings_url": external_url("registration.details") + "#digest",
             },

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from festival.changes.models import PendingChange
+from festival.core.content import lazy as content_lazy
 from festival.core.types import utcnow
 from festival.core.urls import external_url
 from festival.extensions import db
@@ -41,12 +42,16 @@ PASS_SIZE = 2000
 
 def snapshot_session(session: ProgrammeSession) -> dict[str, Any]:
     """What a delegate is told about ``session``, as JSON."""
+    venue = session.venue
     return {
         "title": session.title,
+        # The other content languages, for the e-mail in the reader's.
+        "title_i18n": dict(session.title_i18n or {}),
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
         "all_day": False,
-        "place": session.venue.name if session.venue is not None else "",
+        "place": venue.name if venue is not None else "",
+        "place_i18n": dict(venue.name_i18n or {}) if venue is not None else {},
         "status": session.status.value,
     }
 
@@ -59,6 +64,7 @@ def snapshot_item(item: ItineraryItem) -> dict[str, Any]:
     """What a delegate is told about ``item``, as JSON."""
     return {
         "title": item.title,
+        "title_i18n": dict(item.title_i18n or {}),
         "starts_at": item.starts_at.isoformat(),
         "ends_at": item.ends_at.isoformat(),
         "all_day": bool(item.all_day),
@@ -153,6 +159,12 @@ class Change:
     after: dict[str, Any]
 
     @property
+    def title_i18n(self) -> dict[str, str]:
+        """The title in the other content languages (``loc_text`` reads it)."""
+        state = self.after if self.after.get("title") else self.before
+        return state.get("title_i18n") or {}
+
+    @property
     def cancelled(self) -> bool:
         return self.after.get("status") == "cancelled" != self.before.get("status")
 
@@ -191,6 +203,7 @@ class When:
     ends_at: datetime
     all_day: bool
     place: str
+    place_i18n: dict[str, str]
 
     @classmethod
     def of(cls, state: dict[str, Any]) -> When:
@@ -199,6 +212,7 @@ class When:
             datetime.fromisoformat(state["ends_at"]),
             bool(state.get("all_day")),
             state.get("place") or "",
+            state.get("place_i18n") or {},
         )
 
 
@@ -281,7 +295,9 @@ def _email(delegate: Delegate, context: dict[str, Any], stamp: str) -> Email:
     return Email(
         key=f"changes:{delegate.id}:{stamp}",
         recipient=delegate.email,
-        subject=_l("%(festival)s: your plans have changed", festival=festival.name),
+        subject=_l(
+            "%(festival)s: your plans have changed", festival=content_lazy(festival, "name")
+        ),
         template="plans_changed",
         locale=email_locale(delegate.locale),
         category="changes",

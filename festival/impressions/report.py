@@ -1,5 +1,6 @@
 """The impressions report: for each event a short summary and the quotes
-their authors agreed to publish, in the order the organisers chose."""
+their authors agreed to publish, in the order the organisers chose; quotes
+not numbered yet follow the order of precedence (issue 11, item 8)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from festival.festivals.models import Festival
 from festival.impressions.models import ImpressionForm, ImpressionInvite, ImpressionResponse
 from festival.impressions.results import Stats, festival_attendance, form_stats
 from festival.programme.models import ProgrammeSession
+from festival.protocol import precedence
 from festival.registration.models import Delegate, Delegation
 
 
@@ -41,9 +43,19 @@ def signature(delegate: Delegate) -> str:
     return _("%(name)s, %(position)s, %(city)s", name=name, position=position, city=city)
 
 
-def _quote_order() -> tuple[sa.ColumnElement[Any] | QueryableAttribute[Any], ...]:
+def _author_rank(festival: Festival) -> sa.ColumnElement[int]:
+    """The author's rank in the order of precedence. Call it before loading
+    anything: refreshing stale ranks commits, which expires loaded rows."""
+    return precedence.rank_of(festival, ImpressionResponse.delegate_id)
+
+
+def _quote_order(
+    rank: sa.ColumnElement[int],
+) -> tuple[sa.ColumnElement[Any] | QueryableAttribute[Any], ...]:
+    """The organisers' numbers first, then the authors' precedence."""
     return (
         sa.nulls_last(ImpressionResponse.report_position.asc()),
+        rank,
         ImpressionResponse.submitted_at,
         ImpressionResponse.id,
     )
@@ -77,6 +89,7 @@ def published_quotes() -> sa.ColumnElement[bool]:
 def build_report(festival: Festival) -> list[ReportEntry]:
     """The report's sections: every form that was sent, sessions in programme
     order and the closing form last; a fixed number of queries."""
+    rank = _author_rank(festival)
     sent = sa.exists().where(ImpressionInvite.form_id == ImpressionForm.id)
     forms = list(
         db.session.scalars(
@@ -106,22 +119,29 @@ def build_report(festival: Festival) -> list[ReportEntry]:
         sa.select(ImpressionResponse)
         .where(ImpressionResponse.form_id.in_(quotes), published_quotes())
         .options(_with_author())
-        .order_by(*_quote_order())
+        .order_by(*_quote_order(rank))
     ).unique()
     for response in rows:
         quotes[response.form_id].append(response)
     return [ReportEntry(form, stats[form.id], quotes[form.id]) for form in forms]
 
 
-def quote_candidates(form: ImpressionForm) -> list[ImpressionResponse]:
+def quote_candidates(form: ImpressionForm, by_precedence: bool = False) -> list[ImpressionResponse]:
     """The form's quotes whose authors agreed to publication: the ones picked
-    first, in report order, then the others by date."""
+    first, in report order, then the others by precedence (all of them by
+    precedence when ``by_precedence``)."""
+    rank = _author_rank(form.festival)
+    order = (
+        (rank, ImpressionResponse.id)
+        if by_precedence
+        else (ImpressionResponse.in_report.desc(), *_quote_order(rank))
+    )
     return list(
         db.session.scalars(
             sa.select(ImpressionResponse)
             .where(ImpressionResponse.form_id == form.id, quotable())
             .options(_with_author())
-            .order_by(ImpressionResponse.in_report.desc(), *_quote_order())
+            .order_by(*order)
         ).unique()
     )
 

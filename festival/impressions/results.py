@@ -30,6 +30,7 @@ from festival.impressions.models import (
     QuestionKind,
 )
 from festival.programme.models import ProgrammeSession, SessionStatus
+from festival.protocol import precedence
 from festival.registration.models import Delegate, Delegation
 
 
@@ -163,7 +164,10 @@ def _tally(question: ImpressionQuestion, responses: list[ImpressionResponse]) ->
 
 
 def form_results(form: ImpressionForm) -> FormResults:
-    """Everything the results page shows, in a handful of queries."""
+    """Everything the results page shows, in a handful of queries; the
+    answers in their authors' order of precedence (issue 11, item 8)."""
+    # Before loading anything: refreshing stale ranks commits.
+    rank = precedence.rank_of(form.festival, ImpressionResponse.delegate_id)
     responses = list(
         db.session.scalars(
             sa.select(ImpressionResponse)
@@ -173,7 +177,7 @@ def form_results(form: ImpressionForm) -> FormResults:
                 .joinedload(Delegate.delegation)
                 .joinedload(Delegation.city)
             )
-            .order_by(ImpressionResponse.submitted_at, ImpressionResponse.id)
+            .order_by(rank, ImpressionResponse.submitted_at, ImpressionResponse.id)
         ).unique()
     )
     stats = form_stats([form.id])[form.id]

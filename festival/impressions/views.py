@@ -385,11 +385,14 @@ def results_csv(form_id: int) -> ResponseReturnValue:
 def quotes(form_id: int) -> ResponseReturnValue:
     """Pick the quotes that go in the report, and their order."""
     form = _form_or_404(form_id)
-    candidates = report.quote_candidates(form)
+    # "By precedence" numbers the ticked quotes in their authors' order of
+    # precedence, whatever the numbers typed.
+    by_precedence = request.method == "POST" and "by_precedence" in request.form
+    candidates = report.quote_candidates(form, by_precedence=by_precedence)
     if request.method == "POST":
         picked = set(form_ids("picked"))
         positions = {}
-        for response in candidates:
+        for response in [] if by_precedence else candidates:
             # A position is a number like an id; anything else keeps the current order.
             position = row_id(request.form.get(f"position-{response.id}", "").strip())
             if position is not None:

@@ -29,6 +29,7 @@ from festival.programme.models import (
     SessionStatus,
     session_interpreters,
 )
+from festival.registration import names
 from festival.registration.models import Delegate, DelegateRole, Delegation
 
 
@@ -148,9 +149,9 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
                 people[session.id].setdefault(mayor.delegate_id, mayor)
 
     own = [
-        OwnInterpreter(delegation_id, name, list(languages or ()))
-        for delegation_id, name, languages in db.session.execute(
-            sa.select(Delegate.delegation_id, Delegate.full_name, Delegate.languages)
+        OwnInterpreter(row.delegation_id, _name(row), list(row.languages or ()))
+        for row in db.session.execute(
+            sa.select(Delegate.delegation_id, *_NAME_COLUMNS, Delegate.languages)
             .join(Delegation, Delegation.id == Delegate.delegation_id)
             .where(
                 Delegation.festival_id == festival.id,
@@ -178,11 +179,29 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
 _DELEGATION = aliased(Delegation)
 
 
+# A person's name columns: lists show "YAMAMOTO Tatsuji" (names.list_name).
+_NAME_COLUMNS = (
+    Delegate.full_name,
+    Delegate.family_name,
+    Delegate.given_names,
+    Delegate.name_order,
+    Delegate.native_name,
+)
+
+
+def _name(row: Any) -> str:
+    return names.list_name(
+        names.NameParts(
+            row.full_name, row.family_name, row.given_names, row.name_order, row.native_name
+        )
+    )
+
+
 def _attendee_query() -> sa.Select:
     return (
         sa.select(
             Delegate.id,
-            Delegate.full_name,
+            *_NAME_COLUMNS,
             City.name.label("city"),
             Delegate.delegation_id,
             Delegate.languages,
@@ -196,7 +215,7 @@ def _attendee_query() -> sa.Select:
 
 def _attendee(row: Any) -> Attendee:
     return Attendee(
-        row.id, row.full_name, row.city, row.delegation_id, list(row.languages or ()), row.is_mayor
+        row.id, _name(row), row.city, row.delegation_id, list(row.languages or ()), row.is_mayor
     )
 
 

@@ -56,7 +56,7 @@ class ItemForm(Form):
 
     def set_people(self, delegates: list[Delegate]) -> None:
         self.delegate_id.choices = choices(
-            [("", _("The whole delegation")), *((d.id, d.full_name) for d in delegates)]
+            [("", _("The whole delegation")), *((d.id, d.list_name) for d in delegates)]
         )
 
     def fill_from(self, item: ItineraryItem, tz: ZoneInfo) -> None:

@@ -15,6 +15,7 @@ import enum
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from festival.core.content import lazy as content_lazy
 from festival.core.dml import rowcount
 from festival.core.types import utcnow
 from festival.core.urls import external_url
@@ -123,14 +124,14 @@ def _tell(session: ProgrammeSession, delegate: Delegate) -> None:
         recipient=delegate.email,
         subject=_l(
             "%(festival)s: a place for you in “%(title)s”",
-            festival=festival.name,
-            title=session.title,
+            festival=content_lazy(festival, "name"),
+            title=content_lazy(session, "title"),
         ),
         template="waitlist_place",
         locale=email_locale(delegate.locale),
         category="waitlist",
         festival=festival,
-        name=delegate.full_name,
+        person=delegate,
         session=session,
         url=external_url("programme.session", slug=festival.slug, session_id=session.id),
     )

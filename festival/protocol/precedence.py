@@ -11,8 +11,15 @@ officials, others) from the role an organiser confirmed (a role not yet
 confirmed counts as "others"); within a class, people an organiser placed
 by hand first, in their order; then the festival's rule for cities of
 equal rank; within a city, the head of delegation first, then by name.
-"Heads of organisations" has no role of its own yet: an override puts a
-person there.
+
+Guests who are not a city (``City.kind``): the most senior person of an
+organisation's delegation (the best confirmed role, the head of delegation
+among equals) ranks as "head of an organisation"; a keynote speaker (the
+same pick in a speaker's delegation) stands with the officials, as protocol
+officers place a guest of honour without a public office; the press ranks
+with the others and after them, whatever their role (journalists cover the
+festival, they are not part of its protocol). Everyone else of such a
+delegation ranks by their confirmed role; an override still wins.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from festival.cities.models import City, search_text
+from festival.cities.models import City, CityKind, search_text
 from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -70,6 +77,7 @@ class Person:
     dietary_other: str | None = None
     allergens: Sequence[str] = ()
     allergens_other: str | None = None
+    city_kind: str = CityKind.CITY.value
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,40 @@ def _city_key(
     return alpha, alpha_reason
 
 
+def _seniors(people: Sequence[Person]) -> set[int]:
+    """The person who stands for each organisation's or speaker's delegation:
+    the best confirmed role, then the head of delegation, then the first
+    registered."""
+    best: dict[int, tuple[tuple[int, bool, int], int]] = {}
+    for person in people:
+        if person.city_kind not in (CityKind.ORGANISATION, CityKind.SPEAKER):
+            continue
+        role = person.confirmed_role
+        klass = _ROLE_CLASS.get(DelegateRole(role), RankClass.OTHER) if role else RankClass.OTHER
+        key = (int(klass), not person.is_head, person.id)
+        current = best.get(person.delegation_id)
+        if current is None or key < current[0]:
+            best[person.delegation_id] = (key, person.id)
+    return {person_id for _key, person_id in best.values()}
+
+
+def _class_of(person: Person, senior: bool) -> tuple[RankClass, str]:
+    """A person's class before overrides (the host aside), and why."""
+    confirmed = person.confirmed_role
+    if person.city_kind == CityKind.PRESS:
+        return RankClass.OTHER, _("press: after the festival's guests")
+    if senior and person.city_kind == CityKind.ORGANISATION:
+        return RankClass.HEAD_OF_ORGANISATION, _("heads the delegation of an organisation")
+    if senior and person.city_kind == CityKind.SPEAKER:
+        return RankClass.OFFICIAL, _("keynote speaker: ranked with the officials")
+    if confirmed is None:
+        return RankClass.OTHER, _(
+            "role not confirmed yet (declared: %(role)s)", role=role_label(person.role)
+        )
+    klass = _ROLE_CLASS.get(DelegateRole(confirmed), RankClass.OTHER)
+    return klass, _("confirmed role: %(role)s", role=role_label(confirmed))
+
+
 def order_people(
     people: Iterable[Person],
     rule: EqualRankRule,
@@ -151,21 +193,17 @@ def order_people(
     """Everyone in order of precedence, each with why they stand there. Pure."""
     standings = []
     no_city = CityInfo()
+    people = list(people)
+    seniors = _seniors(people)
     for person in people:
         override = overrides.get(person.id)
         reasons: list[str] = []
-        confirmed = person.confirmed_role
         if person.id == host_id:
             klass = RankClass.HOST
             reasons.append(_("the host"))
-        elif confirmed is None:
-            klass = RankClass.OTHER
-            reasons.append(
-                _("role not confirmed yet (declared: %(role)s)", role=role_label(person.role))
-            )
         else:
-            klass = _ROLE_CLASS.get(DelegateRole(confirmed), RankClass.OTHER)
-            reasons.append(_("confirmed role: %(role)s", role=role_label(confirmed)))
+            klass, reason = _class_of(person, person.id in seniors)
+            reasons.append(reason)
         if override is not None and override.rank_class is not None:
             klass = RankClass(override.rank_class)
             reasons.append(_("ranked as %(rank)s by the organisers", rank=class_label(klass)))
@@ -182,6 +220,8 @@ def order_people(
         position = override.position if override is not None else None
         key = (
             int(klass),
+            # The press after the other "others" (unless an organiser moved them).
+            person.city_kind == CityKind.PRESS and klass == RankClass.OTHER,
             position is None,
             position or 0,
             city_key,
@@ -241,6 +281,7 @@ PERSON_COLUMNS = (
     Delegate.dietary_other,
     Delegate.allergens,
     Delegate.allergens_other,
+    City.kind.label("city_kind"),
 )
 
 
@@ -397,11 +438,17 @@ def refresh_ranks(festival: Festival) -> None:
 def rank_order_by(festival: Festival) -> sa.ColumnElement[int]:
     """An ORDER BY term for any query over ``Delegate``: precedence first
     (people without a rank last). Refreshes the ranks if stale."""
+    return rank_of(festival, Delegate.id)
+
+
+def rank_of(festival: Festival, delegate_id: Any) -> sa.ColumnElement[int]:
+    """An ORDER BY term for any query with a delegate id column (an
+    answer's author, a seat's guest): precedence first, people without a
+    rank last. Refreshes the ranks if stale."""
     refresh_ranks(festival)
     rank = (
         sa.select(PrecedenceRank.rank)
-        .where(PrecedenceRank.delegate_id == Delegate.id)
-        .correlate(Delegate)
+        .where(PrecedenceRank.delegate_id == delegate_id)
         .scalar_subquery()
     )
     return sa.func.coalesce(rank, UNRANKED)

@@ -64,11 +64,23 @@ def _settings_form(formdata: Any = None) -> SettingsForm:
     festival = g.festival
     settings = precedence.current_settings(festival)
     form = SettingsForm(formdata, obj=settings)
-    mayors = db.session.execute(
-        sa.select(Delegate.id, Delegate.full_name)
-        .join(Delegation, Delegation.id == Delegate.delegation_id)
-        .where(Delegation.festival_id == festival.id, Delegate.confirmed_role == DelegateRole.MAYOR)
-        .order_by(Delegate.full_name)
+    mayors = sorted(
+        db.session.execute(
+            sa.select(
+                Delegate.id,
+                Delegate.full_name,
+                Delegate.family_name,
+                Delegate.given_names,
+                Delegate.name_order,
+                Delegate.native_name,
+            )
+            .join(Delegation, Delegation.id == Delegate.delegation_id)
+            .where(
+                Delegation.festival_id == festival.id,
+                Delegate.confirmed_role == DelegateRole.MAYOR,
+            )
+        ),
+        key=lambda r: labels.person_name(r).casefold(),
     )
     form.set_choices(
         sorted(set(festival.languages or []) | {"ja", "en", "fr"}),

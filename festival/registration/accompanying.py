@@ -72,7 +72,7 @@ def add_accompanying(actor: Delegate, principal: Delegate, values: dict[str, Any
             _l(
                 "%(name)s already brings as many accompanying persons as the organisers "
                 "allow (%(limit)s).",
-                name=principal.full_name,
+                name=principal.display_name,
                 limit=limit,
             ),
             status=409,

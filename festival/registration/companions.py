@@ -59,7 +59,7 @@ def new(delegate_id: int) -> ResponseReturnValue:
             abort(404)
         general_error = show_error(form, error)
         return _render(TEMPLATE, own, error.status, general_error=general_error, **context)
-    name, email, of = person.full_name, person.email, principal.full_name
+    name, email, of = person.display_name, person.email, principal.display_name
     db.session.commit()
     flash(
         _(

@@ -158,6 +158,8 @@ def change_text(change: DelegateChange) -> str:
         old=change.old_value or "—",
         new=change.new_value or "—",
     )
+
+
 # Not a role: what lists show instead of one for an accompanying person.
 ACCOMPANYING = "accompanying"
 
@@ -207,12 +209,13 @@ def languages(codes: list[str] | None) -> str:
 
 
 def accompanying_label(delegate: object) -> str:
-    """"accompanying Mayor Guerra": how lists mark an accompanying person
-    (a spouse, an assistant) beside their name."""
+    """ "accompanying Guido Guerra": how lists mark an accompanying person
+    (a spouse, an assistant) beside their name (the principal's name as in
+    running text: the phrase is a sentence, not a list entry)."""
     principal = getattr(delegate, "accompanies", None)
     if principal is None:
         return str(_l("accompanying person"))
-    return str(_l("accompanying %(name)s", name=principal.full_name))
+    return str(_l("accompanying %(name)s", name=principal.display_name))
 
 
 HELPERS = SimpleNamespace(

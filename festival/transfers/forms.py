@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from festival.core.forms import Form, add_error
+from festival.core.forms import Form, SelectChoice, add_error
 from festival.programme.forms import choices, int_or_none
 from festival.registration.labels import SPOKEN_LANGUAGES, language_choices
 from festival.transfers.labels import STATUSES, VEHICLE_KINDS
@@ -122,16 +122,35 @@ class TransferForm(Form):
     meeting_point = StringField(_l("Meeting point"), validators=[Length(max=200)])
     vehicle_id = SelectField(_l("Vehicle"), coerce=int_or_none)
     escort_id = SelectField(_l("Escort"), coerce=int_or_none)
-    interpreter_id = SelectField(_l("Interpreter"), coerce=int_or_none)
+    # One select, two groups: delegates who interpret ("12") and the host's
+    # interpreters ("host-3"), who are staff rather than delegates.
+    interpreter_id = SelectField(_l("Interpreter"))
     submit = SubmitField(_l("Save the transfer"))
 
-    def set_choices(self, vehicles: Any, escorts: Any, interpreters: Any) -> None:
+    def set_choices(
+        self, vehicles: Any, escorts: Any, interpreters: Any, host_interpreters: Any = ()
+    ) -> None:
         none = ("", "—")
         self.vehicle_id.choices = choices(
             [none, *((v.id, f"{v.label} ({v.seats})") for v in vehicles)]
         )
         self.escort_id.choices = choices([none, *((e.id, e.name) for e in escorts)])
-        self.interpreter_id.choices = choices([none, *((d.id, d.list_name) for d in interpreters)])
+        delegates, hosts = str(_l("Delegates")), str(_l("Host interpreters"))
+        self.interpreter_id.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(str(d.id), d.list_name, optgroup=delegates) for d in interpreters),
+            *(SelectChoice(f"host-{h.id}", h.name, optgroup=hosts) for h in host_interpreters),
+        ]
+
+    def interpreter(self) -> tuple[int | None, int | None]:
+        """The chosen (delegate id, host interpreter id): at most one set."""
+        value = self.interpreter_id.data or ""
+        if value.startswith("host-"):
+            return None, int(value.removeprefix("host-"))
+        return int_or_none(value), None
+
+    def show_interpreter(self, delegate_id: int | None, host_id: int | None) -> None:
+        self.interpreter_id.data = f"host-{host_id}" if host_id else str(delegate_id or "")
 
 
 class StatusForm(Form):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.core.types import UTCDateTime, enum_column, utcnow
 from festival.extensions import Model
+from festival.programme.models import HostInterpreter
 from festival.registration.models import Delegate
 
 
@@ -143,9 +144,13 @@ class Transfer(Model):
     escort_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("escorts.id", ondelete="SET NULL"), index=True
     )
-    # A host interpreter (or a delegate who interprets) riding along.
+    # An interpreter riding along: a delegate who interprets, or one of the
+    # host's interpreters (staff, festival.programme); at most one of the two.
     interpreter_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("delegates.id", ondelete="SET NULL")
+    )
+    host_interpreter_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("host_interpreters.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[TransferStatus] = mapped_column(
         enum_column(TransferStatus, "transfer_status"), default=TransferStatus.PLANNED
@@ -156,6 +161,7 @@ class Transfer(Model):
     vehicle: Mapped[Vehicle | None] = relationship()
     escort: Mapped[Escort | None] = relationship()
     interpreter: Mapped[Delegate | None] = relationship()
+    host_interpreter: Mapped[HostInterpreter | None] = relationship()
     passengers: Mapped[list[Passenger]] = relationship(
         back_populates="transfer", order_by="Passenger.id"
     )

@@ -259,6 +259,7 @@ def day_query(
             joinedload(Transfer.vehicle),
             joinedload(Transfer.escort),
             joinedload(Transfer.interpreter),
+            joinedload(Transfer.host_interpreter),
             selectinload(Transfer.passengers)
             .joinedload(Passenger.delegate)
             .joinedload(Delegate.delegation)
@@ -325,11 +326,16 @@ def check(transfer: Transfer) -> list[Flag]:
     else:
         riding = len(people) + (transfer.escort is not None)
         riding += transfer.interpreter is not None and transfer.interpreter not in people
+        riding += transfer.host_interpreter is not None
         if riding > transfer.vehicle.seats:
             flags.append(Flag("over_seats"))
     staff = set(transfer.escort.languages or []) if transfer.escort else set()
     if transfer.vehicle is not None:
         staff.add(transfer.vehicle.driver_language)
+    # A host interpreter is staff: the languages they speak are the car's
+    # (a delegation's own interpreter covers their people whatever the car speaks).
+    if transfer.host_interpreter is not None:
+        staff.update(transfer.host_interpreter.languages or [])
     interpreting = transfer.interpreter is not None or any(
         d.shown_role == "interpreter" for d in people
     )

@@ -22,6 +22,7 @@ from festival.core.pagination import paginate
 from festival.core.view_helpers import row_id
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
+from festival.interpretation import services as interpretation
 from festival.logistics.exports import Table, download
 from festival.logistics.labels import date_label
 from festival.programme.times import NonexistentLocalTime, local, to_utc
@@ -175,13 +176,18 @@ def edit(transfer_id: int) -> ResponseReturnValue:
     transfer = _transfer(transfer_id)
     tz = g.festival.tz
     form = TransferForm()
-    form.set_choices(services.fleet(g.festival), services.escorts(g.festival), _interpreters())
+    form.set_choices(
+        services.fleet(g.festival),
+        services.escorts(g.festival),
+        _interpreters(),
+        interpretation.host_interpreters(g.festival),
+    )
     if request.method == "GET":
         form.pickup_at.data = local(transfer.pickup_at, tz).replace(tzinfo=None)
         form.meeting_point.data = transfer.meeting_point
         form.vehicle_id.data = transfer.vehicle_id
         form.escort_id.data = transfer.escort_id
-        form.interpreter_id.data = transfer.interpreter_id
+        form.show_interpreter(transfer.interpreter_id, transfer.host_interpreter_id)
     elif form.validate_on_submit():
         typed: datetime = required(form.pickup_at.data)
         try:
@@ -193,7 +199,7 @@ def edit(transfer_id: int) -> ResponseReturnValue:
             transfer.meeting_point = form.meeting_point.data or ""
             transfer.vehicle_id = form.vehicle_id.data
             transfer.escort_id = form.escort_id.data
-            transfer.interpreter_id = form.interpreter_id.data
+            transfer.interpreter_id, transfer.host_interpreter_id = form.interpreter()
             db.session.commit()
             flash(_("The transfer is saved; its passengers' calendars follow."), "success")
             return redirect(url_for(".edit", transfer_id=transfer.id))

@@ -180,3 +180,36 @@ def test_the_kitchen_list_in_each_language(app, client, auth, locale) -> None:
     response = client.get(url("kitchen"))
     assert response.status_code == 200 and f'<html lang="{locale}"' in response.text
     assert "Mayor 0" in response.text
+
+
+def test_a_seated_meal_gives_each_name_its_table(app, client, auth) -> None:
+    """Once the meal has a seating plan (festival.protocol), the kitchen list
+    and its download say at which table each plate goes."""
+    from festival.festivals.models import Festival
+    from festival.programme.models import ProgrammeSession
+    from festival.protocol import seating
+    from festival.protocol.models import LayoutKind, TableShape
+
+    build(app)
+    with app.app_context():
+        lunch = db.session.scalar(
+            sa.select(ProgrammeSession).where(ProgrammeSession.title == "Welcome lunch")
+        )
+        festival = db.session.get(Festival, lunch.festival_id)
+        plan = seating.create_plan(
+            festival, lunch, layout=LayoutKind.TABLES, head_shape=TableShape.ROUND,
+            head_seats=2, count=3, shape=TableShape.ROUND, seats=4, mix=False,
+        )  # fmt: skip
+        seating.auto_place(festival, plan)
+        db.session.commit()
+    auth.organiser()
+    page = client.get(url("kitchen"), query_string={"day": "all"}).text
+    assert '<th scope="col">Table</th>' in page
+    assert "Table 1" in page
+    download = rows_of(client.get(url("kitchen") + ".csv", query_string={"day": "all"}).text)
+    assert "Table" in download[0]
+    table = download[0].index("Table")
+    assert {row[table] for row in download[1:] if row[0] == "Welcome lunch"} & {
+        "Table 1",
+        "Table 2",
+    }

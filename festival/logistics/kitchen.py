@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,6 +25,9 @@ from festival.logistics.exports import Table
 from festival.logistics.labels import allergen_label, dietary_label
 from festival.logistics.queries import MEAL_TYPES, _DinerMaker
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
+from festival.protocol.labels import table_label
+from festival.protocol.models import Seat, SeatingPlan, SeatingTable
+from festival.registration import names
 from festival.registration.models import Delegate, DelegateStatus, Delegation
 
 # A meal's key for the whole festival (every counted delegate, enrolled or not).
@@ -70,7 +74,10 @@ def _has_needs() -> sa.ColumnElement[bool]:
 
 _COLUMNS = (
     Delegate.id,
+    # The name's parts, for its list form (festival.registration.names).
     Delegate.full_name,
+    Delegate.family_name,
+    Delegate.given_names,
     City.name,
     Delegate.status,
     sa.cast(Delegate.dietary, sa.Text),
@@ -81,14 +88,20 @@ _COLUMNS = (
 
 
 def table_labels(session_ids: Iterable[int]) -> dict[tuple[int, int], str]:
-    """(meal id, delegate id) -> the label of the delegate's table at that meal.
-
-    The one place the seating plan comes in: nothing is seated yet, so no
-    label (and no query). When seating exists, one query here fills the
-    Table column of the kitchen page and its download, which appear as soon
-    as any label does.
-    """
-    return {}
+    """(meal id, delegate id) -> the label of the delegate's table at that
+    meal, from its seating plan (festival.protocol), in one query. The Table
+    column of the kitchen page and its download appear as soon as any label
+    does."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(SeatingPlan.session_id, Seat.delegate_id, SeatingTable.shape, SeatingTable.number)
+        .join(Seat, Seat.plan_id == SeatingPlan.id)
+        .join(SeatingTable, SeatingTable.id == Seat.table_id)
+        .where(SeatingPlan.session_id.in_(ids))
+    )
+    return {(meal, person): table_label(shape, number) for meal, person, shape, number in rows}
 
 
 def plates(
@@ -125,12 +138,17 @@ def plates(
         )
     rows = db.session.execute(query).all()
     seats = table_labels(session_ids or ())
-    # Each row: the _COLUMNS (id, name, city, status, four needs), then the meal.
+    # Each row: the _COLUMNS (id, three name parts, city, status, four needs), then the meal.
     return group_plates(
-        ((row[-1], row[0], row[1], row[2], row[3], tuple(row[4:8])) for row in rows),
+        ((row[-1], row[0], _name(row), row[4], row[5], tuple(row[6:10])) for row in rows),
         set(wanted),
         seats,
     )
+
+
+def _name(row: Any) -> str:
+    """The list form ("CONTI Sara") of a row's name parts (id, full, family, given, ...)."""
+    return names.list_name(names.NameParts(row[1], row[2], row[3]))
 
 
 def group_plates(

@@ -132,7 +132,9 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     expect(city.get_by_role("heading", name="Register your delegation")).to_be_visible()
     shots(city, "invitation-accepted")
 
-    expect(city.get_by_label("Full name (as in the passport)")).to_have_value("Giulia Ferrari")
+    # The contact's name, offered in parts (names.split_full_name) to check.
+    expect(city.get_by_label("Family name (as in the passport)")).to_have_value("Ferrari")
+    expect(city.get_by_label("Given names (as in the passport)")).to_have_value("Giulia")
     expect(field(city, "E-mail")).to_have_value(CONTACT)
     field(city, "Position").fill("Director, Creative City Office")
     city.get_by_label("Role in the delegation").select_option(label="Official")
@@ -159,7 +161,9 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     for name, position, role, email, diets, allergens in members:
         city.get_by_role("button", name="Add a member").click()
         expect(city.get_by_role("group", name="Who they are")).to_be_visible()
-        city.get_by_label("Full name (as in the passport)").fill(name)
+        given, family = name.split(" ", 1)
+        city.get_by_label("Family name (as in the passport)").fill(family)
+        city.get_by_label("Given names (as in the passport)").fill(given)
         field(city, "Position").fill(position)
         city.get_by_label("Role in the delegation").select_option(label=role)
         field(city, "E-mail").fill(email)
@@ -177,7 +181,7 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     in_festival_menu(page, "Delegations").click()
     registrations = page.get_by_role("navigation", name="Registrations")
     registrations.get_by_role("link", name="To review (3)").click()
-    for name in ("Giulia Ferrari", "Michele Guerra", "Sara Conti"):
+    for name in ("FERRARI Giulia", "GUERRA Michele", "CONTI Sara"):
         page.get_by_role("checkbox", name=f"Confirm {name}").check()
     shots(page, "delegates-to-confirm")
     page.get_by_role("button", name="Confirm the ticked pending delegates").click()
@@ -195,19 +199,19 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     page.get_by_text("Every counted delegate with a requirement").click()  # the <details>
     whole = page.get_by_role("table", name="Whole festival")
     for requirement, name in (
-        ("Vegan", "Sara Conti"),
-        ("Peanuts", "Sara Conti"),
-        ("Vegetarian", "Giulia Ferrari"),
+        ("Vegan", "CONTI Sara"),
+        ("Peanuts", "CONTI Sara"),
+        ("Vegetarian", "FERRARI Giulia"),
     ):
         group = whole.get_by_role("rowgroup").filter(has_text=requirement)
         expect(group.get_by_role("cell", name=name, exact=True)).to_be_visible()
-    expect(whole.get_by_role("cell", name="Michele Guerra", exact=True)).to_have_count(0)
+    expect(whole.get_by_role("cell", name="GUERRA Michele", exact=True)).to_have_count(0)
     shots(page, "kitchen-list")
 
     # The forum took place yesterday; the public session is tomorrow.
     sessions = [
-        ("Mayors' Forum", "Forum", "Mayors and deputy mayors", forum_day, "Michele Guerra"),
-        ("Rice, Sea and Mountains", "Thematic session", "Public", public_day, "Sara Conti"),
+        ("Mayors' Forum", "Forum", "Mayors and deputy mayors", forum_day, "GUERRA Michele"),
+        ("Rice, Sea and Mountains", "Thematic session", "Public", public_day, "CONTI Sara"),
     ]
     for title, kind, audience, day, enrolled in sessions:
         in_festival_menu(page, "Programme").click()
@@ -219,8 +223,9 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
         field(page, "Date").fill(day.isoformat())
         page.get_by_label("Starts at").fill("10:00")
         page.get_by_label("Ends at").fill("11:30")
-        page.get_by_role("checkbox", name="English", exact=True).check()
-        page.get_by_role("checkbox", name="日本語", exact=True).check()
+        spoken = page.get_by_role("group", name="Languages spoken")
+        spoken.get_by_role("checkbox", name="English", exact=True).check()
+        spoken.get_by_role("checkbox", name="日本語", exact=True).check()
         field(page, "Interpretation").fill("simultaneous, Japanese ↔ English")
         page.get_by_role("button", name="Save session").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
@@ -229,15 +234,15 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
         flashes = page.get_by_role("status")
         expect(flashes.filter(has_text="Enrolled:")).to_contain_text(enrolled)
         attendees = page.get_by_role("region", name="Enrolled delegates")
-        expect(attendees.get_by_role("cell", name="Michele Guerra", exact=True)).to_be_visible()
+        expect(attendees.get_by_role("cell", name="GUERRA Michele", exact=True)).to_be_visible()
     # Only the mayor may attend the forum: the others were skipped.
     in_festival_menu(page, "Programme").click()
     page.get_by_role("navigation", name="Days").get_by_role("link", name="All days").click()
     expect(page.get_by_role("row").filter(has_text="Mayors and deputy mayors")).to_contain_text("1")
     page.get_by_role("link", name="Mayors' Forum").click()
     attendees = page.get_by_role("region", name="Enrolled delegates")
-    expect(attendees.get_by_role("cell", name="Michele Guerra", exact=True)).to_be_visible()
-    expect(attendees.get_by_role("cell", name="Sara Conti", exact=True)).to_have_count(0)
+    expect(attendees.get_by_role("cell", name="GUERRA Michele", exact=True)).to_be_visible()
+    expect(attendees.get_by_role("cell", name="CONTI Sara", exact=True)).to_have_count(0)
     shots(page, "forum-for-the-mayor-only")
 
     in_festival_menu(page, "Itineraries").click()
@@ -311,7 +316,7 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     page.get_by_role("row", name="Mayors' Forum").get_by_role("link", name="Results").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Mayors' Forum")
     expect(page.get_by_text("how other mayors keep their food markets alive")).to_be_visible()
-    expect(page.get_by_text("Michele Guerra, Parma").first).to_be_visible()
+    expect(page.get_by_text("GUERRA Michele, Parma").first).to_be_visible()
     overall = page.get_by_role("region", name="Overall, how would you rate this event?")
     expect(overall).to_contain_text("average 5.0 of 5")
     shots(page, "organiser-results")
@@ -326,7 +331,7 @@ def test_from_invitation_to_impressions(app, live_server, browser, shots):
     expect(
         page.get_by_text("A forum where cities spoke with one voice about food.")
     ).to_be_visible()
-    expect(page.get_by_text("Michele Guerra").first).to_be_visible()
+    expect(page.get_by_text("GUERRA Michele").first).to_be_visible()
     shots(page, "impressions-report")
 
     for context in (organiser, contact, mayor):

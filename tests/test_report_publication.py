@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from festival.extensions import db
+from festival.festivals.models import Festival
 from festival.impressions.models import ImpressionResponse
 from festival.reports import services
 from festival.reports.models import PublishedQuote, ReportPublication
-from festival.festivals.models import Festival
 from festival.reports.photos import web_photo
 from tests.factories import make_delegate, make_delegation, make_festival
 from tests.report_support import CLAIRE, MARIA, YUI, build_report_scene, make_jpeg

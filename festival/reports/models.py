@@ -32,6 +32,9 @@ class ReportPublication(Model):
     # a withdrawn consent, a translation, a photo): part of the page's ETag.
     version: Mapped[int] = mapped_column(default=1)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # False once an organiser takes the report down: its copies stay, so that
+    # quotes whose authors' data was purged since can be published again.
+    is_public: Mapped[bool] = mapped_column(default=True)
     # The festival's introduction as it was published.
     introduction: Mapped[str] = mapped_column(sa.Text, default="")
     introduction_i18n: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)

@@ -41,9 +41,11 @@ def signature(delegate: Delegate) -> str:
 
 
 def publication_of(festival: Festival) -> ReportPublication | None:
-    """The festival's published report, or None."""
+    """The festival's published report, or None (never published, or taken down)."""
     return db.session.scalar(
-        sa.select(ReportPublication).where(ReportPublication.festival_id == festival.id)
+        sa.select(ReportPublication).where(
+            ReportPublication.festival_id == festival.id, ReportPublication.is_public.is_(True)
+        )
     )
 
 
@@ -88,15 +90,21 @@ def publish(festival: Festival, now: datetime | None = None) -> ReportPublicatio
     """Copy the festival's picked, consented quotes into its publication
     (made, or replaced as a whole): later edits of the answers change
     nothing until the next publish. A translation made for a quote is kept
-    when the quote is published again with the same text."""
-    publication = publication_of(festival)
-    kept: dict[tuple[int | None, str], dict[str, str]] = {}
+    when the quote is published again with the same text; a published quote
+    whose author's personal data was erased since (the purge) stays as it
+    was published, since its answer holds no words any more."""
+    publication = db.session.scalar(
+        sa.select(ReportPublication).where(ReportPublication.festival_id == festival.id)
+    )
     if publication is None:
         publication = ReportPublication(festival_id=festival.id, version=0)
         db.session.add(publication)
-    else:
-        kept = {(q.response_id, q.text): dict(q.text_i18n or {}) for q in publication.quotes}
-        publication.quotes.clear()
+    old = list(publication.quotes)
+    kept = {(q.response_id, q.text): dict(q.text_i18n or {}) for q in old}
+    erased = _erased_authors({q.response_id for q in old if q.response_id is not None})
+    carried = [_copy(q) for q in old if q.response_id is None or q.response_id in erased]
+    publication.quotes.clear()
+    publication.is_public = True
     publication.published_at = now or utcnow()
     publication.introduction = festival.report_introduction or ""
     publication.introduction_i18n = dict(festival.report_introduction_i18n or {})
@@ -107,43 +115,81 @@ def publish(festival: Festival, now: datetime | None = None) -> ReportPublicatio
             .order_by(ReportPhoto.position, ReportPhoto.id)
         )
     )
-    event_positions: dict[int, int] = {}
-    positions: dict[int, int] = {}
     languages = festival.all_content_languages
+    fresh = []
     for response in _selected(festival):
         form = response.form
-        event = event_positions.setdefault(form.id, len(event_positions))
-        positions[form.id] = positions.get(form.id, 0) + 1
         session = form.session
         language = response.delegate.locale
         text = response.quote.strip()
-        publication.quotes.append(
+        fresh.append(
             PublishedQuote(
                 response_id=response.id,
                 session_id=form.session_id,
                 event_title=session.title if session else "",
                 event_title_i18n=dict(session.title_i18n or {}) if session else {},
                 event_starts_at=session.starts_at if session else None,
-                event_position=event,
-                position=positions[form.id],
                 text=text,
                 language=language if language in languages else languages[0],
                 text_i18n=kept.get((response.id, text), {}),
                 signature=signature(response.delegate),
             )
         )
+    _number(publication, carried, fresh)
     _touch(publication)
     # The public programme links to the report: its cached page follows the festival.
     festival.updated_at = utcnow()
     return publication
 
 
+def _erased_authors(response_ids: set[int]) -> set[int]:
+    """Which of these answers belong to a delegate anonymised by the purge."""
+    if not response_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(ImpressionResponse.id)
+            .join(Delegate, Delegate.id == ImpressionResponse.delegate_id)
+            .where(ImpressionResponse.id.in_(response_ids), Delegate.anonymised_at.is_not(None))
+        )
+    )
+
+
+def _copy(quote: PublishedQuote) -> PublishedQuote:
+    columns = PublishedQuote.__table__.columns.keys()
+    values = {c: getattr(quote, c) for c in columns if c not in ("id", "publication_id")}
+    return PublishedQuote(**values)
+
+
+def _number(
+    publication: ReportPublication, carried: list[PublishedQuote], fresh: list[PublishedQuote]
+) -> None:
+    """Events in programme order (the closing section last), quotes kept from
+    before first in their old order, then the new ones in the organisers' order."""
+
+    def event_key(q: PublishedQuote) -> tuple[object, ...]:
+        starts = q.event_starts_at
+        return (starts is None, starts.timestamp() if starts else 0, q.session_id or 0)
+
+    carried.sort(key=lambda q: (q.event_position, q.position))
+    ordered = sorted([*carried, *fresh], key=event_key)  # stable: order kept within an event
+    events: dict[tuple[object, ...], int] = {}
+    positions: dict[int, int] = {}
+    for quote in ordered:
+        event = events.setdefault(event_key(quote), len(events))
+        positions[event] = positions.get(event, 0) + 1
+        quote.event_position, quote.position = event, positions[event]
+        publication.quotes.append(quote)
+
+
 def unpublish(festival: Festival) -> bool:
-    """Take the report off the public site; True if it was published."""
+    """Take the report off the public site; True if it was public. Its
+    quotes are kept, so that publishing again after the purge loses none."""
     publication = publication_of(festival)
     if publication is None:
         return False
-    db.session.delete(publication)
+    publication.is_public = False
+    _touch(publication)
     festival.updated_at = utcnow()
     return True
 

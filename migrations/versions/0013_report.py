@@ -57,6 +57,7 @@ def upgrade():
         sa.Column("festival_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("is_public", sa.Boolean(), nullable=False),
         sa.Column("introduction", sa.Text(), nullable=False),
         sa.Column("introduction_i18n", sa.JSON(), nullable=False),
         sa.Column("photo_ids", sa.JSON(), nullable=False),

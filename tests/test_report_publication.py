@@ -263,3 +263,28 @@ def test_the_public_report_runs_a_fixed_number_of_queries(app, client, auth):
     counts += queries_per_page(visitor, [_public(scene, "en")])
     assert "食を通じて世界とつながる。" in visitor.get(_public(scene, "en")).text
     assert counts[0] == counts[1], counts
+
+
+def test_the_author_withdraws_from_their_account_and_no_one_else_can(app, client, auth):
+    with app.app_context():
+        scene = build_report_scene()
+        claire_user = db.session.get(ImpressionResponse, scene.responses[CLAIRE]).delegate.user_id
+        maria_user = db.session.get(ImpressionResponse, scene.responses[MARIA]).delegate.user_id
+    auth.organiser()
+    _publish(client, scene)
+    auth.logout()
+    auth.user(maria_user)
+    # Maria cannot withdraw Claire's quote: it does not exist for her.
+    assert client.post(f"/my/quotes/{scene.responses[CLAIRE]}/withdraw").status_code == 404
+    auth.logout()
+    auth.user(claire_user)
+    details = client.get("/my/details")
+    assert 'href="/my/quotes"' in details.text
+    mine = client.get("/my/quotes")
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert "Une leçon d&#39;hospitalité." in mine.text and "Tsuruoka feeds" not in mine.text
+    assert "quote-state-published" in mine.text
+    withdrawn = client.post(f"/my/quotes/{scene.responses[CLAIRE]}/withdraw")
+    assert withdrawn.status_code == 303
+    assert "hospitalité" not in app.test_client().get(_public(scene, "en")).text
+    assert "quote-state" not in client.get("/my/quotes").text

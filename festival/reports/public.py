@@ -17,20 +17,25 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     make_response,
+    redirect,
     render_template,
     request,
     session,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
-from flask_login import current_user
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from festival.core.content import localized
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
+from festival.impressions.models import ImpressionResponse
 from festival.reports import services
 from festival.reports.models import ReportPhoto
 
@@ -133,3 +138,33 @@ def _photo_or_404(photo_id: int, digest: str) -> ReportPhoto:
     if row is None or row.festival_id != g.festival.id or row.digest != digest:
         abort(404)
     return row
+
+
+# --- the author's side: their quotes, from their account -----------------------
+
+
+@bp.get("/my/quotes")
+@login_required
+def my_quotes() -> ResponseReturnValue:
+    """The signed-in delegate's sentences they agreed to have published, each
+    with a button to withdraw (the same as on the answer page)."""
+    rows = services.consented_quotes_of(current_user.id)
+    return render_template(
+        "reports/my_quotes.html",
+        rows=rows,
+        published=services.published_response_ids([r.id for r in rows]),
+    )
+
+
+@bp.post("/my/quotes/<int:response_id>/withdraw")
+@login_required
+def withdraw_my_quote(response_id: int) -> ResponseReturnValue:
+    response = db.session.get(ImpressionResponse, response_id)
+    # Another person's answer does not exist here.
+    if response is None or response.delegate.user_id != current_user.id:
+        abort(404)
+    if response.consent_to_quote:
+        services.withdraw_consent(response)
+        db.session.commit()
+        flash(_("You withdrew your consent: your sentence will not be published."), "success")
+    return redirect(url_for(".my_quotes"), 303)

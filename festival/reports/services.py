@@ -237,6 +237,42 @@ def is_published(response_id: int) -> bool:
     return found is not None
 
 
+def published_response_ids(response_ids: list[int]) -> set[int]:
+    """Which of these answers have a quote on a public page now."""
+    if not response_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(PublishedQuote.response_id)
+            .join(ReportPublication, ReportPublication.id == PublishedQuote.publication_id)
+            .where(
+                PublishedQuote.response_id.in_(response_ids),
+                ReportPublication.is_public.is_(True),
+            )
+        )
+    )
+
+
+def consented_quotes_of(user_id: int) -> list[ImpressionResponse]:
+    """A user's answers whose sentence they agreed to have published, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ImpressionResponse)
+            .join(Delegate, Delegate.id == ImpressionResponse.delegate_id)
+            .where(
+                Delegate.user_id == user_id,
+                ImpressionResponse.consent_to_quote.is_(True),
+                ImpressionResponse.quote != "",
+            )
+            .options(
+                joinedload(ImpressionResponse.form).joinedload(ImpressionForm.session),
+                joinedload(ImpressionResponse.form).joinedload(ImpressionForm.festival),
+            )
+            .order_by(ImpressionResponse.submitted_at.desc(), ImpressionResponse.id.desc())
+        ).unique()
+    )
+
+
 def set_quote_translations(
     publication: ReportPublication, quote: PublishedQuote, texts: dict[str, str]
 ) -> bool:

@@ -169,3 +169,18 @@ def test_the_purge_keeps_the_published_quotes_and_removes_the_others(app, client
     with app.app_context():
         kept = db.session.scalars(sa.select(PublishedQuote.response_id)).all()
         assert sorted(kept) == sorted([scene.responses[MARIA], scene.responses[CLAIRE]])
+
+
+def test_a_large_phone_photo_is_accepted_beyond_the_usual_upload_limit(app, client, auth):
+    import os
+
+    with app.app_context():
+        scene = build_report_scene()
+    noise = Image.frombytes("RGB", (2600, 2000), os.urandom(2600 * 2000 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=100)
+    assert len(out.getvalue()) > app.config["MAX_CONTENT_LENGTH"]
+    auth.organiser()
+    assert _upload(client, scene, out.getvalue()).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(sa.select(ReportPhoto.width)) == MAX_SIDE

@@ -3,10 +3,13 @@ impressions report; translate its quotes; upload its photos."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from festival.core.access import organiser_blueprint
@@ -16,10 +19,19 @@ from festival.festivals.access import festival_row_or_404, load_festival_from_ur
 from festival.reports import services
 from festival.reports.forms import PhotoForm
 from festival.reports.models import PublishedQuote, ReportPhoto
-from festival.reports.photos import PhotoError, web_photo
+from festival.reports.photos import MAX_UPLOAD_BYTES, PhotoError, web_photo
 
 bp = organiser_blueprint("reports_admin", __name__, "/festivals/<slug>/published-report")
 load_festival_from_url(bp)
+
+
+@bp.url_value_preprocessor
+def _room_for_photos(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A phone's photo is often larger than the app's usual upload limit.
+    Raised here, before any ``before_request`` (the CSRF check reads the
+    body first), and for organisers only."""
+    if endpoint == "reports_admin.upload_photo" and getattr(current_user, "is_organiser", False):
+        request.max_content_length = MAX_UPLOAD_BYTES
 
 
 def _back() -> BaseResponse:

@@ -32,6 +32,8 @@ from festival.protocol import plans as protocol_plans  # noqa: F401  (seating pa
 from festival.protocol.views import bp as protocol_bp
 from festival.registration.companions import bp as companions_bp
 from festival.registration.public import bp as registration_bp
+from festival.reports.public import bp as reports_bp
+from festival.reports.views import bp as reports_admin_bp
 from festival.transfers.views import bp as transfers_bp
 
 ALL = [
@@ -62,4 +64,6 @@ ALL = [
     protocol_bp,
     changes_bp,
     content_bp,
+    reports_bp,
+    reports_admin_bp,
 ]

@@ -11,6 +11,7 @@ from festival.outbox.models import OutboxMessage
 from festival.programme.models import Attendance, ProgrammeSession
 from festival.protocol import models as _protocol  # noqa: F401
 from festival.registration.models import Delegate, Delegation
+from festival.reports import models as _reports  # noqa: F401
 from festival.transfers import models as _transfers  # noqa: F401
 
 __all__ = [

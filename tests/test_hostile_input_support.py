@@ -45,6 +45,8 @@ from festival.protocol import seating
 from festival.protocol.models import LayoutKind, TableShape
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
 from festival.registration.services import declare_role
+from festival.reports import services as reports
+from festival.reports.photos import web_photo
 from festival.transfers.models import (
     Direction,
     Escort,
@@ -55,6 +57,7 @@ from festival.transfers.models import (
 )
 from tests import factories
 from tests.hostile import KNOWN, Field, Form, forms_in
+from tests.report_support import make_jpeg
 
 ORGANISER = "organiser@example.org"
 PASSWORD = "correct horse 1"
@@ -189,6 +192,12 @@ def build_world(app: Flask) -> World:
             response.report_position = len(responses) + 1
             responses.append(response)
             invites.append(invite)
+        # A published report with a photo: its translation, photo and
+        # take-down forms show.
+        photo = reports.add_photo(festival, web_photo(make_jpeg((64, 48))), "A dish", "")
+        db.session.flush()
+        publication = reports.publish(festival, now)
+        db.session.flush()
         # A confirmed interpreter who asked to be a mayor: the organisers'
         # queue of role changes shows its approve and refuse forms.
         proposer = factories.make_delegate(
@@ -259,6 +268,9 @@ def build_world(app: Flask) -> World:
                 "transfer_id": [transfer.id],
                 "vehicle_id": [car.id],
                 "passenger_id": [passenger.id],
+                "photo_id": [photo.id],
+                "quote_id": [publication.quotes[0].id],
+                "digest": [photo.digest],
             },
             tokens={
                 "invitations.respond": [waiting_token, empty_token],

@@ -162,7 +162,7 @@ def test_purge_anonymises_and_keeps_what_counts(app, runner) -> None:
             assert p.arrival_at is None
             assert (p.hotel, p.check_in_on, p.shares_room_with) == (None, None, None)
             assert p.status_reason is None
-        # Kept: role, city, status, attendance and the published impression.
+        # Kept: role, city, status, attendance and the rating.
         assert [p.role for p in people] == [
             DelegateRole.MAYOR,
             DelegateRole.CHEF,
@@ -172,9 +172,11 @@ def test_purge_anonymises_and_keeps_what_counts(app, runner) -> None:
         assert people[1].status == DelegateStatus.CONFIRMED
         assert people[0].delegation.city.name == "Parma"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 3
+        # The rating stays for the results; the words leave with the name: a
+        # quote survives only as published (tests/test_report_purge.py).
         response = db.session.scalar(sa.select(ImpressionResponse))
-        assert response.quote == "Tsuruoka's cuisine moved us all." and response.in_report
-        assert response.delegate_id == data["ids"][1]
+        assert response.rating == 5 and response.delegate_id == data["ids"][1]
+        assert response.quote == "" and not response.in_report and not response.consent_to_quote
         # Accounts: closed unless they still serve another festival.
         kept = db.session.get(User, data["users"][0])
         assert kept.email == "giulia0@parma.example" and kept.is_active

@@ -1,9 +1,11 @@
 """``flask purge-personal-data``: anonymise a festival's delegates once it is over.
 
 Kept: each delegate row with its role, city (through the delegation), status
-and attendance, so counts and published impressions still add up. Removed:
-names, passport data, the history of changes, e-mail (a unique address that
-cannot receive mail takes its place), phone, needs, travel, rooming, and the
+and attendance, so counts still add up, and the quotes published in the
+festival's report (a copy made when publishing, signed as published).
+Removed: the quotes not published and every free-text impression, names,
+passport data, the history of changes, e-mail (a unique address that cannot
+receive mail takes its place), phone, needs, travel, rooming, and the
 sign-in account where it served only this festival. E-mails already in the
 outbox for these people are blanked.
 """
@@ -23,6 +25,7 @@ from festival.core.dml import rowcount
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.impressions.models import ImpressionQuestion, ImpressionResponse, QuestionKind
 from festival.outbox.models import OutboxMessage, OutboxStatus
 from festival.registration.models import Delegate, DelegateChange, Delegation
 
@@ -140,6 +143,7 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
         sa.delete(DelegateChange).where(DelegateChange.delegate_id.in_(ids)),
         execution_options={"synchronize_session": False},
     )
+    _forget_written_answers(ids)
     accounts = _close_accounts(user_ids)
     emails = 0
     if old_emails:
@@ -163,6 +167,36 @@ def purge_batch(ids: list[int], now: datetime) -> tuple[int, int]:
             )
         )
     return accounts, emails
+
+
+def _forget_written_answers(ids: list[int]) -> None:
+    """The delegates' impressions in their own words: the quote offered for
+    the report and every free-text answer. Ratings and choices stay (the
+    results' counts); a quote already published stays in its publication,
+    a copy (festival.reports), as the consent text says."""
+    responses = list(
+        db.session.scalars(
+            sa.select(ImpressionResponse).where(ImpressionResponse.delegate_id.in_(ids))
+        )
+    )
+    if not responses:
+        return
+    text_ids = {
+        str(i)
+        for i in db.session.scalars(
+            sa.select(ImpressionQuestion.id).where(
+                ImpressionQuestion.form_id.in_({r.form_id for r in responses}),
+                ImpressionQuestion.kind == QuestionKind.TEXT,
+            )
+        )
+    }
+    for response in responses:
+        response.answers = {k: v for k, v in (response.answers or {}).items() if k not in text_ids}
+        response.quote = ""
+        response.consent_to_quote = False
+        response.in_report = False
+        response.report_position = None
+    db.session.flush()
 
 
 def _close_accounts(user_ids: list[int]) -> int:

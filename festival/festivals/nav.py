@@ -21,6 +21,7 @@ FESTIVAL_PAGES = [
     ("itineraries_admin.index", _l("Itineraries")),
     ("attendance.index", _l("Check-in")),
     ("impressions_admin.index", _l("Impressions")),
+    ("reports_admin.compose", _l("Published report")),
     ("protocol.index", _l("Protocol")),
     ("content.index", _l("Translations")),
 ]

@@ -238,8 +238,11 @@ def answer_form(
     if has_quote:
         AnswerForm.consent_to_quote = BooleanField(
             _l(
-                "I agree that this sentence may be published in the festival report "
-                "with my name, position and city."
+                "I agree that this sentence may be published in the festival's public "
+                "report with my name, position and city. I can withdraw this at any time "
+                "from this page. When the festival's personal data is erased after the festival, "
+                "the published sentence stays in the report with my name, position and city; "
+                "my other written answers are removed."
             )
         )
     data: dict[str, Any] = {}

@@ -35,6 +35,7 @@ from festival.impressions import services
 from festival.impressions.forms import answer_form
 from festival.impressions.models import ImpressionInvite
 from festival.impressions.services import ImpressionError
+from festival.reports import services as report_services
 
 bp = Blueprint("impressions", __name__)
 
@@ -91,7 +92,7 @@ def _answer(invite: ImpressionInvite, token: str) -> BaseResponse:
     if not answers_form.validate_on_submit():
         return _page(invite, answers_form, existing, closed=False, status=422)
     try:
-        services.save_response(
+        saved = services.save_response(
             invite,
             answers_form.answers(),
             consent_to_quote=bool(answers_form.has_quote and answers_form.consent_to_quote.data),
@@ -101,6 +102,9 @@ def _answer(invite: ImpressionInvite, token: str) -> BaseResponse:
         db.session.rollback()
         flash(str(error), "error")
         return _page(invite, answers_form, existing, closed=True, status=409)
+    if not saved.consent_to_quote:
+        # Unticking the box is a withdrawal: off the public report at once.
+        report_services.remove_published(saved.id)
     db.session.commit()
     closes = form.effective_closes_at
     if existing is None:
@@ -110,6 +114,22 @@ def _answer(invite: ImpressionInvite, token: str) -> BaseResponse:
     if closes is not None:
         when = local_time(closes, form.festival.tz)
         flash(_("You can change your answers until %(when)s.", when=when), "info")
+    return redirect(url_for("impressions.answer", token=token), 303)
+
+
+@bp.post("/impressions/<token>/withdraw")
+def withdraw_consent(token: str) -> ResponseReturnValue:
+    """The author takes back their consent to be quoted, at any time (even
+    once the form has closed): the quote leaves the public report at once."""
+    invite = services.invite_by_token(token)
+    if invite is None:
+        abort(404)
+    response = services.response_of(invite)
+    with force_locale(_locale_for(invite)):
+        if response is not None and response.consent_to_quote:
+            report_services.withdraw_consent(response)
+            db.session.commit()
+            flash(_("You withdrew your consent: your sentence will not be published."), "success")
     return redirect(url_for("impressions.answer", token=token), 303)
 
 
@@ -128,5 +148,6 @@ def _page(
         closed=closed,
         preview=False,
         format_answer=services.format_answer,
+        published=existing is not None and report_services.is_published(existing.id),
     )
     return make_response(body, status)

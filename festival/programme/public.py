@@ -38,6 +38,7 @@ from festival.programme.timeline import day_timeline
 from festival.programme.times import local_day, time_range, utc_offset_label, zone_label
 from festival.registration.labels import role_label
 from festival.registration.models import Delegate
+from festival.reports.services import publication_of
 
 bp = Blueprint("programme", __name__)
 load_festival_from_url(bp)
@@ -187,6 +188,7 @@ def _programme_page() -> str:
         venue_id=venue_id,
         feeds=feed_links(festival),
         filtered=bool(session_type or venue_id),
+        report_published=publication_of(festival) is not None,
     )
 
 

@@ -1,0 +1,1 @@
+"""The published impressions report: a frozen, public selection of consented quotes."""

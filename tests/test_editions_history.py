@@ -205,3 +205,31 @@ def test_french_and_japanese_have_their_own_ordinal_forms(app):
             assert shape(1) != shape(2)
         with force_locale("ja"):
             assert shape(1) == shape(2) == shape(3) == shape(21)
+
+
+def test_the_invitations_page_links_to_both_starting_points(app, client, auth):
+    build(app)
+    auth.organiser()
+    page = client.get("/organiser/festivals/g-2026/invitations").text
+    assert "/organiser/festivals/g-2026/invitations/new?past=came_last" in page
+    assert "/organiser/festivals/g-2026/invitations/new?past=never_came" in page
+
+
+def test_a_city_page_runs_as_many_queries_with_more_editions(app, client, auth):
+    ids = build(app)
+    auth.organiser()
+    url = f"/organiser/cities/{ids['parma']}/"
+    few = queries_per_page(client, [url])
+    with app.app_context():
+        from festival.cities.models import City
+
+        parma = db.session.get(City, ids["parma"])
+        for year in (2019, 2020, 2021, 2022):
+            festival = make_festival(starts_on=date(year, 6, 1), ends_on=date(year, 6, 2))
+            group = make_delegation(festival, parma)
+            for _ in range(3):
+                make_delegate(group)
+        db.session.commit()
+    many = queries_per_page(client, [url])
+    assert few == many
+    assert "Came to 6 editions." in client.get(url).text

@@ -161,36 +161,43 @@ def shifted(moment: datetime, days: int, tz: ZoneInfo) -> datetime:
     return moved.astimezone(UTC)
 
 
+def _invited_query(source: Festival) -> sa.Select[Invitation]:
+    return sa.select(Invitation).where(
+        Invitation.festival_id == source.id, Invitation.status != InvitationStatus.REVOKED
+    )
+
+
 def _invited(source: Festival) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            sa.select(Invitation)
-            .where(
-                Invitation.festival_id == source.id,
-                Invitation.status != InvitationStatus.REVOKED,
-            )
-            .order_by(Invitation.id)
+    return list(db.session.scalars(_invited_query(source).order_by(Invitation.id)))
+
+
+def _forms_query(source: Festival) -> sa.Select[ImpressionForm]:
+    """The forms after a scheduled session, and the closing form."""
+    return (
+        sa.select(ImpressionForm)
+        .outerjoin(ProgrammeSession, ProgrammeSession.id == ImpressionForm.session_id)
+        .where(
+            ImpressionForm.festival_id == source.id,
+            sa.or_(
+                ImpressionForm.session_id.is_(None),
+                ProgrammeSession.status == SessionStatus.SCHEDULED,
+            ),
         )
     )
 
 
 def _forms(source: Festival) -> list[ImpressionForm]:
-    """The forms after a scheduled session, and the closing form."""
     return list(
         db.session.scalars(
-            sa.select(ImpressionForm)
-            .outerjoin(ProgrammeSession, ProgrammeSession.id == ImpressionForm.session_id)
-            .where(
-                ImpressionForm.festival_id == source.id,
-                sa.or_(
-                    ImpressionForm.session_id.is_(None),
-                    ProgrammeSession.status == SessionStatus.SCHEDULED,
-                ),
-            )
+            _forms_query(source)
             .options(sa.orm.selectinload(ImpressionForm.questions))
             .order_by(ImpressionForm.id)
         )
     )
+
+
+def _count(query: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
 def plan_copy(source: Festival, starts_on: date, ends_on: date) -> CopyPlan:
@@ -198,15 +205,16 @@ def plan_copy(source: Festival, starts_on: date, ends_on: date) -> CopyPlan:
     :class:`ProgrammeTooLong` when the programme cannot fit)."""
     sessions = _scheduled(source)
     days = day_shift(source, sessions, starts_on, ends_on)
-    forms = _forms(source)
+    forms = _forms_query(source).with_only_columns(ImpressionForm.id)
+    questions = sa.select(ImpressionQuestion.id).where(ImpressionQuestion.form_id.in_(forms))
     return CopyPlan(
         days=days,
         keeps_weekdays=days % 7 == 0,
         venues=len(source.venues),
         sessions=len(sessions),
-        forms=len(forms),
-        questions=sum(len(f.questions) for f in forms),
-        invitations=len(_invited(source)),
+        forms=_count(forms),
+        questions=_count(questions),
+        invitations=_count(_invited_query(source)),
     )
 
 

@@ -334,3 +334,19 @@ def test_a_delegate_cannot_reach_the_new_edition_page(app, client, auth):
     auth.user(user_id)
     assert client.get("/organiser/festivals/gastro-2025/new-edition").status_code == 404
     assert _post(client, "gastro-2025", confirm="1").status_code == 404
+
+
+def test_a_short_name_taken_during_the_copy_is_told_not_a_500(app, client, auth, monkeypatch):
+    build_last_edition(app)
+    auth.organiser()
+    from festival.festivals import services
+
+    # The check passes, then another organiser's festival takes the name.
+    monkeypatch.setattr(services, "slug_taken", lambda slug, exclude_id=None: False)
+    with app.app_context():
+        make_festival(slug="gastro-2026")
+        db.session.commit()
+    response = _post(client, "gastro-2025", confirm="1")
+    assert response.status_code == 409
+    assert "Another festival already uses gastro-2026" in response.text
+    assert 'value="Gastronomy Festival 2026"' in response.text

@@ -8,6 +8,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
 
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error, required
@@ -66,10 +67,16 @@ def new() -> ResponseReturnValue:
         return _page(form, None, 422)
     if not form.confirm.data:
         return _page(form, plan, 200)
-    edition = copying.copy_edition(
-        source, required(form.name.data), required(form.slug.data), starts_on, ends_on
-    )
-    db.session.commit()
+    try:
+        edition = copying.copy_edition(
+            source, required(form.name.data), required(form.slug.data), starts_on, ends_on
+        )
+        db.session.commit()
+    except IntegrityError:
+        # Another organiser took the short name between the check and the copy.
+        db.session.rollback()
+        add_error(form.slug, _("Another festival already uses %(slug)s.", slug=form.slug.data))
+        return _page(form, plan, 409)
     flash(
         _(
             "%(name)s was created from %(source)s: check its programme, then send the "

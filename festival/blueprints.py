@@ -15,6 +15,7 @@ from festival.content.views import bp as content_bp
 from festival.core.public import bp as core_bp
 from festival.delegations.editing import bp as delegate_edits_bp
 from festival.delegations.views import bp as delegations_bp
+from festival.editions.views import bp as editions_bp
 from festival.festivals import public as festivals_public  # noqa: F401  (adds core.index to core_bp)
 from festival.festivals.views import bp as festivals_admin_bp
 from festival.impressions.public import bp as impressions_bp
@@ -66,4 +67,5 @@ ALL = [
     content_bp,
     reports_bp,
     reports_admin_bp,
+    editions_bp,
 ]

@@ -27,7 +27,10 @@ from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error
 from festival.core.pagination import paginate
 from festival.core.view_helpers import private_download
+from festival.editions import history
+from festival.editions.labels import nth_time
 from festival.extensions import db
+from festival.invitations.labels import STATUS_LABELS
 
 bp = organiser_blueprint("cities", __name__, "/cities")
 # Other domains' templates show cities too: give them the same names.
@@ -35,6 +38,7 @@ bp.add_app_template_filter(country_name, "country_name")
 bp.add_app_template_filter(field_label, "field_label")
 bp.add_app_template_filter(kind_label, "city_kind_label")
 bp.add_app_template_global(kind_choices, "city_kinds")
+bp.add_app_template_global(nth_time, "nth_time")
 
 
 @bp.get("/")
@@ -49,6 +53,8 @@ def index() -> ResponseReturnValue:
     return render_template(
         "cities/index.html",
         page=page,
+        # Invited and came, over every edition: one query for the page.
+        tallies=history.tallies([city.id for city in page.items]),
         q=q,
         country=country,
         field=field,
@@ -56,6 +62,21 @@ def index() -> ResponseReturnValue:
         countries=country_choices(services.countries_in_use()),
         fields=field_choices(),
         kinds=kind_choices(),
+    )
+
+
+@bp.get("/<int:city_id>/")
+def show(city_id: int) -> ResponseReturnValue:
+    """The city's history across editions: invited, came, with whom."""
+    city = db.get_or_404(City, city_id)
+    entries = history.city_history(city)
+    return render_template(
+        "cities/history.html",
+        city=city,
+        entries=entries,
+        came=sum(1 for entry in entries if entry.came),
+        facets=list(history.FACETS.values()),
+        status_labels=STATUS_LABELS,
     )
 
 

@@ -39,6 +39,7 @@ STEPS = [
     "festival.demo.protocol_seating",
     "festival.demo.content_languages",
     "festival.demo.report",
+    "festival.demo.editions",
 ]
 
 # The demo organiser's password is random, made afresh at each load and

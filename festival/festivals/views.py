@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from festival.core.access import organiser_blueprint
+from festival.editions import network
 from festival.extensions import db
 from festival.festivals import services
 from festival.festivals.access import load_festival_from_url
@@ -16,6 +17,7 @@ from festival.festivals.forms import FestivalForm, VenueForm
 from festival.festivals.models import Festival, Venue
 from festival.festivals.nav import festival_nav
 from festival.festivals.zones import festival_offsets, timezone_options, utc_offset
+from festival.logistics.counting import BarChart, bar_chart
 
 bp = organiser_blueprint("festivals_admin", __name__)
 load_festival_from_url(bp)
@@ -66,14 +68,23 @@ def edit() -> ResponseReturnValue:
     return redirect(url_for("festivals_admin.overview", slug=festival.slug))
 
 
+def _small_chart(items: list[tuple[str, int]]) -> BarChart:
+    """The overview's charts: logistics' bar chart, narrower (several side by side)."""
+    return bar_chart(items, width=340, label_width=110, bar_height=16, gap=6)
+
+
 @bp.get("/festivals/<slug>/")
 def overview() -> ResponseReturnValue:
     festival = g.festival
+    editions = network.edition_counts(festival)
     return render_template(
         "festivals/overview.html",
         festival=festival,
         counts=services.overview(festival),
         offsets=festival_offsets(festival.timezone, festival.starts_on, festival.ends_on),
+        editions=editions,
+        series=network.chart_series(editions),
+        bar_chart=_small_chart,
     )
 
 

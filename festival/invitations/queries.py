@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from festival.cities.models import City, CityKind, CreativeField
+from festival.editions.history import HISTORY_FILTERS, history_condition
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.invitations.models import Invitation, InvitationStatus
@@ -22,13 +23,18 @@ class CityFilter:
     country: str = ""
     field: str = ""
     kind: str = ""  # city, organisation, press, speaker (City.kind)
+    # Where a new list starts from, on "Invite cities" (festival.editions.history):
+    # "came_last" (came to the previous edition), "never_came" (invited before).
+    past: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> CityFilter:
         get = args.get
         field = get("field", "").strip()
         kind = get("kind", "").strip()
+        past = get("past", "").strip()
         return cls(
+            past=past if past in HISTORY_FILTERS else "",
             q=get("q", "").strip()[:100],
             country=get("country", "").strip().upper()[:2],
             field=field if field in {f.value for f in CreativeField} else "",
@@ -37,7 +43,13 @@ class CityFilter:
 
     def query_args(self) -> dict[str, str]:
         """The filter as query-string arguments (only those given)."""
-        args = {"q": self.q, "country": self.country, "field": self.field, "kind": self.kind}
+        args = {
+            "q": self.q,
+            "country": self.country,
+            "field": self.field,
+            "kind": self.kind,
+            "past": self.past,
+        }
         return {key: value for key, value in args.items() if value}
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
@@ -66,11 +78,17 @@ def _not_invited(festival: Festival) -> sa.ColumnElement[bool]:
     return ~invited.exists()
 
 
+def _history(festival: Festival, where: CityFilter) -> list[sa.ColumnElement[bool]]:
+    """The filter's condition on the cities' past editions, if it has one."""
+    condition = history_condition(festival, where.past) if where.past else None
+    return [] if condition is None else [condition]
+
+
 def uninvited_cities(festival: Festival, where: CityFilter) -> sa.Select:
     """Cities matching the filter that this festival has not invited yet, by name."""
     return (
         sa.select(City)
-        .where(_not_invited(festival), *where.conditions())
+        .where(_not_invited(festival), *where.conditions(), *_history(festival, where))
         .order_by(City.name, City.country_code)
     )
 
@@ -78,7 +96,11 @@ def uninvited_cities(festival: Festival, where: CityFilter) -> sa.Select:
 def uninvited_city_ids(festival: Festival, where: CityFilter) -> list[int]:
     """Ids for "invite every city matching the filter" (one query)."""
     return list(
-        db.session.scalars(sa.select(City.id).where(_not_invited(festival), *where.conditions()))
+        db.session.scalars(
+            sa.select(City.id).where(
+                _not_invited(festival), *where.conditions(), *_history(festival, where)
+            )
+        )
     )
 
 
@@ -89,7 +111,11 @@ def invited_count(festival: Festival, where: CityFilter) -> int:
             sa.select(sa.func.count())
             .select_from(Invitation)
             .join(City, City.id == Invitation.city_id)
-            .where(Invitation.festival_id == festival.id, *where.conditions())
+            .where(
+                Invitation.festival_id == festival.id,
+                *where.conditions(),
+                *_history(festival, where),
+            )
         )
         or 0
     )

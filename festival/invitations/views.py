@@ -103,6 +103,7 @@ def _render_new(festival: Festival, form: InviteForm, status: int = 200) -> Resp
             country=request.form.get("country", ""),
             field=request.form.get("field", ""),
             kind=request.form.get("kind", ""),
+            past=request.form.get("past", ""),
         )
     html = render_template(
         "invitations/new.html",

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from festival.extensions import db
 from festival.impressions.models import ImpressionForm, ImpressionResponse
-from festival.registration.models import Delegate
+from festival.registration.models import Delegate, Delegation
 from tests.e2e.conftest import AXE, run_axe
 from tests.e2e.scene import build_scene, login_link
 from tests.e2e.support import (
@@ -155,6 +155,8 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
     organiser = new_page()
     sign_in_organiser(organiser, live_server)
     admin = f"/organiser/festivals/{slug}"
+    with app.app_context():
+        parma_city = db.session.get(Delegation, scene.parma_id).city_id
     main_pages = [
         ("/organiser/", "dashboard"),
         (f"{admin}/", "festival overview"),
@@ -187,6 +189,8 @@ def test_main_pages_have_no_serious_violation(app, live_server, browser, languag
         (f"{admin}/check-in/helpers", "check-in helpers"),
         (f"/check-in/{slug}/", "door app: sessions"),
         (f"/check-in/{slug}/sessions/{scene.public_session_id}", "door app"),
+        (f"/organiser/cities/{parma_city}/", "a city's editions"),
+        (f"{admin}/new-edition", "new edition from this one"),
     ]
     for path, name in main_pages:
         audit.check(organiser, path, name)

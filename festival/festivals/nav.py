@@ -21,6 +21,7 @@ FESTIVAL_PAGES = [
     ("itineraries_admin.index", _l("Itineraries")),
     ("attendance.index", _l("Check-in")),
     ("impressions_admin.index", _l("Impressions")),
+    ("booths_admin.index", _l("Booths")),
     ("protocol.index", _l("Protocol")),
     ("content.index", _l("Translations")),
 ]

@@ -5,6 +5,7 @@ public list and map, and the booths in the frab export."""
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +19,9 @@ from festival.extensions import db
 from festival.programme.models import ProgrammeSession, SessionType
 from tests.factories import make_city, make_delegate, make_delegation, make_festival, make_session
 from tests.support.queries import queries_per_page
+from tests.test_frab_export import SCHEMA_DIR
 
+FRAB_SCHEMAS = SCHEMA_DIR
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -383,3 +386,65 @@ def _delegation(delegation_id: int):
     from festival.registration.models import Delegation
 
     return db.session.get(Delegation, delegation_id)
+
+
+# --- the frab export ---------------------------------------------------------------------
+
+
+def _booths_in_export(app, client, auth, world) -> None:
+    """Two accepted booths, one with a partner, one placed; and one declined."""
+    auth.user(world.heads["Parma"])
+    _apply(client, world)
+    booth = _booth(app)
+    auth.logout()
+    auth.user(world.heads["Usuki"])
+    client.post(f"/festivals/{world.slug}/my/booth/{booth.id}/answer", data={"answer": "confirm"})
+    _apply(client, world, title="屋台の未来", partners=())
+    auth.logout()
+    auth.user(world.heads["Chengdu"])
+    _apply(client, world, title="Declined project", partners=())
+    auth.logout()
+    _accept_and_place(app, booth.id, stand=3)
+    with app.app_context():
+        services.review(db.session.get(Booth, _booth(app, "屋台の未来").id), True, "")
+        services.review(db.session.get(Booth, _booth(app, "Declined project").id), False, "")
+        db.session.commit()
+
+
+def test_the_frab_export_lists_booths_as_sub_items_of_the_exchange_session(
+    app, client, auth, world
+):
+    before = client.get(f"/festivals/{world.slug}/schedule.json")
+    _booths_in_export(app, client, auth, world)
+    after = client.get(f"/festivals/{world.slug}/schedule.json")
+    assert after.headers["ETag"] != before.headers["ETag"]  # the booths moved the version
+    conference = after.json["schedule"]["conference"]
+    events = {
+        event["title"]: (room, event)
+        for day in conference["days"]
+        for room, room_events in day["rooms"].items()
+        for event in room_events
+    }
+    session_room, session = events["Inter-city exchange"]
+    room, placed = events["Hall A · 3: Slow food routes"]
+    assert room == "Booths: Inter-city exchange" != session_room
+    assert (placed["date"], placed["duration"]) == (session["date"], session["duration"])
+    assert placed["type"] == "booth" and "Parma, Usuki" in placed["description"]
+    assert "屋台の未来" in events and "Declined project" not in events
+
+
+@pytest.mark.skipif(not FRAB_SCHEMAS.exists(), reason="frab schemas not found")
+def test_the_frab_export_with_booths_is_valid(app, client, auth, world):
+    import jsonschema
+    import xmlschema
+
+    _booths_in_export(app, client, auth, world)
+    xml = client.get(f"/festivals/{world.slug}/schedule.xml")
+    xmlschema.XMLSchema(str(FRAB_SCHEMAS / "schedule.xml.xsd")).validate(xml.data.decode())
+    schema = json.loads((FRAB_SCHEMAS / "schedule.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft6Validator(
+        schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER
+    )
+    document = client.get(f"/festivals/{world.slug}/schedule.json").json
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []

@@ -40,20 +40,18 @@ def booths_stamp(festival: Festival) -> tuple[object, ...]:
     booths = sa.select(Booth.id).where(
         Booth.festival_id == festival.id, Booth.status == BoothStatus.ACCEPTED
     )
-    partners = (
-        sa.select(sa.func.count(), sa.func.sum(BoothPartner.delegation_id))
-        .where(BoothPartner.booth_id.in_(booths), BoothPartner.status == PartnerStatus.CONFIRMED)
-        .subquery()
+    confirmed = (
+        BoothPartner.booth_id.in_(booths),
+        BoothPartner.status == PartnerStatus.CONFIRMED,
     )
-    staff = (
-        sa.select(sa.func.count(), sa.func.sum(BoothStaff.delegate_id + BoothStaff.booth_id))
-        .where(BoothStaff.booth_id.in_(booths))
-        .subquery()
+    staffed = BoothStaff.booth_id.in_(booths)
+    values = (
+        sa.select(sa.func.count(Booth.id)).where(Booth.id.in_(booths)),
+        sa.select(sa.func.max(Booth.updated_at)).where(Booth.id.in_(booths)),
+        sa.select(sa.func.count()).select_from(BoothPartner).where(*confirmed),
+        sa.select(sa.func.sum(BoothPartner.delegation_id)).where(*confirmed),
+        sa.select(sa.func.count()).select_from(BoothStaff).where(staffed),
+        sa.select(sa.func.sum(BoothStaff.delegate_id * 7 + BoothStaff.booth_id)).where(staffed),
     )
-    own = (
-        sa.select(sa.func.count(), sa.func.max(Booth.updated_at))
-        .where(Booth.id.in_(booths))
-        .subquery()
-    )
-    row = db.session.execute(sa.select(own, partners, staff)).one()
+    row = db.session.execute(sa.select(*(v.scalar_subquery() for v in values))).one()
     return tuple(row)

@@ -26,8 +26,8 @@ from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.festivals.models import Festival
 from festival.programme.delegates import delegate_for_festival
-from festival.programme.forms import choices
 from festival.programme.eligibility import may_attend
+from festival.programme.forms import choices
 from festival.programme.models import Audience, ProgrammeSession
 from festival.registration.models import Delegate
 

@@ -448,3 +448,19 @@ def test_the_frab_export_with_booths_is_valid(app, client, auth, world):
     document = client.get(f"/festivals/{world.slug}/schedule.json").json
     errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
     assert errors == []
+
+
+def test_the_demo_has_an_exchange_event_with_booths_on_two_halls(app, runner, client):
+    result = runner.invoke(
+        args=["demo", "--cities", "40", "--delegates", "100", "--sessions", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        booths = db.session.scalars(sa.select(Booth)).all()
+        placed = [b for b in booths if b.stand is not None]
+        assert len(booths) == 12 and len(placed) == 11
+        assert {b.hall.name for b in placed} == {"Hall A", "Hall B"}
+        assert sum(p.status == PartnerStatus.CONFIRMED for b in booths for p in b.partners) >= 3
+        slug = booths[0].session.festival.slug
+    page = client.get(f"/festivals/{slug}/booths")
+    assert page.status_code == 200 and "Slow Food Routes" in page.text

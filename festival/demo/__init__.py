@@ -38,6 +38,7 @@ STEPS = [
     "festival.impressions.demo",
     "festival.demo.protocol_seating",
     "festival.demo.content_languages",
+    "festival.demo.booths",
 ]
 
 # The demo organiser's password is random, made afresh at each load and

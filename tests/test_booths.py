@@ -104,8 +104,9 @@ def test_a_head_applies_with_a_partner_who_confirms_and_adds_staff(app, client, 
         assert [(p.delegation_id, p.status) for p in partners] == [
             (world.delegations["Usuki"], PartnerStatus.PENDING)
         ]
-    # A second application by the same city is refused: it edits the first.
-    assert _apply(client, world, title="Another").status_code == 302
+    # A second application by the same city is refused, what was typed kept.
+    again = _apply(client, world, title="Another")
+    assert again.status_code == 422 and "Another" in again.text
     assert _booth(app, "Another") is None
 
     auth.logout()

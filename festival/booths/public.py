@@ -136,8 +136,9 @@ def apply() -> ResponseReturnValue:
     """Apply for a booth at the exchange event."""
     head = _head_or_404()
     session = _exchange_or_404()
-    if services.booth_of(head.delegation, session) is not None:
-        return redirect(url_for(".mine"))
+    # A city that applied already is shown its booth's link; what it types
+    # here is refused with a message, and kept on the page.
+    existing = services.booth_of(head.delegation, session)
     form = BoothForm()
     form.partners.choices = choices(_partner_choices(head))
     if form.validate_on_submit():
@@ -145,13 +146,18 @@ def apply() -> ResponseReturnValue:
             services.apply(head.delegation, session, _data(form))
         except BoothError as error:
             db.session.rollback()
-            add_error(form.partners, str(error))
+            add_error(form.title if existing else form.partners, str(error))
         else:
             db.session.commit()
             flash(_("Your application is sent: the organisers will review it."), "success")
             return redirect(url_for(".mine"))
     return render_template(
-        "booths/apply.html", festival=g.festival, session=session, form=form, booth=None
+        "booths/apply.html",
+        festival=g.festival,
+        session=session,
+        form=form,
+        booth=None,
+        existing=existing,
     ), (422 if form.errors else 200)
 
 
@@ -221,7 +227,7 @@ def staff(booth_id: int) -> BaseResponse:
         abort(404)
     form = _staff_form(booth, head)
     if not form.validate_on_submit():
-        flash(" ".join(form.staff.errors) or _("Please try again."), "error")
+        flash(" ".join(str(e) for e in form.staff.errors) or _("Please try again."), "error")
         return redirect(url_for(".mine"))
     services.set_staff(booth, head.delegation, form.staff.data or [])
     db.session.commit()
@@ -247,7 +253,8 @@ def add_image(booth_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The image is added."), "success")
             return redirect(url_for(".mine"))
-    flash(" ".join([*form.image.errors, *form.alt.errors]), "error")
+    errors = [str(e) for e in (*form.image.errors, *form.alt.errors)]
+    flash(" ".join(errors) or _("Please try again."), "error")
     return redirect(url_for(".mine"))
 
 

@@ -275,7 +275,7 @@ def delete_image(booth_id: int, image_id: int) -> BaseResponse:
 # --- visitors --------------------------------------------------------------------
 
 
-def floor_plan_svg(festival: Festival, booths: list[Booth], link: bool = True) -> Markup:
+def floor_plan_svg(festival: Festival, booths: list[Booth], link: bool = False) -> Markup:
     """The floor plan with ``booths`` on their stands, for this festival."""
     lang = str(get_locale())
     halls = [

@@ -465,3 +465,10 @@ def test_the_demo_has_an_exchange_event_with_booths_on_two_halls(app, runner, cl
         slug = booths[0].session.festival.slug
     page = client.get(f"/festivals/{slug}/booths")
     assert page.status_code == 200 and "Slow Food Routes" in page.text
+
+
+def test_the_heads_delegation_page_leads_to_the_booth(app, client, auth, world):
+    auth.user(world.heads["Parma"])
+    page = client.get(f"/my/delegation?festival={world.slug}")
+    assert page.status_code == 200
+    assert f"/festivals/{world.slug}/my/booth" in page.text

@@ -307,6 +307,16 @@ def booths_for_session(item: ProgrammeSession) -> list[Booth] | None:
 bp.add_app_template_global(booths_for_session, "booths_for_session")
 
 
+def exchange_for_head(delegate: Delegate) -> ProgrammeSession | None:
+    """The exchange event, for the head of delegation's page to offer a booth."""
+    if not delegate.is_head:
+        return None
+    return services.exchange_session(delegate.delegation.festival)
+
+
+bp.add_app_template_global(exchange_for_head, "booth_exchange_for_head")
+
+
 @bp.get("/festivals/<slug>/booths")
 def index() -> ResponseReturnValue:
     """The exchange event's booths: the floor plan, then each booth."""

@@ -472,3 +472,32 @@ def test_the_heads_delegation_page_leads_to_the_booth(app, client, auth, world):
     page = client.get(f"/my/delegation?festival={world.slug}")
     assert page.status_code == 200
     assert f"/festivals/{world.slug}/my/booth" in page.text
+
+
+def test_a_partner_citys_head_is_emailed_once_in_their_language(app, client, auth, world):
+    from festival.outbox.models import OutboxMessage
+    from festival.registration.models import Delegate
+
+    with app.app_context():
+        usuki_head = db.session.scalar(
+            sa.select(Delegate).where(Delegate.user_id == world.heads["Usuki"])
+        )
+        usuki_head.locale = "fr"
+        usuki_email = usuki_head.email
+        db.session.commit()
+    auth.user(world.heads["Parma"])
+    _apply(client, world)
+    booth = _booth(app)
+    # Saved again with the same partner: no second e-mail.
+    client.post(
+        f"/festivals/{world.slug}/my/booth/{booth.id}/edit",
+        data={"title": "Slow food routes", "partners": [str(world.delegations["Usuki"])]},
+    )
+    with app.app_context():
+        messages = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.category == "booths")
+        ).all()
+        assert [m.recipient for m in messages] == [usuki_email]
+        assert messages[0].locale == "fr"
+        assert f"/festivals/{world.slug}/my/booth" in messages[0].text_body
+        assert "Slow food routes" in messages[0].html_body

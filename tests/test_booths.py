@@ -501,3 +501,19 @@ def test_a_partner_citys_head_is_emailed_once_in_their_language(app, client, aut
         assert messages[0].locale == "fr"
         assert f"/festivals/{world.slug}/my/booth" in messages[0].text_body
         assert "Slow food routes" in messages[0].html_body
+
+
+def test_a_translated_booth_shows_in_the_readers_language(app, client, auth, world):
+    auth.user(world.heads["Parma"])
+    _apply(client, world, partners=())
+    booth = _booth(app)
+    auth.logout()
+    _accept_and_place(app, booth.id)
+    with app.app_context():
+        row = db.session.get(Booth, booth.id)
+        row.title_i18n = {"ja": "スローフードの道"}
+        db.session.commit()
+    japanese = client.get(f"/festivals/{world.slug}/booths", headers={"Accept-Language": "ja"})
+    assert "スローフードの道" in japanese.text
+    english = client.get(f"/festivals/{world.slug}/booths", headers={"Accept-Language": "en"})
+    assert "スローフードの道" not in english.text and "Slow food routes" in english.text

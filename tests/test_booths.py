@@ -348,38 +348,40 @@ def test_the_booths_page_is_404_without_an_exchange_event(app, client):
     assert client.get(f"/festivals/{world.slug}/booths").status_code == 404
 
 
-def test_the_public_booths_page_runs_the_same_queries_for_1_and_5_booths(app, client):
-    def page_with(count: int) -> str:
-        names = [f"City {count}-{n}" for n in range(count + 1)]
-        world = _world(app, cities=names)
-        with app.app_context():
-            session = db.session.get(ProgrammeSession, world.session_id)
-            hall = services.add_hall(session.festival, "Hall A", 2, 5)
-            for n, name in enumerate(names[:count], start=1):
-                booth = services.apply(
-                    _delegation(world.delegations[name]),
-                    session,
-                    services.BoothData(
-                        f"Project {n}",
-                        "Text",
-                        True,
-                        False,
-                        False,
-                        "",
-                        [world.delegations[names[-1]]],
-                    ),
-                )
-                services.answer_partner(booth, _delegation(world.delegations[names[-1]]), True)
-                services.set_staff(
-                    booth, _delegation(world.delegations[name]), [world.members[name]]
-                )
-                services.review(booth, True, "")
-                services.place(booth, hall, n)
-            db.session.commit()
-        return f"/festivals/{world.slug}/booths"
+def _festival_with_booths(app, count: int) -> str:
+    """A festival whose exchange event has ``count`` accepted, placed booths,
+    each with a partner that confirmed and one person of staff; its slug."""
+    names = [f"City {count}-{n}" for n in range(count + 1)]
+    world = _world(app, cities=names)
+    with app.app_context():
+        session = db.session.get(ProgrammeSession, world.session_id)
+        hall = services.add_hall(session.festival, "Hall A", 2, 5)
+        partner = _delegation(world.delegations[names[-1]])
+        for n, name in enumerate(names[:count], start=1):
+            data = services.BoothData(f"Project {n}", "Text", True, False, False, "", [partner.id])
+            booth = services.apply(_delegation(world.delegations[name]), session, data)
+            services.answer_partner(booth, partner, True)
+            services.set_staff(booth, _delegation(world.delegations[name]), [world.members[name]])
+            services.review(booth, True, "")
+            services.place(booth, hall, n)
+        db.session.commit()
+    return world.slug
 
-    small, large = page_with(1), page_with(5)
-    counts = queries_per_page(client, [small, large])
+
+def test_the_public_booths_page_runs_the_same_queries_for_1_and_5_booths(app, client):
+    small, large = _festival_with_booths(app, 1), _festival_with_booths(app, 5)
+    pages = [f"/festivals/{slug}/booths" for slug in (small, large)]
+    counts = queries_per_page(client, pages)
+    assert counts[0] == counts[1], counts
+    sessions = queries_per_page(client, [f"{page}/map.svg" for page in pages])
+    assert sessions[0] == sessions[1], sessions
+
+
+def test_the_organisers_booths_page_runs_the_same_queries_for_1_and_5_booths(app, client, auth):
+    small, large = _festival_with_booths(app, 1), _festival_with_booths(app, 5)
+    auth.organiser()
+    pages = [f"/organiser/festivals/{slug}/booths" for slug in (small, large)]
+    counts = queries_per_page(client, pages)
     assert counts[0] == counts[1], counts
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from festival.booths import notify
 from festival.booths.models import (
     Booth,
     BoothHall,
@@ -26,10 +26,8 @@ from festival.booths.models import (
     PartnerStatus,
 )
 from festival.core.types import utcnow
-from festival.core.urls import external_url
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.outbox.services import queue_email
 from festival.programme.eligibility import ACTIVE_STATUSES
 from festival.programme.models import ProgrammeSession, SessionType
 from festival.registration.models import Delegate, Delegation
@@ -171,39 +169,7 @@ def update(booth: Booth, data: BoothData) -> None:
     for delegation_id in sorted(wanted - present):
         booth.partners.append(BoothPartner(delegation_id=delegation_id))
     db.session.flush()
-    ask_partners(booth, wanted - present)
-
-
-def ask_partners(booth: Booth, delegation_ids: Iterable[int]) -> None:
-    """E-mail each new partner city's head (in their language) that a booth
-    names their city: they confirm or decline on their booth page."""
-    ids = set(delegation_ids)
-    if not ids:
-        return
-    festival = booth.session.festival
-    applicant = db.session.get(Delegation, booth.delegation_id)
-    assert applicant is not None
-    heads = db.session.scalars(
-        sa.select(Delegate).where(
-            Delegate.delegation_id.in_(ids),
-            Delegate.is_head,
-            Delegate.status.in_(ACTIVE_STATUSES),
-        )
-    )
-    for head in heads:
-        queue_email(
-            key=f"booth-partner:{booth.id}:{head.delegation_id}",
-            recipient=head.email,
-            subject=_l("%(city)s asks your city to share a booth", city=applicant.city.name),
-            template="booth_partner_request",
-            locale=head.locale,
-            category="booths",
-            head=head,
-            booth=booth,
-            city=applicant.city,
-            festival=festival,
-            url=external_url("booths.mine", slug=festival.slug),
-        )
+    notify.ask_partners(booth, wanted - present)
 
 
 def partner_requests(delegation: Delegation) -> list[BoothPartner]:

@@ -8,6 +8,8 @@ from festival.attendance.door import bp as door_bp
 from festival.attendance.helpers import bp as checkin_helpers_bp
 from festival.attendance.views import bp as attendance_bp
 from festival.auth.public import bp as auth_bp
+from festival.booths.public import bp as booths_bp
+from festival.booths.views import bp as booths_admin_bp
 from festival.calendar.public import bp as calendar_bp
 from festival.changes.public import bp as changes_bp
 from festival.cities.views import bp as cities_bp
@@ -68,4 +70,6 @@ ALL = [
     reports_bp,
     reports_admin_bp,
     editions_bp,
+    booths_bp,
+    booths_admin_bp,
 ]

@@ -1,6 +1,7 @@
 """Imports every model so that Alembic and ``db.metadata`` see all tables."""
 
 from festival.auth.models import LoginLink, User
+from festival.booths import models as _booths  # noqa: F401
 from festival.changes.models import PendingChange
 from festival.cities.models import City
 from festival.festivals.models import Festival, Venue

@@ -32,6 +32,7 @@ from festival.auth.services import (
     issue_login_link,
     send_login_link,
 )
+from festival.booths import services as booths
 from festival.calendar.tokens import feed_token
 from festival.core.types import utcnow
 from festival.extensions import db
@@ -40,7 +41,7 @@ from festival.impressions import services as impressions
 from festival.invitations.models import InvitationStatus
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.outbox.models import OutboxMessage, OutboxStatus
-from festival.programme.models import HostInterpreter, SessionStatus, WaitingEntry
+from festival.programme.models import HostInterpreter, SessionStatus, SessionType, WaitingEntry
 from festival.protocol import seating
 from festival.protocol.models import LayoutKind, TableShape
 from festival.registration.models import DelegateRole, DelegateStatus, Delegation
@@ -99,7 +100,8 @@ def build_world(app: Flask) -> World:
             status=InvitationStatus.ACCEPTED,
             deadline=deadline,
         )
-        db.session.add(Delegation(invitation=empty, festival=festival, city_id=empty.city_id))
+        chengdu = Delegation(invitation=empty, festival=festival, city_id=empty.city_id)
+        db.session.add(chengdu)
         delegation = factories.make_delegation(festival, city, deadline=deadline, quota=6)
         head = factories.make_delegate(
             delegation,
@@ -236,6 +238,25 @@ def build_world(app: Flask) -> World:
             planned_flight_at=landing - timedelta(hours=2),
         )
         db.session.add_all([car, transfer, passenger])
+        # Booths (#16): Parma's, accepted and placed, with an image; Chengdu's
+        # names Parma as a partner (the head's confirm form shows).
+        exchange = factories.make_session(
+            festival,
+            title="Exchange Fair",
+            type=SessionType.EXCHANGE,
+            venue=venue,
+            starts_at=upcoming.starts_at + timedelta(days=4),
+        )
+        booths.set_exchange_session(festival, exchange)
+        hall = booths.add_hall(festival, "Hall A", 2, 3)
+        booth = booths.apply(
+            delegation, exchange, booths.BoothData("Slow Food", "", True, False, False, "", [])
+        )
+        booths.review(booth, True, "")
+        booths.place(booth, hall, 1)
+        image = booths.add_image(booth, b"\x89PNG\r\n\x1a\n" + bytes(32), "Our stand")
+        theirs = booths.BoothData("Rice Roads", "", False, True, False, "", [delegation.id])
+        booths.apply(chengdu, exchange, theirs)
         head_user = head.user
         send_login_link(head_user)  # an outbox message, which failed
         db.session.flush()
@@ -271,6 +292,9 @@ def build_world(app: Flask) -> World:
                 "photo_id": [photo.id],
                 "quote_id": [publication.quotes[0].id],
                 "digest": [photo.digest],
+                "booth_id": [booth.id],
+                "hall_id": [hall.id],
+                "image_id": [image.id],
             },
             tokens={
                 "invitations.respond": [waiting_token, empty_token],

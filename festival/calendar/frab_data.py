@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from importlib import metadata
 
@@ -98,11 +99,80 @@ def _languages(session: SessionLike, default: str) -> list[str]:
     return codes + [code for code in written if code not in codes]
 
 
+# Booths are events of their own in the export; their ids live far above the
+# sessions' (the format wants unique positive integers, guids do the rest).
+BOOTH_ID_BASE = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class BoothItem:
+    """A booth of the exchange event, as the export lists it: a sub-item of its session."""
+
+    id: int
+    session_id: int
+    created_at: datetime
+    title: str
+    description: str
+    cities: tuple[str, ...]
+    stand: str = ""
+    staff: tuple[str, ...] = ()
+    title_i18n: Mapping[str, str] = field(default_factory=dict)
+    description_i18n: Mapping[str, str] = field(default_factory=dict)
+
+
+def _booth_events(
+    festival: Festival,
+    session: SessionLike,
+    event: frab.Event,
+    booths: Sequence[BoothItem],
+    room: frab.Room,
+    lang: str,
+) -> list[frab.Event]:
+    """The session's booths as events in their own room, at the session's time.
+
+    Conference apps have no sub-events: a room of its own beside the
+    session's keeps them together, and each says which session it belongs to.
+    """
+    default = festival.content_language
+    short = acronym(festival.slug)
+    events = []
+    for booth in booths:
+        title = pick(booth.title, booth.title_i18n, lang, default).text
+        if booth.stand:
+            title = f"{booth.stand}: {title}"
+        if session.status == SessionStatus.CANCELLED:
+            title = Phrases.current().cancelled % {"title": title}
+        cities = ", ".join(booth.cities)
+        events.append(
+            frab.Event(
+                id=BOOTH_ID_BASE + booth.id,
+                guid=str(stable_uuid("booth", booth.id, booth.created_at)),
+                start=event.start,
+                end=event.end,
+                room=room.name,
+                slug=f"{short}-booth-{booth.id}-{ascii_slug(booth.title) or 'booth'}",
+                url=external_url("booths.index", slug=festival.slug) + f"#booth-{booth.id}",
+                title=title,
+                type="booth",
+                track=event.track,
+                language=event.language,
+                abstract=pick(booth.description, booth.description_i18n, lang, default).text,
+                description=_("%(cities)s, at %(session)s", cities=cities, session=session.title),
+                persons=tuple(
+                    frab.Person(name, _person_guid(festival, name), booth.cities[0])
+                    for name in booth.staff
+                ),
+            )
+        )
+    return events
+
+
 def schedule(
     festival: Festival,
     venues: Mapping[int, VenueLike],
     sessions: Sequence[SessionLike],
     version: str,
+    booths: Sequence[BoothItem] = (),
 ) -> frab.Schedule:
     """The schedule of public ``sessions``, a day per festival day.
 
@@ -110,7 +180,8 @@ def schedule(
     a day running from :data:`DAY_CHANGE` to the same hour the next day. A
     cancelled session stays, marked cancelled in its title (the format has
     no status), so apps that kept it show the change. The "to be announced"
-    room appears only on the days it holds a session.
+    room appears only on the days it holds a session. ``booths`` of a
+    listed session come as events of their own, in a room named for them.
     """
     tz = festival.tz
     words = Phrases.current()
@@ -128,6 +199,7 @@ def schedule(
         interpretation = session.interpretation or ""
         # The title in the requested language (the slug keeps the default's: stable).
         title = pick(session.title, getattr(session, "title_i18n", None), words.lang, default).text
+        plain_title = title
         if session.status == SessionStatus.CANCELLED:
             title = words.cancelled % {"title": title}
         speakers = pick(
@@ -159,6 +231,17 @@ def schedule(
             ),
         )
         events_by_day.setdefault(festival_day(start), []).append((room, event))
+        its_booths = [b for b in booths if b.session_id == session.id]
+        if its_booths:
+            booth_room = frab.Room(
+                _("Booths: %(session)s", session=plain_title),
+                named_uuid("booths", festival.id, session.id),
+            )
+            rooms_by_venue[-session.id] = booth_room
+            for booth_event in _booth_events(
+                festival, session, event, its_booths, booth_room, words.lang
+            ):
+                events_by_day[festival_day(start)].append((booth_room, booth_event))
 
     used = {room.guid for pairs in events_by_day.values() for room, _event in pairs}
     rooms = tuple(r for r in [*rooms_by_venue.values(), tba] if r.guid in used)

@@ -425,15 +425,22 @@ def personal_feed(delegate: Delegate) -> PreparedFeed:
 
 def schedule_feed(festival: Festival, locale: str, kind: str) -> PreparedFeed:
     """schedule.xml or schedule.json (frab): the public sessions, cancelled ones marked."""
+    from festival.booths import exports as booth_exports
     from festival.calendar import frab, frab_data
 
     venues = _venues(festival)
-    stamp = (festival.updated_at, _venues_stamp(venues), public_sessions_stamp(festival))
+    stamp = (
+        festival.updated_at,
+        _venues_stamp(venues),
+        public_sessions_stamp(festival),
+        booth_exports.booths_stamp(festival),
+    )
 
     def build() -> bytes:
         sessions = public_sessions(festival)
+        booths = booth_exports.booth_items(festival)
         with force_locale(locale):
-            schedule = frab_data.schedule(festival, venues, sessions, version_of(stamp))
+            schedule = frab_data.schedule(festival, venues, sessions, version_of(stamp), booths)
         return frab.schedule_xml(schedule) if kind == "xml" else frab.schedule_json(schedule)
 
     key = f"frab-{kind}:{festival.id}:{locale}"

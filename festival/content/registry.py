@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from festival.booths.models import Booth
 from festival.core.content import i18n_column
 from festival.extensions import db
 from festival.festivals.models import Festival, Venue
@@ -120,6 +121,14 @@ KINDS: tuple[Kind, ...] = (
         ),
         lambda row: row.text,
         list_fields=("choices",),
+    ),
+    Kind(
+        "booth",
+        _l("Booth"),
+        Booth,
+        ("title", "description"),
+        lambda f: sa.select(Booth).where(Booth.festival_id == f.id).order_by(Booth.id),
+        lambda row: row.title,
     ),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}

@@ -39,6 +39,7 @@ STEPS = [
     "festival.demo.protocol_seating",
     "festival.demo.content_languages",
     "festival.demo.report",
+    "festival.demo.booths",
     "festival.demo.editions",
 ]
 

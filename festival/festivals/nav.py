@@ -22,6 +22,7 @@ FESTIVAL_PAGES = [
     ("attendance.index", _l("Check-in")),
     ("impressions_admin.index", _l("Impressions")),
     ("reports_admin.compose", _l("Published report")),
+    ("booths_admin.index", _l("Booths")),
     ("protocol.index", _l("Protocol")),
     ("content.index", _l("Translations")),
 ]

@@ -1,0 +1,1 @@
+"""The exchange event's booths: cities' projects, their partners, the floor plan."""

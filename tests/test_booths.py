@@ -17,6 +17,7 @@ from festival.booths import services
 from festival.booths.models import Booth, BoothHall, BoothStatus, PartnerStatus
 from festival.extensions import db
 from festival.programme.models import ProgrammeSession, SessionType
+from festival.registration.models import Delegation
 from tests.factories import make_city, make_delegate, make_delegation, make_festival, make_session
 from tests.support.queries import queries_per_page
 from tests.test_frab_export import SCHEMA_DIR
@@ -519,3 +520,22 @@ def test_a_translated_booth_shows_in_the_readers_language(app, client, auth, wor
     assert "スローフードの道" in japanese.text
     english = client.get(f"/festivals/{world.slug}/booths", headers={"Accept-Language": "en"})
     assert "スローフードの道" not in english.text and "Slow food routes" in english.text
+
+
+def test_a_city_s_history_counts_its_accepted_booths(app, client, auth, world):
+    """The city page's history (festival.editions) has a Booths column fed
+    by this domain (festival.editions.facets)."""
+    auth.user(world.heads["Parma"])
+    assert _apply(client, world).status_code == 302
+    auth.logout()
+    booth = _booth(app)
+    _accept_and_place(app, booth.id)
+    with app.app_context():
+        city_id = db.session.get(Delegation, world.delegations["Parma"]).city_id
+    auth.organiser()
+    page = client.get(f"/organiser/cities/{city_id}/")
+    assert page.status_code == 200
+    history = page.text[page.text.index("<table") :]
+    assert '<th scope="col" class="num">Booths</th>' in history
+    # One booth, no quote: the last two columns of the edition's row.
+    assert '<td class="num">1</td><td class="num">0</td>' in history

@@ -288,3 +288,23 @@ def test_the_author_withdraws_from_their_account_and_no_one_else_can(app, client
     assert withdrawn.status_code == 303
     assert "hospitalité" not in app.test_client().get(_public(scene, "en")).text
     assert "quote-state" not in client.get("/my/quotes").text
+
+
+def test_a_city_s_history_counts_its_published_quotes(app, client, auth):
+    """The city page's history (festival.editions) has a column for the
+    quotes in the edition's public report (festival.editions.facets)."""
+    with app.app_context():
+        scene = build_report_scene()
+        parma = db.session.get(ImpressionResponse, scene.responses[MARIA]).delegate
+        city_id = parma.delegation.city_id
+    auth.organiser()
+    _publish(client, scene)
+    page = client.get(f"/organiser/cities/{city_id}/")
+    assert page.status_code == 200
+    history = page.text[page.text.index("<table") :]
+    assert (
+        '<th scope="col" class="num">Booths</th><th scope="col" class="num">Quotes published</th>'
+        in history
+    )
+    # No booth, one quote (Maria's): the last two columns of the edition's row.
+    assert '<td class="num">0</td><td class="num">1</td>' in history

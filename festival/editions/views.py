@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error, required
 from festival.editions import copying
+from festival.editions import facets as _facets  # noqa: F401  (the history columns of booths and reports)
 from festival.editions.forms import EditionForm
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url

@@ -12,7 +12,7 @@
   the sessions they are assigned to.
 
 Revision ID: 0007
-Revises: 0012
+Revises: 0006
 Create Date: 2026-12-04
 
 """
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0012'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ database so every app server sees them). New tables only: existing rows
 are untouched.
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0012
 Create Date: 2026-12-05 00:18:45.247802
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

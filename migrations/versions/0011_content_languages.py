@@ -11,8 +11,8 @@ body and the report's introduction. Venues get directions; impression forms
 a closing text; a deleted itinerary item's cancelled copy keeps its
 translated title.
 
-Revision ID: 0008
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04
 
 """
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0008"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

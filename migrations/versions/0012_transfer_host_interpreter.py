@@ -4,8 +4,8 @@
   of the host's interpreters (host_interpreters), beside interpreter_id
   (a delegate who interprets).
 
-Revision ID: 0016
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016"
-down_revision = "0008"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and the floor plan's halls (issue #16, item 4). New tables only: no
 existing row changes.
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-05 00:15:14.641515
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None

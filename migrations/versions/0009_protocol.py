@@ -8,8 +8,8 @@ speaking-order slot settings (protocol_speaking_orders), and seating
 plans with their tables and seats (protocol_plans, protocol_tables,
 protocol_seats).
 
-Revision ID: 0006
-Revises: 0011
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04 23:26:37.011517
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0006"
-down_revision = "0011"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

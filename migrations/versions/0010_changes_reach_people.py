@@ -7,8 +7,8 @@ existing festivals) and digest_sent_for (the last day it went out for);
 delegates.daily_digest (on for everyone already registered). waiting_list:
 the delegates waiting for a place in a full session, first come first served.
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2027-02-01
 
 """
@@ -18,8 +18,8 @@ from alembic import op
 import festival.core.types
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = "0006"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ tables start empty: vehicles and escorts per festival, its transfer
 settings, transfers (a car at a time, to or from an airport) and
 transfer_passengers (one delegate's pickup in one direction).
 
-Revision ID: 0012
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-04
 
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ offline check-in, so uploading it twice records it once. users.role gains
 'checkin_helper', and users.helper_festival_id names the one festival a
 helper may check people in for. Existing rows keep NULL in both.
 
-Revision ID: 0011
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-04
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -36,3 +36,7 @@ def test_the_demo_has_last_years_edition_purged_and_cities_back_again(app, runne
     overview = client.get(f"/organiser/festivals/{slugs[0]}/").text
     assert overview.count('<svg class="bar-chart"') == 5
     assert f"<td>{slugs[1].rsplit('-', 1)[1]}</td>" in overview  # last year's counts remain
+    # Its people are purged, but its published report is still there to read.
+    report = client.get(f"/festivals/{slugs[1]}/report")
+    assert report.status_code == 200
+    assert "Our chefs came home with new friends" in report.text

@@ -27,6 +27,7 @@ from festival.extensions import db
 from festival.impressions.models import ImpressionForm, ImpressionInvite, ImpressionResponse
 from festival.invitations.models import Invitation, InvitationStatus
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+from festival.reports import services as reports
 
 if TYPE_CHECKING:
     from festival.demo import DemoContext
@@ -36,6 +37,13 @@ S = InvitationStatus
 OUTCOMES = [(S.ACCEPTED, 0.62), (S.DECLINED, 0.18), (S.EXPIRED, 0.20)]
 ROLES = [DelegateRole.MAYOR, DelegateRole.INTERPRETER, DelegateRole.OFFICIAL]
 ANSWER_RATE = 0.55
+
+
+LAST_YEAR_QUOTES = [
+    "Our chefs came home with new friends and a notebook full of recipes.",
+    "Une rencontre qui a changé notre façon de parler de la cuisine de notre ville.",
+    "地域の食文化を世界の都市と分かち合えた、かけがえのない三日間でした。",
+]
 
 
 def seed(ctx: DemoContext) -> str:
@@ -118,17 +126,27 @@ def seed(ctx: DemoContext) -> str:
             )
             if rng.random() < ANSWER_RATE:
                 answers += 1
-                db.session.add(
-                    ImpressionResponse(
-                        form=closing, delegate=delegate, answers={}, rating=rng.randint(3, 5)
-                    )
+                response = ImpressionResponse(
+                    form=closing, delegate=delegate, answers={}, rating=rng.randint(3, 5)
                 )
+                if answers <= len(LAST_YEAR_QUOTES):
+                    # A few agreed to be quoted: last year's published report.
+                    response.quote = LAST_YEAR_QUOTES[answers - 1]
+                    response.consent_to_quote = response.in_report = True
+                    response.report_position = answers
+                db.session.add(response)
     db.session.flush()
+    earlier.report_introduction = (
+        "Last year's edition in the words of its guests, published after the festival."
+    )
+    published = reports.publish(earlier, ctx.now - timedelta(weeks=48))
+    # The purge keeps what was published: the report stays readable.
     ids, _already = festival_delegate_ids(earlier)
     purge_batch(ids, ctx.now)
     both = _came_both_years(current.id, earlier.id)
     ctx.note(
-        f"Last year's edition: /organiser/festivals/{earlier.slug}/ (purged); "
+        f"Last year's edition: /organiser/festivals/{earlier.slug}/ (purged; its report, "
+        f"{len(published.quotes)} quotes, at /festivals/{earlier.slug}/report); "
         f"{both} cities came both years (the cities list says “2nd time”)."
     )
     return (

@@ -17,6 +17,7 @@ from festival.interpretation.coverage import (
     Attendee,
     Coverage,
     OwnInterpreter,
+    interpreters_by_delegation,
     norm,
     session_coverage,
 )
@@ -147,7 +148,7 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
             for mayor in mayors:
                 people[session.id].setdefault(mayor.delegate_id, mayor)
 
-    own = [
+    own = interpreters_by_delegation(
         OwnInterpreter(delegation_id, name, list(languages or ()))
         for delegation_id, name, languages in db.session.execute(
             sa.select(Delegate.delegation_id, Delegate.full_name, Delegate.languages)
@@ -159,7 +160,7 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
                 Delegate.is_accompanying.is_(False),
             )
         )
-    ]
+    )
     return {
         s.id: session_coverage(
             floor=s.languages or festival.languages or (),

@@ -21,12 +21,14 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
+from festival.core import memo
 from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.interpretation import services as interpretation
+from festival.interpretation import summary
 from festival.logistics import counting, kitchen, queries, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
@@ -417,7 +419,15 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
     def with_needs(groups: list[queries.DelegationMembers]) -> list[tuple[Any, Any]]:
         return [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
 
-    in_need = with_needs(queries.delegation_members(festival, wanted, only_in_need=True))
+    # The summary and the sessions' table read the whole festival: kept per
+    # version of its data (one query for the stamp) rather than per view.
+    stamp = summary.coverage_stamp(festival)
+    in_need = memo.cached(
+        "interpreters-in-need",
+        (festival.id, stamp, tuple(wanted)),
+        lambda: with_needs(queries.delegation_members(festival, wanted, only_in_need=True)),
+        summary.MEMO_ENTRIES,
+    )
     gap_rows = [r for r in in_need if r[1].needs_host_interpreter]
     only_gaps = request.args.get("gaps") == "1"
     every_page = request.args.get("page") == "all" or fmt in FORMATS
@@ -453,9 +463,22 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
-        sessions=_sessions_coverage(festival) if fmt == "html" else [],
+        sessions_table=_sessions_table(festival, stamp) if fmt == "html" else "",
         language_name=_language_name,
         langs=language_spans,
+    )
+
+
+def _sessions_table(festival: Festival, stamp: tuple[object, ...]) -> Markup:
+    """The table of sessions' coverage, rendered once per version of its data."""
+    return summary.sessions_table(
+        festival,
+        stamp,
+        lambda: render_template(
+            "interpretation/_sessions_table.html",
+            sessions=_sessions_coverage(festival),
+            festival=festival,
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, defer, joinedload
 
 from festival.cities.models import City
 from festival.extensions import db
@@ -569,7 +569,20 @@ def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
             ProgrammeSession.status == SessionStatus.SCHEDULED,
         )
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-        .options(joinedload(ProgrammeSession.venue))
+        .options(
+            joinedload(ProgrammeSession.venue),
+            # The texts in every content language (JSON decoded per row: a
+            # third of the catering page) are not what a kitchen reads.
+            *(
+                defer(column, raiseload=True)
+                for column in (
+                    ProgrammeSession.description,
+                    ProgrammeSession.description_i18n,
+                    ProgrammeSession.speakers,
+                    ProgrammeSession.speakers_i18n,
+                )
+            ),
+        )
     )
     return list(db.session.scalars(query))
 

@@ -29,7 +29,7 @@ from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.interpretation import services as interpretation
 from festival.interpretation import summary
-from festival.logistics import counting, kitchen, queries, tables
+from festival.logistics import counting, kitchen, queries, stamps, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
 from festival.logistics.forms import RoomForm
@@ -223,9 +223,17 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
     """
     festival = g.festival
     wanted = queries.statuses(_include_pending())
+    # Kept per version of the data behind them (one query for the stamp).
+    key = (festival.id, stamps.stays_stamp(festival), wanted)
+
+    def kept(name: str, make: Callable[[], Any], *more: object) -> Any:
+        return memo.cached(f"rooming-{name}", (*key, *more), make, stamps.MEMO_ENTRIES)
+
     # Who shares a room, matched by name within each delegation (one query).
-    sharing = counting.match_sharing(queries.sharers(festival, wanted))
-    occupied = counting.occupancy(queries.stays(festival, wanted, sharing.paired))
+    sharing = kept("sharing", lambda: counting.match_sharing(queries.sharers(festival, wanted)))
+    occupied = kept(
+        "stays", lambda: counting.occupancy(queries.stays(festival, wanted, sharing.paired))
+    )
     night = None
     if fmt not in FORMATS:
         night = counting.choose_day(
@@ -244,8 +252,13 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
         hotels = counting.night_hotels(occupied, night)
         total = counting.night_movements(occupied, night)
         number, start = _page_number(total, ROWS_PER_PAGE)
-        movements = queries.night_guests(
-            festival, wanted, night, [h.name for h in hotels], start, ROWS_PER_PAGE
+        names = [h.name for h in hotels]
+        movements = kept(
+            "night",
+            lambda: queries.night_guests(festival, wanted, night, names, start, ROWS_PER_PAGE),
+            night,
+            tuple(names),
+            start,
         )
         listing = _ListPage(counting.night_page(hotels, movements), total, number, ROWS_PER_PAGE)
 

@@ -152,6 +152,36 @@ def prepare() -> Plan:
             **ORGANISER_GOAL,
         )
     )
+    # Protocol and the door (#11, #14): the banquet's seating plan, and the
+    # door app's offline list for the session with the most people enrolled.
+    with app.app_context():
+        from festival.programme.models import Attendance
+        from festival.protocol.models import SeatingPlan
+
+        banquet = db.session.scalar(sa.select(SeatingPlan.session_id).order_by(SeatingPlan.id))
+        busiest = db.session.scalar(
+            sa.select(Attendance.session_id)
+            .group_by(Attendance.session_id)
+            .order_by(sa.func.count().desc(), Attendance.session_id)
+            .limit(1)
+        )
+    if banquet is not None:
+        targets.append(
+            Target(
+                "protocol: seating plan",
+                f"/organiser/festivals/{slug}/protocol/sessions/{banquet}/seating",
+                cookie="organiser",
+                **ORGANISER_GOAL,
+            )
+        )
+    if busiest is not None:
+        targets.append(
+            Target(
+                "check-in: door list (JSON)",
+                f"/check-in/{slug}/list.json?s={busiest}",
+                cookie="organiser",
+            )
+        )
     return Plan(
         targets=targets,
         organiser_login={"email": ORGANISER_EMAIL, "password": BENCH_ORGANISER_PASSWORD},

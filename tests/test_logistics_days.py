@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from openpyxl import load_workbook
 
+from festival.core import memo
 from festival.extensions import db
 from festival.programme.models import SessionType
 from festival.registration.models import DelegateRole, DelegateStatus
@@ -280,6 +281,7 @@ def test_day_view_query_count_does_not_grow_with_the_data(
     build(app, slug="large", per_day=(9, 14))
     query = {"day": "2027-06-15"}
     client.get(url(page, slug="small"), query_string=query)
+    memo.clear(app)  # what is kept per version of the data: measured as computed, both times
     with count_queries() as small:
         assert client.get(url(page, slug="small"), query_string=query).status_code == 200
     with count_queries() as large:
@@ -512,6 +514,7 @@ def test_airport_view_query_count_does_not_grow_with_the_data(
     build_airports(app, slug="large", scale=7)
     query = {"day": "2027-06-14", "airport": "nrt"}
     client.get(url(page, slug="small"), query_string=query)
+    memo.clear(app)  # what is kept per version of the data: measured as computed, both times
     with count_queries() as small:
         response = client.get(url(page, slug="small"), query_string=query)
         assert response.status_code == 200

@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
 
 from festival.extensions import db
+from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.registration.models import Delegate, RoomType
 from tests.factories import make_city, make_delegate, make_delegation, make_festival
 
@@ -176,3 +177,44 @@ def test_the_delegates_form_does_not_offer_the_room_number() -> None:
     for form in (DetailsForm, MemberForm):
         assert hasattr(form, "shares_room_with") or form is MemberForm
         assert not hasattr(form, "room_number") and not hasattr(form, "room_type")
+
+
+def test_the_night_view_follows_each_change_behind_it(app, client, auth) -> None:
+    """The night's counts and check-ins are kept per version of the data:
+    a guest's change, a new guest and a hotel on an itinerary each show on
+    the next view."""
+    ids = guests(app, ("Anna Rossi", None))
+    auth.organiser()
+
+    def night() -> str:
+        return client.get(url(), query_string={"day": NIGHT.isoformat()}).text
+
+    assert "Hotel Sakura" in night() and "Anna Rossi" in night()
+    with app.app_context():  # the guest moves hotel
+        db.session.get(Delegate, ids["Anna Rossi"]).hotel = "Hotel Fuji"
+        db.session.commit()
+    assert "Hotel Fuji" in night() and "Hotel Sakura" not in night()
+    with app.app_context():  # a guest whose hotel is on their delegation's itinerary
+        anna = db.session.get(Delegate, ids["Anna Rossi"])
+        make_delegate(
+            anna.delegation,
+            full_name="Marco Bianchi",
+            check_in_on=NIGHT,
+            check_out_on=date(2027, 6, 15),
+        )
+        db.session.commit()
+    assert "Marco Bianchi" in night() and "Hotel Kiku" not in night()
+    with app.app_context():  # his delegation's itinerary gets a hotel
+        anna = db.session.get(Delegate, ids["Anna Rossi"])
+        at = datetime(2027, 6, 14, 6, tzinfo=UTC)
+        db.session.add(
+            ItineraryItem(
+                delegation_id=anna.delegation_id,
+                kind=ItemKind.HOTEL,
+                title="Hotel Kiku",
+                starts_at=at,
+                ends_at=at + timedelta(days=1),
+            )
+        )
+        db.session.commit()
+    assert "Hotel Kiku" in night()

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
+from festival.core import memo
 from festival.extensions import db
 from festival.programme.models import SessionStatus, SessionType
 from festival.registration.models import DelegateRole, DelegateStatus
@@ -239,6 +240,7 @@ def test_logistics_query_count_does_not_grow_with_the_data(app, client, auth, pa
     build(app, delegations=1, slug="small")
     build(app, delegations=12, slug="large")
     client.get(url(page, slug="small"))  # warm up: first-request work is not the page's
+    memo.clear(app)  # what is kept per version of the data: measured as computed, both times
     small, large = queries_per_page(client, [url(page, slug="small"), url(page, slug="large")])
     assert large == small, (page, small, large)
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
-from festival.programme.models import Audience, HostInterpreter, ProgrammeSession
-from festival.registration.models import DelegateRole
+from festival.programme.models import Attendance, Audience, HostInterpreter, ProgrammeSession
+from festival.registration.models import Delegate, DelegateRole
 from tests.factories import (
     enrol,
     make_city,
@@ -191,10 +192,46 @@ def test_the_logistics_summary_shows_each_sessions_coverage(client, auth, forum)
     assert "Their interpreter Giulia Rossi may not enter this session." in section
 
 
+def test_the_sessions_coverage_follows_every_change_behind_it(app, client, auth, forum):
+    """The table is kept per version of its data: each kind of change shows
+    on the next view (nothing stale from the kept copy)."""
+    auth.organiser()
+    url = f"{BASE}/logistics/interpreters"
+
+    def section() -> str:
+        page = client.get(url).text
+        return page[page.index('id="sessions-title"') : page.index('class="day-links')]
+
+    assert "2 people are left uncovered" in section()
+    with app.app_context():  # Lyon's mayor forgets English and French: a delegate changes
+        lyon = db.session.scalar(sa.select(Delegate).filter_by(full_name="Grégory Doucet"))
+        lyon.languages = ["pt"]
+        db.session.commit()
+    assert "3 people are left uncovered" in section()
+    with app.app_context():  # a host interpreter offers Korean: an assignment
+        forum_session = db.session.get(ProgrammeSession, forum["forum"])
+        forum_session.interpretation_languages = ["en", "ko"]
+        db.session.commit()
+    assert "2 people are left uncovered" in section()
+    with app.app_context():  # one more enrolment at the talk: an attendance
+        festival = db.session.get(Festival, forum["festival"])
+        talk = db.session.get(ProgrammeSession, forum["talk"])
+        enrol(talk, make_delegate(make_delegation(festival), languages=["sw"]))
+        db.session.commit()
+    assert '<span lang="sw">' in section()
+    with app.app_context():  # and out again
+        db.session.execute(sa.delete(Attendance).where(Attendance.session_id == forum["talk"]))
+        db.session.commit()
+    assert '<span lang="sw">' not in section()
+
+
 def test_query_counts_do_not_grow_with_sessions_and_people(app, client, auth, forum):
     auth.organiser()
     pages = [f"{BASE}/logistics/interpreters", f"{BASE}/programme/{forum['forum']}"]
     queries_per_page(client, pages)  # warm the caches
+    # The sessions' coverage is kept per version of the data: measured as
+    # computed, both times (whatever its cost, a fixed number of queries).
+    memo.clear(app)
     few = queries_per_page(client, pages)
     with app.app_context():
         festival = db.session.get(Festival, forum["festival"])
@@ -214,6 +251,7 @@ def test_query_counts_do_not_grow_with_sessions_and_people(app, client, auth, fo
             enrol(session, mayor)
             enrol(db.session.get(ProgrammeSession, forum["forum"]), mayor)
         db.session.commit()
+    memo.clear(app)
     many = queries_per_page(client, pages)
     assert few == many
 

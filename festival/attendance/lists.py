@@ -113,8 +113,7 @@ def enrolled_query(session: ProgrammeSession, *, q: str = "", state: str = "") -
     ``state``: "waiting" (not checked in yet) or "checked_in"; else all.
     """
     query = (
-        sa.select(Attendance)
-        .join(Attendance.delegate)
+        precedence.with_ranks(sa.select(Attendance).join(Attendance.delegate))
         .join(Delegate.delegation)
         .join(Delegation.city)
         .where(Attendance.session_id == session.id)
@@ -142,7 +141,7 @@ def delegate_search_query(festival: Festival, q: str) -> sa.Select:
     """The festival's delegates matching ``q`` (name, native name, city), by
     precedence then name: to check in someone who did not enrol."""
     return (
-        sa.select(Delegate)
+        precedence.with_ranks(sa.select(Delegate))
         .join(Delegate.delegation)
         .join(Delegation.city)
         .where(Delegation.festival_id == festival.id, _matches(q))

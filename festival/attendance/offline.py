@@ -65,8 +65,12 @@ def code_hash(salt: str, code: str) -> str:
 
 def names_of(parts: names.NameParts) -> tuple[str, str | None]:
     """A delegate's name as the door shows it: (list form, own script)."""
-    lines = names.badge_lines(parts)
-    return names.list_name(parts), lines[0] if len(lines) > 1 else None
+    # badge_lines' rule (the own script when it differs from the romanised
+    # and the full name), with the romanised name made only when needed:
+    # a door list names every delegate of the festival.
+    native = (parts.native_name or "").strip()
+    differs = native and native != parts.full_name and native != names.romanised_name(parts)
+    return names.list_name(parts), native if differs else None
 
 
 def list_expires_at(festival: Festival) -> datetime:
@@ -109,6 +113,8 @@ def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[
     wanted |= {d for people in checked_in.values() for d in people}
     people = []
     others = []
+    # Each role's label translated once for the list, not once per person.
+    role_labels = {role: str(label) for role, label in ROLES.items()}
     for row in db.session.execute(
         sa.select(
             Delegate.id,
@@ -137,7 +143,7 @@ def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[
             person["o"] = own
         if country:
             person["cc"] = country
-        person["r"] = str(ROLES.get(role, ""))
+        person["r"] = role_labels.get(role, "")
         people.append(person)
     return {
         "festival": festival.slug,

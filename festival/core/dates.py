@@ -22,6 +22,7 @@ zone once in their heading. Each is a Jinja filter (``core.templating``):
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -91,6 +92,13 @@ def zone_name(value: datetime) -> str:
         return str(getattr(value.tzinfo, "key", "") or "UTC")
 
 
+@lru_cache(maxsize=64)
+def _moment_pattern(locale: str) -> str:
+    # Parsing the locale costs more than the formatting: once per language
+    # (a transfers board writes hundreds of flight times).
+    return str(Locale.parse(locale).datetime_formats.get("medium", "{1}, {0}"))
+
+
 def format_moment(
     value: datetime | None, tz: tzinfo | None = None, zone: bool = False, short: bool = False
 ) -> str:
@@ -100,9 +108,7 @@ def format_moment(
     if value is None:
         return ""
     local = _local(value, tz)
-    locale = _locale()
-    pattern = str(Locale.parse(locale).datetime_formats.get("medium", "{1}, {0}"))
-    text = pattern.format(format_clock(local), format_day(local, short=short))
+    text = _moment_pattern(_locale()).format(format_clock(local), format_day(local, short=short))
     if not zone:
         return text
     return _(

@@ -96,9 +96,7 @@ def _like(text: str) -> str:
 def delegates_query(festival: Festival, filters: DelegateFilters) -> sa.Select:
     """The festival's delegates, filtered, each with its delegation and city loaded."""
     query = (
-        sa.select(Delegate)
-        .join(Delegate.delegation)
-        .join(Delegation.city)
+        precedence.with_ranks(sa.select(Delegate).join(Delegate.delegation).join(Delegation.city))
         .where(Delegation.festival_id == festival.id)
         .options(contains_eager(Delegate.delegation).contains_eager(Delegation.city))
         # Order of precedence first (festival.protocol), then as before.

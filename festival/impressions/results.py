@@ -14,7 +14,7 @@ from babel.lists import format_list
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from festival.attendance.services import attendee_counts_by_session, distinct_attendee_count
 from festival.core.dates import sheet_text
@@ -282,7 +282,20 @@ def comparison_query(
         .outerjoin(invited, invited.c.form_id == ImpressionForm.id)
         .outerjoin(answered, answered.c.form_id == ImpressionForm.id)
         .where(ProgrammeSession.festival_id == festival.id)
-        .options(joinedload(ProgrammeSession.venue))
+        .options(
+            joinedload(ProgrammeSession.venue),
+            # What the overview shows: not the texts in every content
+            # language (JSON decoded per row); raiseload guards the rest.
+            load_only(
+                ProgrammeSession.festival_id,
+                ProgrammeSession.title,
+                ProgrammeSession.starts_at,
+                ProgrammeSession.ends_at,
+                ProgrammeSession.status,
+                ProgrammeSession.venue_id,
+                raiseload=True,
+            ),
+        )
         .order_by(sa.nulls_last(ordered), ProgrammeSession.starts_at, ProgrammeSession.id)
     )
     if q:

@@ -13,7 +13,7 @@ session are staff: admitted whatever the audience.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -83,28 +83,42 @@ class Coverage:
         return bool(self.uncovered or self.unstaffed)
 
 
+def interpreters_by_delegation(
+    own_interpreters: Iterable[OwnInterpreter],
+) -> dict[int, list[OwnInterpreter]]:
+    """Delegations' own interpreters grouped by delegation."""
+    grouped: dict[int, list[OwnInterpreter]] = {}
+    for interpreter in own_interpreters:
+        grouped.setdefault(interpreter.delegation_id, []).append(interpreter)
+    return grouped
+
+
 def session_coverage(
     *,
     floor: Iterable[str],
     offered: Iterable[str],
     restricted: bool,
     attendees: Iterable[Attendee],
-    own_interpreters: Iterable[OwnInterpreter],
+    own_interpreters: Iterable[OwnInterpreter] | Mapping[int, Sequence[OwnInterpreter]],
     host_interpreters: Iterable[tuple[str, Iterable[str]]] = (),
 ) -> Coverage:
     """The coverage of one session (pure: plain values in, a Coverage out).
 
     ``floor``: the session's languages; ``offered``: what the host
     interprets into; ``restricted``: a session for mayors only, where
-    delegations' own interpreters may not enter.
+    delegations' own interpreters may not enter. ``own_interpreters`` may
+    come grouped already (``by_delegation``): a page of many sessions groups
+    them once rather than once per session.
     """
     floor_set = set(norm(floor))
     offered_list = norm(offered)
     understood = floor_set | set(offered_list)
     hosts = [(name, norm(langs)) for name, langs in host_interpreters]
-    by_delegation: dict[int, list[OwnInterpreter]] = {}
-    for interpreter in own_interpreters:
-        by_delegation.setdefault(interpreter.delegation_id, []).append(interpreter)
+    by_delegation = (
+        own_interpreters
+        if isinstance(own_interpreters, Mapping)
+        else interpreters_by_delegation(own_interpreters)
+    )
     needed: Counter[str] = Counter()
     result = Coverage(sorted(floor_set), offered_list, hosts)
     for person in attendees:

@@ -17,6 +17,7 @@ from festival.interpretation.coverage import (
     Attendee,
     Coverage,
     OwnInterpreter,
+    interpreters_by_delegation,
     norm,
     session_coverage,
 )
@@ -148,7 +149,7 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
             for mayor in mayors:
                 people[session.id].setdefault(mayor.delegate_id, mayor)
 
-    own = [
+    own = interpreters_by_delegation(
         OwnInterpreter(row.delegation_id, _name(row), list(row.languages or ()))
         for row in db.session.execute(
             sa.select(Delegate.delegation_id, *_NAME_COLUMNS, Delegate.languages)
@@ -160,7 +161,7 @@ def coverage_of(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dic
                 Delegate.is_accompanying.is_(False),
             )
         )
-    ]
+    )
     return {
         s.id: session_coverage(
             floor=s.languages or festival.languages or (),

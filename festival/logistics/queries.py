@@ -14,11 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, defer, joinedload
 
 from festival.cities.models import City
 from festival.extensions import db
-from festival.festivals.models import Festival
+from festival.festivals.models import Festival, Venue
 from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.logistics.counting import Diner, Guest, Member, Sharer, Stay, Traveller
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus, SessionType
@@ -569,7 +569,25 @@ def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
             ProgrammeSession.status == SessionStatus.SCHEDULED,
         )
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-        .options(joinedload(ProgrammeSession.venue))
+        .options(
+            # The venue's name only; the texts in every content language and
+            # the languages (JSON decoded per row: a third of the catering
+            # page) are not what a kitchen reads.
+            joinedload(ProgrammeSession.venue).load_only(
+                Venue.name, Venue.name_i18n, raiseload=True
+            ),
+            *(
+                defer(column, raiseload=True)
+                for column in (
+                    ProgrammeSession.description,
+                    ProgrammeSession.description_i18n,
+                    ProgrammeSession.speakers,
+                    ProgrammeSession.speakers_i18n,
+                    ProgrammeSession.languages,
+                    ProgrammeSession.interpretation_languages,
+                )
+            ),
+        )
     )
     return list(db.session.scalars(query))
 

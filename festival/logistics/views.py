@@ -21,13 +21,15 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
+from festival.core import memo
 from festival.core.access import organiser_blueprint
 from festival.core.i18n import language_name
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
 from festival.festivals.models import Festival
 from festival.interpretation import services as interpretation
-from festival.logistics import counting, kitchen, queries, tables
+from festival.interpretation import summary
+from festival.logistics import counting, kitchen, queries, stamps, tables
 from festival.logistics.airports import airport_name
 from festival.logistics.exports import Table, download
 from festival.logistics.forms import RoomForm
@@ -221,9 +223,17 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
     """
     festival = g.festival
     wanted = queries.statuses(_include_pending())
+    # Kept per version of the data behind them (one query for the stamp).
+    key = (festival.id, stamps.stays_stamp(festival), wanted)
+
+    def kept(name: str, make: Callable[[], Any], *more: object) -> Any:
+        return memo.cached(f"rooming-{name}", (*key, *more), make, stamps.MEMO_ENTRIES)
+
     # Who shares a room, matched by name within each delegation (one query).
-    sharing = counting.match_sharing(queries.sharers(festival, wanted))
-    occupied = counting.occupancy(queries.stays(festival, wanted, sharing.paired))
+    sharing = kept("sharing", lambda: counting.match_sharing(queries.sharers(festival, wanted)))
+    occupied = kept(
+        "stays", lambda: counting.occupancy(queries.stays(festival, wanted, sharing.paired))
+    )
     night = None
     if fmt not in FORMATS:
         night = counting.choose_day(
@@ -242,8 +252,13 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
         hotels = counting.night_hotels(occupied, night)
         total = counting.night_movements(occupied, night)
         number, start = _page_number(total, ROWS_PER_PAGE)
-        movements = queries.night_guests(
-            festival, wanted, night, [h.name for h in hotels], start, ROWS_PER_PAGE
+        names = [h.name for h in hotels]
+        movements = kept(
+            "night",
+            lambda: queries.night_guests(festival, wanted, night, names, start, ROWS_PER_PAGE),
+            night,
+            tuple(names),
+            start,
         )
         listing = _ListPage(counting.night_page(hotels, movements), total, number, ROWS_PER_PAGE)
 
@@ -417,7 +432,15 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
     def with_needs(groups: list[queries.DelegationMembers]) -> list[tuple[Any, Any]]:
         return [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
 
-    in_need = with_needs(queries.delegation_members(festival, wanted, only_in_need=True))
+    # The summary and the sessions' table read the whole festival: kept per
+    # version of its data (one query for the stamp) rather than per view.
+    stamp = summary.coverage_stamp(festival)
+    in_need = memo.cached(
+        "interpreters-in-need",
+        (festival.id, stamp, tuple(wanted)),
+        lambda: with_needs(queries.delegation_members(festival, wanted, only_in_need=True)),
+        summary.MEMO_ENTRIES,
+    )
     gap_rows = [r for r in in_need if r[1].needs_host_interpreter]
     only_gaps = request.args.get("gaps") == "1"
     every_page = request.args.get("page") == "all" or fmt in FORMATS
@@ -453,9 +476,22 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
-        sessions=_sessions_coverage(festival) if fmt == "html" else [],
+        sessions_table=_sessions_table(festival, stamp) if fmt == "html" else "",
         language_name=_language_name,
         langs=language_spans,
+    )
+
+
+def _sessions_table(festival: Festival, stamp: tuple[object, ...]) -> Markup:
+    """The table of sessions' coverage, rendered once per version of its data."""
+    return summary.sessions_table(
+        festival,
+        stamp,
+        lambda: render_template(
+            "interpretation/_sessions_table.html",
+            sessions=_sessions_coverage(festival),
+            festival=festival,
+        ),
     )
 
 

@@ -1,0 +1,103 @@
+"""The interpreters page's table of sessions, kept per version of its data.
+
+Its coverage reads every enrolment of the festival (tens of thousands of
+rows at ten times the scale) and renders every session: half a second per
+view. The table is the same for every organiser, so it is rendered once per
+version of the data behind it (sessions, delegates, cities, enrolments, the
+host's interpreters and their assignments, the festival) and language, in
+the app's stamp-keyed memo: any change makes a new stamp, nothing stale is
+shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from festival.cities.models import City
+from festival.core import memo
+from festival.extensions import db
+from festival.festivals.models import Festival
+from festival.programme.models import (
+    Attendance,
+    HostInterpreter,
+    ProgrammeSession,
+    session_interpreters,
+)
+from festival.registration.models import Delegate, Delegation
+
+# A few languages of one festival's table: each its own entry.
+MEMO_ENTRIES = 16
+
+
+def _scalar(statement: sa.Select) -> sa.ScalarSelect:
+    return statement.scalar_subquery()
+
+
+def coverage_stamp(festival: Festival) -> tuple[object, ...]:
+    """The version of everything the sessions' coverage is computed from,
+    in one query: counts, sums or maxima of ids (a row deleted and another
+    added still moves them) and latest changes."""
+    sessions = sa.select(ProgrammeSession.id).where(ProgrammeSession.festival_id == festival.id)
+    delegates = (
+        sa.select(Delegate.id, Delegate.updated_at)
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(Delegation.festival_id == festival.id)
+        .subquery()
+    )
+    interpreters = (
+        sa.select(HostInterpreter).where(HostInterpreter.festival_id == festival.id).subquery()
+    )
+    interpreter_text = (
+        sa.cast(interpreters.c.id, sa.Text)
+        + ":"
+        + interpreters.c.name
+        + ":"
+        + sa.cast(interpreters.c.languages, sa.Text)
+    )
+    assignment_text = (
+        sa.cast(session_interpreters.c.session_id, sa.Text)
+        + ":"
+        + sa.cast(session_interpreters.c.interpreter_id, sa.Text)
+    )
+    in_festival = ProgrammeSession.festival_id == festival.id
+    row = db.session.execute(
+        sa.select(
+            _scalar(sa.select(sa.func.count()).where(in_festival)),
+            _scalar(sa.select(sa.func.max(ProgrammeSession.updated_at)).where(in_festival)),
+            _scalar(sa.select(sa.func.sum(ProgrammeSession.id)).where(in_festival)),
+            _scalar(sa.select(sa.func.count()).select_from(delegates)),
+            _scalar(sa.select(sa.func.max(delegates.c.updated_at))),
+            _scalar(sa.select(sa.func.sum(delegates.c.id))),
+            _scalar(
+                sa.select(sa.func.max(Delegation.updated_at)).where(
+                    Delegation.festival_id == festival.id
+                )
+            ),
+            _scalar(sa.select(sa.func.max(City.updated_at))),
+            # Enrolments: their number here and the highest id anywhere (ids only
+            # grow: a row added moves it, a row deleted moves the count).
+            _scalar(sa.select(sa.func.count()).where(Attendance.session_id.in_(sessions))),
+            _scalar(sa.select(sa.func.max(Attendance.id))),
+            _scalar(sa.select(sa.func.aggregate_strings(interpreter_text, "\n"))),
+            _scalar(
+                sa.select(sa.func.aggregate_strings(assignment_text, "\n")).where(
+                    session_interpreters.c.session_id.in_(sessions)
+                )
+            ),
+        )
+    ).one()
+    return (*row, festival.updated_at, tuple(festival.languages or ()), festival.slug)
+
+
+def sessions_table(
+    festival: Festival, stamp: tuple[object, ...], render: Callable[[], str]
+) -> Markup:
+    """The table ``render()`` makes, once per version of its data (``stamp``,
+    from :func:`coverage_stamp`) and language."""
+    key = (festival.id, stamp, str(get_locale()))
+    # Autoescaped template output: safe to insert as it is.
+    return Markup(memo.cached("interpretation-sessions", key, render, MEMO_ENTRIES))  # noqa: S704

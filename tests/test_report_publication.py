@@ -89,8 +89,9 @@ def test_a_withdrawal_takes_the_quote_off_the_public_page_at_once(app, client, a
     assert visitor.get(_public(scene, "en"), headers={"If-None-Match": etag}).status_code == 304
     # Claire withdraws from her answer page (her secret link).
     answer_page = client.get(f"/impressions/{scene.tokens[CLAIRE]}")
-    assert "Withdraw my consent to be quoted" in answer_page.text
-    assert "published in the festival&#39;s public report" in answer_page.text
+    # Her page speaks French, her language.
+    assert "Retirer mon accord pour être cité" in answer_page.text
+    assert "publiée sous votre nom dans le rapport public" in answer_page.text
     withdrawn = client.post(f"/impressions/{scene.tokens[CLAIRE]}/withdraw")
     assert withdrawn.status_code == 303
     # The cached copy is stale: a shared cache revalidating gets the new page.

@@ -96,7 +96,9 @@ def coverage_stamp(festival: Festival) -> tuple[object, ...]:
             # Enrolments: their number here and the highest id anywhere (ids only
             # grow: a row added moves it, a row deleted moves the count).
             _scalar(
-                sa.select(sa.func.coalesce(sa.func.sum(enrolled_in_session), 0)).where(in_festival)
+                sa.select(
+                    sa.cast(sa.func.coalesce(sa.func.sum(enrolled_in_session), 0), sa.Integer)
+                ).where(in_festival)
             ),
             _scalar(sa.select(sa.func.max(Attendance.id))),
             _scalar(sa.select(sa.func.aggregate_strings(interpreter_text, "\n"))),

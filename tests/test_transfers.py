@@ -161,6 +161,24 @@ def test_the_proposal_is_shown_before_anything_is_saved(app, client, auth, world
     assert "2 transfers" in board.text and "without a car" not in board.text
 
 
+def test_the_board_counts_who_still_has_no_car_each_way(app, client, auth, world):
+    with app.app_context():
+        # Usuki's delegate flies home from Shonai the same evening (21:00 in Tokyo).
+        usuki = db.session.get(Delegate, world.usuki_id)
+        usuki.departure_at = LANDING + timedelta(hours=6)
+        usuki.departure_airport = "SYO"
+        db.session.commit()
+    auth.organiser()
+    board = client.get(f"{world.base}?day=2027-06-13")
+    assert "4 arrivals without a car" in board.text
+    assert "1 departure without a car" in board.text
+    assert "without a car" not in client.get(f"{world.base}?day=2027-06-14").text
+    _plan(client, world)  # the arrivals' cars only
+    board = client.get(f"{world.base}?day=2027-06-13")
+    assert "arrivals without a car" not in board.text
+    assert "1 departure without a car" in board.text
+
+
 def test_a_proposal_made_stale_by_a_change_is_not_saved(app, client, auth, world):
     auth.organiser()
     response = client.post(

@@ -23,7 +23,7 @@ from festival.core.access import organiser_blueprint
 from festival.core.forms import required
 from festival.core.i18n import language_name
 from festival.core.limits import row_id
-from festival.core.pagination import paginate
+from festival.core.pagination import paginate, paginate_by_key
 from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
 from festival.delegations import letters, roles, services
 from festival.delegations.downloads import delegates_table
@@ -104,7 +104,7 @@ def delegates() -> ResponseReturnValue:
     # Unfiltered, the list holds every delegate: the counts already say how many.
     total = None if filters.active else sum(counts[s.value] for s in DelegateStatus)
     city_options, country_options = _filter_menus(festival, filters)
-    page = paginate(services.delegates_query(festival, filters), total=total)
+    page = paginate_by_key(services.delegates_query(festival, filters), Delegate.id, total=total)
     # Ticks carried from another filter or page (see select_delegates).
     picked = carried_ids(id_args("picked"))
     shown = {d.id for d in page.items}

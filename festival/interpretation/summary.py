@@ -42,11 +42,26 @@ def coverage_stamp(festival: Festival) -> tuple[object, ...]:
     in one query: counts, sums or maxima of ids (a row deleted and another
     added still moves them) and latest changes."""
     sessions = sa.select(ProgrammeSession.id).where(ProgrammeSession.festival_id == festival.id)
+    # The delegates' count, latest change and sum of ids in one pass over the
+    # table (three scalar subqueries scanned it three times: ~5 ms at 10x).
     delegates = (
-        sa.select(Delegate.id, Delegate.updated_at)
+        sa.select(
+            sa.func.count().label("count"),
+            sa.func.max(Delegate.updated_at).label("changed"),
+            sa.func.sum(Delegate.id).label("ids"),
+        )
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .where(Delegation.festival_id == festival.id)
         .subquery()
+    )
+    # Enrolments counted session by session through the index on session_id:
+    # one count over "session in the festival's" hashed and scanned every
+    # enrolment of every festival (9 ms at 10x, 4.5 ms so).
+    enrolled_in_session = (
+        sa.select(sa.func.count())
+        .where(Attendance.session_id == ProgrammeSession.id)
+        .correlate(ProgrammeSession)
+        .scalar_subquery()
     )
     interpreters = (
         sa.select(HostInterpreter).where(HostInterpreter.festival_id == festival.id).subquery()
@@ -69,9 +84,9 @@ def coverage_stamp(festival: Festival) -> tuple[object, ...]:
             _scalar(sa.select(sa.func.count()).where(in_festival)),
             _scalar(sa.select(sa.func.max(ProgrammeSession.updated_at)).where(in_festival)),
             _scalar(sa.select(sa.func.sum(ProgrammeSession.id)).where(in_festival)),
-            _scalar(sa.select(sa.func.count()).select_from(delegates)),
-            _scalar(sa.select(sa.func.max(delegates.c.updated_at))),
-            _scalar(sa.select(sa.func.sum(delegates.c.id))),
+            delegates.c.count,
+            delegates.c.changed,
+            delegates.c.ids,
             _scalar(
                 sa.select(sa.func.max(Delegation.updated_at)).where(
                     Delegation.festival_id == festival.id
@@ -80,7 +95,11 @@ def coverage_stamp(festival: Festival) -> tuple[object, ...]:
             _scalar(sa.select(sa.func.max(City.updated_at))),
             # Enrolments: their number here and the highest id anywhere (ids only
             # grow: a row added moves it, a row deleted moves the count).
-            _scalar(sa.select(sa.func.count()).where(Attendance.session_id.in_(sessions))),
+            _scalar(
+                sa.select(
+                    sa.cast(sa.func.coalesce(sa.func.sum(enrolled_in_session), 0), sa.Integer)
+                ).where(in_festival)
+            ),
             _scalar(sa.select(sa.func.max(Attendance.id))),
             _scalar(sa.select(sa.func.aggregate_strings(interpreter_text, "\n"))),
             _scalar(

@@ -559,15 +559,32 @@ def diners(festival: Festival, wanted: Iterable[DelegateStatus]) -> list[tuple[D
     return [(make(*needs), count) for *needs, count in db.session.execute(query)]
 
 
-def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
-    """The festival's meals and tastings that still take place, in time order."""
+def _meals_of(festival: Festival) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        ProgrammeSession.festival_id == festival.id,
+        ProgrammeSession.type.in_(MEAL_TYPES),
+        ProgrammeSession.status == SessionStatus.SCHEDULED,
+    )
+
+
+def meal_times(festival: Festival) -> list[tuple[int, datetime]]:
+    """(id, start) of the festival's meals and tastings that still take
+    place, in time order: enough to count them per day and pick one day's,
+    without loading every meal (a tenth of the catering page at 10x)."""
+    query = (
+        sa.select(ProgrammeSession.id, ProgrammeSession.starts_at)
+        .where(_meals_of(festival))
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    )
+    return [(session_id, starts_at) for session_id, starts_at in db.session.execute(query)]
+
+
+def meal_sessions(festival: Festival, ids: Sequence[int] | None = None) -> list[ProgrammeSession]:
+    """The festival's meals and tastings that still take place, in time
+    order; only those of ``ids`` when given."""
     query = (
         sa.select(ProgrammeSession)
-        .where(
-            ProgrammeSession.festival_id == festival.id,
-            ProgrammeSession.type.in_(MEAL_TYPES),
-            ProgrammeSession.status == SessionStatus.SCHEDULED,
-        )
+        .where(_meals_of(festival))
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
         .options(
             # The venue's name only; the texts in every content language and
@@ -589,6 +606,8 @@ def meal_sessions(festival: Festival) -> list[ProgrammeSession]:
             ),
         )
     )
+    if ids is not None:
+        query = query.where(ProgrammeSession.id.in_(ids))
     return list(db.session.scalars(query))
 
 

@@ -329,18 +329,24 @@ def catering(fmt: str = "html") -> ResponseReturnValue:
     festival = g.festival
     wanted = queries.statuses(_include_pending())
     totals = counting.tally_diners(queries.diners(festival, wanted))
-    sessions = queries.meal_sessions(festival)
     tz = festival.tz
+    meal_days = [
+        (i, starts_at.astimezone(tz).date()) for i, starts_at in queries.meal_times(festival)
+    ]
     days: dict[date, int] = {}
-    for s in sessions:
-        local = s.starts_at.astimezone(tz).date()
+    for _i, local in meal_days:
         days[local] = days.get(local, 0) + 1
     day = None
-    if fmt not in FORMATS:
+    if fmt in FORMATS:
+        shown = sessions = queries.meal_sessions(festival)
+    else:
         day = counting.choose_day(
             request.args.get("day", ""), list(days), _default_day(days, festival)
         )
-    shown = [s for s in sessions if day is None or s.starts_at.astimezone(tz).date() == day]
+        # Only the day's meals loaded (the others only counted, above);
+        # every meal for "all" days.
+        ids = None if day is None else [i for i, local in meal_days if local == day]
+        shown = sessions = queries.meal_sessions(festival, ids)
     by_session = counting.tally_by_session(
         queries.session_diners(festival, wanted, None if day is None else [s.id for s in shown])
     )

@@ -72,11 +72,18 @@ class SessionRow:
     def html(self, mine: bool, taken: int, now: datetime, clash: Markup = Markup("")) -> Markup:
         """The row for a delegate enrolled (``mine``) or not, ``taken`` places
         taken, with the delegate's ``clash`` note (if any)."""
-        return (
-            self.start[mine]
-            + self.places.replace(TAKEN_SLOT, str(taken))
-            + clash
-            + self.end[self.action(mine, taken, now)]
+        # Joined as plain strings: every part is markup already (the count is
+        # digits), and Markup's own + and replace escape each operand anew
+        # (a fifth of the page's time, ~120 rows).
+        return Markup(  # noqa: S704
+            "".join(
+                (
+                    self.start[mine],
+                    str.replace(self.places, TAKEN_SLOT, str(taken)),
+                    clash,
+                    self.end[self.action(mine, taken, now)],
+                )
+            )
         )
 
 
@@ -99,9 +106,12 @@ def rows_html(
     """A day's rows for a delegate enrolled in ``mine``, places ``taken`` per
     session; the enrolled sessions in ``clashes`` say what they overlap."""
     clashes = clashes or {}
-    return Markup("").join(
-        r.html(r.id in mine, taken.get(r.id, 0), now, clash_note(clashes.get(r.id, [])))
-        for r in rows
+    # Each row is markup already (SessionRow.html): joined without escaping anew.
+    return Markup(  # noqa: S704
+        "".join(
+            r.html(r.id in mine, taken.get(r.id, 0), now, clash_note(clashes.get(r.id, [])))
+            for r in rows
+        )
     )
 
 

@@ -102,10 +102,7 @@ def board() -> ResponseReturnValue:
     airport = airport if airport in airports else ""
     page = paginate(services.day_query(g.festival, day, direction, airport or None))
     rows = [services.BoardRow(t, services.check(t)) for t in page.items]
-    waiting = {
-        d: services.count_unplanned(g.festival, d, day)
-        for d in (Direction.ARRIVAL, Direction.DEPARTURE)
-    }
+    waiting = services.count_unplanned(g.festival, day)
     return render_template(
         "transfers/board.html",
         festival=g.festival,

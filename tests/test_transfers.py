@@ -284,6 +284,12 @@ def test_the_pickup_is_in_the_passenger_s_calendar_and_moves_with_the_car(app, c
         passenger_id = db.session.scalar(
             sa.select(Passenger.id).where(Passenger.delegate_id == world.mayor_id)
         )
+    # A garbled target is refused, not read as "off every car".
+    move = f"{world.base}/passengers/{passenger_id}/move"
+    assert client.post(move, data={"target": "12abc"}).status_code == 400
+    assert client.post(move, data={"target": "999999"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(Passenger, passenger_id).transfer_id == parma.id
     assert (
         client.post(f"{world.base}/passengers/{passenger_id}/move", data={"target": ""}).status_code
         == 302

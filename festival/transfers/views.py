@@ -259,13 +259,18 @@ def move(passenger_id: int) -> ResponseReturnValue:
     source = passenger.transfer
     if not MoveForm().validate_on_submit():
         abort(400)
-    target_id = row_id(request.form.get("target", ""))
+    # Empty: off every car. Anything else must be a transfer of this festival;
+    # a garbled value is refused, never read as "off every car".
+    typed = request.form.get("target", "").strip()
+    target_id = row_id(typed)
+    if typed and target_id is None:
+        abort(400)
     target = _transfer(target_id) if target_id is not None else None
     if target is not None and target.direction != passenger.direction:
         abort(400)
     services.move_passenger(passenger, target)
     db.session.commit()
-    flash(_("Moved."), "success")
+    flash(_("Moved.") if target else _("Taken off every car; they wait for a new one."), "success")
     back = target or source
     return redirect(url_for(".edit", transfer_id=back.id) if back else url_for(".board"))
 

@@ -5,6 +5,8 @@ assigned to sessions as staff."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -200,7 +202,8 @@ def test_the_sessions_coverage_follows_every_change_behind_it(app, client, auth,
 
     def section() -> str:
         page = client.get(url).text
-        return page[page.index('id="sessions-title"') : page.index('class="day-links')]
+        start = page.index('id="sessions-title"')
+        return page[start : page.index("</section>", start)]
 
     assert "2 people are left uncovered" in section()
     with app.app_context():  # Lyon's mayor forgets English and French: a delegate changes
@@ -271,3 +274,42 @@ def test_people_are_named_as_lists_name_them(app, client, auth, forum):
     section = page[page.index('id="interpretation"') :]
     assert "GUERRA Michele" in section
     assert "Their interpreter ROSSI Giulia may not enter this session." in section
+
+
+def test_the_sessions_coverage_shows_one_day_at_a_time(app, client, auth, forum):
+    """At ten times the scale every session's coverage on one page was 570 KB
+    of HTML: the page shows the chosen day's sessions (the first by default),
+    each day's link says how many sessions and how many with gaps, and
+    "every day" (for printing) shows them all."""
+    with app.app_context():
+        festival = db.session.get(Festival, forum["festival"])
+        later = make_session(
+            festival,
+            title="Sake Tasting",
+            languages=["ja"],
+            starts_at=datetime(2027, 6, 17, 1, 0, tzinfo=UTC),
+        )
+        enrol(later, db.session.scalar(sa.select(Delegate).filter_by(full_name="Kim Seung-su")))
+        db.session.commit()
+    auth.organiser()
+    url = f"{BASE}/logistics/interpreters"
+
+    def section(query: str = "") -> str:
+        page = client.get(url + query).text
+        start = page.index('id="sessions-title"')
+        return page[start : page.index("</section>", start)]
+
+    first = section()
+    assert "Mayors&#39; Forum" in first and "Rice and the Sea" in first
+    assert "Sake Tasting" not in first
+    # Both days are linked, with their counts; the first is the one shown.
+    assert 'aria-current="page">Tue, Jun 15 <small class="count">2 sessions' in first
+    assert "day=2027-06-17" in first
+    assert "1 session, " in first and "1 with gaps" in first
+
+    other_day = section("?day=2027-06-17")
+    assert "Sake Tasting" in other_day and "Mayors&#39; Forum" not in other_day
+    every_day = section("?day=all")
+    assert all(t in every_day for t in ("Mayors&#39; Forum", "Rice and the Sea", "Sake Tasting"))
+    # An unreadable day falls back to the first.
+    assert "Sake Tasting" not in section("?day=not-a-day")

@@ -11,7 +11,9 @@ shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -21,6 +23,8 @@ from festival.cities.models import City
 from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.interpretation.coverage import Coverage
+from festival.interpretation.services import scheduled_sessions
 from festival.programme.models import (
     Attendance,
     HostInterpreter,
@@ -112,11 +116,50 @@ def coverage_stamp(festival: Festival) -> tuple[object, ...]:
     return (*row, festival.updated_at, tuple(festival.languages or ()), festival.slug)
 
 
-def sessions_table(
-    festival: Festival, stamp: tuple[object, ...], render: Callable[[], str]
-) -> Markup:
-    """The table ``render()`` makes, once per version of its data (``stamp``,
-    from :func:`coverage_stamp`) and language."""
-    key = (festival.id, stamp, str(get_locale()))
+@dataclass(frozen=True)
+class SessionsDay:
+    """One day of the sessions' coverage, as the interpreters page shows it."""
+
+    table: Markup  # the day's table (every day's, for printing)
+    days: dict[date, tuple[int, int]]  # each day: sessions listed, those with gaps
+    day: date | None  # the day shown; None for every day
+
+
+def sessions_by_day(
+    festival: Festival,
+    stamp: tuple[object, ...],
+    choose: Callable[[list[date]], date | None],
+    coverage: Callable[[Sequence[ProgrammeSession]], list[tuple[ProgrammeSession, Coverage]]],
+    render: Callable[[list[tuple[ProgrammeSession, Coverage]]], str],
+) -> SessionsDay:
+    """The sessions where languages matter, one day at a time: 600 sessions
+    with their coverage were 570 KB of HTML on one page.
+
+    Per version of the data (``stamp``, from :func:`coverage_stamp`): each
+    day's counts, then the chosen day's table (``choose(days)``; None for
+    every day) rendered once per language. ``coverage`` gives the sessions
+    that matter with their coverage; ``render`` makes their table.
+    """
+    sessions = scheduled_sessions(festival)
+
+    def count_days() -> dict[date, tuple[int, int]]:
+        days: dict[date, tuple[int, int]] = {}
+        for session, covered in coverage(sessions):
+            day = session.starts_at.astimezone(festival.tz).date()
+            listed, gaps = days.get(day, (0, 0))
+            days[day] = (listed + 1, gaps + covered.has_gaps)
+        return days
+
+    days = memo.cached("interpretation-days", (festival.id, stamp), count_days, MEMO_ENTRIES)
+    day = choose(sorted(days))
+
+    def render_day() -> str:
+        shown = [
+            s for s in sessions if day is None or s.starts_at.astimezone(festival.tz).date() == day
+        ]
+        return render(coverage(shown))
+
+    key = (festival.id, stamp, day, str(get_locale()))
     # Autoescaped template output: safe to insert as it is.
-    return Markup(memo.cached("interpretation-sessions", key, render, MEMO_ENTRIES))  # noqa: S704
+    table = Markup(memo.cached("interpretation-sessions", key, render_day, MEMO_ENTRIES))  # noqa: S704
+    return SessionsDay(table, days, day)

@@ -9,7 +9,7 @@ screen shows one at a time, ``?day=all`` every one for printing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -36,6 +36,7 @@ from festival.logistics.forms import RoomForm
 from festival.logistics.labels import (
     template_helpers,
 )
+from festival.programme.models import ProgrammeSession
 from festival.registration.models import Delegate, Delegation, RoomType
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
@@ -420,13 +421,15 @@ def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
     )
 
 
-INTERPRETERS_PER_PAGE = 100
+# Delegations per page of the interpreters page, which also shows a day's
+# sessions (a hundred of each were 155 KB of HTML at ten times the scale).
+INTERPRETERS_PER_PAGE = 50
 
 
 @bp.get("/interpreters")
 def interpreters(fmt: str = "html") -> ResponseReturnValue:
     """Which languages each delegation speaks and brings, and what the host
-    covers: the summary on every page, delegations a hundred at a time
+    covers: the summary on every page, delegations fifty at a time
     (all of them for printing and downloads).
 
     The summary needs only the delegations where someone may speak none of
@@ -482,30 +485,42 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
-        sessions_table=_sessions_table(festival, stamp) if fmt == "html" else "",
+        sessions=_sessions_day(festival, stamp, every_page) if fmt == "html" else None,
         language_name=_language_name,
         langs=language_spans,
     )
 
 
-def _sessions_table(festival: Festival, stamp: tuple[object, ...]) -> Markup:
-    """The table of sessions' coverage, rendered once per version of its data."""
-    return summary.sessions_table(
+def _sessions_day(
+    festival: Festival, stamp: tuple[object, ...], every_day: bool
+) -> summary.SessionsDay:
+    """The sessions' coverage for the ``?day=`` asked (today or the first day
+    by default; every day for printing), kept per version of its data."""
+
+    def choose(days: list[date]) -> date | None:
+        if every_day:
+            return None
+        return counting.choose_day(
+            request.args.get("day", ""), days, _default_day(days, festival)
+        )
+
+    return summary.sessions_by_day(
         festival,
         stamp,
-        lambda: render_template(
-            "interpretation/_sessions_table.html",
-            sessions=_sessions_coverage(festival),
-            festival=festival,
+        choose,
+        lambda sessions: _sessions_coverage(festival, sessions),
+        lambda rows: render_template(
+            "interpretation/_sessions_table.html", sessions=rows, festival=festival
         ),
     )
 
 
-def _sessions_coverage(festival: Festival) -> list[tuple[Any, Any]]:
-    """The sessions where languages matter (someone needs interpretation, or
-    the host offers or staffs some), each with its coverage: a fixed number
-    of queries whatever the number of sessions."""
-    sessions = interpretation.scheduled_sessions(festival)
+def _sessions_coverage(
+    festival: Festival, sessions: Sequence[ProgrammeSession]
+) -> list[tuple[ProgrammeSession, Any]]:
+    """Of ``sessions``, those where languages matter (someone needs
+    interpretation, or the host offers or staffs some), each with its
+    coverage: a fixed number of queries whatever the number of sessions."""
     coverage = interpretation.coverage_of(festival, sessions)
     return [
         (s, coverage[s.id])

@@ -3,6 +3,7 @@ number of SQL queries each page runs (counted in-process, steady state)."""
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -222,6 +223,7 @@ def measure_in_process(plan: Plan, repeat: int = 30) -> dict[str, InProcess]:
     from festival.extensions import db
 
     app = _app()
+    gc.freeze()  # as wsgi.py does for the production servers
     app.config["WTF_CSRF_ENABLED"] = False
     organiser = app.test_client()
     organiser.post("/login", data=plan.organiser_login)

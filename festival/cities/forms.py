@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from festival.cities.labels import kind_choices
 from festival.cities.models import CityKind
 from festival.cities.reference import country_choices, field_choices
-from festival.core.forms import Form, SelectChoice
+from festival.core.forms import Form, LongSelect, SelectChoice
 from festival.core.i18n import LANGUAGE_NAMES
 
 
@@ -38,7 +38,7 @@ class CityForm(Form):
         ),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()], widget=LongSelect())
     creative_field = SelectField(
         _l("Creative field"),
         validators=[_field_for_a_city, Optional()],

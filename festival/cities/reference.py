@@ -183,9 +183,19 @@ def country_name(code: str | None, locale: Locale | None = None) -> str:
 def country_choices(codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(code, name) pairs sorted by name in the interface's language."""
     locale = _locale()
-    wanted = country_codes() if codes is None else codes
+    if codes is None:  # every country: sorted once per language
+        return list(_every_country(locale))
+    return _sorted_countries(locale, codes)
+
+
+@cache
+def _every_country(locale: Locale) -> tuple[tuple[str, str], ...]:
+    return tuple(_sorted_countries(locale, country_codes()))
+
+
+def _sorted_countries(locale: Locale, codes: Iterable[str]) -> list[tuple[str, str]]:
     names = locale.territories
-    pairs = [(code, names.get(code, code)) for code in wanted]
+    pairs = [(code, names.get(code, code)) for code in codes]
     return sorted(pairs, key=lambda pair: fold_key(pair[1]))
 
 

@@ -20,19 +20,22 @@ all).
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field, PasswordField, SelectMultipleField, StringField, TextAreaField
 
 # WTForms 3.3's option class, which types-wtforms (3.2) does not know yet: the
 # forms import it from here, so that one line waits for the stubs.
 from wtforms.fields.choices import (  # type: ignore[attr-defined]  # not in types-wtforms 3.2
-    SelectChoice as SelectChoice,
+    Choice,
+    SelectChoice,
 )
 from wtforms.fields.core import UnboundField
 from wtforms.meta import DefaultMeta
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from festival.core.incoming import multi_line, single_line
 
@@ -72,6 +75,52 @@ class Form(FlaskForm):
                 filters = unbound_field.kwargs.get("filters") or ()
                 options = {**options, "filters": [clean, *filters]}
             return super().bind_field(form, unbound_field, options)
+
+
+class LongSelect(Select):
+    """A single-choice ``<select>`` of hundreds of options (the countries):
+    each list of options is written once (per language, since its labels
+    differ) and kept; a view marks its choice in a copy. WTForms wrote every
+    option through ``html_params`` on each view: a third of the
+    registration form's time for its 250 countries."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        choices = field.choices or []
+        if self.multiple or isinstance(choices, dict) or field.has_groups():
+            return super().__call__(field, **kwargs)
+        pairs = tuple(_option(c) for c in choices)
+        if any(extra for _v, _l, extra in pairs):  # options with attributes of their own
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        options = list(_written_options(tuple((v, label) for v, label, _x in pairs)))
+        for index, (value, label, _x) in enumerate(pairs):
+            if field.coerce(value) == field.data:
+                # WTForms 3.3 renders a Choice; types-wtforms 3.2 knows the older signature.
+                options[index] = self.render_option(Choice(value, label, True, {}))  # type: ignore[call-arg]
+                break
+        # html_params and render_option escape every value and label.
+        return Markup(  # noqa: S704
+            f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>"
+        )
+
+
+def _option(choice: Any) -> tuple[Any, str, bool]:
+    """(value, label, has attributes of its own) of a choice as forms give them."""
+    if isinstance(choice, SelectChoice):
+        return choice.value, str(choice.label), bool(choice.render_kw)
+    if isinstance(choice, str):
+        return choice, choice, False
+    return choice[0], str(choice[1]), len(choice) > 2
+
+
+@lru_cache(maxsize=32)
+def _written_options(pairs: tuple[tuple[Any, str], ...]) -> tuple[str, ...]:
+    render = Select.render_option
+    return tuple(str(render(Choice(value, label, False, {}))) for value, label in pairs)  # type: ignore[call-arg]
 
 
 class MultiCheckboxField(SelectMultipleField):

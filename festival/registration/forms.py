@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from festival.cities.reference import country_choices
-from festival.core.forms import Form, MultiCheckboxField, SelectChoice
+from festival.core.forms import Form, LongSelect, MultiCheckboxField, SelectChoice
 from festival.core.i18n import INTERFACE_LANGUAGES, language_name
 from festival.festivals.models import Festival
 from festival.registration import names
@@ -284,7 +284,10 @@ class DetailsForm(MemberForm):
     check_out_on = DateField(_l("Check-out day"), validators=[Optional()])
     # Visa data: only on the person's own form (see details_form).
     nationality = SelectField(
-        _l("Nationality (as in the passport)"), choices=[], validators=[Optional()]
+        _l("Nationality (as in the passport)"),
+        choices=[],
+        validators=[Optional()],
+        widget=LongSelect(),
     )
     passport_number = StringField(
         _l("Passport number"),

@@ -3,7 +3,6 @@ number of SQL queries each page runs (counted in-process, steady state)."""
 
 from __future__ import annotations
 
-import gc
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -220,10 +219,12 @@ class InProcess:
 def measure_in_process(plan: Plan, repeat: int = 30) -> dict[str, InProcess]:
     """Per page: the SQL statements of one request (after a warm-up request)
     and the median time of ``repeat`` requests made one after another."""
+    # The production entry point's app, as the servers load it (its
+    # reference data loaded and its start-up objects frozen).
+    import wsgi
     from festival.extensions import db
 
-    app = _app()
-    gc.freeze()  # as wsgi.py does for the production servers
+    app = wsgi.app
     app.config["WTF_CSRF_ENABLED"] = False
     organiser = app.test_client()
     organiser.post("/login", data=plan.organiser_login)

@@ -140,12 +140,13 @@ def sessions_by_day(
     every day) rendered once per language. ``coverage`` gives the sessions
     that matter with their coverage; ``render`` makes their table.
     """
-    sessions = scheduled_sessions(festival)
+    def local_day(session: ProgrammeSession) -> date:
+        return session.starts_at.astimezone(festival.tz).date()
 
     def count_days() -> dict[date, tuple[int, int]]:
         days: dict[date, tuple[int, int]] = {}
-        for session, covered in coverage(sessions):
-            day = session.starts_at.astimezone(festival.tz).date()
+        for session, covered in coverage(scheduled_sessions(festival)):
+            day = local_day(session)
             listed, gaps = days.get(day, (0, 0))
             days[day] = (listed + 1, gaps + covered.has_gaps)
         return days
@@ -154,10 +155,10 @@ def sessions_by_day(
     day = choose(sorted(days))
 
     def render_day() -> str:
-        shown = [
-            s for s in sessions if day is None or s.starts_at.astimezone(festival.tz).date() == day
-        ]
-        return render(coverage(shown))
+        # The sessions are loaded only when the day's table is made: a kept
+        # table costs no query for them.
+        sessions = scheduled_sessions(festival)
+        return render(coverage([s for s in sessions if day is None or local_day(s) == day]))
 
     key = (festival.id, stamp, day, str(get_locale()))
     # Autoescaped template output: safe to insert as it is.

@@ -280,20 +280,42 @@ def transfers_of_day(
     return list(db.session.scalars(day_query(festival, day, direction)))
 
 
-def airports_of_day(festival: Festival, day: date) -> dict[str, int]:
-    """Each airport with its number of transfers that day (one query)."""
+@dataclass(frozen=True)
+class DayCounts:
+    """How many transfers a day has, per airport and direction (one query):
+    the board's airport links and its page count, without a count query."""
+
+    by_airport_and_direction: dict[tuple[str, Direction], int]
+
+    def airports(self) -> dict[str, int]:
+        """Each airport with its transfers that day, both directions."""
+        counts: dict[str, int] = {}
+        for (airport, _direction), n in sorted(self.by_airport_and_direction.items()):
+            counts[airport] = counts.get(airport, 0) + n
+        return counts
+
+    def total(self, direction: Direction | None, airport: str | None) -> int:
+        """The transfers the board lists with these filters."""
+        return sum(
+            n
+            for (at, way), n in self.by_airport_and_direction.items()
+            if (airport is None or at == airport) and (direction is None or way == direction)
+        )
+
+
+def day_counts(festival: Festival, day: date) -> DayCounts:
+    """The day's transfers counted per airport and direction (one query)."""
     start, end = day_bounds(festival, day)
     rows = db.session.execute(
-        sa.select(Transfer.airport, sa.func.count())
+        sa.select(Transfer.airport, Transfer.direction, sa.func.count())
         .where(
             Transfer.festival_id == festival.id,
             Transfer.pickup_at >= start,
             Transfer.pickup_at < end,
         )
-        .group_by(Transfer.airport)
-        .order_by(Transfer.airport)
+        .group_by(Transfer.airport, Transfer.direction)
     )
-    return {airport: count for airport, count in rows}
+    return DayCounts({(airport, Direction(way)): n for airport, way, n in rows})
 
 
 def count_unplanned(festival: Festival, day: date) -> dict[Direction, int]:

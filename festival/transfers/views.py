@@ -97,10 +97,14 @@ def board() -> ResponseReturnValue:
     """The day's transfers with their checks, a page at a time, and who
     still has no car (a fixed number of queries whatever the day's size)."""
     day, direction = _day(), _direction()
-    airports = services.airports_of_day(g.festival, day)
+    counts = services.day_counts(g.festival, day)
+    airports = counts.airports()
     airport = request.args.get("airport", "").upper()
     airport = airport if airport in airports else ""
-    page = paginate(services.day_query(g.festival, day, direction, airport or None))
+    page = paginate(
+        services.day_query(g.festival, day, direction, airport or None),
+        total=counts.total(direction, airport or None),
+    )
     rows = [services.BoardRow(t, services.check(t)) for t in page.items]
     waiting = services.count_unplanned(g.festival, day)
     return render_template(

@@ -4,7 +4,6 @@ Chromium. Screenshots of each step go to tests/artifacts/e2e/."""
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import threading
@@ -15,24 +14,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support.browser import SHARED
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "e2e"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    return None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,21 +30,16 @@ def _patient_expectations() -> None:
     expect.set_options(timeout=10_000)
 
 
-# Per module, not per session: another test (the camera check-in) starts its
-# own Playwright with a fake camera, which cannot run while this one is open.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs it (apt-get install chromium)")
-        pytest.skip("Chromium is not installed: apt-get install chromium (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(playwright: Any) -> Iterator[Any]:
+    """Chromium, shared with the browser tests before and after this one
+    (tests/support/browser.py); the contexts a test leaves open are closed
+    after it (and after the failure pictures below)."""
+    browser = SHARED.browser()
+    yield browser
+    for context in browser.contexts:
+        with contextlib.suppress(Exception):
+            context.close()
 
 
 @pytest.fixture

@@ -1,9 +1,16 @@
 """Browser tests: the app served on loopback, driven by Playwright in Debian's
-Chromium. Screenshots of each step go to tests/artifacts/e2e/."""
+Chromium.
+
+Pictures of each step (the ``shots`` fixture) are documentation, not checks:
+full-page PNGs cost a tenth of a second or more each, so they are taken only
+when asked, ``E2E_SHOTS=1 make test`` (or pytest), into tests/artifacts/e2e/.
+A failing browser test always leaves a picture of every page it had open.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import threading
@@ -18,6 +25,8 @@ from tests.support.browser import SHARED
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "e2e"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+# The pictures of each step, only when asked (see above).
+SHOTS = os.environ.get("E2E_SHOTS", "") not in ("", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,16 +65,20 @@ def live_server(app: Any) -> Iterator[str]:
 
 
 class Shots:
-    """Numbered screenshots of one test's steps."""
+    """Numbered screenshots of one test's steps, when ``wanted`` (E2E_SHOTS=1)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, wanted: bool = True) -> None:
         self.folder = folder
+        self.wanted = wanted
         self.count = 0
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True, exist_ok=True)
+        if wanted:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
 
-    def __call__(self, page: Any, name: str) -> Path:
+    def __call__(self, page: Any, name: str) -> Path | None:
         self.count += 1
+        if not self.wanted:
+            return None
         path = self.folder / f"{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
@@ -95,7 +108,7 @@ def _safe_name(name: str) -> str:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Shots:
-    return Shots(ARTIFACTS / _safe_name(request.node.name))
+    return Shots(ARTIFACTS / _safe_name(request.node.name), wanted=SHOTS)
 
 
 @pytest.fixture

@@ -146,6 +146,7 @@ AXE_RUN = """async () => {
 
 @functools.cache
 def axe_source() -> str:
+    """axe-core's source (650 kB), read from the disk once."""
     return AXE.read_text(encoding="utf-8")
 
 

@@ -1,6 +1,7 @@
 """Fixtures: the app on a migrated database (SQLite, and PostgreSQL when
 TEST_DATABASE_URL is set), a client that sends CSRF tokens like a browser,
-a CLI runner, sign-in helpers, a query counter and a loopback SMTP server.
+a CLI runner, sign-in helpers, a query counter, a loopback SMTP server and
+Playwright (for the browser tests).
 
 The app is built once per database and put back as it was after each test
 (tests/support/app_state.py); its tables are emptied after each test. The
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 from festival import create_app
 from festival.extensions import db
 from tests.support.app_state import PristineApp
+from tests.support.browser import SHARED as SHARED_PLAYWRIGHT
 from tests.support.clients import AuthActions, CSRFClient
 from tests.support.database import empty_tables
 from tests.support.queries import recorded_statements
@@ -203,3 +205,22 @@ def smtp_server(app: Flask) -> Iterator[SMTPSink]:
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port, SMTP_TIMEOUT=5)
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def playwright() -> Any:
+    """Playwright's sync API, shared by the browser tests that follow one
+    another (tests/support/browser.py); skipped where Chromium is missing."""
+    return SHARED_PLAYWRIGHT.playwright()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Stop Playwright before a test that does not drive a browser: while it
+    runs, asyncio.run() in this thread would fail."""
+    if "playwright" not in getattr(item, "fixturenames", ()):
+        SHARED_PLAYWRIGHT.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    SHARED_PLAYWRIGHT.stop()

@@ -8,7 +8,6 @@ Playwright is missing.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from tests.factories import (
     make_festival,
     make_session,
 )
+from tests.support.browser import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.e2e
 
@@ -70,14 +70,10 @@ def live_server(app: Any) -> Iterator[str]:
 
 @pytest.mark.parametrize("starts_in", [timedelta(minutes=-5), timedelta(days=1)])
 def test_the_camera_reads_a_badge_and_checks_the_delegate_in(
-    app, live_server, tmp_path, starts_in
+    app, live_server, playwright, tmp_path, starts_in
 ):
     """A session under way checks in at once; one that starts tomorrow asks
     first (a confirm dialog, accepted here)."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
     app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     with app.app_context():
         festival = make_festival(slug="gastro")
@@ -98,42 +94,39 @@ def test_the_camera_reads_a_badge_and_checks_the_delegate_in(
     video = tmp_path / "badge.y4m"
     write_y4m(video, code)
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        try:
-            context = browser.new_context(locale="en-GB")
-            context.grant_permissions(["camera"], origin=live_server)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            problems: list[str] = []
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            questions: list[str] = []
-            page.on("dialog", lambda d: (questions.append(d.message), d.accept()))
+    # A browser of its own, for the fake camera, from the shared Playwright.
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path(),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = browser.new_context(locale="en-GB")
+        context.grant_permissions(["camera"], origin=live_server)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        questions: list[str] = []
+        page.on("dialog", lambda d: (questions.append(d.message), d.accept()))
 
-            page.goto(f"{live_server}/login")
-            page.fill("#email", "organiser@example.org")
-            page.fill("#password", "correct horse 1")
-            with page.expect_navigation():
-                page.press("#password", "Enter")
-            page.goto(
-                f"{live_server}/organiser/festivals/gastro/check-in/sessions/{session_id}/scan"
-            )
-            page.click("#scanner-toggle")
-            page.wait_for_selector("#scanner-result:not([hidden])")
-            result = page.inner_text("#scanner-result")
-            counted = page.inner_text('[data-count="checked_in"]')
-        finally:
-            browser.close()
+        page.goto(f"{live_server}/login")
+        page.fill("#email", "organiser@example.org")
+        page.fill("#password", "correct horse 1")
+        with page.expect_navigation():
+            page.press("#password", "Enter")
+        page.goto(f"{live_server}/organiser/festivals/gastro/check-in/sessions/{session_id}/scan")
+        page.click("#scanner-toggle")
+        page.wait_for_selector("#scanner-result:not([hidden])")
+        result = page.inner_text("#scanner-result")
+        counted = page.inner_text('[data-count="checked_in"]')
+    finally:
+        browser.close()
 
     assert "Michele Guerra" in result and "Parma" in result
     assert "checked in" in result.lower()

@@ -1,9 +1,16 @@
 """Browser tests: the app served on loopback, driven by Playwright in Debian's
-Chromium. Screenshots of each step go to tests/artifacts/e2e/."""
+Chromium.
+
+Pictures of each step (the ``shots`` fixture) are documentation, not checks:
+full-page PNGs cost a tenth of a second or more each, so they are taken only
+when asked, ``E2E_SHOTS=1 make test`` (or pytest), into tests/artifacts/e2e/.
+A failing browser test always leaves a picture of every page it had open.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -15,24 +22,12 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support.browser import SHARED
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "e2e"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    return None
+# The pictures of each step, only when asked (see above).
+SHOTS = os.environ.get("E2E_SHOTS", "") not in ("", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,29 +40,31 @@ def _patient_expectations() -> None:
     expect.set_options(timeout=10_000)
 
 
-# Per module, not per session: another test (the camera check-in) starts its
-# own Playwright with a fake camera, which cannot run while this one is open.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs it (apt-get install chromium)")
-        pytest.skip("Chromium is not installed: apt-get install chromium (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(playwright: Any) -> Iterator[Any]:
+    """Chromium, shared with the browser tests before and after this one
+    (tests/support/browser.py); the contexts a test leaves open are closed
+    after it (and after the failure pictures below)."""
+    browser = SHARED.browser()
+    yield browser
+    for context in browser.contexts:
+        with contextlib.suppress(Exception):
+            context.close()
 
 
 @pytest.fixture
 def live_server(app: Any) -> Iterator[str]:
-    """The app on a random loopback port, in a thread; yields its base URL."""
+    """The app on a random loopback port, in a thread; yields its base URL.
+
+    Static files may be kept an hour: they do not change during a run, and
+    asking again for each on every page (a "304 Not Modified" each for the
+    CSS and JS, from a server in this very process) cost some 5% of the
+    browser tests' CPU.
+    """
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["SERVER_URL"] = base
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base
@@ -76,16 +73,20 @@ def live_server(app: Any) -> Iterator[str]:
 
 
 class Shots:
-    """Numbered screenshots of one test's steps."""
+    """Numbered screenshots of one test's steps, when ``wanted`` (E2E_SHOTS=1)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, wanted: bool = True) -> None:
         self.folder = folder
+        self.wanted = wanted
         self.count = 0
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True, exist_ok=True)
+        if wanted:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
 
-    def __call__(self, page: Any, name: str) -> Path:
+    def __call__(self, page: Any, name: str) -> Path | None:
         self.count += 1
+        if not self.wanted:
+            return None
         path = self.folder / f"{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
@@ -115,7 +116,7 @@ def _safe_name(name: str) -> str:
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Shots:
-    return Shots(ARTIFACTS / _safe_name(request.node.name))
+    return Shots(ARTIFACTS / _safe_name(request.node.name), wanted=SHOTS)
 
 
 @pytest.fixture
@@ -132,6 +133,23 @@ def page(context: Any) -> Any:
     return page
 
 
+# The serious and critical violations only: the whole result (every rule
+# that passed or did not apply, with its descriptions) is some 55 kB, and
+# sending it out of the page for each audit cost more than a tenth of the
+# audit's CPU. Null where axe is not loaded yet.
+AXE_RUN = """async () => {
+  if (typeof axe === 'undefined') return null;
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}"""
+
+
+@functools.cache
+def axe_source() -> str:
+    """axe-core's source (650 kB), read from the disk once."""
+    return AXE.read_text(encoding="utf-8")
+
+
 def run_axe(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page.
 
@@ -139,7 +157,8 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
     not govern, so the app's CSP stays as strict as in production. A context
     that audits many pages can preload it: ``context.add_init_script(path=AXE)``.
     """
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    violations = page.evaluate(AXE_RUN)
+    if violations is None:
+        page.evaluate(axe_source())
+        violations = page.evaluate(AXE_RUN)
+    return violations

@@ -36,7 +36,7 @@ from tests.hostile import (
     sent_strings,
     values_for,
 )
-from tests.test_hostile_input_support import World, be, build_world, forms_for
+from tests.test_hostile_input_support import World, be, forms_for, hostile_world
 
 # Reproducible in CI (derandomize), bounded: 25 examples for a form with
 # free text, fewer where there is less to vary (buttons, hidden fields).
@@ -62,7 +62,7 @@ POST_ENDPOINTS = _post_endpoints()
 @pytest.fixture
 def world(app) -> World:
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"  # the rate-limit tests have their own
-    return build_world(app)
+    return hostile_world(app)
 
 
 def fresh_tokens(client: Any, form: Form, values: dict[str, Any]) -> None:

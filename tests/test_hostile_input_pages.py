@@ -18,8 +18,8 @@ from tests.test_hostile_input_support import (
     ROLES,
     World,
     be,
-    build_world,
     forms_for,
+    hostile_world,
     sign_in,
     visit_pages,
 )
@@ -44,7 +44,7 @@ DESTRUCTIVE = (
 @pytest.fixture
 def world(app) -> World:
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
-    return build_world(app)
+    return hostile_world(app)
 
 
 def _store_everywhere(app, client, world: World, database_url: str) -> int:

@@ -59,6 +59,7 @@ from festival.transfers.models import (
 from tests import factories
 from tests.hostile import KNOWN, Field, Form, forms_in
 from tests.report_support import make_jpeg
+from tests.support.snapshots import scene
 
 ORGANISER = "organiser@example.org"
 PASSWORD = "correct horse 1"
@@ -314,6 +315,12 @@ def build_world(app: Flask) -> World:
         assert head_user.role == UserRole.DELEGATE
         db.session.commit()
         return world
+
+
+def hostile_world(app: Flask) -> World:
+    """The world of ``build_world``: built for the first test of a process
+    that asks, copied back for the others (tests/support/snapshots.py)."""
+    return scene(app, "hostile world", lambda: build_world(app))
 
 
 def urls_for(rule: Rule, world: World) -> list[str]:

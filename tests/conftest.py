@@ -171,6 +171,14 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run shares (xdist's workers each have
+    a folder of their own inside it), for work done once per run."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+
+
 @pytest.fixture
 def backend(database_url: str) -> str:
     """'sqlite' or 'postgresql': the database this test runs on."""

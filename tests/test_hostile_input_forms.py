@@ -105,8 +105,8 @@ def check_kept(response: Any, form: Form, keeper: str | None, data: dict[str, An
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
-def test_hostile_input_to_every_form(app, client, world, database_url, endpoint):
-    forms = forms_for(app, client, world, database_url, endpoint)
+def test_hostile_input_to_every_form(app, client, world, run_folder, endpoint):
+    forms = forms_for(app, client, world, run_folder, endpoint)
     assert forms, (
         f"no page shows a form that posts to {endpoint}: give the world in "
         "tests/test_hostile_input_support.py the state that shows it"
@@ -132,13 +132,13 @@ def test_hostile_input_to_every_form(app, client, world, database_url, endpoint)
     post_hostile()
 
 
-def test_hostile_queries_to_every_search_form(app, client, world, database_url):
+def test_hostile_queries_to_every_search_form(app, client, world, run_folder):
     """Search and filter forms (method GET), and the page number beside them."""
     endpoints = sorted({r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods})
     searches = [
         (role, form)
         for endpoint in endpoints
-        for role, form in forms_for(app, client, world, database_url, endpoint, method="GET")
+        for role, form in forms_for(app, client, world, run_folder, endpoint, method="GET")
     ]
     assert len(searches) >= 10, "the organiser's lists have search forms"
 

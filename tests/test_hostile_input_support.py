@@ -492,7 +492,7 @@ def discover_forms(app: Flask, client: Any, world: World) -> dict[str, list[Form
 
 def open_form(app: Flask, client: Any, world: World, place: FormPlace) -> Form:
     """Sign in as the place's user, open its page, and return the form."""
-    sign_in(client, app, place.role, world)
+    be(client, app, place.role, world)
     if place.prelude is not None:
         _role, url, data = PRELUDES[place.prelude]
         with app.app_context():

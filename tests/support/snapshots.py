@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from flask import Flask
 
 from festival.extensions import db
-from tests.support.database import filled_tables
+from tests.support.database import empty_tables, filled_tables
 
 T = TypeVar("T")
 
@@ -56,15 +56,18 @@ def _backup(source: sqlite3.Connection, engine: Any, *, into_engine: bool) -> No
         raw.close()
 
 
-def scene(app: Flask, name: str, build: Callable[[], T]) -> T:
+def scene(app: Flask, name: str, build: Callable[[], T], *, replace: bool = False) -> T:
     """What ``build()`` returns, with its rows in the database: built, or
     copied back from an earlier build of the scene ``name`` in this process.
 
     ``build`` starts from empty tables, commits, and returns plain data (ids,
-    tokens; no rows): the caller gets its own deep copy.
+    tokens; no rows): the caller gets its own deep copy. With ``replace``,
+    the rows already there go first (a test that measures two scenes in turn).
     """
     with app.app_context():
         engine = db.engine
+        if replace:
+            empty_tables()
         reusable = engine.dialect.name == "sqlite" and not filled_tables()
         db.session.remove()
     if not reusable:

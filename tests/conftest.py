@@ -9,6 +9,7 @@ helpers behind these fixtures live in tests/support/.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -34,6 +35,20 @@ from tests.support.smtp import SMTPSink
 
 # Tests import these from here too.
 __all__ = ["AuthActions", "CSRFClient", "SMTPSink"]
+
+# Python's cycle collector runs after every 700 net allocations and, every
+# hundred runs, walks every object the process holds: the app, SQLAlchemy's
+# mappers, the tests collected. The suite lets 50,000 allocations pass
+# between runs, and after collection moves what exists out of the
+# collector's sight (gc.freeze): about a seventh of the suite's CPU. Cycles
+# made by the tests are still collected.
+gc.set_threshold(50_000, 20, 20)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
+
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])

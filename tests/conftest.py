@@ -10,6 +10,7 @@ helpers behind these fixtures live in tests/support/.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -36,6 +37,20 @@ from tests.support.smtp import SMTPSink
 
 # Tests import these from here too.
 __all__ = ["AuthActions", "CSRFClient", "SMTPSink"]
+
+# Python's cycle collector runs after every 700 net allocations and, every
+# hundred runs, walks every object the process holds: the app, SQLAlchemy's
+# mappers, the tests collected. The suite lets 50,000 allocations pass
+# between runs, and after collection moves what exists out of the
+# collector's sight (gc.freeze): about a seventh of the suite's CPU. Cycles
+# made by the tests are still collected.
+gc.set_threshold(50_000, 20, 20)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
+
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -171,6 +186,14 @@ def client(app: Flask) -> CSRFClient:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this run shares (xdist's workers each have
+    a folder of their own inside it), for work done once per run."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
 
 
 @pytest.fixture

@@ -205,6 +205,9 @@ class _FormReader(HTMLParser):
         return self._current
 
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        self._form_tag(tag, attr_list)
+
+    def _form_tag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
         attrs = {k: v or "" for k, v in attr_list}
         if tag == "form":
             path = attrs.get("action") or self.page_url
@@ -297,19 +300,16 @@ class _FormReader(HTMLParser):
         orphans, self._orphans = self._orphans, []
         for tag, attrs in orphans:  # a button before its form, say
             if self._form_for(attrs) is not None:
-                self.handle_starttag(tag, list(attrs.items()))
+                self._form_tag(tag, list(attrs.items()))
 
 
-def forms_in(html: str, page_url: str) -> list[Form]:
-    """The forms of a page, their actions as paths (no query string dropped)."""
-    reader = _FormReader(page_url)
-    reader.feed(html)
-    reader.close()
+def _paths(read: list[Form]) -> list[Form]:
+    """The forms read, their actions as paths (no query string dropped)."""
     # A button with formaction= posts the same fields to another endpoint:
     # that is one more form (after the page's own, so their indexes stay).
-    forms = reader.forms + [
+    forms = read + [
         replace(form, action=action, fields=dict(form.fields), buttons=list(buttons), elsewhere={})
-        for form in reader.forms
+        for form in read
         for action, buttons in form.elsewhere.items()
     ]
     for form in forms:
@@ -318,30 +318,46 @@ def forms_in(html: str, page_url: str) -> list[Form]:
     return forms
 
 
+def forms_in(html: str, page_url: str) -> list[Form]:
+    """The forms of a page, their actions as paths (no query string dropped)."""
+    reader = _FormReader(page_url)
+    reader.feed(html)
+    reader.close()
+    return _paths(reader.forms)
+
+
+def _runs(tag: str, attr_list: list[tuple[str, str | None]]) -> list[str]:
+    """What a browser would run in this start tag: the CSP forbids inline
+    script and handlers, so none of our templates has any; one found came
+    from input."""
+    found = []
+    attrs = {k.lower(): (v or "") for k, v in attr_list}
+    if tag == "script" and not attrs.get("src"):
+        found.append("inline <script>")
+    if tag in {"object", "embed", "base"}:
+        found.append(f"<{tag}>")
+    # Our only frame shows an e-mail's HTML with every permission off.
+    if tag == "iframe" and ("sandbox" not in attrs or "allow-scripts" in attrs["sandbox"]):
+        found.append("<iframe> without sandbox")
+    for name, value in attrs.items():
+        if name.startswith("on"):
+            found.append(f"<{tag} {name}=...>")
+        if name in {"href", "src", "action", "formaction", "srcdoc", "data"}:
+            squeezed = "".join(value.split()).lower()
+            if squeezed.startswith(("javascript:", "vbscript:", "data:text/html")):
+                found.append(f"<{tag} {name}={value[:40]!r}>")
+    return found
+
+
 class _RunnableMarkup(HTMLParser):
-    """Collects what a browser would run: the CSP forbids inline script and
-    handlers, so none of our templates has any; one found came from input."""
+    """Collects what a browser would run (see ``_runs``)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
 
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k.lower(): (v or "") for k, v in attr_list}
-        if tag == "script" and not attrs.get("src"):
-            self.found.append("inline <script>")
-        if tag in {"object", "embed", "base"}:
-            self.found.append(f"<{tag}>")
-        # Our only frame shows an e-mail's HTML with every permission off.
-        if tag == "iframe" and ("sandbox" not in attrs or "allow-scripts" in attrs["sandbox"]):
-            self.found.append("<iframe> without sandbox")
-        for name, value in attrs.items():
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}=...>")
-            if name in {"href", "src", "action", "formaction", "srcdoc", "data"}:
-                squeezed = "".join(value.split()).lower()
-                if squeezed.startswith(("javascript:", "vbscript:", "data:text/html")):
-                    self.found.append(f"<{tag} {name}={value[:40]!r}>")
+        self.found.extend(_runs(tag, attr_list))
 
     handle_startendtag = handle_starttag
 
@@ -352,6 +368,33 @@ def runnable_markup(html: str) -> list[str]:
     reader.feed(html)
     reader.close()
     return reader.found
+
+
+class _PageReader(_FormReader):
+    """The forms of a page and the markup in it that would run, in one pass."""
+
+    def __init__(self, page_url: str) -> None:
+        super().__init__(page_url)
+        self.runnable: list[str] = []
+
+    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        self.runnable.extend(_runs(tag, attr_list))
+        self._form_tag(tag, attr_list)
+
+
+@dataclass
+class Page:
+    forms: list[Form]
+    runnable: list[str]  # markup that would run in a browser (empty: none)
+
+
+def read_page(html: str, page_url: str) -> Page:
+    """``forms_in`` and ``runnable_markup`` of a page, reading it once (the
+    hostile-input tests check every answer for both)."""
+    reader = _PageReader(page_url)
+    reader.feed(html)
+    reader.close()
+    return Page(_paths(reader.forms), reader.runnable)
 
 
 def raw_payloads(html: str, sent: list[str]) -> list[str]:

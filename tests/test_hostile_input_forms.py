@@ -30,13 +30,12 @@ from tests.hostile import (
     NUMBERS,
     TEXT_KINDS,
     Form,
-    forms_in,
     raw_payloads,
-    runnable_markup,
+    read_page,
     sent_strings,
     values_for,
 )
-from tests.test_hostile_input_support import World, be, build_world, forms_for
+from tests.test_hostile_input_support import World, be, forms_for, hostile_world
 
 # Reproducible in CI (derandomize), bounded: 25 examples for a form with
 # free text, fewer where there is less to vary (buttons, hidden fields).
@@ -62,7 +61,7 @@ POST_ENDPOINTS = _post_endpoints()
 @pytest.fixture
 def world(app) -> World:
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"  # the rate-limit tests have their own
-    return build_world(app)
+    return hostile_world(app)
 
 
 def fresh_tokens(client: Any, form: Form, values: dict[str, Any]) -> None:
@@ -80,23 +79,28 @@ def _local(location: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def check_page(response: Any, sent: list[str], where: str) -> None:
-    """No 5xx; in HTML, nothing that would run and no raw payload."""
+def check_page(response: Any, sent: list[str], where: str, url: str = "") -> list[Form]:
+    """No 5xx; in HTML, nothing that would run and no raw payload. Returns
+    the forms of the page (read in the same pass), ``url`` being its address."""
     assert response.status_code < 500, f"{where}: {response.status_code}"
-    if "html" in (response.content_type or ""):
-        body = response.get_data(as_text=True)
-        assert not runnable_markup(body), (where, runnable_markup(body))
-        assert not raw_payloads(body, sent), (where, raw_payloads(body, sent))
+    if "html" not in (response.content_type or ""):
+        return []
+    body = response.get_data(as_text=True)
+    page = read_page(body, url)
+    assert not page.runnable, (where, page.runnable)
+    assert not raw_payloads(body, sent), (where, raw_payloads(body, sent))
+    return page.forms
 
 
-def check_kept(response: Any, form: Form, keeper: str | None, data: dict[str, Any]) -> None:
-    """A form shown again with errors keeps the valid value typed in ``keeper``."""
+def check_kept(
+    response: Any, form: Form, keeper: str | None, data: dict[str, Any], forms: list[Form]
+) -> None:
+    """A form shown again with errors keeps the valid value typed in
+    ``keeper``; ``forms`` are those of the answer (``check_page``'s)."""
     if keeper is None or response.status_code < 400 or "html" not in response.content_type:
         return
     body = response.get_data(as_text=True)
-    again = [
-        f for f in forms_in(body, form.action) if keeper in f.fields and f.action == form.action
-    ]
+    again = [f for f in forms if keeper in f.fields and f.action == form.action]
     if again:
         # Filters may change case (airport codes are upper-cased): that is not a loss.
         assert data[keeper].casefold() in body.casefold(), (
@@ -105,8 +109,8 @@ def check_kept(response: Any, form: Form, keeper: str | None, data: dict[str, An
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
-def test_hostile_input_to_every_form(app, client, world, database_url, endpoint):
-    forms = forms_for(app, client, world, database_url, endpoint)
+def test_hostile_input_to_every_form(app, client, world, run_folder, endpoint):
+    forms = forms_for(app, client, world, run_folder, endpoint)
     assert forms, (
         f"no page shows a form that posts to {endpoint}: give the world in "
         "tests/test_hostile_input_support.py the state that shows it"
@@ -124,21 +128,21 @@ def test_hostile_input_to_every_form(app, client, world, database_url, endpoint)
         response = client.post(form.action, data=values)
         sent = sent_strings(values)
         where = f"POST {form.action} as {role}"
-        check_page(response, sent, where)
-        check_kept(response, form, keeper, values)
+        forms_shown = check_page(response, sent, where, form.action)
+        check_kept(response, form, keeper, values, forms_shown)
         if response.status_code in (301, 302, 303) and (path := _local(response.location)):
             check_page(client.get(path), sent, f"{where} -> {path}")
 
     post_hostile()
 
 
-def test_hostile_queries_to_every_search_form(app, client, world, database_url):
+def test_hostile_queries_to_every_search_form(app, client, world, run_folder):
     """Search and filter forms (method GET), and the page number beside them."""
     endpoints = sorted({r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods})
     searches = [
         (role, form)
         for endpoint in endpoints
-        for role, form in forms_for(app, client, world, database_url, endpoint, method="GET")
+        for role, form in forms_for(app, client, world, run_folder, endpoint, method="GET")
     ]
     assert len(searches) >= 10, "the organiser's lists have search forms"
 

@@ -10,6 +10,8 @@ may carry markup that runs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.hostile import SCRIPTS, STORED, plain_values, runnable_markup
@@ -18,8 +20,8 @@ from tests.test_hostile_input_support import (
     ROLES,
     World,
     be,
-    build_world,
     forms_for,
+    hostile_world,
     sign_in,
     visit_pages,
 )
@@ -44,10 +46,10 @@ DESTRUCTIVE = (
 @pytest.fixture
 def world(app) -> World:
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
-    return build_world(app)
+    return hostile_world(app)
 
 
-def _store_everywhere(app, client, world: World, database_url: str) -> int:
+def _store_everywhere(app, client, world: World, run_folder: Path) -> int:
     """Post STORED into every free-text field of every form; how many were saved."""
     saved = 0
     endpoints = sorted(
@@ -57,7 +59,7 @@ def _store_everywhere(app, client, world: World, database_url: str) -> int:
         (endpoint, role, form)
         for endpoint in endpoints
         if not any(word in endpoint for word in DESTRUCTIVE)
-        for role, form in forms_for(app, client, world, database_url, endpoint)
+        for role, form in forms_for(app, client, world, run_folder, endpoint)
     ]
     for endpoint, role, form in forms:
         be(client, app, role, world)
@@ -69,8 +71,8 @@ def _store_everywhere(app, client, world: World, database_url: str) -> int:
     return saved
 
 
-def test_stored_hostile_text_breaks_no_page_and_runs_nowhere(app, client, world, database_url):
-    saved = _store_everywhere(app, client, world, database_url)
+def test_stored_hostile_text_breaks_no_page_and_runs_nowhere(app, client, world, run_folder):
+    saved = _store_everywhere(app, client, world, run_folder)
     assert saved >= 15, "most forms took the hostile text as valid input"
     failures = []
     for role in ROLES:

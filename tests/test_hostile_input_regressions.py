@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext
 from markupsafe import escape
 
-from tests.test_hostile_input_support import build_world, sign_in
+from tests.test_hostile_input_support import hostile_world, sign_in
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -20,7 +20,7 @@ def test_a_lazy_message_escapes_the_value_it_quotes(app):
 
 
 def test_an_unknown_time_zone_is_quoted_escaped_in_its_error(app, client):
-    world = build_world(app)
+    world = hostile_world(app)
     sign_in(client, app, "organiser", world)
     page = client.post(
         f"/organiser/festivals/{world.slug}/edit",
@@ -52,7 +52,7 @@ def test_a_made_up_language_code_is_named_by_its_code(app):
 
 def test_a_nul_in_a_form_field_is_dropped_not_a_500(app, client):
     # PostgreSQL refuses NUL in text: the venue form answered 500.
-    world = build_world(app)
+    world = hostile_world(app)
     sign_in(client, app, "organiser", world)
     response = client.post(
         f"/organiser/festivals/{world.slug}/venues",
@@ -64,7 +64,7 @@ def test_a_nul_in_a_form_field_is_dropped_not_a_500(app, client):
 
 
 def test_a_nul_in_a_url_is_a_400_not_a_500(app, client):
-    world = build_world(app)
+    world = hostile_world(app)
     sign_in(client, app, "organiser", world)
     assert client.get("/organiser/cities/?q=Par%00ma").status_code == 400
     assert client.get(f"/festivals/{world.slug}%00/programme").status_code == 400
@@ -73,7 +73,7 @@ def test_a_nul_in_a_url_is_a_400_not_a_500(app, client):
 
 def test_a_page_number_past_any_list_is_a_404_not_a_500(app, client):
     # ?page=99999999999999999999 overflowed the OFFSET: a 500 on both databases.
-    world = build_world(app)
+    world = hostile_world(app)
     sign_in(client, app, "organiser", world)
     for page in ("99999999999999999999", "9223372036854775807", "1000001"):
         assert client.get(f"/organiser/cities/?page={page}").status_code == 404

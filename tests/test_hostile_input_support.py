@@ -13,9 +13,11 @@ each kind of user and records where the form for each endpoint lives.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +61,7 @@ from festival.transfers.models import (
 from tests import factories
 from tests.hostile import KNOWN, Field, Form, forms_in
 from tests.report_support import make_jpeg
+from tests.support.snapshots import scene
 
 ORGANISER = "organiser@example.org"
 PASSWORD = "correct horse 1"
@@ -316,6 +319,12 @@ def build_world(app: Flask) -> World:
         return world
 
 
+def hostile_world(app: Flask) -> World:
+    """The world of ``build_world``: built for the first test of a process
+    that asks, copied back for the others (tests/support/snapshots.py)."""
+    return scene(app, "hostile world", lambda: build_world(app))
+
+
 def urls_for(rule: Rule, world: World) -> list[str]:
     """Concrete URLs of ``rule`` in ``world`` (none when an argument is unknown)."""
     choices: list[dict[str, Any]] = [{}]
@@ -370,15 +379,26 @@ def sign_in(client: Any, app: Flask, role: str, world: World) -> None:
 def be(client: Any, app: Flask, role: str, world: World) -> None:
     """Sign in as ``role`` unless the client's session already is that user's
     (a cookie read and one query: cheaper than signing in for every example)."""
-    with client.session_transaction() as session:
-        current = session.get("_user_id")
-    if role == "anonymous":
-        expected = None
-    else:
-        with app.app_context():
-            expected = _user_for(app, role, world).get_id()
-    if current != expected:
+    current = (client.session_values() or {}).get("_user_id")
+    if current != _session_id(app, role, world):
         sign_in(client, app, role, world)
+
+
+def _session_id(app: Flask, role: str, world: World) -> str | None:
+    """The user id a session of ``role`` holds now (``User.get_id``: "id:nonce",
+    the nonce changes when the user signs out everywhere), None for a visitor.
+    Two columns on a connection of their own: the check runs before every
+    example."""
+    from festival.auth.models import User
+
+    if role == "anonymous":
+        return None
+    who = User.email == ORGANISER if role == "organiser" else User.id == world.head_user_id
+    with app.app_context():
+        engine = db.engine
+    with engine.connect() as connection:
+        user = connection.execute(sa.select(User.id, User.session_nonce).where(who)).one()
+    return f"{user.id}:{user.session_nonce}"
 
 
 @dataclass(frozen=True)
@@ -484,7 +504,7 @@ def discover_forms(app: Flask, client: Any, world: World) -> dict[str, list[Form
 
 def open_form(app: Flask, client: Any, world: World, place: FormPlace) -> Form:
     """Sign in as the place's user, open its page, and return the form."""
-    sign_in(client, app, place.role, world)
+    be(client, app, place.role, world)
     if place.prelude is not None:
         _role, url, data = PRELUDES[place.prelude]
         with app.app_context():
@@ -498,21 +518,48 @@ def open_form(app: Flask, client: Any, world: World, place: FormPlace) -> Form:
     return forms_in(response.text, url)[place.form_index]
 
 
-# Discovery opens every page three times over: once per database is enough
-# (the world is built the same way for every test).
-_discovered: dict[str, dict[str, list[FormPlace]]] = {}
+# Discovery opens every page three times over (about 7 s of CPU): once per
+# run and database is enough, as the world is built the same way for every
+# test. The first process of the run to need it writes what it found to a
+# file in the run's shared folder; the others (xdist's workers) read it.
+_discovered: dict[Path, dict[str, list[FormPlace]]] = {}
+
+
+def _found_once(path: Path, discover: Callable[[], dict[str, list[FormPlace]]]) -> Any:
+    """What ``discover()`` finds, or what another process of the run found and
+    wrote to ``path`` (one process at a time discovers)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each process discovers for itself
+        return discover()
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if path.exists():
+            written = json.loads(path.read_text(encoding="utf-8"))
+            return {
+                key: [FormPlace(**place) for place in places] for key, places in written.items()
+            }
+        found = discover()
+        text = json.dumps(
+            {key: [asdict(place) for place in places] for key, places in found.items()}
+        )
+        path.write_text(text, encoding="utf-8")
+        return found
 
 
 def forms_for(
-    app: Flask, client: Any, world: World, database_url: str, endpoint: str, method: str = "POST"
+    app: Flask, client: Any, world: World, run_folder: Path, endpoint: str, method: str = "POST"
 ) -> list[tuple[str, Form]]:
-    """(role, form) for every distinct form that sends to ``endpoint`` with ``method``."""
+    """(role, form) for every distinct form that sends to ``endpoint`` with
+    ``method``; ``run_folder`` is the folder every process of the run shares."""
     if method == "POST" and endpoint in HAND_MADE:
         role, fields = HAND_MADE[endpoint]
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         action = urls_for(rule, world)[0]
         return [(role, Form(action, "post", "", "", {f.name: f for f in fields}))]
-    if database_url not in _discovered:
-        _discovered[database_url] = discover_forms(app, client, world)
-    places = _discovered[database_url].get(f"{method} {endpoint}", [])
+    backend = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    path = run_folder / f"form-places-{backend}.json"
+    if path not in _discovered:
+        _discovered[path] = _found_once(path, lambda: discover_forms(app, client, world))
+    places = _discovered[path].get(f"{method} {endpoint}", [])
     return [(place.role, open_form(app, client, world, place)) for place in places]

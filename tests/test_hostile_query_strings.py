@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 
-from tests.test_hostile_input_support import World, build_world, get_rules, sign_in, urls_for
+from tests.test_hostile_input_support import World, get_rules, hostile_world, sign_in, urls_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ def hostile_query_strings() -> list[str]:
 @pytest.fixture
 def world(app: Flask) -> World:
     app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
-    return build_world(app)
+    return hostile_world(app)
 
 
 def _server_errors(app: Flask, client, world: World) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from festival.impressions.models import ImpressionForm, ImpressionInvite, Impres
 from festival.registration.models import Delegate, DelegateRole
 from tests.impressions_support import answer, build_answered_festival, build_scene, form
 from tests.support.queries import queries_per_page
+from tests.support.snapshots import scene
 
 
 def _answered_scene(app):
@@ -268,6 +270,18 @@ def test_the_festival_page_compares_sessions_and_sorts_them(app, client, auth):
     assert re.findall(r"<td>(Session \d)", found.text) == ["Session 2"]
 
 
+def _answered_festival(app, size: int) -> tuple[str, int]:
+    """``build_answered_festival(size)``: its slug and its first session's form."""
+    with app.app_context():
+        slug = build_answered_festival(size)
+        form_id = db.session.scalar(
+            sa.select(ImpressionForm.id)
+            .where(ImpressionForm.title == "Session 0")
+            .order_by(ImpressionForm.id.desc())
+        )
+    return slug, form_id
+
+
 @pytest.mark.parametrize(
     "page",
     [
@@ -284,16 +298,12 @@ def test_the_festival_page_compares_sessions_and_sorts_them(app, client, auth):
 )
 def test_pages_run_a_fixed_number_of_queries(app, client, auth, page):
     counts = []
-    auth.organiser()
     for size in (2, 5):
-        with app.app_context():
-            db.session.execute(sa.delete(ImpressionForm))
-            slug = build_answered_festival(size)
-            form_id = db.session.scalar(
-                sa.select(ImpressionForm.id)
-                .where(ImpressionForm.title == "Session 0")
-                .order_by(ImpressionForm.id.desc())
-            )
+        # Each festival alone in the database, built once per process
+        # (tests/support/snapshots.py): nine pages are measured on them.
+        build = partial(_answered_festival, app, size)
+        slug, form_id = scene(app, f"answered festival of {size}", build, replace=True)
+        auth.organiser()
         url = f"/organiser/festivals/{slug}/impressions" + page.format(form=form_id)
         counts += queries_per_page(client, [url])
     assert counts[0] == counts[1], counts

@@ -161,8 +161,15 @@ def search_airports(text: str, limit: int = 10) -> list[Airport]:
             exact.append(airport)
         elif prefix.search(name) or prefix.search(city):
             starts.append(airport)
+    # Stop at the limit, and compare codes: a one-letter query matches most
+    # of the 7,900 airports, and comparing each with every one kept (whole
+    # dataclasses, in a list) cost seconds of CPU per keystroke.
+    kept = {a.code for a in found}
     for airport in sorted(exact, key=lambda a: a.code) + sorted(starts, key=lambda a: a.code):
-        if airport not in found:
+        if len(found) >= limit:
+            break
+        if airport.code not in kept:
+            kept.add(airport.code)
             found.append(airport)
     return found[:limit]
 

@@ -163,3 +163,23 @@ def test_venue_list_queries_do_not_grow(app, client, auth, festival_id):
             db.session.commit()
         counts += queries_per_page(client, [URL])
     assert counts[0] == counts[1]
+
+
+def test_wtforms_own_messages_are_in_the_readers_language_read_once(app, client, auth, festival_id):
+    """WTForms' own messages come in the page's language, each language's
+    catalogue read once per process (Flask-WTF's reads it in every request)."""
+    from festival.core import forms
+
+    forms._wtforms_catalogue.cache_clear()
+    auth.organiser()
+    messages = {}
+    for locale in ("en", "fr", "ja"):
+        client.post("/language", data={"locale": locale})
+        for _ in range(2):
+            response = client.post(URL, data={**VENUE, "capacity": "many"})
+            assert response.status_code == 422
+        messages[locale] = field_error(response.text, "capacity")
+    assert "Not a valid integer value." in messages["en"]
+    assert "N'est pas un entier valide." in messages["fr"]
+    assert "無効な整数です。" in messages["ja"]
+    assert forms._wtforms_catalogue.cache_info().misses == 3

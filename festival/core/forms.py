@@ -19,10 +19,14 @@ all).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from babel import support
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, PasswordField, SelectMultipleField, StringField, TextAreaField
@@ -34,6 +38,7 @@ from wtforms.fields.choices import (  # type: ignore[attr-defined]  # not in typ
     SelectChoice,
 )
 from wtforms.fields.core import UnboundField
+from wtforms.i18n import messages_path
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
@@ -62,10 +67,49 @@ def text_filter(field_class: type[Field]) -> Callable[[Any], Any] | None:
     return single_line_filter
 
 
+@functools.cache
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("This field is required.") in the page's language.
+
+    Flask-WTF's reads WTForms' catalogue from disk again in every request
+    that shows or checks a form; this reads each language's once per process.
+    Outside a request, or without Flask-Babel, messages stay in English (as
+    with Flask-WTF's).
+    """
+
+    def _catalogue(self) -> support.NullTranslations | None:
+        if not has_request_context() or "babel" not in current_app.extensions:
+            return None
+        return _wtforms_catalogue(str(get_locale()))
+
+    def gettext(self, string: str) -> str:
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
 class Form(FlaskForm):
-    """``FlaskForm`` whose text fields are cleaned first (see the module docstring)."""
+    """``FlaskForm`` whose text fields are cleaned first (see the module
+    docstring), and whose WTForms messages come from catalogues read once."""
 
     class Meta(DefaultMeta):
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_MESSAGES
+
         def bind_field(
             self, form: Any, unbound_field: UnboundField[FieldT], options: MutableMapping[str, Any]
         ) -> FieldT:

@@ -14,14 +14,17 @@ import sqlalchemy as sa
 
 from festival.extensions import db
 
-# The probe, compiled once per dialect: building and compiling a union of a
-# hundred-odd selects cost more than running it, after every test.
-_probes: dict[str, sa.TextClause] = {}
+# The tables in order and the probe, worked out once per dialect: sorting a
+# hundred-odd tables by their foreign keys, and building and compiling a
+# union of as many selects, cost more than running the probe, after every test.
+_probes: dict[str, tuple[list[sa.Table], sa.TextClause]] = {}
 
 
-def _probe(tables: list[sa.Table]) -> sa.TextClause:
+def _probe() -> tuple[list[sa.Table], sa.TextClause]:
+    """The app's tables, parents first, and the query naming (by index) those with rows."""
     dialect = db.engine.dialect
     if dialect.name not in _probes:
+        tables = db.metadata.sorted_tables
         probes = [
             sa.select(sa.literal(index, sa.Integer)).where(sa.exists().select_from(table))
             for index, table in enumerate(tables)
@@ -29,14 +32,14 @@ def _probe(tables: list[sa.Table]) -> sa.TextClause:
         compiled = sa.union_all(*probes).compile(
             dialect=dialect, compile_kwargs={"literal_binds": True}
         )
-        _probes[dialect.name] = sa.text(str(compiled))
+        _probes[dialect.name] = (tables, sa.text(str(compiled)))
     return _probes[dialect.name]
 
 
 def filled_tables() -> list[sa.Table]:
     """The app's tables that hold at least one row, parents first."""
-    tables = db.metadata.sorted_tables
-    filled = set(db.session.scalars(_probe(tables)))
+    tables, probe = _probe()
+    filled = set(db.session.scalars(probe))
     return [table for index, table in enumerate(tables) if index in filled]
 
 

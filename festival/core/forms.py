@@ -19,9 +19,8 @@ all).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, MutableMapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from babel import support
@@ -67,7 +66,7 @@ def text_filter(field_class: type[Field]) -> Callable[[Any], Any] | None:
     return single_line_filter
 
 
-@functools.cache
+@cache
 def _wtforms_catalogue(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 

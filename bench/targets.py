@@ -124,7 +124,7 @@ def prepare() -> Plan:
             headers={"Accept-Encoding": "gzip"},
         ),
         Target("personal feed (200)", f"/feeds/{feed}.ics"),
-        Target("delegate's itinerary", "/my/itinerary", cookie="delegate"),
+        Target("delegate's itinerary", "/my/itinerary", cookie="delegate", **DELEGATE_GOAL),
         Target("my programme", "/my/programme", cookie="delegate", **DELEGATE_GOAL),
         Target(
             "impressions overview",
@@ -133,9 +133,12 @@ def prepare() -> Plan:
             **ORGANISER_GOAL,
         ),
         Target(
-            "organiser delegate list", f"/organiser/festivals/{slug}/delegates", cookie="organiser"
+            "organiser delegate list",
+            f"/organiser/festivals/{slug}/delegates",
+            cookie="organiser",
+            **ORGANISER_GOAL,
         ),
-        Target("registration form", f"/invitations/{token}"),
+        Target("registration form", f"/invitations/{token}", **DELEGATE_GOAL),
     ]
     # The organiser's logistics pages as they open (one day, night or page),
     # each with the goal of every organiser page: 30 ms alone, p95 100 ms loaded.
@@ -180,6 +183,7 @@ def prepare() -> Plan:
                 "check-in: door list (JSON)",
                 f"/check-in/{slug}/list.json?s={busiest}",
                 cookie="organiser",
+                **ORGANISER_GOAL,
             )
         )
     return Plan(

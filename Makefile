@@ -51,10 +51,12 @@ run: install
 ## app and databases). `make test TEST_WORKERS=0` runs it in one process.
 ## Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set: without
 ## __pycache__, every worker compiles the app and rewrites the tests' asserts
-## on every run (2.5 s of CPU each).
+## on every run (2.5 s of CPU each). Workers steal tests from each other's
+## queues (--dist worksteal), so a long browser test near the end does not
+## leave one worker idle.
 TEST_WORKERS ?= auto
 test: install
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

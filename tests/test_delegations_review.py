@@ -388,3 +388,41 @@ def test_ticks_are_kept_across_filters_and_pages_and_all_shown_can_be_ticked(
         assert db.session.get(Delegate, ids["chef0"]).status == DelegateStatus.CONFIRMED
         assert db.session.get(Delegate, ids["chef1"]).status == DelegateStatus.CONFIRMED
         assert db.session.get(Delegate, ids["chef2"]).status == DelegateStatus.PENDING
+
+
+def test_the_kept_order_and_counts_follow_every_change(app, client, auth) -> None:
+    # The unfiltered list's order and the status counts are kept per version
+    # of the festival's people and cities: each change below, made between
+    # two views, shows on the next one.
+    ids = build(app, cities=2)
+    auth.organiser()
+
+    def view() -> tuple[list[str], str]:
+        text = client.get(f"{BASE}/delegates").text
+        return list(dict.fromkeys(re.findall(r"(?:Mayor|Chef|Cook) of [\w ]+?(?=<)", text))), text
+
+    order, text = view()
+    assert order == ["Mayor of Lyon", "Mayor of Parma", "Chef of Lyon", "Chef of Parma"]
+    assert "To review (2)" in text
+    # A decision through the app: one fewer to review.
+    client.post(f"{BASE}/delegates/{ids['chef0']}/confirm")
+    assert "To review (1)" in view()[1]
+    # A city renamed: Parma's people move ahead of Lyon's.
+    with app.app_context():
+        db.session.get(
+            City, db.session.scalar(sa.select(City.id).where(City.name == "Parma"))
+        ).name = "Kyoto"
+        db.session.commit()
+    assert view()[0] == ["Mayor of Parma", "Mayor of Lyon", "Chef of Parma", "Chef of Lyon"]
+    # One person removed and another added in the same change (the count is
+    # the same): the new one is listed and counted, the old one is gone.
+    with app.app_context():
+        db.session.delete(db.session.get(Delegate, ids["chef1"]))
+        group = db.session.get(Delegate, ids["mayor1"]).delegation
+        make_delegate(
+            group, full_name="Cook of Lyon", role=DelegateRole.CHEF, status=DelegateStatus.PENDING
+        )
+        db.session.commit()
+    order, text = view()
+    assert order == ["Mayor of Parma", "Mayor of Lyon", "Chef of Parma", "Cook of Lyon"]
+    assert "To review (1)" in text

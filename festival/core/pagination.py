@@ -3,6 +3,7 @@ and links that keep the current query string."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -48,8 +49,22 @@ def paginate(query: Select, total: int | None = None) -> Pagination:
     return page
 
 
+class _KeysPagination(Pagination):
+    """A page of keys already known, in order (no query)."""
+
+    def _query_items(self) -> list[Any]:
+        keys: Sequence[Any] = self._query_args["keys"]
+        return list(keys[self._query_offset : self._query_offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["keys"])
+
+
 def paginate_by_key(
-    query: Select, key: InstrumentedAttribute[Any], total: int | None = None
+    query: Select,
+    key: InstrumentedAttribute[Any],
+    total: int | None = None,
+    keys: Sequence[Any] | None = None,
 ) -> Pagination:
     """:func:`paginate` for a query of wide rows sorted over many: the page
     is chosen on ``key`` alone, then its rows are loaded by key.
@@ -58,8 +73,17 @@ def paginate_by_key(
     whole rows (every column of delegates, delegations and cities) cost the
     organiser's delegate list ~25 ms at ten times the scale, sorting their
     ids ~6 ms. One more query, for the page's 50 rows by primary key.
+
+    ``keys``: every key of ``query`` in its order, when the caller keeps
+    them (see delegations.services.delegate_order): the page is cut from
+    them, with no query for the keys or their count.
     """
-    page = paginate(query.with_only_columns(key), total)
+    if keys is None:
+        page = paginate(query.with_only_columns(key), total)
+    else:
+        page = _KeysPagination(
+            per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=True, keys=keys
+        )
     keys = page.items
     if keys:
         position = {value: index for index, value in enumerate(keys)}

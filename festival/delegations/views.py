@@ -39,6 +39,7 @@ from festival.logistics.labels import (
     template_helpers,
 )
 from festival.logistics.queries import planned_hotels
+from festival.protocol import precedence
 from festival.registration import history
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 
@@ -100,11 +101,16 @@ def delegates() -> ResponseReturnValue:
     """Every delegate, searchable and filtered, for review and bulk confirmation."""
     festival = g.festival
     filters = services.DelegateFilters.from_args(request.args)
-    counts = services.status_counts(festival)
-    # Unfiltered, the list holds every delegate: the counts already say how many.
-    total = None if filters.active else sum(counts[s.value] for s in DelegateStatus)
+    stamps = precedence.rank_stamps(festival)
+    counts = services.status_counts(festival, stamps.current)
     city_options, country_options = _filter_menus(festival, filters)
-    page = paginate_by_key(services.delegates_query(festival, filters), Delegate.id, total=total)
+    query = services.delegates_query(festival, filters, stamps)
+    if filters.active:
+        page = paginate_by_key(query, Delegate.id)
+    else:
+        # Unfiltered, the list holds every delegate, in an order kept per stamp.
+        order = services.delegate_order(query, festival, stamps.current)
+        page = paginate_by_key(query, Delegate.id, keys=order)
     # Ticks carried from another filter or page (see select_delegates).
     picked = carried_ids(id_args("picked"))
     shown = {d.id for d in page.items}

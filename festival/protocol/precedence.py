@@ -346,10 +346,21 @@ def standings(festival: Festival, people: Iterable[Person] | None = None) -> lis
 # --- ranks for other pages --------------------------------------------------------
 
 
-def _stamps(festival: Festival) -> tuple[str, str | None]:
+@dataclass(frozen=True)
+class RankStamps:
+    """The version of the data precedence is computed from, now (``current``),
+    and the one the stored ranks were computed from (``stored``)."""
+
+    current: str
+    stored: str | None
+
+
+def rank_stamps(festival: Festival) -> RankStamps:
     """What the ranks depend on now (the protocol settings' revision, the
-    festival's people and cities: count and latest change), and the stamp
-    the stored ranks were computed from: one query."""
+    festival's people and cities: count, sum of ids and latest change), and
+    the stamp the stored ranks were computed from: one query. A page that
+    sorts by precedence and keeps values per version of the same data (the
+    delegate list) reads it once and passes it on."""
     revision = (
         sa.select(ProtocolSettings.revision)
         .where(ProtocolSettings.festival_id == festival.id)
@@ -365,6 +376,8 @@ def _stamps(festival: Festival) -> tuple[str, str | None]:
         sa.select(
             revision,
             sa.func.count(Delegate.id),
+            # With the count, a person removed and another added moves the stamp.
+            sa.func.sum(Delegate.id),
             sa.func.max(Delegate.updated_at),
             sa.func.max(City.updated_at),
             stored,
@@ -373,12 +386,12 @@ def _stamps(festival: Festival) -> tuple[str, str | None]:
         .join(City, City.id == Delegation.city_id)
         .where(Delegation.festival_id == festival.id)
     ).one()
-    return f"{row[0] or 0}|{row[1]}|{row[2]}|{row[3]}", row[4]
+    return RankStamps(f"{row[0] or 0}|{row[1]}|{row[2] or 0}|{row[3]}|{row[4]}", row[5])
 
 
 def ranks_stamp(festival: Festival) -> str:
     """The version of the data precedence is computed from (one query)."""
-    return _stamps(festival)[0]
+    return rank_stamps(festival).current
 
 
 def precedence_order(festival: Festival, stamp: str | None = None) -> dict[int, int]:
@@ -410,11 +423,13 @@ def sort_key(order: dict[int, int]) -> Any:
     return lambda delegate: (order.get(delegate.id, UNRANKED), delegate.id)
 
 
-def refresh_ranks(festival: Festival) -> None:
+def refresh_ranks(festival: Festival, stamps: RankStamps | None = None) -> None:
     """Bring ``protocol_ranks`` up to date when the data moved (one query
-    when nothing did). Commits: the table is a cache that GET pages
-    refresh, its own unit of work."""
-    stamp, stored = _stamps(festival)
+    when nothing did, none when the caller read the ``stamps`` already).
+    Commits: the table is a cache that GET pages refresh, its own unit of
+    work."""
+    stamps = stamps or rank_stamps(festival)
+    stamp, stored = stamps.current, stamps.stored
     if stored == stamp:
         return
     order = precedence_order(festival, stamp)
@@ -435,11 +450,13 @@ def refresh_ranks(festival: Festival) -> None:
         db.session.rollback()
 
 
-def rank_order_by(festival: Festival) -> sa.ColumnElement[int]:
+def rank_order_by(
+    festival: Festival, stamps: RankStamps | None = None
+) -> sa.ColumnElement[int]:
     """An ORDER BY term for a query over ``Delegate`` that joins the ranks
     (:func:`with_ranks`): precedence first (people without a rank last).
-    Refreshes the ranks if stale."""
-    refresh_ranks(festival)
+    Refreshes the ranks if stale (see :func:`refresh_ranks` for ``stamps``)."""
+    refresh_ranks(festival, stamps)
     return sa.func.coalesce(PrecedenceRank.rank, UNRANKED)
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from festival.attendance.services import (
     allowed_in_session,
     attendee_counts_by_session,
     attendee_ids_by_session,
     attendees_of,
     distinct_attendee_count,
+    kept_attendee_counts,
 )
 from festival.extensions import db
 from festival.programme.eligibility import may_attend
@@ -182,3 +185,62 @@ def test_sql_rule_agrees_with_may_attend_for_every_audience(app):
         assert in_sql == in_python
         assert set(joined) == in_python
         assert len(in_python) > 5  # the check is not vacuous
+
+
+def test_kept_counts_follow_every_change_the_rule_reads(app):
+    # The impressions overview keeps its attendance counts per version of
+    # what the rule reads: each change below is seen by the next count.
+    with app.app_context():
+        festival = make_festival()
+        parma = make_delegation(festival)
+        lyon = make_delegation(festival)
+        aiko, marco = make_delegate(parma), make_delegate(parma)
+        session = make_session(festival)
+        other = make_session(festival)
+        enrol(session, aiko)
+        enrol(session, marco)
+        enrol(other, aiko)
+        enrol(other, marco)
+        db.session.commit()
+
+        def counted() -> int:
+            return kept_attendee_counts([session.id, other.id])[session.id]
+
+        assert counted() == 2 and kept_attendee_counts([]) == {}
+        marco.status = DelegateStatus.CANCELLED  # the delegate
+        db.session.commit()
+        assert counted() == 1
+        marco.status = DelegateStatus.CONFIRMED
+        session.audience = Audience.MAYORS  # the session
+        db.session.commit()
+        assert counted() == 0
+        session.audience = Audience.INVITED  # the invited delegations
+        db.session.commit()
+        assert counted() == 0
+        session.invited_delegations.append(parma)
+        db.session.commit()
+        assert counted() == 2
+        session.invited_delegations.remove(parma)
+        session.invited_delegations.append(lyon)
+        db.session.commit()
+        assert counted() == 0
+        session.audience = Audience.PUBLIC
+        db.session.commit()
+        assert counted() == 2
+        # A check-in: only the checked in count now. Then an undo, and a
+        # check-in in the other session synced later with an earlier time
+        # (an offline door): as many check-ins, the same latest one.
+        rows = {row.delegate_id: row for row in session.attendances}
+        rows[aiko.id].checked_in_at = CHECKED
+        elsewhere = {row.delegate_id: row for row in other.attendances}
+        elsewhere[aiko.id].checked_in_at = CHECKED.replace(hour=2)
+        db.session.commit()
+        assert counted() == 1
+        rows[aiko.id].checked_in_at = None
+        elsewhere[marco.id].checked_in_at = CHECKED.replace(minute=0)
+        db.session.commit()
+        assert counted() == 2
+        # A delegate removed: the database removes their enrolment too.
+        db.session.execute(sa.delete(Delegate).where(Delegate.id == marco.id))
+        db.session.commit()
+        assert counted() == 1

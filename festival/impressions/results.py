@@ -16,7 +16,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, load_only
 
-from festival.attendance.services import attendee_counts_by_session, distinct_attendee_count
+from festival.attendance.services import (
+    attendee_counts_by_session,
+    distinct_attendee_count,
+    kept_attendee_counts,
+)
 from festival.core.dates import sheet_text
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -321,7 +325,7 @@ def session_stats(
     forms = forms_of_sessions(ids)
     by_form = form_stats(f.id for f in forms.values())
     # Counted in SQL: the page shows how many attended, not who.
-    attendance = attendee_counts_by_session(ids)
+    attendance = kept_attendee_counts(ids)
     stats: dict[int, Stats] = {}
     for session_id in ids:
         form = forms.get(session_id)

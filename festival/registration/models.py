@@ -209,7 +209,11 @@ class Delegate(Model):
     deletion_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deletion_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Indexed: the latest change of any delegate is a version stamp read on
+    # busy pages (attendance.services.attendance_stamp), one index probe.
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
+    )
     # An accompanying person (a spouse, an assistant): outside the quota,
     # only in the partner programme, never in a restricted session.
     is_accompanying: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -1,0 +1,27 @@
+"""delegates.updated_at indexed: the latest change of any delegate is read
+as a version stamp on busy pages (the impressions overview's attendance
+counts), one index probe instead of a scan. No row changes.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-06 02:35:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("delegates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_delegates_updated_at"), ["updated_at"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("delegates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delegates_updated_at"))

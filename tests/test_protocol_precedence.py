@@ -12,7 +12,7 @@ from festival.extensions import db
 from festival.protocol import kana, precedence
 from festival.protocol.models import CityProtocol, EqualRankRule, PrecedenceOverride, RankClass
 from festival.registration.models import DelegateRole, DelegateStatus
-from tests.factories import make_city, make_delegate, make_delegation, make_festival
+from tests.factories import make_city, make_delegate, make_delegation, make_festival, make_session
 
 
 def test_gojuon_order_folds_katakana_marks_small_kana_and_long_vowels() -> None:
@@ -259,3 +259,73 @@ def test_guests_who_are_not_a_city_rank_by_their_kind(app, world) -> None:
         order.index(world["deputy"]) < order.index(ids["director"]) < order.index(world["official"])
     )
     assert order[-1] == ids["journalist"]  # after the other "others"
+
+
+def _table(page: str) -> str:
+    """The order's table of a page (its settings form names the mayors too)."""
+    return page[page.index('<table class="precedence">') : page.index("</table>")]
+
+
+def test_the_order_goes_a_page_at_a_time_searchable_or_whole_to_print(
+    app, client, auth, world
+) -> None:
+    # Seven people, three a page: the host and two mayors, then the next.
+    app.config["PER_PAGE"] = 3
+    auth.organiser()
+    base = f"/organiser/festivals/{world['slug']}/protocol"
+    page = client.get(base).text
+    first = _table(page)
+    assert "Tsuruoka person" in first and "Bergen person" not in first
+    assert "1–3 of 7" in page and 'rel="next"' in page
+    third = _table(client.get(base, query_string={"page": 3}).text)
+    assert "Unconfirmed mayor" in third and "Tsuruoka person" not in third
+    assert client.get(base, query_string={"page": 4}).status_code == 404
+    # Whole, to print: everyone, no pages.
+    whole = client.get(base, query_string={"all": "1"}).text
+    assert all(f"{name} person" in whole for name in ("Tsuruoka", "Lyon", "Macao"))
+    assert 'rel="next"' not in whole
+    # A search by city, any case, keeps each person's rank in the whole order.
+    found = _table(client.get(base, query_string={"q": "LYON"}).text)
+    assert "Lyon person" in found and "Parma person" not in found
+    assert f'<tr id="p{world["official"]}">\n      <td>6</td>' in found
+    assert "Nobody matches." in client.get(base, query_string={"q": "Zzz"}).text
+    # An override saved: back to the page that shows the person, at their line.
+    response = client.post(
+        f"{base}/people/{world['official']}", data={"rank_class": "", "position": "", "note": "x"}
+    )
+    assert response.location.endswith(f"/protocol?page=2#p{world['official']}")
+
+
+def test_the_host_menu_follows_newly_confirmed_mayors(app, client, auth, world) -> None:
+    auth.organiser()
+    base = f"/organiser/festivals/{world['slug']}/protocol"
+    menu = client.get(base).text
+    assert f'<option value="{world["parma"]}">Parma person</option>' in menu
+    assert ">Unconfirmed mayor</option>" not in menu
+    client.post(f"/organiser/festivals/{world['slug']}/delegates/{world['unconfirmed']}/confirm")
+    assert ">Unconfirmed mayor</option>" in client.get(base).text
+
+
+def test_the_cities_and_sessions_lists_go_a_page_at_a_time(app, client, auth, world) -> None:
+    app.config["PER_PAGE"] = 4
+    with app.app_context():
+        festival = db.session.get(precedence.Festival, world["festival"])
+        for n in range(5):
+            make_session(festival, title=f"Tasting {n}")
+        make_session(festival, title="Banquet 100%")
+        db.session.commit()
+    auth.organiser()
+    base = f"/organiser/festivals/{world['slug']}/protocol"
+    cities = client.get(f"{base}/cities").text
+    # Six cities, none placed by hand: by name, Parma and Tsuruoka last.
+    assert "1–4 of 6" in cities and ">Lyon</th>" in cities and ">Parma</th>" not in cities
+    assert ">Tsuruoka</th>" in client.get(f"{base}/cities", query_string={"page": 2}).text
+    found = client.get(f"{base}/cities", query_string={"q": "ベルゲン"}).text
+    assert ">Bergen</th>" in found and ">Parma</th>" not in found
+    assert "No city matches." in client.get(f"{base}/cities", query_string={"q": "_"}).text
+    sessions = client.get(f"{base}/sessions").text
+    assert "1–4 of 6" in sessions
+    # A % typed is a percent sign, not "anything".
+    found = client.get(f"{base}/sessions", query_string={"q": "100%"}).text
+    assert "Banquet 100%" in found and "Tasting 0" not in found
+    assert client.get(f"{base}/sessions", query_string={"page": 3}).status_code == 404

@@ -9,6 +9,7 @@ from sqlalchemy.sql import Select
 
 from festival.cities.models import City, CityKind, CreativeField, search_text
 from festival.cities.reference import city_identity, normalise_name
+from festival.core.search import ESCAPE, contains
 from festival.extensions import db
 
 
@@ -18,8 +19,7 @@ def city_query(q: str = "", country: str = "", field: str = "", kind: str = "") 
     query = sa.select(City).order_by(City.name, City.country_code, City.id)
     needle = search_text(q.strip())
     if needle:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(City.search_key.like(f"%{escaped}%", escape="\\"))
+        query = query.where(City.search_key.like(contains(needle), escape=ESCAPE))
     if country:
         query = query.where(City.country_code == country)
     if field in {f.value for f in CreativeField}:

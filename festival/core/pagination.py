@@ -49,15 +49,24 @@ def paginate(query: Select, total: int | None = None) -> Pagination:
     return page
 
 
-class _KeysPagination(Pagination):
-    """A page of keys already known, in order (no query)."""
+class _ListPagination(Pagination):
+    """A page cut from a list already in order (no query)."""
 
     def _query_items(self) -> list[Any]:
-        keys: Sequence[Any] = self._query_args["keys"]
-        return list(keys[self._query_offset : self._query_offset + self.per_page])
+        items: Sequence[Any] = self._query_args["items"]
+        return list(items[self._query_offset : self._query_offset + self.per_page])
 
     def _query_count(self) -> int:
-        return len(self._query_args["keys"])
+        return len(self._query_args["items"])
+
+
+def paginate_list(items: Sequence[Any]) -> Pagination:
+    """One page of ``items`` (a list already made and in order: say, one
+    kept per version of its data), from the ``page`` argument, like
+    :func:`paginate`; a page past the end is a 404."""
+    return _ListPagination(
+        per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=True, items=items
+    )
 
 
 def paginate_by_key(
@@ -78,16 +87,11 @@ def paginate_by_key(
     them (see delegations.services.delegate_order): the page is cut from
     them, with no query for the keys or their count.
     """
-    if keys is None:
-        page = paginate(query.with_only_columns(key), total)
-    else:
-        page = _KeysPagination(
-            per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=True, keys=keys
-        )
-    keys = page.items
-    if keys:
-        position = {value: index for index, value in enumerate(keys)}
-        rows = db.session.scalars(query.where(key.in_(keys))).unique().all()
+    page = paginate(query.with_only_columns(key), total) if keys is None else paginate_list(keys)
+    shown = page.items
+    if shown:
+        position = {value: index for index, value in enumerate(shown)}
+        rows = db.session.scalars(query.where(key.in_(shown))).unique().all()
         page.items = sorted(rows, key=lambda row: position[getattr(row, key.key)])
     return page
 

@@ -20,6 +20,7 @@ from festival.cities.models import City, CityKind
 from festival.core import memo
 from festival.core.content import lazy as content_lazy
 from festival.core.limits import row_id
+from festival.core.search import ESCAPE, contains
 from festival.core.types import utcnow
 from festival.core.urls import external_url
 from festival.delegations.roles import waiting_for_organisers
@@ -89,11 +90,6 @@ class DelegateFilters:
         return {key: value for key, value in args.items() if value}
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def delegates_query(
     festival: Festival,
     filters: DelegateFilters,
@@ -115,13 +111,13 @@ def delegates_query(
         )
     )
     if filters.q:
-        like = _like(filters.q)
+        like = contains(filters.q)
         query = query.where(
             sa.or_(
-                Delegate.full_name.ilike(like, escape="\\"),
-                Delegate.native_name.ilike(like, escape="\\"),
-                Delegate.email.ilike(like, escape="\\"),
-                City.name.ilike(like, escape="\\"),
+                Delegate.full_name.ilike(like, escape=ESCAPE),
+                Delegate.native_name.ilike(like, escape=ESCAPE),
+                Delegate.email.ilike(like, escape=ESCAPE),
+                City.name.ilike(like, escape=ESCAPE),
             )
         )
     if filters.city:
@@ -155,15 +151,15 @@ def delegations_query(
         .order_by(precedence.delegation_order_by(festival), City.name, Delegation.id)
     )
     if q:
-        like = _like(q)
+        like = contains(q)
         heads = sa.select(Delegate.delegation_id).where(
             sa.or_(
-                Delegate.full_name.ilike(like, escape="\\"),
-                Delegate.native_name.ilike(like, escape="\\"),
-                Delegate.email.ilike(like, escape="\\"),
+                Delegate.full_name.ilike(like, escape=ESCAPE),
+                Delegate.native_name.ilike(like, escape=ESCAPE),
+                Delegate.email.ilike(like, escape=ESCAPE),
             )
         )
-        query = query.where(sa.or_(City.name.ilike(like, escape="\\"), Delegation.id.in_(heads)))
+        query = query.where(sa.or_(City.name.ilike(like, escape=ESCAPE), Delegation.id.in_(heads)))
     if country:
         query = query.where(City.country_code == country.upper()[:2])
     if kind in {k.value for k in CityKind}:

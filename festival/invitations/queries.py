@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from festival.cities.models import City, CityKind, CreativeField
+from festival.core.search import ESCAPE, contains
 from festival.editions.history import HISTORY_FILTERS, history_condition
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -55,11 +56,11 @@ class CityFilter:
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         where: list[sa.ColumnElement[bool]] = []
         if self.q:
-            like = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            like = contains(self.q)
             where.append(
                 sa.or_(
-                    City.name.ilike(like, escape="\\"),
-                    City.contact_email.ilike(like, escape="\\"),
+                    City.name.ilike(like, escape=ESCAPE),
+                    City.contact_email.ilike(like, escape=ESCAPE),
                 )
             )
         if self.country:

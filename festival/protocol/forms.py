@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from festival.core.forms import Form
+from festival.core.forms import Form, LongSelect
 from festival.core.i18n import language_name
 from festival.programme.forms import choices, int_or_none
 from festival.protocol.labels import CLASS_LABELS, RULE_LABELS, SHAPE_LABELS
@@ -27,6 +27,7 @@ class SettingsForm(Form):
     host_delegate_id = SelectField(
         _l("Host"),
         coerce=int_or_none,
+        widget=LongSelect(),  # every confirmed mayor of the festival
         description=_l("Left empty: the confirmed mayor of the host city's delegation."),
     )
 

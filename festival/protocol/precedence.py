@@ -24,6 +24,7 @@ delegation ranks by their confirmed role; an override still wins.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -405,17 +406,36 @@ def precedence_order(festival: Festival, stamp: str | None = None) -> dict[int, 
     )
 
 
-def printed_standings(festival: Festival) -> list[Standing]:
+def printed_standings(festival: Festival, stamp: str | None = None) -> list[Standing]:
     """The whole order with its reasons in the current language, kept per
     version of the data (the printed list of thousands of people is built
-    once, not on every view)."""
-    stamp = ranks_stamp(festival)
+    once, not on every view); ``stamp``: :func:`ranks_stamp`, when the
+    caller read it."""
+    stamp = stamp or ranks_stamp(festival)
     return memo.cached(
         "precedence-standings",
         (festival.id, stamp, str(get_locale())),
         lambda: standings(festival),
         max_entries=16,
     )
+
+
+def matching(standings: Sequence[Standing], q: str) -> list[Standing]:
+    """The standings whose person's name (either script) or city contains
+    ``q``, case and accents aside; their ranks stay those of the whole order."""
+    wanted = search_text(q)
+    return [
+        s
+        for s in standings
+        if wanted in _searchable(s.person.full_name, s.person.native_name, s.person.city_name)
+    ]
+
+
+# Searching the order reads every person's name and city: each made
+# searchable once per process (5,000 people at ten times the scale).
+@functools.lru_cache(maxsize=32768)
+def _searchable(full_name: str, native_name: str | None, city_name: str) -> str:
+    return search_text(full_name, native_name, city_name)
 
 
 def sort_key(order: dict[int, int]) -> Any:

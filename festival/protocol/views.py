@@ -11,13 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from festival.cities.models import City
+from festival.core import memo
 from festival.core.access import organiser_blueprint
 from festival.core.forms import required
+from festival.core.pagination import paginate, paginate_list
+from festival.core.search import ESCAPE, contains
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.programme.models import ProgrammeSession
@@ -60,60 +73,76 @@ def _helpers() -> dict[str, Any]:
 # --- precedence ---------------------------------------------------------------
 
 
-def _settings_form(formdata: Any = None) -> SettingsForm:
+def _settings_form(stamp: str, formdata: Any = None) -> SettingsForm:
     festival = g.festival
     settings = precedence.current_settings(festival)
     form = SettingsForm(formdata, obj=settings)
-    mayors = sorted(
-        db.session.execute(
-            sa.select(
-                Delegate.id,
-                Delegate.full_name,
-                Delegate.family_name,
-                Delegate.given_names,
-                Delegate.name_order,
-                Delegate.native_name,
-            )
-            .join(Delegation, Delegation.id == Delegate.delegation_id)
-            .where(
-                Delegation.festival_id == festival.id,
-                Delegate.confirmed_role == DelegateRole.MAYOR,
-            )
-        ),
-        key=lambda r: labels.person_name(r).casefold(),
-    )
     form.set_choices(
         sorted(set(festival.languages or []) | {"ja", "en", "fr"}),
-        [(r.id, labels.person_name(r)) for r in mayors],
+        list(memo.cached("protocol-host-choices", (festival.id, stamp), _mayors, max_entries=8)),
     )
     return form
 
 
+def _mayors() -> tuple[tuple[int, str], ...]:
+    """The festival's confirmed mayors by name, for the host's menu (1,600 at
+    ten times the scale: kept per precedence stamp, which follows them)."""
+    rows = db.session.execute(
+        sa.select(
+            Delegate.id,
+            Delegate.full_name,
+            Delegate.family_name,
+            Delegate.given_names,
+            Delegate.name_order,
+            Delegate.native_name,
+        )
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .where(
+            Delegation.festival_id == g.festival.id,
+            Delegate.confirmed_role == DelegateRole.MAYOR,
+        )
+    )
+    named = [(row.id, labels.person_name(row)) for row in rows]
+    return tuple(sorted(named, key=lambda pair: pair[1].casefold()))
+
+
 @bp.get("")
 def index() -> ResponseReturnValue:
-    """The order of precedence, printable, with why each person stands there."""
+    """The order of precedence with why each person stands there: a page at
+    a time, searchable, or the whole order to print (``?all=1``)."""
+    stamp = precedence.ranks_stamp(g.festival)
+    return _precedence_page(stamp, _settings_form(stamp))
+
+
+def _precedence_page(stamp: str, form: SettingsForm) -> str:
     festival = g.festival
+    q = request.args.get("q", "").strip()[:200]
+    standings = precedence.printed_standings(festival, stamp)
+    if q:
+        standings = precedence.matching(standings, q)
+    # The whole order is thousands of lines at ten times the scale (2 MB):
+    # shown on request, to print.
+    printing = request.args.get("all") == "1"
+    page = None if printing else paginate_list(standings)
     return render_template(
         "protocol/index.html",
         festival=festival,
-        standings=precedence.printed_standings(festival),
+        standings=standings if page is None else page.items,
+        page=page,
+        q=q,
+        anyone=bool(standings) or bool(q),
         settings=precedence.current_settings(festival),
-        form=_settings_form(),
+        form=form,
     )
 
 
 @bp.post("/settings")
 def settings() -> ResponseReturnValue:
     festival = g.festival
-    form = _settings_form(request.form)
+    stamp = precedence.ranks_stamp(festival)
+    form = _settings_form(stamp, request.form)
     if not form.validate():
-        return render_template(
-            "protocol/index.html",
-            festival=festival,
-            standings=precedence.printed_standings(festival),
-            settings=precedence.current_settings(festival),
-            form=form,
-        ), 400
+        return _precedence_page(stamp, form), 400
     row = precedence.settings_for(festival)
     host = form.host_delegate_id.data
     if host is not None:
@@ -162,28 +191,66 @@ def person(delegate_id: int) -> ResponseReturnValue:
         precedence.bump(festival)
         db.session.commit()
         flash(_("%(name)s: precedence saved.", name=labels.person_name(delegate)), "success")
-        return redirect(url_for(".index") + f"#p{delegate.id}")
+        return redirect(_place_in_order(delegate.id))
     status = 400 if form.errors else 200
     return render_template(
         "protocol/person.html", festival=festival, delegate=delegate, form=form
     ), status
 
 
+def _place_in_order(delegate_id: int) -> str:
+    """The page of the order of precedence that shows this person, at their line."""
+    rank = precedence.precedence_order(g.festival).get(delegate_id)
+    per_page = current_app.config["PER_PAGE"]
+    page = (rank - 1) // per_page + 1 if rank else None
+    return url_for(".index", page=page if page and page > 1 else None) + f"#p{delegate_id}"
+
+
 @bp.get("/cities")
 def cities() -> ResponseReturnValue:
-    """The festival's cities: their name and reading in the host's script and manual places."""
+    """The festival's cities, a page at a time and searchable: their name
+    and reading in the host's script and manual places."""
     festival = g.festival
-    rows = db.session.execute(
-        sa.select(City, CityProtocol)
+    q = request.args.get("q", "").strip()[:200]
+    query = (
+        sa.select(City.id)
         .join(Delegation, Delegation.city_id == City.id)
         .outerjoin(
             CityProtocol,
             sa.and_(CityProtocol.city_id == City.id, CityProtocol.festival_id == festival.id),
         )
         .where(Delegation.festival_id == festival.id)
-        .order_by(CityProtocol.manual_position.is_(None), CityProtocol.manual_position, City.name)
-    ).all()
-    return render_template("protocol/cities.html", festival=festival, rows=rows)
+        .order_by(
+            CityProtocol.manual_position.is_(None),
+            CityProtocol.manual_position,
+            City.name,
+            City.id,
+        )
+    )
+    if q:
+        like = contains(q)
+        query = query.where(
+            sa.or_(
+                City.name.ilike(like, escape=ESCAPE),
+                CityProtocol.local_name.ilike(like, escape=ESCAPE),
+                CityProtocol.reading.ilike(like, escape=ESCAPE),
+            )
+        )
+    page = paginate(query)
+    # The page's cities with their protocol rows, in the page's order.
+    found = {
+        city.id: (city, info)
+        for city, info in db.session.execute(
+            sa.select(City, CityProtocol)
+            .outerjoin(
+                CityProtocol,
+                sa.and_(CityProtocol.city_id == City.id, CityProtocol.festival_id == festival.id),
+            )
+            .where(City.id.in_(page.items))
+        )
+    }
+    rows = [found[city_id] for city_id in page.items]
+    return render_template("protocol/cities.html", festival=festival, rows=rows, page=page, q=q)
 
 
 @bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
@@ -227,13 +294,21 @@ def session_or_404(session_id: int) -> ProgrammeSession:
 
 @bp.get("/sessions")
 def sessions() -> ResponseReturnValue:
+    """The festival's sessions, a page at a time and searchable, each with
+    its speaking order, photo line-up and seating plan."""
     festival = g.festival
-    rows = db.session.scalars(
+    q = request.args.get("q", "").strip()[:200]
+    query = (
         sa.select(ProgrammeSession)
         .where(ProgrammeSession.festival_id == festival.id)
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-    ).all()
-    return render_template("protocol/sessions.html", festival=festival, sessions=rows)
+    )
+    if q:
+        query = query.where(ProgrammeSession.title.ilike(contains(q), escape=ESCAPE))
+    page = paginate(query)
+    return render_template(
+        "protocol/sessions.html", festival=festival, sessions=page.items, page=page, q=q
+    )
 
 
 @bp.route("/sessions/<int:session_id>/speaking", methods=["GET", "POST"])

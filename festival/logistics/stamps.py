@@ -1,4 +1,4 @@
-"""The version of the data behind the rooming list, in one query.
+"""The version of the data behind a logistics page, in one query each.
 
 The rooming list reads every guest of the festival, and the hotels on
 their itineraries, four times per view (who shares, the counts per hotel
@@ -7,6 +7,7 @@ times the scale. What it computes is kept per version of that data (the
 app's stamp-keyed memo, ``festival.core.memo``): counts, sums of ids (a row
 deleted and another added still move them) and latest changes of the
 delegates, delegations, cities and itinerary items, and the festival.
+The catering page's counts and charts are kept the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.itineraries.models import ItineraryItem
+from festival.programme.models import Attendance, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
 
 # A few nights and pages of one festival, in each of its stamps.
@@ -54,5 +56,41 @@ def stays_stamp(festival: Festival) -> tuple[object, ...]:
             *items.c,
             sa.select(sa.func.max(City.updated_at)).scalar_subquery(),
         ).select_from(people.join(items, sa.true()))
+    ).one()
+    return (*row, festival.updated_at, festival.timezone)
+
+
+def catering_stamp(festival: Festival) -> tuple[object, ...]:
+    """What the catering page is computed from, as it is now: the delegates
+    (their needs and status), the festival's sessions, the enrolments, and
+    the festival (its zone; a venue's change moves its ``updated_at``).
+
+    Counted over every festival's delegates and enrolments: a change
+    elsewhere only costs a recount, and one pass over a whole table is
+    cheaper than the join to this festival's (2 ms against 5 at 10x).
+    Enrolments are never edited in place: added, they move the highest id;
+    removed, the count.
+    """
+    people = sa.select(
+        sa.func.count(Delegate.id), sa.func.sum(Delegate.id), sa.func.max(Delegate.updated_at)
+    ).subquery()
+    sessions = (
+        sa.select(
+            sa.func.count(ProgrammeSession.id),
+            sa.func.sum(ProgrammeSession.id),
+            sa.func.max(ProgrammeSession.updated_at),
+        )
+        .where(ProgrammeSession.festival_id == festival.id)
+        .subquery()
+    )
+    row = db.session.execute(
+        sa.select(
+            *people.c,
+            *sessions.c,
+            # A delegation moved to another festival takes its people along.
+            sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
+            sa.select(sa.func.count(Attendance.id)).scalar_subquery(),
+            sa.select(sa.func.max(Attendance.id)).scalar_subquery(),
+        ).select_from(people.join(sessions, sa.true()))
     ).one()
     return (*row, festival.updated_at, festival.timezone)

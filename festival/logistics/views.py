@@ -10,6 +10,7 @@ screen shows one at a time, ``?day=all`` every one for printing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
@@ -37,7 +39,7 @@ from festival.logistics.labels import (
     template_helpers,
 )
 from festival.programme.models import ProgrammeSession
-from festival.registration.models import Delegate, Delegation, RoomType
+from festival.registration.models import Delegate, DelegateStatus, Delegation, RoomType
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 load_festival_from_url(bp)
@@ -82,9 +84,11 @@ def _respond(
     export: Callable[[], list[Table]],
     template: str,
     status: int = 200,
+    pending: int | None = None,
     **context: Any,
 ) -> Response | tuple[str, int]:
-    """The HTML page, or the same data as a download (built only then)."""
+    """The HTML page, or the same data as a download (built only then).
+    ``pending``: the count of pending registrations, when the view has it."""
     if fmt in FORMATS:
         return download(export(), fmt, f"{festival.slug}-{name}")
     return (
@@ -92,7 +96,7 @@ def _respond(
             template,
             festival=festival,
             include_pending=_include_pending(),
-            pending=queries.count_pending(festival),
+            pending=queries.count_pending(festival) if pending is None else pending,
             page=(request.endpoint or "").partition(".")[2],
             # One url_for instead of one per row: a person's page is this plus
             # "/<id>" (delegations.delegate; likewise delegations.delegation),
@@ -323,55 +327,126 @@ def room(delegate_id: int) -> ResponseReturnValue:
 MEALS_PER_PAGE = 10
 
 
-@bp.get("/catering")
-def catering(fmt: str = "html") -> ResponseReturnValue:
-    """Dietary requirements and allergens: for the festival, and per meal one
-    day at a time (every day for printing and downloads)."""
-    festival = g.festival
-    wanted = queries.statuses(_include_pending())
+@dataclass(frozen=True)
+class _CateringParts:
+    """The catering page's counts and charts for one day and page, rendered
+    (autoescaped templates' output)."""
+
+    festival_counts: Markup
+    meal_table: Markup
+    meal_charts: Markup
+
+
+def _catering_parts(
+    festival: Festival,
+    wanted: tuple[DelegateStatus, ...],
+    day: date | None,
+    ids: list[int],
+    page: slice,
+) -> _CateringParts:
+    """What the catering page counts and draws: the festival's counts, the
+    meals of ``day`` (``ids``; every meal when None) in one table, the
+    ``page`` of them charted."""
     totals = counting.tally_diners(queries.diners(festival, wanted))
-    tz = festival.tz
-    meal_days = [
-        (i, starts_at.astimezone(tz).date()) for i, starts_at in queries.meal_times(festival)
-    ]
-    days: dict[date, int] = {}
-    for _i, local in meal_days:
-        days[local] = days.get(local, 0) + 1
-    day = None
-    if fmt in FORMATS:
-        shown = sessions = queries.meal_sessions(festival)
-    else:
-        day = counting.choose_day(
-            request.args.get("day", ""), list(days), _default_day(days, festival)
-        )
-        # Only the day's meals loaded (the others only counted, above);
-        # every meal for "all" days.
-        ids = None if day is None else [i for i, local in meal_days if local == day]
-        shown = sessions = queries.meal_sessions(festival, ids)
+    # Only the day's meals loaded (the others only counted); every meal for "all" days.
+    shown = queries.meal_sessions(festival, None if day is None else ids)
     by_session = counting.tally_by_session(
         queries.session_diners(festival, wanted, None if day is None else [s.id for s in shown])
     )
+    empty = counting.CateringCounts()
+
+    def render(template: str, **context: Any) -> Markup:
+        return Markup(render_template(template, festival=festival, **context))  # noqa: S704
+
+    return _CateringParts(
+        render("logistics/_catering_festival.html", totals=totals),
+        render(
+            "logistics/_catering_table.html",
+            sessions=shown,
+            columns=counting.requirement_columns(by_session.values()),
+            by_session=by_session,
+            empty=empty,
+        ),
+        render(
+            "logistics/_catering_charts.html",
+            charted=shown[page],
+            by_session=by_session,
+            empty=empty,
+        ),
+    )
+
+
+# Days, pages, languages and "include pending" of one festival's catering page.
+CATERING_ENTRIES = 128
+
+
+@bp.get("/catering")
+def catering(fmt: str = "html") -> ResponseReturnValue:
+    """Dietary requirements and allergens: for the festival, and per meal one
+    day at a time (every day for printing and downloads).
+
+    On screen, what is counted and drawn is kept per version of the data
+    behind it (stamps.catering_stamp, one query): a repeat view only renders
+    the frame around it.
+    """
+    festival = g.festival
+    wanted = queries.statuses(_include_pending())
+    tz = festival.tz
+    if fmt in FORMATS:
+
+        def export() -> list[Table]:
+            totals = counting.tally_diners(queries.diners(festival, wanted))
+            sessions = queries.meal_sessions(festival)
+            by_session = counting.tally_by_session(queries.session_diners(festival, wanted))
+            return tables.catering_tables(totals, sessions, by_session, tz)
+
+        return _respond(fmt, festival, "catering", export, "logistics/catering.html")
+    stamp = stamps.catering_stamp(festival)
+    key = (festival.id, stamp, wanted)
+    # Each meal's local day: the days are counted, one day's meals shown.
+    meal_days = memo.cached(
+        "catering-days",
+        key,
+        lambda: [
+            (i, starts_at.astimezone(tz).date()) for i, starts_at in queries.meal_times(festival)
+        ],
+        stamps.MEMO_ENTRIES,
+    )
+    days: dict[date, int] = {}
+    for _i, local in meal_days:
+        days[local] = days.get(local, 0) + 1
+    day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
+    ids = [i for i, local in meal_days if day is None or local == day]
     # Every meal's counts in one table first (the kitchen's numbers); then
     # each meal's charts, a page of them at a time for one day.
     listing = None
+    page = slice(None)
     if day is not None:
-        number, start = _page_number(len(shown), MEALS_PER_PAGE)
-        listing = _ListPage(
-            shown[start : start + MEALS_PER_PAGE], len(shown), number, MEALS_PER_PAGE
-        )
+        number, start = _page_number(len(ids), MEALS_PER_PAGE)
+        page = slice(start, start + MEALS_PER_PAGE)
+        listing = _ListPage(ids[page], len(ids), number, MEALS_PER_PAGE)
+    parts = memo.cached(
+        "catering-parts",
+        (*key, day, page.start, str(get_locale())),
+        lambda: _catering_parts(festival, wanted, day, ids, page),
+        CATERING_ENTRIES,
+    )
     return _respond(
         fmt,
         festival,
         "catering",
-        lambda: tables.catering_tables(totals, sessions, by_session, tz),
+        lambda: [],
         "logistics/catering.html",
-        totals=totals,
-        sessions=shown,
-        charted=shown if listing is None else listing.items,
+        pending=memo.cached(
+            "logistics-pending",
+            (festival.id, stamp),
+            lambda: queries.count_pending(festival),
+            stamps.MEMO_ENTRIES,
+        ),
+        festival_counts=parts.festival_counts,
+        meal_table=parts.meal_table,
+        meal_charts=parts.meal_charts,
         listing=listing,
-        columns=counting.requirement_columns(by_session.values()),
-        by_session=by_session,
-        empty=counting.CateringCounts(),
         day=day,
         days=days,
     )

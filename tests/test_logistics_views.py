@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from festival.core import memo
 from festival.extensions import db
+from festival.festivals.models import Festival
 from festival.programme.models import ProgrammeSession, SessionStatus, SessionType
 from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests.factories import (
@@ -336,3 +337,32 @@ def test_catering_follows_every_change_behind_it(app, client, auth) -> None:
     cancelled = page()
     assert _meal_row(cancelled, "Welcome lunch") == ""
     assert "The programme has no meal or tasting yet." in cancelled
+
+
+def test_interpreters_table_follows_every_change_behind_it(app, client, auth) -> None:
+    """The table of delegations is kept per version of its data: a decision
+    made through the app shows on the next view, nothing stale."""
+    build(app)
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).filter_by(slug="gastro"))
+        nairobi = make_delegation(festival, make_city(name="Nairobi", country_code="KE"))
+        wanjiru = make_delegate(
+            nairobi,
+            full_name="Wanjiru Kamau",
+            is_head=True,
+            languages=["sw"],
+            status=DelegateStatus.PENDING,
+        ).id
+        db.session.commit()
+    auth.organiser()
+    base = "/organiser/festivals/gastro"
+
+    def table() -> str:
+        page = client.get(url("interpreters")).text
+        return page[page.index('<table class="interpreters">') :]
+
+    assert "Nairobi" not in table()
+    client.post(f"{base}/delegates/{wanjiru}/confirm")
+    assert "Nairobi" in table() and "Wanjiru Kamau" in table()
+    client.post(f"{base}/delegates/{wanjiru}/decline", data={"decline-reason": "A duplicate."})
+    assert "Nairobi" not in table()

@@ -128,6 +128,12 @@ class _ListPage(Pagination):
         """The number of the page's last row (its items may be groups of rows)."""
         return min(self.page * self.per_page, self.total or 0)
 
+    @property
+    def first(self) -> int:
+        """The number of the page's first row, 0 for none (its items may be
+        kept out: the interpreters page keeps its rows rendered)."""
+        return (self.page - 1) * self.per_page + 1 if self.last else 0
+
 
 # Rows of a day's (or night's) lists per page: a busy day has thousands.
 ROWS_PER_PAGE = 100
@@ -499,6 +505,8 @@ def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
 # Delegations per page of the interpreters page, which also shows a day's
 # sessions (a hundred of each were 155 KB of HTML at ten times the scale).
 INTERPRETERS_PER_PAGE = 50
+# Pages, languages and filters of one festival's table of delegations.
+INTERPRETERS_ENTRIES = 128
 
 
 @bp.get("/interpreters")
@@ -508,7 +516,9 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
     (all of them for printing and downloads).
 
     The summary needs only the delegations where someone may speak none of
-    the festival's languages (filtered in SQL); a page loads its hundred.
+    the festival's languages (filtered in SQL); a page loads its fifty. On
+    screen, both and the page's table are kept per version of the data
+    (summary.coverage_stamp): a repeat view renders only the frame.
     """
     festival = g.festival
     wanted = queries.statuses(_include_pending())
@@ -516,51 +526,85 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
     def with_needs(groups: list[queries.DelegationMembers]) -> list[tuple[Any, Any]]:
         return [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
 
-    # The summary and the sessions' table read the whole festival: kept per
-    # version of its data (one query for the stamp) rather than per view.
+    # The whole page reads the whole festival: its parts are kept per version
+    # of its data (one query for the stamp) rather than computed per view.
     stamp = summary.coverage_stamp(festival)
+    key = (festival.id, stamp, tuple(wanted))
     in_need = memo.cached(
         "interpreters-in-need",
-        (festival.id, stamp, tuple(wanted)),
+        key,
         lambda: with_needs(queries.delegation_members(festival, wanted, only_in_need=True)),
         summary.MEMO_ENTRIES,
     )
     gap_rows = [r for r in in_need if r[1].needs_host_interpreter]
     only_gaps = request.args.get("gaps") == "1"
-    every_page = request.args.get("page") == "all" or fmt in FORMATS
-    listing = None
-    if only_gaps:
-        shown = gap_rows
-        total = len(shown)
-    elif every_page:
-        shown = with_needs(queries.delegation_members(festival, wanted))
-    else:
-        total = queries.count_delegations(festival, wanted)
-    if not every_page:
-        number, start = _page_number(total, INTERPRETERS_PER_PAGE)
-        if only_gaps:
-            items = shown[start : start + INTERPRETERS_PER_PAGE]
-        else:
-            items = shown = with_needs(
-                queries.delegation_members(
-                    festival, wanted, offset=start, limit=INTERPRETERS_PER_PAGE
-                )
+    if fmt in FORMATS:  # every delegation (or every one with a gap)
+
+        def export() -> list[Table]:
+            shown = (
+                gap_rows if only_gaps else with_needs(queries.delegation_members(festival, wanted))
             )
-        listing = _ListPage(items, total, number, INTERPRETERS_PER_PAGE)
+            return [
+                tables.interpreter_table([(g.city, g.country, n) for g, n in shown], _language_name)
+            ]
+
+        return _respond(fmt, festival, "interpreters", export, "logistics/interpreters.html")
+    listing = None
+    start = None
+    if request.args.get("page") != "all":
+        total = (
+            len(gap_rows)
+            if only_gaps
+            else memo.cached(
+                "interpreters-count",
+                key,
+                lambda: queries.count_delegations(festival, wanted),
+                summary.MEMO_ENTRIES,
+            )
+        )
+        number, start = _page_number(total, INTERPRETERS_PER_PAGE)
+        # The page's rows are in the kept table: the links need only the count.
+        listing = _ListPage([], total, number, INTERPRETERS_PER_PAGE)
+
+    def rows() -> list[tuple[Any, Any]]:
+        if only_gaps:
+            return gap_rows if start is None else gap_rows[start : start + INTERPRETERS_PER_PAGE]
+        if start is None:
+            return with_needs(queries.delegation_members(festival, wanted))
+        return with_needs(
+            queries.delegation_members(festival, wanted, offset=start, limit=INTERPRETERS_PER_PAGE)
+        )
+
+    table = memo.cached(
+        "interpreters-table",
+        (*key, only_gaps, start, str(get_locale())),
+        lambda: render_template(
+            "logistics/_interpreters_table.html",
+            rows=rows(),
+            langs=language_spans,
+            delegation_base=url_for("delegations.index", slug=festival.slug),
+        ),
+        INTERPRETERS_ENTRIES,
+    )
     return _respond(
         fmt,
         festival,
         "interpreters",
-        lambda: [
-            tables.interpreter_table([(g.city, g.country, n) for g, n in shown], _language_name)
-        ],
+        lambda: [],
         "logistics/interpreters.html",
-        rows=shown if listing is None else listing.items,
+        pending=memo.cached(
+            "logistics-pending",
+            (festival.id, stamp),
+            lambda: queries.count_pending(festival),
+            stamps.MEMO_ENTRIES,
+        ),
+        # Autoescaped template output: safe to insert as it is.
+        delegations_table=Markup(table),  # noqa: S704
         listing=listing,
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
-        sessions=_sessions_day(festival, stamp, every_page) if fmt == "html" else None,
+        sessions=_sessions_day(festival, stamp, listing is None),
         language_name=_language_name,
         langs=language_spans,
     )

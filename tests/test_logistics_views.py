@@ -366,3 +366,39 @@ def test_interpreters_table_follows_every_change_behind_it(app, client, auth) ->
     assert "Nairobi" in table() and "Wanjiru Kamau" in table()
     client.post(f"{base}/delegates/{wanjiru}/decline", data={"decline-reason": "A duplicate."})
     assert "Nairobi" not in table()
+
+
+@pytest.mark.parametrize("page", ["arrivals", "departures"])
+def test_travel_boards_follow_every_change_behind_them(app, client, auth, page) -> None:
+    """The boards are kept per version of their data: a decision made
+    through the app shows on the next view, nothing stale."""
+    build(app)
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).filter_by(slug="gastro"))
+        group = make_delegation(festival, make_city(name="Nairobi", country_code="KE"))
+        wanjiru = make_delegate(
+            group,
+            full_name="Wanjiru Kamau",
+            is_head=True,
+            status=DelegateStatus.PENDING,
+            arrival_at=ARRIVAL,
+            arrival_flight="KQ886",
+            arrival_airport="NRT",
+            departure_at=ARRIVAL + timedelta(days=5),
+            departure_flight="KQ887",
+            departure_airport="NRT",
+        ).id
+        db.session.commit()
+    auth.organiser()
+    base = "/organiser/festivals/gastro"
+
+    flight = "KQ886" if page == "arrivals" else "KQ887"
+
+    def board() -> str:
+        return client.get(url(page), query_string={"airport": "nrt"}).text
+
+    assert flight not in board()
+    client.post(f"{base}/delegates/{wanjiru}/confirm")
+    assert flight in board() and "Nairobi, Kenya" in board()
+    client.post(f"{base}/delegates/{wanjiru}/decline", data={"decline-reason": "A duplicate."})
+    assert flight not in board()

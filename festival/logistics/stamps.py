@@ -94,3 +94,25 @@ def catering_stamp(festival: Festival) -> tuple[object, ...]:
         ).select_from(people.join(sessions, sa.true()))
     ).one()
     return (*row, festival.updated_at, festival.timezone)
+
+
+def travel_stamp(festival: Festival) -> tuple[object, ...]:
+    """What the arrivals and departures boards are computed from, as it is
+    now: the delegates (their flights, names, status), the delegations
+    (festival and city), the cities (names, countries), and the festival
+    (its zone).
+
+    Over every festival's rows, as catering_stamp: a change elsewhere only
+    costs a recount, and a whole table is cheaper to read than a join.
+    """
+    people = sa.select(
+        sa.func.count(Delegate.id), sa.func.sum(Delegate.id), sa.func.max(Delegate.updated_at)
+    ).subquery()
+    row = db.session.execute(
+        sa.select(
+            *people.c,
+            sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
+            sa.select(sa.func.max(City.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    return (*row, festival.updated_at, festival.timezone)

@@ -169,24 +169,47 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
 
     if fmt in FORMATS:  # every day and airport: the day and airport views are for the screen
         return _respond(fmt, festival, name, export, "logistics/travel.html")
+    # What the board shows is kept per version of the data behind it (one
+    # query for the stamp): a repeat view only renders it.
+    stamp = stamps.travel_stamp(festival)
+    key = (festival.id, stamp, direction, wanted)
+
+    def kept(part: str, make: Callable[[], Any], *more: object) -> Any:
+        return memo.cached(f"travel-{part}", (*key, *more), make, stamps.MEMO_ENTRIES)
+
     # One airport (?airport=NRT, any case) or, for a code we do not know, all of them.
     airport = counting.choose_airport(request.args.get("airport", ""))
-    days = queries.travel_days(festival, direction, wanted, airport)
+    days = kept("days", lambda: queries.travel_days(festival, direction, wanted, airport), airport)
     day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
-    airports = queries.travel_airports(festival, direction, wanted, day)
+    airports = kept(
+        "airports", lambda: queries.travel_airports(festival, direction, wanted, day), day
+    )
     everyone = sum(days.values())
     listing = None
     if day is None:  # every day, for printing
-        rows = queries.travellers(festival, direction, wanted, day, airport)
+        start = None
+        rows = kept(
+            "rows",
+            lambda: queries.travellers(festival, direction, wanted, day, airport),
+            day,
+            airport,
+        )
         people = len(rows)
     else:
         # One page of the day (a busy one has thousands); the counts are the day's.
         people = days.get(day, 0)
         number, start = _page_number(people, ROWS_PER_PAGE)
-        rows = queries.travellers(
-            festival, direction, wanted, day, airport, offset=start, limit=ROWS_PER_PAGE
+        rows = kept(
+            "rows",
+            lambda: queries.travellers(
+                festival, direction, wanted, day, airport, offset=start, limit=ROWS_PER_PAGE
+            ),
+            day,
+            airport,
+            start,
         )
         listing = _ListPage(rows, people, number, ROWS_PER_PAGE)
+    board = kept("board", lambda: counting.travel_board(rows, festival.tz), day, airport, start)
     # Each airport's people that day (or every day); those of no airport are the rest.
     airport_people = {airport: people} if airport else {"": people - sum(airports.values())}
     if airport is None:
@@ -199,7 +222,13 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
         name,
         export,
         "logistics/travel.html",
-        board=counting.travel_board(rows, festival.tz),
+        pending=memo.cached(
+            "logistics-pending",
+            (festival.id, stamp),
+            lambda: queries.count_pending(festival),
+            stamps.MEMO_ENTRIES,
+        ),
+        board=board,
         direction=direction,
         day=day,
         days=days,

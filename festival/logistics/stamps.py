@@ -18,6 +18,7 @@ from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.itineraries.models import ItineraryItem
+from festival.logistics.queries import MEAL_TYPES
 from festival.programme.models import Attendance, ProgrammeSession
 from festival.registration.models import Delegate, Delegation
 
@@ -65,11 +66,12 @@ def catering_stamp(festival: Festival) -> tuple[object, ...]:
     (their needs and status), the festival's sessions, the enrolments, and
     the festival (its zone; a venue's change moves its ``updated_at``).
 
-    Counted over every festival's delegates and enrolments: a change
-    elsewhere only costs a recount, and one pass over a whole table is
-    cheaper than the join to this festival's (2 ms against 5 at 10x).
-    Enrolments are never edited in place: added, they move the highest id;
-    removed, the count.
+    Counted over every festival's delegates: a change elsewhere only costs
+    a recount, and one pass over the whole table is cheaper than the join
+    to this festival's. The enrolments are those of the festival's meals,
+    counted meal by meal through the index on session_id (a count over the
+    whole table took a millisecond more at 10x); they are never edited in
+    place: added, they move the highest id anywhere; removed, the count.
     """
     people = sa.select(
         sa.func.count(Delegate.id), sa.func.sum(Delegate.id), sa.func.max(Delegate.updated_at)
@@ -83,13 +85,23 @@ def catering_stamp(festival: Festival) -> tuple[object, ...]:
         .where(ProgrammeSession.festival_id == festival.id)
         .subquery()
     )
+    enrolled = (
+        sa.select(sa.func.count())
+        .where(Attendance.session_id == ProgrammeSession.id)
+        .correlate(ProgrammeSession)
+        .scalar_subquery()
+    )
     row = db.session.execute(
         sa.select(
             *people.c,
             *sessions.c,
             # A delegation moved to another festival takes its people along.
             sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
-            sa.select(sa.func.count(Attendance.id)).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(enrolled), 0))
+            .where(
+                ProgrammeSession.festival_id == festival.id, ProgrammeSession.type.in_(MEAL_TYPES)
+            )
+            .scalar_subquery(),
             sa.select(sa.func.max(Attendance.id)).scalar_subquery(),
         ).select_from(people.join(sessions, sa.true()))
     ).one()

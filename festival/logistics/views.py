@@ -312,6 +312,7 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
         "rooming",
         export,
         "logistics/rooming.html",
+        pending=kept("pending", lambda: queries.count_pending(festival)),
         rooming=rooming,
         occupancy=occupied,
         day=night,

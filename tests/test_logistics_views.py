@@ -402,3 +402,18 @@ def test_travel_boards_follow_every_change_behind_them(app, client, auth, page) 
     assert flight in board() and "Nairobi, Kenya" in board()
     client.post(f"{base}/delegates/{wanjiru}/decline", data={"decline-reason": "A duplicate."})
     assert flight not in board()
+
+
+@pytest.mark.parametrize("page", ["arrivals", "rooming", "catering", "interpreters"])
+def test_the_pending_notice_follows_a_confirmation(app, client, auth, page) -> None:
+    """The count of pending registrations is kept with each page's data: a
+    confirmation made through the app shows on the next view."""
+    build(app)
+    with app.app_context():
+        pending = db.session.scalar(
+            sa.select(Delegate.id).where(Delegate.status == DelegateStatus.PENDING)
+        )
+    auth.organiser()
+    assert "2 registrations are still pending" in client.get(url(page)).text
+    client.post(f"/organiser/festivals/gastro/delegates/{pending}/confirm")
+    assert "1 registration is still pending" in client.get(url(page)).text

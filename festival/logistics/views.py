@@ -9,11 +9,11 @@ screen shows one at a time, ``?day=all`` every one for printing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
@@ -45,6 +45,7 @@ bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 load_festival_from_url(bp)
 
 FORMATS = ("csv", "xlsx")
+T = TypeVar("T")
 
 # A language's name in its own language does not change: named once per process
 # (Babel parses a locale each time), for the thousands of names a page lists.
@@ -157,6 +158,21 @@ def _default_day(days: Iterable[date], festival: Festival) -> date | None:
     return days[0] if days else None
 
 
+def _kept_unless_printing(
+    printing: bool,
+    namespace: str,
+    key: Hashable,
+    make: Callable[[], T],
+    max_entries: int,
+) -> T:
+    """``make()``, kept per ``key`` (festival.core.memo) unless the view is the
+    one for printing: every day or delegation is a megabyte at ten times the
+    scale, asked for now and then; the screen's pages are a tenth of that."""
+    if printing:
+        return make()
+    return memo.cached(namespace, key, make, max_entries)
+
+
 def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
     """One day's board on screen; "all" (for printing) and the downloads hold every day."""
     festival = g.festival
@@ -177,6 +193,11 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
     def kept(part: str, make: Callable[[], Any], *more: object) -> Any:
         return memo.cached(f"travel-{part}", (*key, *more), make, stamps.MEMO_ENTRIES)
 
+    def kept_page(part: str, make: Callable[[], Any], *more: object) -> Any:
+        return _kept_unless_printing(
+            day is None, f"travel-{part}", (*key, *more), make, stamps.MEMO_ENTRIES
+        )
+
     # One airport (?airport=NRT, any case) or, for a code we do not know, all of them.
     airport = counting.choose_airport(request.args.get("airport", ""))
     days = kept("days", lambda: queries.travel_days(festival, direction, wanted, airport), airport)
@@ -188,7 +209,7 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
     listing = None
     if day is None:  # every day, for printing
         start = None
-        rows = kept(
+        rows = kept_page(
             "rows",
             lambda: queries.travellers(festival, direction, wanted, day, airport),
             day,
@@ -209,7 +230,9 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
             start,
         )
         listing = _ListPage(rows, people, number, ROWS_PER_PAGE)
-    board = kept("board", lambda: counting.travel_board(rows, festival.tz), day, airport, start)
+    board = kept_page(
+        "board", lambda: counting.travel_board(rows, festival.tz), day, airport, start
+    )
     # Each airport's people that day (or every day); those of no airport are the rest.
     airport_people = {airport: people} if airport else {"": people - sum(airports.values())}
     if airport is None:
@@ -413,7 +436,7 @@ def _catering_parts(
 
 
 # Days, pages, languages and "include pending" of one festival's catering page.
-CATERING_ENTRIES = 128
+CATERING_ENTRIES = 64
 
 
 @bp.get("/catering")
@@ -461,7 +484,8 @@ def catering(fmt: str = "html") -> ResponseReturnValue:
         number, start = _page_number(len(ids), MEALS_PER_PAGE)
         page = slice(start, start + MEALS_PER_PAGE)
         listing = _ListPage(ids[page], len(ids), number, MEALS_PER_PAGE)
-    parts = memo.cached(
+    parts = _kept_unless_printing(
+        day is None,
         "catering-parts",
         (*key, day, page.start, str(get_locale())),
         lambda: _catering_parts(festival, wanted, day, ids, page),
@@ -536,7 +560,7 @@ def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
 # sessions (a hundred of each were 155 KB of HTML at ten times the scale).
 INTERPRETERS_PER_PAGE = 50
 # Pages, languages and filters of one festival's table of delegations.
-INTERPRETERS_ENTRIES = 128
+INTERPRETERS_ENTRIES = 64
 
 
 @bp.get("/interpreters")
@@ -605,7 +629,8 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
             queries.delegation_members(festival, wanted, offset=start, limit=INTERPRETERS_PER_PAGE)
         )
 
-    table = memo.cached(
+    table = _kept_unless_printing(
+        listing is None,
         "interpreters-table",
         (*key, only_gaps, start, str(get_locale())),
         lambda: render_template(

@@ -7,13 +7,15 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from openpyxl import load_workbook
 
 from festival.core import memo
 from festival.extensions import db
-from festival.programme.models import SessionStatus, SessionType
-from festival.registration.models import DelegateRole, DelegateStatus
+from festival.festivals.models import Festival
+from festival.programme.models import ProgrammeSession, SessionStatus, SessionType
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests.factories import (
     enrol,
     make_city,
@@ -284,3 +286,134 @@ def test_pages_render_in_each_interface_language(app, client, auth, locale) -> N
         if locale == "ja"
         else "Personne ne part de Kansai International Airport (KIX), quel que soit le jour."
     ) in nobody
+
+
+def _meal_row(page: str, title: str) -> str:
+    """The catering table's row of a meal ("" when it is not listed)."""
+    table = page[page.index('class="meal-counts"') :] if 'class="meal-counts"' in page else ""
+    for row in table.split("<tr>"):
+        if f"{title} <small" in row:
+            return row
+    return ""
+
+
+def test_catering_follows_every_change_behind_it(app, client, auth) -> None:
+    """Its counts and charts are kept per version of their data: each kind of
+    change made through the app shows on the next view, nothing stale."""
+    data = build(app)
+    auth.organiser()
+    with app.app_context():
+        lunch = db.session.scalar(
+            sa.select(ProgrammeSession.id).where(ProgrammeSession.title == "Welcome lunch")
+        )
+        pending = list(
+            db.session.scalars(
+                sa.select(Delegate.id).where(Delegate.status == DelegateStatus.PENDING)
+            )
+        )
+    base = "/organiser/festivals/gastro"
+
+    def page() -> str:
+        return client.get(url("catering")).text
+
+    before = page()
+    assert "Vegan" not in before and "2 registrations are still pending" in before
+    assert '<td class="num">4</td>' in _meal_row(before, "Welcome lunch")
+    # The pending delegates are confirmed: their diet counts, nobody is pending.
+    client.post(f"{base}/delegates/confirm", data={"delegate": [str(i) for i in pending]})
+    confirmed = page()
+    assert "Vegan" in confirmed and "still pending" not in confirmed
+    # A whole delegation enrolled at lunch: its interpreter and its newly
+    # confirmed member join the mayor and the chef.
+    client.post(
+        f"{base}/programme/{lunch}/enrol-delegation",
+        data={"delegation_id": data["delegations"][0]},
+    )
+    assert '<td class="num">6</td>' in _meal_row(page(), "Welcome lunch")
+    client.post(f"{base}/programme/{lunch}/attendees/{pending[0]}/remove")
+    assert '<td class="num">5</td>' in _meal_row(page(), "Welcome lunch")
+    # The lunch is cancelled: no longer a meal to cater for.
+    client.post(f"{base}/programme/{lunch}/cancel")
+    cancelled = page()
+    assert _meal_row(cancelled, "Welcome lunch") == ""
+    assert "The programme has no meal or tasting yet." in cancelled
+
+
+def test_interpreters_table_follows_every_change_behind_it(app, client, auth) -> None:
+    """The table of delegations is kept per version of its data: a decision
+    made through the app shows on the next view, nothing stale."""
+    build(app)
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).filter_by(slug="gastro"))
+        nairobi = make_delegation(festival, make_city(name="Nairobi", country_code="KE"))
+        wanjiru = make_delegate(
+            nairobi,
+            full_name="Wanjiru Kamau",
+            is_head=True,
+            languages=["sw"],
+            status=DelegateStatus.PENDING,
+        ).id
+        db.session.commit()
+    auth.organiser()
+    base = "/organiser/festivals/gastro"
+
+    def table() -> str:
+        page = client.get(url("interpreters")).text
+        return page[page.index('<table class="interpreters">') :]
+
+    assert "Nairobi" not in table()
+    client.post(f"{base}/delegates/{wanjiru}/confirm")
+    assert "Nairobi" in table() and "Wanjiru Kamau" in table()
+    client.post(f"{base}/delegates/{wanjiru}/decline", data={"decline-reason": "A duplicate."})
+    assert "Nairobi" not in table()
+
+
+@pytest.mark.parametrize("page", ["arrivals", "departures"])
+def test_travel_boards_follow_every_change_behind_them(app, client, auth, page) -> None:
+    """The boards are kept per version of their data: a decision made
+    through the app shows on the next view, nothing stale."""
+    build(app)
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).filter_by(slug="gastro"))
+        group = make_delegation(festival, make_city(name="Nairobi", country_code="KE"))
+        wanjiru = make_delegate(
+            group,
+            full_name="Wanjiru Kamau",
+            is_head=True,
+            status=DelegateStatus.PENDING,
+            arrival_at=ARRIVAL,
+            arrival_flight="KQ886",
+            arrival_airport="NRT",
+            departure_at=ARRIVAL + timedelta(days=5),
+            departure_flight="KQ887",
+            departure_airport="NRT",
+        ).id
+        db.session.commit()
+    auth.organiser()
+    base = "/organiser/festivals/gastro"
+
+    flight = "KQ886" if page == "arrivals" else "KQ887"
+
+    def board() -> str:
+        return client.get(url(page), query_string={"airport": "nrt"}).text
+
+    assert flight not in board()
+    client.post(f"{base}/delegates/{wanjiru}/confirm")
+    assert flight in board() and "Nairobi, Kenya" in board()
+    client.post(f"{base}/delegates/{wanjiru}/decline", data={"decline-reason": "A duplicate."})
+    assert flight not in board()
+
+
+@pytest.mark.parametrize("page", ["arrivals", "rooming", "catering", "interpreters"])
+def test_the_pending_notice_follows_a_confirmation(app, client, auth, page) -> None:
+    """The count of pending registrations is kept with each page's data: a
+    confirmation made through the app shows on the next view."""
+    build(app)
+    with app.app_context():
+        pending = db.session.scalar(
+            sa.select(Delegate.id).where(Delegate.status == DelegateStatus.PENDING)
+        )
+    auth.organiser()
+    assert "2 registrations are still pending" in client.get(url(page)).text
+    client.post(f"/organiser/festivals/gastro/delegates/{pending}/confirm")
+    assert "1 registration is still pending" in client.get(url(page)).text

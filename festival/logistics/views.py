@@ -9,14 +9,16 @@ screen shows one at a time, ``?day=all`` every one for printing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
@@ -37,12 +39,13 @@ from festival.logistics.labels import (
     template_helpers,
 )
 from festival.programme.models import ProgrammeSession
-from festival.registration.models import Delegate, Delegation, RoomType
+from festival.registration.models import Delegate, DelegateStatus, Delegation, RoomType
 
 bp = organiser_blueprint("logistics", __name__, "/festivals/<slug>/logistics")
 load_festival_from_url(bp)
 
 FORMATS = ("csv", "xlsx")
+T = TypeVar("T")
 
 # A language's name in its own language does not change: named once per process
 # (Babel parses a locale each time), for the thousands of names a page lists.
@@ -82,9 +85,11 @@ def _respond(
     export: Callable[[], list[Table]],
     template: str,
     status: int = 200,
+    pending: int | None = None,
     **context: Any,
 ) -> Response | tuple[str, int]:
-    """The HTML page, or the same data as a download (built only then)."""
+    """The HTML page, or the same data as a download (built only then).
+    ``pending``: the count of pending registrations, when the view has it."""
     if fmt in FORMATS:
         return download(export(), fmt, f"{festival.slug}-{name}")
     return (
@@ -92,7 +97,7 @@ def _respond(
             template,
             festival=festival,
             include_pending=_include_pending(),
-            pending=queries.count_pending(festival),
+            pending=queries.count_pending(festival) if pending is None else pending,
             page=(request.endpoint or "").partition(".")[2],
             # One url_for instead of one per row: a person's page is this plus
             # "/<id>" (delegations.delegate; likewise delegations.delegation),
@@ -124,6 +129,12 @@ class _ListPage(Pagination):
         """The number of the page's last row (its items may be groups of rows)."""
         return min(self.page * self.per_page, self.total or 0)
 
+    @property
+    def first(self) -> int:
+        """The number of the page's first row, 0 for none (its items may be
+        kept out: the interpreters page keeps its rows rendered)."""
+        return (self.page - 1) * self.per_page + 1 if self.last else 0
+
 
 # Rows of a day's (or night's) lists per page: a busy day has thousands.
 ROWS_PER_PAGE = 100
@@ -147,6 +158,21 @@ def _default_day(days: Iterable[date], festival: Festival) -> date | None:
     return days[0] if days else None
 
 
+def _kept_unless_printing(
+    printing: bool,
+    namespace: str,
+    key: Hashable,
+    make: Callable[[], T],
+    max_entries: int,
+) -> T:
+    """``make()``, kept per ``key`` (festival.core.memo) unless the view is the
+    one for printing: every day or delegation is a megabyte at ten times the
+    scale, asked for now and then; the screen's pages are a tenth of that."""
+    if printing:
+        return make()
+    return memo.cached(namespace, key, make, max_entries)
+
+
 def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
     """One day's board on screen; "all" (for printing) and the downloads hold every day."""
     festival = g.festival
@@ -159,24 +185,54 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
 
     if fmt in FORMATS:  # every day and airport: the day and airport views are for the screen
         return _respond(fmt, festival, name, export, "logistics/travel.html")
+    # What the board shows is kept per version of the data behind it (one
+    # query for the stamp): a repeat view only renders it.
+    stamp = stamps.travel_stamp(festival)
+    key = (festival.id, stamp, direction, wanted)
+
+    def kept(part: str, make: Callable[[], Any], *more: object) -> Any:
+        return memo.cached(f"travel-{part}", (*key, *more), make, stamps.MEMO_ENTRIES)
+
+    def kept_page(part: str, make: Callable[[], Any], *more: object) -> Any:
+        return _kept_unless_printing(
+            day is None, f"travel-{part}", (*key, *more), make, stamps.MEMO_ENTRIES
+        )
+
     # One airport (?airport=NRT, any case) or, for a code we do not know, all of them.
     airport = counting.choose_airport(request.args.get("airport", ""))
-    days = queries.travel_days(festival, direction, wanted, airport)
+    days = kept("days", lambda: queries.travel_days(festival, direction, wanted, airport), airport)
     day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
-    airports = queries.travel_airports(festival, direction, wanted, day)
+    airports = kept(
+        "airports", lambda: queries.travel_airports(festival, direction, wanted, day), day
+    )
     everyone = sum(days.values())
     listing = None
     if day is None:  # every day, for printing
-        rows = queries.travellers(festival, direction, wanted, day, airport)
+        start = None
+        rows = kept_page(
+            "rows",
+            lambda: queries.travellers(festival, direction, wanted, day, airport),
+            day,
+            airport,
+        )
         people = len(rows)
     else:
         # One page of the day (a busy one has thousands); the counts are the day's.
         people = days.get(day, 0)
         number, start = _page_number(people, ROWS_PER_PAGE)
-        rows = queries.travellers(
-            festival, direction, wanted, day, airport, offset=start, limit=ROWS_PER_PAGE
+        rows = kept(
+            "rows",
+            lambda: queries.travellers(
+                festival, direction, wanted, day, airport, offset=start, limit=ROWS_PER_PAGE
+            ),
+            day,
+            airport,
+            start,
         )
         listing = _ListPage(rows, people, number, ROWS_PER_PAGE)
+    board = kept_page(
+        "board", lambda: counting.travel_board(rows, festival.tz), day, airport, start
+    )
     # Each airport's people that day (or every day); those of no airport are the rest.
     airport_people = {airport: people} if airport else {"": people - sum(airports.values())}
     if airport is None:
@@ -189,7 +245,13 @@ def _travel(fmt: str, direction: str) -> Response | tuple[str, int]:
         name,
         export,
         "logistics/travel.html",
-        board=counting.travel_board(rows, festival.tz),
+        pending=memo.cached(
+            "logistics-pending",
+            (festival.id, stamp),
+            lambda: queries.count_pending(festival),
+            stamps.MEMO_ENTRIES,
+        ),
+        board=board,
         direction=direction,
         day=day,
         days=days,
@@ -273,6 +335,7 @@ def rooming(fmt: str = "html") -> ResponseReturnValue:
         "rooming",
         export,
         "logistics/rooming.html",
+        pending=kept("pending", lambda: queries.count_pending(festival)),
         rooming=rooming,
         occupancy=occupied,
         day=night,
@@ -323,55 +386,127 @@ def room(delegate_id: int) -> ResponseReturnValue:
 MEALS_PER_PAGE = 10
 
 
-@bp.get("/catering")
-def catering(fmt: str = "html") -> ResponseReturnValue:
-    """Dietary requirements and allergens: for the festival, and per meal one
-    day at a time (every day for printing and downloads)."""
-    festival = g.festival
-    wanted = queries.statuses(_include_pending())
+@dataclass(frozen=True)
+class _CateringParts:
+    """The catering page's counts and charts for one day and page, rendered
+    (autoescaped templates' output)."""
+
+    festival_counts: Markup
+    meal_table: Markup
+    meal_charts: Markup
+
+
+def _catering_parts(
+    festival: Festival,
+    wanted: tuple[DelegateStatus, ...],
+    day: date | None,
+    ids: list[int],
+    page: slice,
+) -> _CateringParts:
+    """What the catering page counts and draws: the festival's counts, the
+    meals of ``day`` (``ids``; every meal when None) in one table, the
+    ``page`` of them charted."""
     totals = counting.tally_diners(queries.diners(festival, wanted))
-    tz = festival.tz
-    meal_days = [
-        (i, starts_at.astimezone(tz).date()) for i, starts_at in queries.meal_times(festival)
-    ]
-    days: dict[date, int] = {}
-    for _i, local in meal_days:
-        days[local] = days.get(local, 0) + 1
-    day = None
-    if fmt in FORMATS:
-        shown = sessions = queries.meal_sessions(festival)
-    else:
-        day = counting.choose_day(
-            request.args.get("day", ""), list(days), _default_day(days, festival)
-        )
-        # Only the day's meals loaded (the others only counted, above);
-        # every meal for "all" days.
-        ids = None if day is None else [i for i, local in meal_days if local == day]
-        shown = sessions = queries.meal_sessions(festival, ids)
+    # Only the day's meals loaded (the others only counted); every meal for "all" days.
+    shown = queries.meal_sessions(festival, None if day is None else ids)
     by_session = counting.tally_by_session(
         queries.session_diners(festival, wanted, None if day is None else [s.id for s in shown])
     )
+    empty = counting.CateringCounts()
+
+    def render(template: str, **context: Any) -> Markup:
+        return Markup(render_template(template, festival=festival, **context))  # noqa: S704
+
+    return _CateringParts(
+        render("logistics/_catering_festival.html", totals=totals),
+        render(
+            "logistics/_catering_table.html",
+            sessions=shown,
+            columns=counting.requirement_columns(by_session.values()),
+            by_session=by_session,
+            empty=empty,
+        ),
+        render(
+            "logistics/_catering_charts.html",
+            charted=shown[page],
+            by_session=by_session,
+            empty=empty,
+        ),
+    )
+
+
+# Days, pages, languages and "include pending" of one festival's catering page.
+CATERING_ENTRIES = 64
+
+
+@bp.get("/catering")
+def catering(fmt: str = "html") -> ResponseReturnValue:
+    """Dietary requirements and allergens: for the festival, and per meal one
+    day at a time (every day for printing and downloads).
+
+    On screen, what is counted and drawn is kept per version of the data
+    behind it (stamps.catering_stamp, one query): a repeat view only renders
+    the frame around it.
+    """
+    festival = g.festival
+    wanted = queries.statuses(_include_pending())
+    tz = festival.tz
+    if fmt in FORMATS:
+
+        def export() -> list[Table]:
+            totals = counting.tally_diners(queries.diners(festival, wanted))
+            sessions = queries.meal_sessions(festival)
+            by_session = counting.tally_by_session(queries.session_diners(festival, wanted))
+            return tables.catering_tables(totals, sessions, by_session, tz)
+
+        return _respond(fmt, festival, "catering", export, "logistics/catering.html")
+    stamp = stamps.catering_stamp(festival)
+    key = (festival.id, stamp, wanted)
+    # Each meal's local day: the days are counted, one day's meals shown.
+    meal_days = memo.cached(
+        "catering-days",
+        key,
+        lambda: [
+            (i, starts_at.astimezone(tz).date()) for i, starts_at in queries.meal_times(festival)
+        ],
+        stamps.MEMO_ENTRIES,
+    )
+    days: dict[date, int] = {}
+    for _i, local in meal_days:
+        days[local] = days.get(local, 0) + 1
+    day = counting.choose_day(request.args.get("day", ""), list(days), _default_day(days, festival))
+    ids = [i for i, local in meal_days if day is None or local == day]
     # Every meal's counts in one table first (the kitchen's numbers); then
     # each meal's charts, a page of them at a time for one day.
     listing = None
+    page = slice(None)
     if day is not None:
-        number, start = _page_number(len(shown), MEALS_PER_PAGE)
-        listing = _ListPage(
-            shown[start : start + MEALS_PER_PAGE], len(shown), number, MEALS_PER_PAGE
-        )
+        number, start = _page_number(len(ids), MEALS_PER_PAGE)
+        page = slice(start, start + MEALS_PER_PAGE)
+        listing = _ListPage(ids[page], len(ids), number, MEALS_PER_PAGE)
+    parts = _kept_unless_printing(
+        day is None,
+        "catering-parts",
+        (*key, day, page.start, str(get_locale())),
+        lambda: _catering_parts(festival, wanted, day, ids, page),
+        CATERING_ENTRIES,
+    )
     return _respond(
         fmt,
         festival,
         "catering",
-        lambda: tables.catering_tables(totals, sessions, by_session, tz),
+        lambda: [],
         "logistics/catering.html",
-        totals=totals,
-        sessions=shown,
-        charted=shown if listing is None else listing.items,
+        pending=memo.cached(
+            "logistics-pending",
+            (festival.id, stamp),
+            lambda: queries.count_pending(festival),
+            stamps.MEMO_ENTRIES,
+        ),
+        festival_counts=parts.festival_counts,
+        meal_table=parts.meal_table,
+        meal_charts=parts.meal_charts,
         listing=listing,
-        columns=counting.requirement_columns(by_session.values()),
-        by_session=by_session,
-        empty=counting.CateringCounts(),
         day=day,
         days=days,
     )
@@ -424,6 +559,8 @@ def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
 # Delegations per page of the interpreters page, which also shows a day's
 # sessions (a hundred of each were 155 KB of HTML at ten times the scale).
 INTERPRETERS_PER_PAGE = 50
+# Pages, languages and filters of one festival's table of delegations.
+INTERPRETERS_ENTRIES = 64
 
 
 @bp.get("/interpreters")
@@ -433,7 +570,9 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
     (all of them for printing and downloads).
 
     The summary needs only the delegations where someone may speak none of
-    the festival's languages (filtered in SQL); a page loads its hundred.
+    the festival's languages (filtered in SQL); a page loads its fifty. On
+    screen, both and the page's table are kept per version of the data
+    (summary.coverage_stamp): a repeat view renders only the frame.
     """
     festival = g.festival
     wanted = queries.statuses(_include_pending())
@@ -441,51 +580,86 @@ def interpreters(fmt: str = "html") -> ResponseReturnValue:
     def with_needs(groups: list[queries.DelegationMembers]) -> list[tuple[Any, Any]]:
         return [(g, counting.language_needs(g.members, festival.languages)) for g in groups]
 
-    # The summary and the sessions' table read the whole festival: kept per
-    # version of its data (one query for the stamp) rather than per view.
+    # The whole page reads the whole festival: its parts are kept per version
+    # of its data (one query for the stamp) rather than computed per view.
     stamp = summary.coverage_stamp(festival)
+    key = (festival.id, stamp, tuple(wanted))
     in_need = memo.cached(
         "interpreters-in-need",
-        (festival.id, stamp, tuple(wanted)),
+        key,
         lambda: with_needs(queries.delegation_members(festival, wanted, only_in_need=True)),
         summary.MEMO_ENTRIES,
     )
     gap_rows = [r for r in in_need if r[1].needs_host_interpreter]
     only_gaps = request.args.get("gaps") == "1"
-    every_page = request.args.get("page") == "all" or fmt in FORMATS
-    listing = None
-    if only_gaps:
-        shown = gap_rows
-        total = len(shown)
-    elif every_page:
-        shown = with_needs(queries.delegation_members(festival, wanted))
-    else:
-        total = queries.count_delegations(festival, wanted)
-    if not every_page:
-        number, start = _page_number(total, INTERPRETERS_PER_PAGE)
-        if only_gaps:
-            items = shown[start : start + INTERPRETERS_PER_PAGE]
-        else:
-            items = shown = with_needs(
-                queries.delegation_members(
-                    festival, wanted, offset=start, limit=INTERPRETERS_PER_PAGE
-                )
+    if fmt in FORMATS:  # every delegation (or every one with a gap)
+
+        def export() -> list[Table]:
+            shown = (
+                gap_rows if only_gaps else with_needs(queries.delegation_members(festival, wanted))
             )
-        listing = _ListPage(items, total, number, INTERPRETERS_PER_PAGE)
+            return [
+                tables.interpreter_table([(g.city, g.country, n) for g, n in shown], _language_name)
+            ]
+
+        return _respond(fmt, festival, "interpreters", export, "logistics/interpreters.html")
+    listing = None
+    start = None
+    if request.args.get("page") != "all":
+        total = (
+            len(gap_rows)
+            if only_gaps
+            else memo.cached(
+                "interpreters-count",
+                key,
+                lambda: queries.count_delegations(festival, wanted),
+                summary.MEMO_ENTRIES,
+            )
+        )
+        number, start = _page_number(total, INTERPRETERS_PER_PAGE)
+        # The page's rows are in the kept table: the links need only the count.
+        listing = _ListPage([], total, number, INTERPRETERS_PER_PAGE)
+
+    def rows() -> list[tuple[Any, Any]]:
+        if only_gaps:
+            return gap_rows if start is None else gap_rows[start : start + INTERPRETERS_PER_PAGE]
+        if start is None:
+            return with_needs(queries.delegation_members(festival, wanted))
+        return with_needs(
+            queries.delegation_members(festival, wanted, offset=start, limit=INTERPRETERS_PER_PAGE)
+        )
+
+    table = _kept_unless_printing(
+        listing is None,
+        "interpreters-table",
+        (*key, only_gaps, start, str(get_locale())),
+        lambda: render_template(
+            "logistics/_interpreters_table.html",
+            rows=rows(),
+            langs=language_spans,
+            delegation_base=url_for("delegations.index", slug=festival.slug),
+        ),
+        INTERPRETERS_ENTRIES,
+    )
     return _respond(
         fmt,
         festival,
         "interpreters",
-        lambda: [
-            tables.interpreter_table([(g.city, g.country, n) for g, n in shown], _language_name)
-        ],
+        lambda: [],
         "logistics/interpreters.html",
-        rows=shown if listing is None else listing.items,
+        pending=memo.cached(
+            "logistics-pending",
+            (festival.id, stamp),
+            lambda: queries.count_pending(festival),
+            stamps.MEMO_ENTRIES,
+        ),
+        # Autoescaped template output: safe to insert as it is.
+        delegations_table=Markup(table),  # noqa: S704
         listing=listing,
         only_gaps=only_gaps,
         gaps=len(gap_rows),
         host_languages=counting.host_interpretation(n for _g, n in in_need),
-        sessions=_sessions_day(festival, stamp, every_page) if fmt == "html" else None,
+        sessions=_sessions_day(festival, stamp, listing is None),
         language_name=_language_name,
         langs=language_spans,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.widgets import Select
 
 from festival.cities.reference import country_choices
@@ -65,3 +65,26 @@ def test_a_label_with_markup_is_escaped(app):
         form.country.choices = form.plain.choices = hostile
         _same(form)
         assert "<script>" not in str(form.country())
+
+
+class DelegationsForm(Form):
+    class Meta:
+        csrf = False
+
+    invited = SelectMultipleField("Invited", coerce=int, widget=LongSelect(multiple=True))
+    plain = SelectMultipleField("Invited", coerce=int, widget=Select(multiple=True))
+
+
+def test_a_multiple_choice_shows_every_choice_as_wtforms_writes_it(app):
+    with app.test_request_context():
+        for chosen in ([2, 7], [], [7], [2, 7]):
+            data = MultiDict(
+                [("invited", str(i)) for i in chosen] + [("plain", str(i)) for i in chosen]
+            )
+            form = DelegationsForm(data)
+            form.invited.choices = form.plain.choices = [(i, f"City {i} (IT)") for i in range(1, 9)]
+            form.validate()
+            long_html = str(form.invited())
+            plain_html = str(form.plain()).replace('id="plain"', 'id="invited"')
+            assert long_html == plain_html.replace('name="plain"', 'name="invited"')
+            assert long_html.count(" selected") == len(chosen) and " multiple" in long_html

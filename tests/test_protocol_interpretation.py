@@ -14,7 +14,7 @@ from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.models import Attendance, Audience, HostInterpreter, ProgrammeSession
-from festival.registration.models import Delegate, DelegateRole
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests.factories import (
     enrol,
     make_city,
@@ -231,6 +231,11 @@ def test_the_sessions_coverage_follows_every_change_behind_it(app, client, auth,
 def test_query_counts_do_not_grow_with_sessions_and_people(app, client, auth, forum):
     auth.organiser()
     pages = [f"{BASE}/logistics/interpreters", f"{BASE}/programme/{forum['forum']}"]
+    with app.app_context():  # one enrolment, so the session page lists attendees either way
+        festival = db.session.get(Festival, forum["festival"])
+        first = make_delegate(make_delegation(festival), role=DelegateRole.MAYOR, languages=["es"])
+        enrol(db.session.get(ProgrammeSession, forum["forum"]), first)
+        db.session.commit()
     queries_per_page(client, pages)  # warm the caches
     # The sessions' coverage is kept per version of the data: measured as
     # computed, both times (whatever its cost, a fixed number of queries).
@@ -313,3 +318,26 @@ def test_the_sessions_coverage_shows_one_day_at_a_time(app, client, auth, forum)
     assert all(t in every_day for t in ("Mayors&#39; Forum", "Rice and the Sea", "Sake Tasting"))
     # An unreadable day falls back to the first.
     assert "Sake Tasting" not in section("?day=not-a-day")
+
+
+def test_the_session_page_s_kept_coverage_follows_each_change(app, client, auth, forum):
+    # The session page keeps its coverage per version of what it is computed
+    # from: seen once, then each change below shows on the next view.
+    auth.organiser()
+    section = session_page(client, forum).split('id="interpretation"')[1]
+    assert "2 people are left uncovered" in section and "none assigned" in section
+    add_interpreter(client, "Kang Min-ji", ("ko", "ja"))
+    client.post(
+        f"{BASE}/interpretation/sessions/{forum['forum']}/interpreters",
+        data={"interpreter_id": str(interpreter_id(app, "Kang Min-ji"))},
+    )
+    section = session_page(client, forum).split('id="interpretation"')[1]
+    assert "Kang Min-ji" in section and "none assigned" not in section
+    with app.app_context():  # the other uncovered mayor's registration is cancelled
+        guerra = db.session.scalar(
+            sa.select(Delegate).where(Delegate.full_name == "Michele Guerra")
+        )
+        guerra.status = DelegateStatus.CANCELLED
+        db.session.commit()
+    section = session_page(client, forum).split('id="interpretation"')[1]
+    assert "Michele Guerra" not in section

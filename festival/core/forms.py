@@ -121,30 +121,35 @@ class Form(FlaskForm):
 
 
 class LongSelect(Select):
-    """A single-choice ``<select>`` of hundreds of options (the countries):
-    each list of options is written once (per language, since its labels
-    differ) and kept; a view marks its choice in a copy. WTForms wrote every
-    option through ``html_params`` on each view: a third of the
-    registration form's time for its 250 countries."""
+    """A ``<select>`` of hundreds of options (the countries, a festival's
+    delegations): each list of options is written once (per language, since
+    its labels differ) and kept; a view marks its choices in a copy. WTForms
+    wrote every option through ``html_params`` on each view: a third of the
+    registration form's time for its 250 countries. ``multiple=True`` for a
+    SelectMultipleField."""
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         choices = field.choices or []
-        if self.multiple or isinstance(choices, dict) or field.has_groups():
+        if isinstance(choices, dict) or field.has_groups():
             return super().__call__(field, **kwargs)
         pairs = tuple(_option(c) for c in choices)
         if any(extra for _v, _l, extra in pairs):  # options with attributes of their own
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
         flags = getattr(field, "flags", {})
         for k in dir(flags):
             if k in self.validation_attrs and k not in kwargs:
                 kwargs[k] = getattr(flags, k)
         options = list(_written_options(tuple((v, label) for v, label, _x in pairs)))
+        chosen = (field.data or []) if self.multiple else [field.data]
         for index, (value, label, _x) in enumerate(pairs):
-            if field.coerce(value) == field.data:
+            if field.coerce(value) in chosen:
                 # WTForms 3.3 renders a Choice; types-wtforms 3.2 knows the older signature.
                 options[index] = self.render_option(Choice(value, label, True, {}))  # type: ignore[call-arg]
-                break
+                if not self.multiple:
+                    break
         # html_params and render_option escape every value and label.
         return Markup(  # noqa: S704
             f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>"

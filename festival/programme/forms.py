@@ -28,7 +28,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from festival.core.forms import Form, MultiCheckboxField, SelectChoice, add_error, required
+from festival.core.forms import (
+    Form,
+    LongSelect,
+    MultiCheckboxField,
+    SelectChoice,
+    add_error,
+    required,
+)
 from festival.core.i18n import language_name
 from festival.programme.labels import AUDIENCE_LABELS, COMMON_LANGUAGES, SESSION_TYPE_LABELS
 from festival.programme.models import Audience, ProgrammeSession
@@ -98,6 +105,7 @@ class SessionForm(Form):
     invited_delegations = SelectMultipleField(
         _l("Invited delegations"),
         coerce=int,
+        widget=LongSelect(multiple=True),  # every accepted delegation of the festival
         description=_l("Only for an invited-list session. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
     save_anyway = BooleanField(_l("Save anyway, despite the warnings above"))
@@ -227,7 +235,12 @@ class SessionForm(Form):
 
 
 class EnrolDelegationForm(Form):
-    delegation_id = SelectField(_l("Delegation"), coerce=int_or_none, validators=[InputRequired()])
+    delegation_id = SelectField(
+        _l("Delegation"),
+        coerce=int_or_none,
+        validators=[InputRequired()],
+        widget=LongSelect(),  # every accepted delegation of the festival
+    )
     submit = SubmitField(_l("Enrol the delegation"))
 
 

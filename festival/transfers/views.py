@@ -102,7 +102,7 @@ def board() -> ResponseReturnValue:
     airport = request.args.get("airport", "").upper()
     airport = airport if airport in airports else ""
     page = paginate(
-        services.day_query(g.festival, day, direction, airport or None),
+        services.day_query(g.festival, day, direction, airport or None, board=True),
         total=counts.total(direction, airport or None),
     )
     rows = [services.BoardRow(t, services.check(t)) for t in page.items]

@@ -28,7 +28,7 @@ from festival.logistics.labels import date_label
 from festival.programme.times import NonexistentLocalTime, local, to_utc
 from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, DelegateRole, Delegation
-from festival.transfers import labels, notices, services
+from festival.transfers import boardlines, labels, notices, services
 from festival.transfers.forms import (
     EscortForm,
     MoveForm,
@@ -116,7 +116,7 @@ def board() -> ResponseReturnValue:
         airports=airports,
         airport=airport,
         page=page,
-        rows=rows,
+        lines=boardlines.board_lines(rows, g.festival.slug, g.festival.tz),
         waiting=waiting,
         flagged=sum(1 for row in rows if row.flags),
     )

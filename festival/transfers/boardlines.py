@@ -21,8 +21,9 @@ from flask_babel import ngettext
 from festival.programme.times import local
 from festival.registration.labels import airport_time
 from festival.transfers import labels
-from festival.transfers.models import Direction, Transfer, TransferStatus
-from festival.transfers.services import BoardRow
+from festival.transfers.board import BoardTransfer
+from festival.transfers.checks import Flag
+from festival.transfers.models import Direction, TransferStatus
 
 # An id no row has: url_for builds the link once with it, each row puts its own in.
 _SENTINEL = 987654321987
@@ -64,7 +65,10 @@ class _Links:
         return f"{self.head}{transfer_id}{self.tail}"
 
 
-def _person(transfer: Transfer, times: dict[tuple[datetime | None, str | None], str]) -> list[str]:
+_Times = dict[tuple[datetime | None, str | None], str]
+
+
+def _people(transfer: BoardTransfer, times: _Times) -> list[str]:
     arriving = transfer.direction == Direction.ARRIVAL
     people = []
     for passenger in transfer.passengers:
@@ -76,7 +80,7 @@ def _person(transfer: Transfer, times: dict[tuple[datetime | None, str | None], 
         when = times.get(key)
         if when is None:
             when = times[key] = airport_time(flight_at, code)
-        parts = [d.list_name, d.delegation.city.name]
+        parts = [d.list_name, d.city_name]
         if flight:
             parts.append(flight)
         parts.append(when)
@@ -84,18 +88,19 @@ def _person(transfer: Transfer, times: dict[tuple[datetime | None, str | None], 
     return people
 
 
-def board_lines(rows: list[BoardRow], slug: str, tz: ZoneInfo) -> list[BoardLine]:
-    """The board's rows, in their order, as :class:`BoardLine`."""
+def board_lines(
+    rows: list[tuple[BoardTransfer, list[Flag]]], slug: str, tz: ZoneInfo
+) -> list[BoardLine]:
+    """The board's transfers with their checks, in their order, as :class:`BoardLine`."""
     edit, set_status = _Links("transfers.edit", slug), _Links("transfers.set_status", slug)
     directions = {key: str(text) for key, text in labels.DIRECTIONS.items()}
     statuses = {key: str(text) for key, text in labels.STATUSES.items()}
     flags = {key: str(text) for key, text in labels.FLAGS.items()}
     seats: dict[int, str] = {}
-    times: dict[tuple[datetime | None, str | None], str] = {}
+    times: _Times = {}
     on_its_way, done = _("On its way"), _("Done")
     lines = []
-    for row in rows:
-        t = row.transfer
+    for t, row_flags in rows:
         vehicle = t.vehicle
         if vehicle is not None and vehicle.seats not in seats:
             seats[vehicle.seats] = ngettext("%(num)s seat", "%(num)s seats", vehicle.seats)
@@ -109,7 +114,7 @@ def board_lines(rows: list[BoardRow], slug: str, tz: ZoneInfo) -> list[BoardLine
         lines.append(
             BoardLine(
                 id=t.id,
-                attention=bool(row.flags),
+                attention=bool(row_flags),
                 edit_url=edit(t.id),
                 time=local(t.pickup_at, tz).strftime("%H:%M"),
                 direction=directions.get(t.direction, str(t.direction)),
@@ -119,8 +124,8 @@ def board_lines(rows: list[BoardRow], slug: str, tz: ZoneInfo) -> list[BoardLine
                 driver=f"{vehicle.driver_name} {vehicle.driver_phone}" if vehicle else "",
                 escort=_("Escort: %(name)s", name=t.escort.name) if t.escort else "",
                 interpreter=interpreter,
-                people=_person(t, times),
-                flags=[flags.get(flag.code, flag.code) for flag in row.flags],
+                people=_people(t, times),
+                flags=[flags.get(flag.code, flag.code) for flag in row_flags],
                 status=statuses.get(t.status, str(t.status)),
                 status_url="" if t.status == TransferStatus.DONE else set_status(t.id),
                 next_status="on_its_way" if planned else "done",

@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.registration.airports import find_airport
@@ -227,60 +226,15 @@ class BoardRow:
         return {flag.code for flag in self.flags}
 
 
-# The delegate columns the board and its checks read (names, flights,
-# languages, role): a delegate has ~55 columns, and loading them all for
-# each passenger was most of the board's time in the ORM.
-_BOARD_PERSON = (
-    Delegate.id,
-    Delegate.delegation_id,
-    Delegate.full_name,
-    Delegate.family_name,
-    Delegate.given_names,
-    Delegate.role,
-    Delegate.confirmed_role,
-    Delegate.languages,
-    Delegate.arrival_at,
-    Delegate.arrival_flight,
-    Delegate.arrival_airport,
-    Delegate.departure_at,
-    Delegate.departure_flight,
-    Delegate.departure_airport,
-)
-
-
 def day_query(
     festival: Festival,
     day: date,
     direction: Direction | None = None,
     airport: str | None = None,
-    board: bool = False,
 ) -> sa.Select[Any]:
     """The day's transfers with everything the board and manifests show
-    loaded alongside (three queries for any page of them); ``board``: only
-    the columns the board shows and checks (any other column read later is
-    a query per row)."""
+    loaded alongside (three queries for any page of them)."""
     start, end = day_bounds(festival, day)
-    if board:
-        people = (
-            selectinload(Transfer.passengers)
-            .joinedload(Passenger.delegate)
-            .load_only(*_BOARD_PERSON, raiseload=True)
-        )
-        options = [
-            joinedload(Transfer.interpreter).load_only(*_BOARD_PERSON, raiseload=True),
-            people.joinedload(Delegate.delegation)
-            .load_only(Delegation.id, Delegation.city_id, raiseload=True)
-            .joinedload(Delegation.city)
-            .load_only(City.id, City.name, raiseload=True),
-        ]
-    else:
-        options = [
-            joinedload(Transfer.interpreter),
-            selectinload(Transfer.passengers)
-            .joinedload(Passenger.delegate)
-            .joinedload(Delegate.delegation)
-            .joinedload(Delegation.city),
-        ]
     query = (
         sa.select(Transfer)
         .where(
@@ -291,8 +245,12 @@ def day_query(
         .options(
             joinedload(Transfer.vehicle),
             joinedload(Transfer.escort),
+            joinedload(Transfer.interpreter),
             joinedload(Transfer.host_interpreter),
-            *options,
+            selectinload(Transfer.passengers)
+            .joinedload(Passenger.delegate)
+            .joinedload(Delegate.delegation)
+            .joinedload(Delegation.city),
         )
         .order_by(Transfer.pickup_at, Transfer.airport, Transfer.id)
     )

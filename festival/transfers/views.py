@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error, required
-from festival.core.pagination import paginate
 from festival.core.view_helpers import row_id
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
@@ -28,6 +27,7 @@ from festival.logistics.labels import date_label
 from festival.programme.times import NonexistentLocalTime, local, to_utc
 from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, DelegateRole, Delegation
+from festival.transfers import board as boardpage
 from festival.transfers import boardlines, labels, notices, services
 from festival.transfers.forms import (
     EscortForm,
@@ -101,11 +101,10 @@ def board() -> ResponseReturnValue:
     airports = counts.airports()
     airport = request.args.get("airport", "").upper()
     airport = airport if airport in airports else ""
-    page = paginate(
-        services.day_query(g.festival, day, direction, airport or None, board=True),
-        total=counts.total(direction, airport or None),
+    page = boardpage.board_page(
+        g.festival, day, direction, airport or None, counts.total(direction, airport or None)
     )
-    rows = [services.BoardRow(t, services.check(t)) for t in page.items]
+    rows = [(t, services.check(t)) for t in page.items]
     waiting = services.count_unplanned(g.festival, day)
     return render_template(
         "transfers/board.html",
@@ -118,7 +117,7 @@ def board() -> ResponseReturnValue:
         page=page,
         lines=boardlines.board_lines(rows, g.festival.slug, g.festival.tz),
         waiting=waiting,
-        flagged=sum(1 for row in rows if row.flags),
+        flagged=sum(1 for _t, flags in rows if flags),
     )
 
 

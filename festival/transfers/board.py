@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -144,17 +145,13 @@ def _person(values: Sequence[Any], city_name: str = "") -> Person:
 _PERSON_WIDTH = 14
 
 
-def _transfers(
-    festival: Festival,
-    day: date,
-    direction: Direction | None,
-    airport: str | None,
-    limit: int,
-    offset: int,
-) -> list[BoardTransfer]:
-    start, end = day_bounds(festival, day)
+# The statements are built once per process, their values bound at each
+# call: building a select of 31 columns over an aliased table cost ~4 ms a
+# request, four times what running it costs.
+@cache
+def _transfers_query(by_direction: bool, by_airport: bool) -> sa.Select[*tuple[Any, ...]]:
     interpreter = aliased(Delegate)
-    query = (
+    query: sa.Select[*tuple[Any, ...]] = (
         sa.select(
             Transfer.id,
             Transfer.direction,
@@ -180,21 +177,45 @@ def _transfers(
         .outerjoin(HostInterpreter, HostInterpreter.id == Transfer.host_interpreter_id)
         .outerjoin(interpreter, interpreter.id == Transfer.interpreter_id)
         .where(
-            Transfer.festival_id == festival.id,
-            Transfer.pickup_at >= start,
-            Transfer.pickup_at < end,
+            Transfer.festival_id == sa.bindparam("festival_id"),
+            Transfer.pickup_at >= sa.bindparam("start", type_=Transfer.pickup_at.type),
+            Transfer.pickup_at < sa.bindparam("end", type_=Transfer.pickup_at.type),
         )
         .order_by(Transfer.pickup_at, Transfer.airport, Transfer.id)
-        .limit(limit)
-        .offset(offset)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
     )
-    if direction is not None:
-        query = query.where(Transfer.direction == direction)
-    if airport:
-        query = query.where(Transfer.airport == airport)
+    if by_direction:
+        query = query.where(
+            Transfer.direction == sa.bindparam("direction", type_=Transfer.direction.type)
+        )
+    if by_airport:
+        query = query.where(Transfer.airport == sa.bindparam("airport"))
+    return query
+
+
+def _transfers(
+    festival: Festival,
+    day: date,
+    direction: Direction | None,
+    airport: str | None,
+    limit: int,
+    offset: int,
+) -> list[BoardTransfer]:
+    start, end = day_bounds(festival, day)
+    query = _transfers_query(direction is not None, bool(airport))
+    values = {
+        "festival_id": festival.id,
+        "start": start,
+        "end": end,
+        "limit": limit,
+        "offset": offset,
+        "direction": direction,
+        "airport": airport,
+    }
     transfers = []
     # Rows of 31 columns of several types: unpacked by position below.
-    rows: Any = db.session.execute(query)
+    rows: Any = db.session.execute(query, values)
     for row in rows:
         id_, way, code, pickup_at, status = row[:5]
         vehicle_id, label, seats, driver_name, driver_phone, driver_language = row[5:11]
@@ -223,12 +244,9 @@ def _transfers(
     return transfers
 
 
-def _fill_passengers(transfers: list[BoardTransfer]) -> None:
-    """Each transfer's passengers, in the order they were added (one query)."""
-    if not transfers:
-        return
-    by_id = {t.id: t for t in transfers}
-    query = (
+@cache
+def _passengers_query() -> sa.Select[*tuple[Any, ...]]:
+    return (
         sa.select(
             Passenger.transfer_id,
             Passenger.planned_flight_at,
@@ -239,10 +257,19 @@ def _fill_passengers(transfers: list[BoardTransfer]) -> None:
         .join(Delegate, Delegate.id == Passenger.delegate_id)
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .join(City, City.id == Delegation.city_id)
-        .where(Passenger.transfer_id.in_(by_id))
+        .where(Passenger.transfer_id.in_(sa.bindparam("ids", expanding=True)))
         .order_by(Passenger.id)
     )
-    for transfer_id, planned_at, planned, city_name, *person in db.session.execute(query):
+
+
+def _fill_passengers(transfers: list[BoardTransfer]) -> None:
+    """Each transfer's passengers, in the order they were added (one query)."""
+    if not transfers:
+        return
+    by_id = {t.id: t for t in transfers}
+    query = _passengers_query()
+    found = db.session.execute(query, {"ids": list(by_id)})
+    for transfer_id, planned_at, planned, city_name, *person in found:
         delegate = _person(person, city_name)
         by_id[transfer_id].passengers.append(Seat(delegate.id, delegate, planned_at, planned))
 

@@ -484,3 +484,15 @@ def test_the_board_goes_page_by_page(app, client, auth, world):
         db.session.commit()
     row = _board_rows(client.get(f"{world.base}?day=2027-06-13&page=2").text)[done]
     assert "Done" in row and "<form" not in row
+
+
+def test_the_board_writes_flight_times_in_each_reader_s_language(app, client, auth, world):
+    """Flight times are kept formatted across requests: per language."""
+    auth.organiser()
+    _plan(client, world)
+    url = f"{world.base}?day=2027-06-13"
+    assert "Sun, Jun 13, 2027, 15:00 (HND)" in client.get(url).text
+    with client.session_transaction() as session:
+        session["locale"] = "fr"
+    page = client.get(url).text
+    assert "Sun, Jun 13" not in page and "13 juin 2027" in page and "15:00 (HND)" in page

@@ -58,10 +58,9 @@ class _Links:
     """``url_for(endpoint, transfer_id=...)`` for many ids, built once."""
 
     def __init__(self, endpoint: str, slug: str) -> None:
-        head, _sentinel, tail = url_for(endpoint, slug=slug, transfer_id=_SENTINEL).partition(
-            str(_SENTINEL)
-        )
-        self.head, self.tail = head, tail
+        # The id is the URL's last part that can hold those digits (a slug before it might).
+        url = url_for(endpoint, slug=slug, transfer_id=_SENTINEL)
+        self.head, _sentinel, self.tail = url.rpartition(str(_SENTINEL))
 
     def __call__(self, transfer_id: int) -> str:
         return f"{self.head}{transfer_id}{self.tail}"

@@ -19,7 +19,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.registration.airports import find_airport
 from festival.registration.models import ACTIVE_STATUSES, Delegate, Delegation
-from festival.transfers.checks import Flag, check, flight_of
+from festival.transfers.checks import flight_of
 from festival.transfers.grouping import FleetVehicle, ProposedCar, Rules, Traveller, propose
 from festival.transfers.models import (
     SETTINGS_DEFAULTS,
@@ -214,17 +214,7 @@ def save_proposal(festival: Festival, plan: Proposal) -> list[Transfer]:
     return saved
 
 
-# --- the day's board and its checks -------------------------------------------------
-
-
-@dataclass
-class BoardRow:
-    transfer: Transfer
-    flags: list[Flag]
-
-    @property
-    def flag_codes(self) -> set[str]:
-        return {flag.code for flag in self.flags}
+# --- the day's transfers -----------------------------------------------------------
 
 
 def day_query(
@@ -343,10 +333,6 @@ def count_unplanned(festival: Festival, day: date) -> dict[Direction, int]:
     values = {"festival_id": festival.id, "start": start, "end": end}
     arrivals, departures = db.session.execute(_unplanned_query(), values).one()
     return {Direction.ARRIVAL: int(arrivals), Direction.DEPARTURE: int(departures)}
-
-
-def board(festival: Festival, day: date, direction: Direction | None = None) -> list[BoardRow]:
-    return [BoardRow(t, check(t)) for t in transfers_of_day(festival, day, direction)]
 
 
 def set_status(transfer: Transfer, status: TransferStatus) -> None:

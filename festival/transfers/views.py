@@ -28,7 +28,7 @@ from festival.programme.times import NonexistentLocalTime, local, to_utc
 from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, DelegateRole, Delegation
 from festival.transfers import board as boardpage
-from festival.transfers import boardlines, labels, notices, services
+from festival.transfers import boardlines, checks, labels, notices, services
 from festival.transfers.forms import (
     EscortForm,
     MoveForm,
@@ -104,7 +104,7 @@ def board() -> ResponseReturnValue:
     page = boardpage.board_page(
         g.festival, day, direction, airport or None, counts.total(direction, airport or None)
     )
-    rows = [(t, services.check(t)) for t in page.items]
+    rows = [(t, checks.check(t)) for t in page.items]
     waiting = services.count_unplanned(g.festival, day)
     return render_template(
         "transfers/board.html",
@@ -211,7 +211,7 @@ def edit(transfer_id: int) -> ResponseReturnValue:
         "transfers/edit.html",
         festival=g.festival,
         transfer=row,
-        flags=services.check(row),
+        flags=checks.check(row),
         form=form,
         others=[t for t in others if t.id != transfer.id],
         move_form=MoveForm(),
@@ -441,7 +441,7 @@ def _manifest_table(vehicle: Vehicle, transfers: list[Transfer]) -> Table:
     for transfer in transfers:
         for passenger in transfer.passengers:
             person = passenger.delegate
-            flight_at, airport, number = services.flight_of(person, transfer.direction)
+            flight_at, airport, number = checks.flight_of(person, transfer.direction)
             table.rows.append(
                 [
                     local(transfer.pickup_at, tz).replace(tzinfo=None),

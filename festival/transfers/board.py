@@ -142,7 +142,7 @@ def _person(values: Sequence[Any], city_name: str = "") -> Person:
     )
 
 
-_PERSON_WIDTH = 14
+_PERSON_WIDTH = len(_person_columns(Delegate))  # the interpreter's columns, last in a row
 
 
 # The statements are built once per process, their values bound at each

@@ -412,3 +412,87 @@ def test_a_host_interpreter_rides_along_and_their_languages_count(app, client, a
     assert save("").status_code == 302
     with app.app_context():
         assert db.session.get(TransferRow, parma.id).host_interpreter_id is None
+
+
+def _board_rows(page: str) -> dict[int, str]:
+    """Each transfer's row of the board, by transfer id."""
+    return {
+        int(m.group(1)): m.group(0)
+        for m in re.finditer(r'<tr id="transfer-(\d+)".*?</tr>', page, re.DOTALL)
+    }
+
+
+def _edit_flags(page: str) -> list[str]:
+    box = re.search(r'<div class="needs-attention-box".*?</ul>', page, re.DOTALL)
+    return re.findall(r"<li>(.*?)</li>", box.group(0)) if box else []
+
+
+def test_the_board_shows_each_car_as_its_own_page_checks_it(app, client, auth, world):
+    """The board reads selected columns, the transfer's page whole objects:
+    the same checks, people, staff and flights on both."""
+    from festival.programme.models import HostInterpreter
+
+    auth.organiser()
+    _plan(client, world)
+    parma, usuki = _transfer_of(app, world.mayor_id), _transfer_of(app, world.usuki_id)
+    with app.app_context():
+        festival_id = db.session.get(Vehicle, world.car_id).festival_id
+        escort = Escort(festival_id=festival_id, name="Mori Aiko", languages=["ja"])
+        staff = HostInterpreter(festival_id=festival_id, name="Rossi Chiara", languages=["it"])
+        db.session.add_all([escort, staff])
+        parma_row = db.session.get(Transfer, parma.id)
+        parma_row.vehicle_id, parma_row.escort = world.car_id, escort  # four people, three seats
+        parma_row.pickup_at = LANDING + timedelta(minutes=5)  # before two of them land
+        parma_row.host_interpreter = staff
+        usuki_row = db.session.get(Transfer, usuki.id)
+        usuki_row.vehicle_id = None
+        mayor = db.session.get(Delegate, world.mayor_id)
+        mayor.arrival_at, mayor.arrival_flight = LANDING + timedelta(minutes=1), "AZ 784"
+        db.session.commit()
+    board = client.get(f"{world.base}?day=2027-06-13")
+    rows = _board_rows(board.text)
+    assert set(rows) == {parma.id, usuki.id}
+    for transfer_id in rows:
+        flags = _edit_flags(client.get(f"{world.base}/{transfer_id}").text)
+        shown = re.findall(r'<span class="attention-mark">(.*?)</span>', rows[transfer_id])
+        assert shown == flags and flags
+    parma_text = rows[parma.id]
+    assert "Pickup before the flight lands" in parma_text
+    assert "More people than seats" in parma_text and "A flight changed" in parma_text
+    assert "Car 1 (3 seats)" in parma_text and "Sato Kenji +81 90 0000 0001" in parma_text
+    assert "Escort: Mori Aiko" in parma_text and "Interpreter: Rossi Chiara" in parma_text
+    assert "Michele Guerra · Parma · AZ 784 · Sun, Jun 13, 2027, 15:01 (HND)" in parma_text
+    assert f'href="{world.base}/{parma.id}"' in parma_text
+    assert f'action="{world.base}/{parma.id}/status"' in parma_text
+    assert "No vehicle yet" in rows[usuki.id] and "Usuki · NH 130 · " in rows[usuki.id]
+    assert "2 on this page need attention" in board.text
+
+
+def test_the_board_goes_page_by_page(app, client, auth, world):
+    auth.organiser()
+    _plan(client, world)
+    app.config["PER_PAGE"] = 1
+    first = client.get(f"{world.base}?day=2027-06-13")
+    second = client.get(f"{world.base}?day=2027-06-13&page=2")
+    assert len(_board_rows(first.text)) == len(_board_rows(second.text)) == 1
+    assert set(_board_rows(first.text)).isdisjoint(_board_rows(second.text))
+    assert "2 transfers" in second.text and 'rel="prev"' in second.text
+    assert client.get(f"{world.base}?day=2027-06-13&page=3").status_code == 404
+    done = next(iter(_board_rows(second.text)))
+    with app.app_context():
+        db.session.get(Transfer, done).status = "done"
+        db.session.commit()
+    row = _board_rows(client.get(f"{world.base}?day=2027-06-13&page=2").text)[done]
+    assert "Done" in row and "<form" not in row
+
+
+def test_the_board_writes_flight_times_in_each_reader_s_language(app, client, auth, world):
+    """Flight times are kept formatted across requests: per language."""
+    auth.organiser()
+    _plan(client, world)
+    url = f"{world.base}?day=2027-06-13"
+    assert "Sun, Jun 13, 2027, 15:00 (HND)" in client.get(url).text
+    with client.session_transaction() as session:
+        session["locale"] = "fr"
+    page = client.get(url).text
+    assert "Sun, Jun 13" not in page and "13 juin 2027" in page and "15:00 (HND)" in page

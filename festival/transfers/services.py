@@ -7,9 +7,9 @@ Views call these; they flush, never commit. Pages read whole days at once
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.registration.airports import find_airport
 from festival.registration.models import ACTIVE_STATUSES, Delegate, Delegation
+from festival.transfers.checks import flight_of
 from festival.transfers.grouping import FleetVehicle, ProposedCar, Rules, Traveller, propose
 from festival.transfers.models import (
     SETTINGS_DEFAULTS,
@@ -102,13 +103,6 @@ def unplanned(festival: Festival, direction: Direction, day: date | None) -> lis
         query = query.where(flight_at >= start, flight_at < end)
     query = query.options(joinedload(Delegate.delegation).joinedload(Delegation.city))
     return list(db.session.scalars(query.order_by(flight_at, Delegate.id)))
-
-
-def flight_of(delegate: Delegate, direction: Direction) -> tuple[datetime | None, str, str | None]:
-    """The delegate's flight in this direction: (time, airport code, number)."""
-    if direction == Direction.ARRIVAL:
-        return delegate.arrival_at, delegate.arrival_airport or "", delegate.arrival_flight
-    return delegate.departure_at, delegate.departure_airport or "", delegate.departure_flight
 
 
 def fleet(festival: Festival) -> list[Vehicle]:
@@ -220,23 +214,7 @@ def save_proposal(festival: Festival, plan: Proposal) -> list[Transfer]:
     return saved
 
 
-# --- the day's board and its checks -------------------------------------------------
-
-
-@dataclass
-class Flag:
-    code: str  # before_landing, over_seats, no_vehicle, no_language, flight_changed
-    delegate_ids: list[int] = field(default_factory=list)
-
-
-@dataclass
-class BoardRow:
-    transfer: Transfer
-    flags: list[Flag]
-
-    @property
-    def flag_codes(self) -> set[str]:
-        return {flag.code for flag in self.flags}
+# --- the day's transfers -----------------------------------------------------------
 
 
 def day_query(
@@ -318,11 +296,11 @@ def day_counts(festival: Festival, day: date) -> DayCounts:
     return DayCounts({(airport, Direction(way)): n for airport, way, n in rows})
 
 
-def count_unplanned(festival: Festival, day: date) -> dict[Direction, int]:
-    """How many active delegates fly that day with no car, per direction:
-    both counted in one pass over the delegates (one query each scanned the
-    table twice, ~3 ms each at ten times the scale)."""
-    start, end = day_bounds(festival, day)
+@cache
+def _unplanned_query() -> sa.Select[Any]:
+    # Built once, its values bound per request: building it cost ~1 ms.
+    start = sa.bindparam("start", type_=Delegate.arrival_at.type)
+    end = sa.bindparam("end", type_=Delegate.arrival_at.type)
     counts = []
     for direction in (Direction.ARRIVAL, Direction.DEPARTURE):
         flight_at, airport, _flight = _flight_columns(direction)
@@ -333,11 +311,11 @@ def count_unplanned(festival: Festival, day: date) -> dict[Direction, int]:
             flight_at >= start, flight_at < end, airport.is_not(None), Delegate.id.not_in(planned)
         )
         counts.append(sa.func.coalesce(sa.func.sum(sa.case((flies, 1), else_=0)), 0))
-    query = (
+    return (
         sa.select(*counts)
         .join_from(Delegate, Delegation, Delegation.id == Delegate.delegation_id)
         .where(
-            Delegation.festival_id == festival.id,
+            Delegation.festival_id == sa.bindparam("festival_id"),
             Delegate.status.in_(ACTIVE_STATUSES),
             sa.or_(
                 sa.and_(Delegate.arrival_at >= start, Delegate.arrival_at < end),
@@ -345,66 +323,16 @@ def count_unplanned(festival: Festival, day: date) -> dict[Direction, int]:
             ),
         )
     )
-    arrivals, departures = db.session.execute(query).one()
+
+
+def count_unplanned(festival: Festival, day: date) -> dict[Direction, int]:
+    """How many active delegates fly that day with no car, per direction:
+    both counted in one pass over the delegates (one query each scanned the
+    table twice, ~3 ms each at ten times the scale)."""
+    start, end = day_bounds(festival, day)
+    values = {"festival_id": festival.id, "start": start, "end": end}
+    arrivals, departures = db.session.execute(_unplanned_query(), values).one()
     return {Direction.ARRIVAL: int(arrivals), Direction.DEPARTURE: int(departures)}
-
-
-def _languages(people: Sequence[Delegate]) -> set[str]:
-    return {code for person in people for code in (person.languages or [])}
-
-
-def check(transfer: Transfer) -> list[Flag]:
-    """What the transport desk must look at for this transfer (no query once loaded)."""
-    flags: list[Flag] = []
-    people = [p.delegate for p in transfer.passengers]
-    if transfer.direction == Direction.ARRIVAL:
-        early = [d.id for d in people if d.arrival_at and d.arrival_at > transfer.pickup_at]
-        if early:
-            flags.append(Flag("before_landing", early))
-    if transfer.vehicle is None:
-        flags.append(Flag("no_vehicle"))
-    else:
-        riding = len(people) + (transfer.escort is not None)
-        riding += transfer.interpreter is not None and transfer.interpreter not in people
-        riding += transfer.host_interpreter is not None
-        if riding > transfer.vehicle.seats:
-            flags.append(Flag("over_seats"))
-    staff = set(transfer.escort.languages or []) if transfer.escort else set()
-    if transfer.vehicle is not None:
-        staff.add(transfer.vehicle.driver_language)
-    # A host interpreter is staff: the languages they speak are the car's
-    # (a delegation's own interpreter covers their people whatever the car speaks).
-    if transfer.host_interpreter is not None:
-        staff.update(transfer.host_interpreter.languages or [])
-    interpreting = transfer.interpreter is not None or any(
-        d.shown_role == "interpreter" for d in people
-    )
-    if people and not interpreting:
-        by_delegation: dict[int, list[Delegate]] = {}
-        for person in people:
-            by_delegation.setdefault(person.delegation_id, []).append(person)
-        silent = [
-            d.id
-            for members in by_delegation.values()
-            if not (_languages(members) & staff)
-            for d in members
-        ]
-        if silent:
-            flags.append(Flag("no_language", silent))
-    changed = []
-    for passenger in transfer.passengers:
-        flight_at, _airport, number = flight_of(passenger.delegate, transfer.direction)
-        if flight_at != passenger.planned_flight_at or (number or None) != (
-            passenger.planned_flight or None
-        ):
-            changed.append(passenger.delegate_id)
-    if changed:
-        flags.append(Flag("flight_changed", changed))
-    return flags
-
-
-def board(festival: Festival, day: date, direction: Direction | None = None) -> list[BoardRow]:
-    return [BoardRow(t, check(t)) for t in transfers_of_day(festival, day, direction)]
 
 
 def set_status(transfer: Transfer, status: TransferStatus) -> None:

@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error, required
-from festival.core.pagination import paginate
 from festival.core.view_helpers import row_id
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
@@ -28,7 +27,8 @@ from festival.logistics.labels import date_label
 from festival.programme.times import NonexistentLocalTime, local, to_utc
 from festival.registration.labels import airport_time
 from festival.registration.models import Delegate, DelegateRole, Delegation
-from festival.transfers import labels, notices, services
+from festival.transfers import board as boardpage
+from festival.transfers import boardlines, checks, labels, notices, services
 from festival.transfers.forms import (
     EscortForm,
     MoveForm,
@@ -101,11 +101,10 @@ def board() -> ResponseReturnValue:
     airports = counts.airports()
     airport = request.args.get("airport", "").upper()
     airport = airport if airport in airports else ""
-    page = paginate(
-        services.day_query(g.festival, day, direction, airport or None),
-        total=counts.total(direction, airport or None),
+    page = boardpage.board_page(
+        g.festival, day, direction, airport or None, counts.total(direction, airport or None)
     )
-    rows = [services.BoardRow(t, services.check(t)) for t in page.items]
+    rows = [(t, checks.check(t)) for t in page.items]
     waiting = services.count_unplanned(g.festival, day)
     return render_template(
         "transfers/board.html",
@@ -116,9 +115,9 @@ def board() -> ResponseReturnValue:
         airports=airports,
         airport=airport,
         page=page,
-        rows=rows,
+        lines=boardlines.board_lines(rows, g.festival.slug, g.festival.tz),
         waiting=waiting,
-        flagged=sum(1 for row in rows if row.flags),
+        flagged=sum(1 for _t, flags in rows if flags),
     )
 
 
@@ -212,7 +211,7 @@ def edit(transfer_id: int) -> ResponseReturnValue:
         "transfers/edit.html",
         festival=g.festival,
         transfer=row,
-        flags=services.check(row),
+        flags=checks.check(row),
         form=form,
         others=[t for t in others if t.id != transfer.id],
         move_form=MoveForm(),
@@ -442,7 +441,7 @@ def _manifest_table(vehicle: Vehicle, transfers: list[Transfer]) -> Table:
     for transfer in transfers:
         for passenger in transfer.passengers:
             person = passenger.delegate
-            flight_at, airport, number = services.flight_of(person, transfer.direction)
+            flight_at, airport, number = checks.flight_of(person, transfer.direction)
             table.rows.append(
                 [
                     local(transfer.pickup_at, tz).replace(tzinfo=None),

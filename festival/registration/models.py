@@ -172,10 +172,12 @@ class Delegate(Model):
     allergens_other: Mapped[str | None] = mapped_column(sa.String(400))
     accessibility: Mapped[str | None] = mapped_column(sa.Text)
 
-    arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Indexed, as is departure_at: the transfers desk's boards find a day's
+    # travellers and the first arrival by them.
+    arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     arrival_flight: Mapped[str | None] = mapped_column(sa.String(20))
     arrival_airport: Mapped[str | None] = mapped_column(sa.String(3))
-    departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    departure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     departure_flight: Mapped[str | None] = mapped_column(sa.String(20))
     departure_airport: Mapped[str | None] = mapped_column(sa.String(3))
     # Raised whenever a flight's time, airport or number changes (see the

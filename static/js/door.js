@@ -149,12 +149,31 @@
     return list ? list.sessions.filter(function (s) { return s.id === id; })[0] : null;
   }
 
+  // Whether a record puts its person in its session (taken here, or
+  // confirmed by the server, or found checked in at another door).
+  function counts(r) {
+    return r.state === "waiting" || r.status === "checked_in" || r.status === "walk_in" || r.status === "already";
+  }
+
   function isIn(s, personId) {
     if (s.checked_in.indexOf(personId) !== -1) { return true; }
-    return records.some(function (r) {
-      return r.session === s.id && r.person === personId &&
-        (r.state === "waiting" || r.status === "checked_in" || r.status === "walk_in" || r.status === "already");
+    return records.some(function (r) { return r.session === s.id && r.person === personId && counts(r); });
+  }
+
+  // The session's check-ins at a glance, for drawing its list: who is in
+  // (by id) and each person's latest record here. Built once per drawing,
+  // so a list of thousands is drawn in one pass, not one pass over every
+  // record and every other person per person.
+  function sessionState(s) {
+    var inside = {};
+    var recordOf = {};
+    s.checked_in.forEach(function (id) { inside[id] = true; });
+    records.forEach(function (r) {
+      if (r.session !== s.id) { return; }
+      if (!(r.person in recordOf)) { recordOf[r.person] = r; }
+      if (counts(r)) { inside[r.person] = true; }
     });
+    return { inside: inside, recordOf: recordOf };
   }
 
   function waitingCount() {
@@ -275,10 +294,11 @@
       shown.push(person);
     });
     shown.sort(function (a, b) { return a.n < b.n ? -1 : a.n > b.n ? 1 : a.id - b.id; });
+    var state = sessionState(s);
     var fragment = document.createDocumentFragment();
     shown.slice(0, 300).forEach(function (person) {
       var item = document.createElement("li");
-      var inNow = isIn(s, person.id);
+      var inNow = state.inside[person.id] === true;
       item.className = inNow ? "is-checked-in" : "";
       item.dataset.person = String(person.id);
       var photo = document.createElement("span");
@@ -290,7 +310,7 @@
       who.textContent = person.n + (person.o ? " · " + person.o : "") + " — " + person.c + (person.r ? " · " + person.r : "");
       item.appendChild(photo);
       item.appendChild(who);
-      var pending = records.filter(function (r) { return r.session === s.id && r.person === person.id; })[0];
+      var pending = state.recordOf[person.id];
       if (pending && pending.state === "waiting") {
         var note = document.createElement("span");
         note.className = "door-pending";
@@ -313,9 +333,8 @@
       fragment.appendChild(item);
     });
     el.people.replaceChildren(fragment);
-    var inCount = s.allowed.concat(s.checked_in).filter(function (id, i, all) {
-      return all.indexOf(id) === i && isIn(s, id);
-    }).length;
+    // Everyone in, allowed or not (someone checked in at the desk, say).
+    var inCount = Object.keys(state.inside).length;
     el.counts.dataset.checkedIn = String(inCount);
     var option = el.session.options[el.session.selectedIndex];
     if (option && option.dataset.places) { el.counts.textContent = option.dataset.places; }

@@ -309,3 +309,24 @@ def test_a_city_s_history_counts_its_published_quotes(app, client, auth):
     )
     # No booth, one quote (Maria's): the last two columns of the edition's row.
     assert '<td class="num">0</td><td class="num">1</td>' in history
+
+
+def test_the_quotes_to_translate_come_a_page_at_a_time(app, client, auth):
+    """Hundreds of quotes are hundreds of forms: the organisers' page shows
+    a page of them, and saving one goes back to its page."""
+    app.config["PER_PAGE"] = 2
+    with app.app_context():
+        scene = build_report_scene()
+    auth.organiser()
+    _publish(client, scene)
+    first = client.get(_admin(scene))
+    assert "with 3 quotes" in first.text and "consent: 3." in first.text
+    assert first.text.count('class="report-quote"') == 2
+    assert "?page=2" in first.text
+    second = client.get(f"{_admin(scene)}?page=2")
+    assert second.text.count('class="report-quote"') == 1
+    last = int(re.findall(r'id="quote-(\d+)"', second.text)[0])
+    saved = client.post(f"{_admin(scene)}/quotes/{last}", data={"text-fr": "Traduit."})
+    assert saved.status_code == 303
+    assert saved.headers["Location"].endswith(f"?page=2#quote-{last}")
+    assert "Traduit." in client.get(saved.headers["Location"]).text

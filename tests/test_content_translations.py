@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from festival.core.content import Localized, pick, source_hash
 from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.itineraries.models import ItemKind, ItineraryItem
 from festival.programme.models import ProgrammeSession
 from tests import factories
 
@@ -32,7 +34,7 @@ def ids(app):
         other = factories.make_festival(slug="other-2027")
         foreign = factories.make_session(other, title="Elsewhere")
         db.session.commit()
-        return {"session": session.id, "foreign": foreign.id}
+        return {"session": session.id, "foreign": foreign.id, "festival": festival.id}
 
 
 def session_row(app, session_id: int) -> ProgrammeSession:
@@ -58,6 +60,53 @@ def test_the_translation_page_counts_what_is_missing_per_language(client, auth, 
     rows = dict(re.findall(r'<th scope="row" lang="(\w+)">[^<]*</th>\s*<td>(\d+)</td>', page.text))
     assert rows == {"ja": "4", "fr": "5"}
     assert f"{BASE}/session/{ids['session']}" in page.text
+
+
+def missing_counts(client) -> dict[str, str]:
+    page = client.get(BASE)
+    assert page.status_code == 200
+    return dict(re.findall(r'<th scope="row" lang="(\w+)">[^<]*</th>\s*<td>(\d+)</td>', page.text))
+
+
+def test_the_missing_counts_follow_every_edit_made_through_the_app(app, client, auth, ids):
+    """The counts are kept per version of the content: each edit shows at once."""
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).where(Festival.slug == "gastro-2027"))
+        venue_id = festival.venues[0].id
+        delegation = factories.make_delegation(festival)
+        item = ItineraryItem(
+            delegation=delegation,
+            kind=ItemKind.VISIT,
+            title="Brewery visit",
+            starts_at=datetime(2027, 5, 1, 9, tzinfo=UTC),
+            ends_at=datetime(2027, 5, 1, 10, tzinfo=UTC),
+        )
+        db.session.add(item)
+        db.session.commit()
+        item_id, delegation_id = item.id, delegation.id
+    auth.organiser()
+    assert missing_counts(client) == {"ja": "5", "fr": "6"}
+    # A session's texts.
+    client.post(
+        f"{BASE}/session/{ids['session']}",
+        data={"title__en": "Mayors' Forum", "title__fr": "Forum des maires"},
+    )
+    assert missing_counts(client) == {"ja": "5", "fr": "5"}
+    # A venue's (its festival's version moves).
+    client.post(
+        f"{BASE}/venue/{venue_id}",
+        data={"name__en": "Civic Hall", "name__ja": "市民会館", "name__fr": "Salle civique"},
+    )
+    assert missing_counts(client) == {"ja": "4", "fr": "4"}
+    # An itinerary item's, then the item itself removed on the itineraries page.
+    client.post(f"{BASE}/item/{item_id}", data={"title__en": "Brewery visit", "title__ja": "酒蔵"})
+    assert missing_counts(client) == {"ja": "3", "fr": "4"}
+    admin = "/organiser/festivals/gastro-2027/itineraries"
+    assert client.post(f"{admin}/{delegation_id}/items/{item_id}/delete").status_code == 302
+    assert missing_counts(client) == {"ja": "3", "fr": "3"}
+    # The festival's own texts.
+    client.post(f"{BASE}/festival/{ids['festival']}", data={"name__ja": "美食祭"})
+    assert missing_counts(client) == {"ja": "2", "fr": "3"}
 
 
 def test_an_organiser_translates_a_session_side_by_side(app, client, auth, ids):

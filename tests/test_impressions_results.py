@@ -11,6 +11,7 @@ from functools import partial
 import pytest
 import sqlalchemy as sa
 
+from festival.core import memo
 from festival.extensions import db
 from festival.impressions import sending, services
 from festival.impressions.charts import Bar, bar_chart
@@ -323,3 +324,58 @@ def test_the_chart_escapes_labels_and_scales_bars():
     widths = [float(w) for w in re.findall(r'<rect[^>]*width="([\d.]+)"[^>]*fill="#1d5fa8"', svg)]
     assert widths[1] == pytest.approx(2 * widths[0])
     assert "style" not in svg
+
+
+def _report_as_now(app, client, url: str) -> str:
+    """The report as served, checked against one rendered afresh (the kept
+    renders forgotten): what is kept never hides a change."""
+    client.get(url)  # shows, and so clears, the message of the last action
+    served = client.get(url).text
+    memo.clear(app)
+    fresh = client.get(url).text
+
+    def strip(text: str) -> str:
+        return re.sub(r'name="csrf_token" value="[^"]*"', "", text)
+
+    assert strip(served) == strip(fresh)
+    return served
+
+
+def test_the_printed_report_follows_every_change_made_through_the_app(app, client, auth):
+    """The report is rendered once per version of its data and locale."""
+    scene = _answered_scene(app)
+    with app.app_context():
+        ids = {r.delegate.email: r.id for r in db.session.scalars(sa.select(ImpressionResponse))}
+        mayor = db.session.scalar(
+            sa.select(Delegate).where(Delegate.email == "maria@parma.example")
+        )
+        mayor_id = mayor.id
+    auth.organiser()
+    base = f"/organiser/festivals/{scene.slug}/impressions"
+    url = f"{base}/report"
+    first = _report_as_now(app, client, url)
+    assert "Tsuruoka feeds the soul." not in first
+    # Quotes picked.
+    client.post(
+        f"{base}/forms/{scene.form_id}/quotes",
+        data={"picked": [ids["maria@parma.example"], ids["yui@tsuruoka.example"]]},
+    )
+    picked = _report_as_now(app, client, url)
+    assert "Tsuruoka feeds the soul." in picked
+    # A check-in at the door moves the attendance.
+    checked = client.post(
+        f"/organiser/festivals/{scene.slug}/check-in/sessions/{scene.session_id}"
+        f"/delegates/{mayor_id}",
+        data={"confirm_early": "1"},
+    )
+    assert checked.status_code in (302, 303)
+    assert _report_as_now(app, client, url) != picked
+    # The session retitled on the translation page.
+    client.post(
+        f"/organiser/festivals/{scene.slug}/translations/session/{scene.session_id}",
+        data={"title__en": "Fermented Tomorrows"},
+    )
+    assert "Fermented Tomorrows" in _report_as_now(app, client, url)
+    # Another interface language: its own render.
+    japanese = client.get(url, headers={"Accept-Language": "ja"}).text
+    assert "Fermented Tomorrows" in japanese and japanese != client.get(url).text

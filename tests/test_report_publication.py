@@ -8,6 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.impressions.models import ImpressionResponse
@@ -309,3 +310,63 @@ def test_a_city_s_history_counts_its_published_quotes(app, client, auth):
     )
     # No booth, one quote (Maria's): the last two columns of the edition's row.
     assert '<td class="num">0</td><td class="num">1</td>' in history
+
+
+def test_the_quotes_to_translate_come_a_page_at_a_time(app, client, auth):
+    """Hundreds of quotes are hundreds of forms: the organisers' page shows
+    a page of them, and saving one goes back to its page."""
+    app.config["PER_PAGE"] = 2
+    with app.app_context():
+        scene = build_report_scene()
+    auth.organiser()
+    _publish(client, scene)
+    first = client.get(_admin(scene))
+    assert "with 3 quotes" in first.text and "consent: 3." in first.text
+    assert first.text.count('class="report-quote"') == 2
+    assert "?page=2" in first.text
+    second = client.get(f"{_admin(scene)}?page=2")
+    assert second.text.count('class="report-quote"') == 1
+    last = int(re.findall(r'id="quote-(\d+)"', second.text)[0])
+    saved = client.post(f"{_admin(scene)}/quotes/{last}", data={"text-fr": "Traduit."})
+    assert saved.status_code == 303
+    assert saved.headers["Location"].endswith(f"?page=2#quote-{last}")
+    assert "Traduit." in client.get(saved.headers["Location"]).text
+
+
+def test_the_public_page_follows_every_change_made_through_the_app(app, client, auth):
+    """Its body is rendered once per version of the publication, language
+    and festival: each change an organiser makes shows at once."""
+    with app.app_context():
+        scene = build_report_scene()
+        festival_id = db.session.scalar(sa.select(Festival.id).where(Festival.slug == scene.slug))
+    auth.organiser()
+    _publish(client, scene)
+    visitor = app.test_client()
+
+    def as_now(lang: str) -> str:
+        served = visitor.get(_public(scene, lang)).text
+        memo.clear(app)
+        assert visitor.get(_public(scene, lang)).text == served
+        return served
+
+    assert "Traduction de Yui." not in as_now("fr")
+    with app.app_context():
+        yui = db.session.scalar(
+            sa.select(PublishedQuote).where(PublishedQuote.response_id == scene.responses[YUI])
+        )
+    client.post(f"{_admin(scene)}/quotes/{yui.id}", data={"text-fr": "Traduction de Yui."})
+    assert "Traduction de Yui." in as_now("fr")
+    # The festival renamed in French on the translation page.
+    client.post(
+        f"/organiser/festivals/{scene.slug}/translations/festival/{festival_id}",
+        data={"name__fr": "Festival renommé"},
+    )
+    assert "Festival renommé" in as_now("fr")
+    # Published again after the introduction changed.
+    client.post(
+        f"/organiser/festivals/{scene.slug}/translations/festival/{festival_id}",
+        data={"report_introduction__en": "A new introduction."},
+    )
+    assert "A new introduction." not in as_now("en")  # frozen until published again
+    _publish(client, scene)
+    assert "A new introduction." in as_now("en")

@@ -3,13 +3,21 @@ item in every language, and applying an imported file after its preview."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from festival.content.registry import Kind, Unit, festival_units
+import sqlalchemy as sa
+
+from festival.booths.models import Booth
+from festival.content.registry import KINDS, Kind, Unit, festival_units, kind_rows, units_of
+from festival.core import memo
 from festival.core.content import i18n_column, set_translation, source_hash
+from festival.extensions import db
 from festival.festivals.models import Festival
+from festival.impressions.models import ImpressionForm
+from festival.itineraries.models import ItineraryItem
+from festival.programme.models import ProgrammeSession
+from festival.registration.models import Delegation
 
 
 @dataclass(frozen=True)
@@ -22,22 +30,91 @@ class Missing:
     items: list[tuple[str, int, str, list[str]]]
 
 
+# The kinds whose rows all carry an ``updated_at`` that every edit moves
+# (a venue's edit moves its festival's): what the translation page counts of
+# them is kept per version of those rows. The few custom impression
+# questions have no such column and are counted on each view.
+STAMPED = ("festival", "venue", "session", "item", "form", "booth")
+# A few festivals, languages and versions of each.
+MEMO_ENTRIES = 32
+
+_Partial = tuple[dict[str, int], int, list[tuple[str, int, str, list[str]]]]
+
+
+def content_stamp(festival: Festival) -> tuple[object, ...]:
+    """The version of the festival's stamped rows, in one query: per table,
+    the count, the sum of the ids (one row deleted and another added still
+    move it) and the latest change."""
+
+    def version(model: Any, *where: Any, join: Any = None) -> sa.Subquery:
+        query = sa.select(
+            sa.func.count(model.id), sa.func.sum(model.id), sa.func.max(model.updated_at)
+        )
+        if join is not None:
+            query = query.join(*join)
+        return query.where(*where).subquery()
+
+    parts = [
+        version(ProgrammeSession, ProgrammeSession.festival_id == festival.id),
+        version(
+            ItineraryItem,
+            Delegation.festival_id == festival.id,
+            join=(Delegation, Delegation.id == ItineraryItem.delegation_id),
+        ),
+        version(ImpressionForm, ImpressionForm.festival_id == festival.id),
+        version(Booth, Booth.festival_id == festival.id),
+    ]
+    # One row from each.
+    joined: Any = parts[0]
+    for part in parts[1:]:
+        joined = joined.join(part, sa.true())
+    row = db.session.execute(
+        sa.select(*(column for part in parts for column in part.c)).select_from(joined)
+    ).one()
+    return (*row, festival.updated_at)
+
+
+def _kind_missing(festival: Festival, kind: Kind, others: tuple[str, ...]) -> _Partial:
+    """What one kind's rows lack, in each of ``others``: counts per language,
+    the number of units, and the rows lacking something (in the kind's order)."""
+    counts = dict.fromkeys(others, 0)
+    total = 0
+    lacking: dict[int, tuple[str, set[str]]] = {}
+    for row in kind_rows(festival, kind):
+        for unit in units_of(kind, row):
+            total += 1
+            for lang in others:
+                if not unit.translations.get(lang):
+                    counts[lang] += 1
+                    lacking.setdefault(unit.item_id, (unit.name, set()))[1].add(lang)
+    items = [
+        (kind.key, item_id, name, [lang for lang in others if lang in langs])
+        for item_id, (name, langs) in lacking.items()
+    ]
+    return counts, total, items
+
+
 def missing(festival: Festival) -> Missing:
     """What is left to translate in each of the festival's other languages."""
-    units = festival_units(festival)
-    others = festival.all_content_languages[1:]
-    counts: Counter[str] = Counter({lang: 0 for lang in others})
-    lacking: dict[tuple[str, int], tuple[str, set[str]]] = {}
-    for unit in units:
-        for lang in others:
-            if not unit.translations.get(lang):
-                counts[lang] += 1
-                lacking.setdefault((unit.kind, unit.item_id), (unit.name, set()))[1].add(lang)
-    items = [
-        (kind, item_id, name, [lang for lang in others if lang in langs])
-        for (kind, item_id), (name, langs) in lacking.items()
-    ]
-    return Missing(dict(counts), len(units), items)
+    others = tuple(festival.all_content_languages[1:])
+    stamped = memo.cached(
+        "content.missing",
+        (festival.id, others, content_stamp(festival)),
+        lambda: {
+            kind.key: _kind_missing(festival, kind, others) for kind in KINDS if kind.key in STAMPED
+        },
+        MEMO_ENTRIES,
+    )
+    counts = dict.fromkeys(others, 0)
+    total = 0
+    items: list[tuple[str, int, str, list[str]]] = []
+    for kind in KINDS:
+        part = stamped[kind.key] if kind.key in stamped else _kind_missing(festival, kind, others)
+        for lang, n in part[0].items():
+            counts[lang] += n
+        total += part[1]
+        items += part[2]
+    return Missing(counts, total, items)
 
 
 def set_list_item(row: Any, field: str, index: int, lang: str, text: str) -> bool:

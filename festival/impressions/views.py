@@ -431,8 +431,5 @@ def move_quote(form_id: int, response_id: int) -> ResponseReturnValue:
 def print_report() -> ResponseReturnValue:
     """The printable impressions report (A4)."""
     return render_template(
-        "impressions/report.html",
-        festival=g.festival,
-        entries=report.build_report(g.festival),
-        signature=report.signature,
+        "impressions/report.html", festival=g.festival, body=report.report_html(g.festival)
     )

@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from festival.core import memo
 from festival.core.content import localized
 from festival.extensions import db
 from festival.festivals.access import load_festival_from_url
@@ -43,6 +44,8 @@ bp = Blueprint("reports", __name__)
 load_festival_from_url(bp)
 
 YEAR = 365 * 24 * 3600
+# A few festivals, each in a few languages and versions (some 150 KB apiece).
+MEMO_ENTRIES = 16
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -83,17 +86,27 @@ def report() -> ResponseReturnValue:
         _public_headers(response, etag, chosen)
         return response
     interface = lang if lang in current_app.config["LANGUAGES"] else str(get_locale())
-    with force_locale(interface):
-        body = render_template(
-            "reports/report.html",
+
+    def render_body() -> str:
+        default = festival.content_language or "en"
+        return render_template(
+            "reports/_report_body.html",
             festival=festival,
             publication=publication,
             lang=lang,
-            intro=localized(publication, "introduction", lang, festival.content_language or "en"),
-            sections=services.sections(publication, lang, festival.content_language or "en"),
+            intro=localized(publication, "introduction", lang, default),
+            sections=services.sections(publication, lang, default),
             photos=services.published_photos(publication),
             languages=festival.all_content_languages,
         )
+
+    # The report is rendered once per version of the publication (its every
+    # change moves it: the ETag's), language and interface language; the
+    # festival's own change (its name, dates, languages) moves its updated_at.
+    key = (publication.id, publication.version, lang, interface, festival.updated_at)
+    with force_locale(interface):
+        report_body = Markup(memo.cached("public-report", key, render_body, MEMO_ENTRIES))  # noqa: S704  (rendered by Jinja)
+        body = render_template("reports/report.html", festival=festival, body=report_body)
     response = make_response(body)
     if private:
         response.headers["Cache-Control"] = "no-store"

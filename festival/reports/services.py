@@ -82,8 +82,43 @@ def _selected(festival: Festival) -> list[ImpressionResponse]:
 
 
 def selected_count(festival: Festival) -> int:
-    """How many quotes a publication made now would hold."""
-    return len(_selected(festival))
+    """How many quotes a publication made now would hold (counted in SQL:
+    the rows themselves, with their authors and events, are for publishing)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(ImpressionResponse.id))
+            .join(ImpressionForm, ImpressionForm.id == ImpressionResponse.form_id)
+            .where(ImpressionForm.festival_id == festival.id, published_quotes())
+        )
+        or 0
+    )
+
+
+def quotes_query(publication: ReportPublication) -> sa.Select[PublishedQuote]:
+    """The publication's quotes in the report's order, for a page of them."""
+    return (
+        sa.select(PublishedQuote)
+        .where(PublishedQuote.publication_id == publication.id)
+        .order_by(PublishedQuote.event_position, PublishedQuote.position, PublishedQuote.id)
+    )
+
+
+def quote_count(publication: ReportPublication) -> int:
+    """How many quotes the publication holds."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(PublishedQuote.id)).where(
+                PublishedQuote.publication_id == publication.id
+            )
+        )
+        or 0
+    )
+
+
+def quote_page(publication: ReportPublication, quote: PublishedQuote, per_page: int) -> int:
+    """The page of the organisers' list that shows ``quote``."""
+    ids = list(db.session.scalars(quotes_query(publication).with_only_columns(PublishedQuote.id)))
+    return ids.index(quote.id) // per_page + 1 if quote.id in ids else 1
 
 
 def publish(festival: Festival, now: datetime | None = None) -> ReportPublication:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from festival.core.access import organiser_blueprint
 from festival.core.forms import add_error, required
+from festival.core.pagination import paginate
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
 from festival.reports import services
@@ -41,11 +42,18 @@ def _back() -> BaseResponse:
 def _page(photo_form: PhotoForm, status: int = 200) -> ResponseReturnValue:
     festival = g.festival
     publication = services.publication_of(festival)
+    # The quotes' translation forms come a page at a time: hundreds of them
+    # made a page of 350 KB.
+    quotes = None
+    if publication is not None:
+        # Counted on its own: paginate's count wraps the whole select.
+        quotes = paginate(services.quotes_query(publication), services.quote_count(publication))
     return (
         render_template(
             "reports/compose.html",
             festival=festival,
             publication=publication,
+            quotes=quotes,
             selected=services.selected_count(festival),
             photos=services.festival_photos(festival),
             photo_form=photo_form,
@@ -102,7 +110,10 @@ def translate_quote(quote_id: int) -> ResponseReturnValue:
     if services.set_quote_translations(publication, quote, texts):
         db.session.commit()
         flash(_("The translations are saved and shown on the public report."), "success")
-    return redirect(url_for(".compose", _anchor=f"quote-{quote.id}"), 303)
+    page = services.quote_page(publication, quote, current_app.config["PER_PAGE"])
+    return redirect(
+        url_for(".compose", page=page if page > 1 else None, _anchor=f"quote-{quote.id}"), 303
+    )
 
 
 @bp.post("/photos")

@@ -16,7 +16,8 @@ from festival.attendance.lists import Counts
 from festival.attendance.offline import code_hash
 from festival.auth.models import User
 from festival.extensions import db
-from festival.programme.models import Attendance, Audience
+from festival.festivals.models import Festival
+from festival.programme.models import Attendance, Audience, SessionStatus
 from festival.registration.models import DelegateRole, DelegateStatus
 from tests.factories import (
     enrol,
@@ -317,3 +318,30 @@ def test_the_door_pages_query_counts_do_not_grow_with_the_data(app, client, auth
         db.session.commit()
     large = queries_per_page(client, pages)
     assert small == large, dict(zip(pages, zip(small, large, strict=True), strict=True))
+
+
+def test_the_door_index_links_every_session_by_day_in_the_readers_language(app, client, auth, door):
+    with app.app_context():
+        festival = db.session.get(Festival, door["festival"])
+        make_session(
+            festival,
+            title="Closing Dinner",
+            title_i18n={"ja": "閉会の夕食"},
+            starts_at=datetime(2027, 6, 16, 9, 30, tzinfo=UTC),
+            status=SessionStatus.CANCELLED,
+        )
+        db.session.commit()
+    auth.organiser()
+    page = client.get("/check-in/gastro/").get_data(as_text=True)
+    talk = f'<a href="/check-in/gastro/sessions/{door["talk"]}">'
+    when = '<time datetime="2027-06-15T01:00:00+00:00">10:00</time>'
+    assert f"{talk}{when} Rice and the Sea</a>" in page
+    assert "Closing Dinner</a>\n        (Cancelled)" in page
+    assert page.index("Rice and the Sea") < page.index("Closing Dinner")
+    assert "Another festival" not in page
+    with client.session_transaction() as session:
+        session["locale"] = "ja"
+    page = client.get("/check-in/gastro/").get_data(as_text=True)
+    assert "18:30</time> 閉会の夕食</a>" in page
+    # No Japanese title: the English one, marked for the organiser.
+    assert '<span lang="en">Rice and the Sea</span> <span class="untranslated">' in page

@@ -166,4 +166,4 @@ def _qr_drawing(code: str) -> tuple[str, int]:
         lineclass=None,
         light="#fff",
     )
-    return svg, qr.symbol_size(scale=1, border=4)[0]
+    return svg, int(qr.symbol_size(scale=1, border=4)[0])

@@ -18,7 +18,7 @@ from festival.auth.models import User
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.models import Attendance, Audience, SessionStatus
-from festival.registration.models import DelegateRole, DelegateStatus
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests.factories import (
     enrol,
     make_city,
@@ -345,3 +345,38 @@ def test_the_door_index_links_every_session_by_day_in_the_readers_language(app, 
     assert "18:30</time> 閉会の夕食</a>" in page
     # No Japanese title: the English one, marked for the organiser.
     assert '<span lang="en">Rice and the Sea</span> <span class="untranslated">' in page
+
+
+def test_the_list_follows_every_change_to_its_people(app, client, auth, door):
+    """Its people are kept per version of their data (the salt and hashes
+    are new each time): a change made through the app shows on the next
+    download."""
+    with app.app_context():
+        parma = db.session.get(Delegate, door["aiko"]).delegation.city
+        city_id, field = parma.id, parma.creative_field.value
+        db.session.commit()
+    auth.organiser()
+
+    def people():
+        data = client.get(f"/check-in/gastro/list.json?s={door['talk']}").get_json()
+        return {p["id"]: p for p in data["people"]}, data["salt"]
+
+    first, salt = people()
+    again, other_salt = people()
+    assert first[door["aiko"]]["n"] == "Aiko Sato" and salt != other_salt
+    assert first[door["aiko"]]["h"] != again[door["aiko"]]["h"]
+    city = {
+        "name": "Parma di Sopra",
+        "country_code": "IT",
+        "creative_field": field,
+        "contact_name": "Giulia Rossi",
+        "contact_email": "creative.city@parma.example",
+        "preferred_language": "en",
+        "year_designated": "2015",
+    }
+    assert client.post(f"/organiser/cities/{city_id}/edit", data=city).status_code == 302
+    assert people()[0][door["aiko"]]["c"] == "Parma di Sopra"
+    base = "/organiser/festivals/gastro/delegates"
+    client.post(f"{base}/{door['aiko']}/anonymise", data={"anonymise-confirm": "y"})
+    removed = people()[0][door["aiko"]]
+    assert "Aiko" not in removed["n"] and "o" not in removed

@@ -45,6 +45,12 @@ _SEPARATORS = re.compile(r"[\s\-_.]+")
 CACHED_CODES = 65536
 
 
+def code_key() -> bytes:
+    """What the codes are made with (derived from SECRET_KEY): a cache of
+    codes keys on it, so a new SECRET_KEY makes new codes."""
+    return _key()
+
+
 def _key() -> bytes:
     """A key for codes only, derived from SECRET_KEY."""
     secret = current_app.secret_key

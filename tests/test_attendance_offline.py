@@ -16,8 +16,9 @@ from festival.attendance.lists import Counts
 from festival.attendance.offline import code_hash
 from festival.auth.models import User
 from festival.extensions import db
-from festival.programme.models import Attendance, Audience
-from festival.registration.models import DelegateRole, DelegateStatus
+from festival.festivals.models import Festival
+from festival.programme.models import Attendance, Audience, SessionStatus
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus
 from tests.factories import (
     enrol,
     make_city,
@@ -317,3 +318,65 @@ def test_the_door_pages_query_counts_do_not_grow_with_the_data(app, client, auth
         db.session.commit()
     large = queries_per_page(client, pages)
     assert small == large, dict(zip(pages, zip(small, large, strict=True), strict=True))
+
+
+def test_the_door_index_links_every_session_by_day_in_the_readers_language(app, client, auth, door):
+    with app.app_context():
+        festival = db.session.get(Festival, door["festival"])
+        make_session(
+            festival,
+            title="Closing Dinner",
+            title_i18n={"ja": "閉会の夕食"},
+            starts_at=datetime(2027, 6, 16, 9, 30, tzinfo=UTC),
+            status=SessionStatus.CANCELLED,
+        )
+        db.session.commit()
+    auth.organiser()
+    page = client.get("/check-in/gastro/").get_data(as_text=True)
+    talk = f'<a href="/check-in/gastro/sessions/{door["talk"]}">'
+    when = '<time datetime="2027-06-15T01:00:00+00:00">10:00</time>'
+    assert f"{talk}{when} Rice and the Sea</a>" in page
+    assert "Closing Dinner</a>\n        (Cancelled)" in page
+    assert page.index("Rice and the Sea") < page.index("Closing Dinner")
+    assert "Another festival" not in page
+    with client.session_transaction() as session:
+        session["locale"] = "ja"
+    page = client.get("/check-in/gastro/").get_data(as_text=True)
+    assert "18:30</time> 閉会の夕食</a>" in page
+    # No Japanese title: the English one, marked for the organiser.
+    assert '<span lang="en">Rice and the Sea</span> <span class="untranslated">' in page
+
+
+def test_the_list_follows_every_change_to_its_people(app, client, auth, door):
+    """Its people are kept per version of their data (the salt and hashes
+    are new each time): a change made through the app shows on the next
+    download."""
+    with app.app_context():
+        parma = db.session.get(Delegate, door["aiko"]).delegation.city
+        city_id, field = parma.id, parma.creative_field.value
+        db.session.commit()
+    auth.organiser()
+
+    def people():
+        data = client.get(f"/check-in/gastro/list.json?s={door['talk']}").get_json()
+        return {p["id"]: p for p in data["people"]}, data["salt"]
+
+    first, salt = people()
+    again, other_salt = people()
+    assert first[door["aiko"]]["n"] == "Aiko Sato" and salt != other_salt
+    assert first[door["aiko"]]["h"] != again[door["aiko"]]["h"]
+    city = {
+        "name": "Parma di Sopra",
+        "country_code": "IT",
+        "creative_field": field,
+        "contact_name": "Giulia Rossi",
+        "contact_email": "creative.city@parma.example",
+        "preferred_language": "en",
+        "year_designated": "2015",
+    }
+    assert client.post(f"/organiser/cities/{city_id}/edit", data=city).status_code == 302
+    assert people()[0][door["aiko"]]["c"] == "Parma di Sopra"
+    base = "/organiser/festivals/gastro/delegates"
+    client.post(f"{base}/{door['aiko']}/anonymise", data={"anonymise-confirm": "y"})
+    removed = people()[0][door["aiko"]]
+    assert "Aiko" not in removed["n"] and "o" not in removed

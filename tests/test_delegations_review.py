@@ -12,8 +12,14 @@ from festival.cities.models import City
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.outbox.models import OutboxMessage
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus
-from tests.factories import make_city, make_delegate, make_delegation, make_festival
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
+from tests.factories import (
+    make_city,
+    make_delegate,
+    make_delegation,
+    make_festival,
+    make_invitation,
+)
 from tests.support.queries import queries_per_page
 
 BASE = "/organiser/festivals/gastro"
@@ -426,3 +432,48 @@ def test_the_kept_order_and_counts_follow_every_change(app, client, auth) -> Non
     order, text = view()
     assert order == ["Mayor of Parma", "Mayor of Lyon", "Chef of Parma", "Cook of Lyon"]
     assert "To review (1)" in text
+
+
+def test_the_delegations_list_follows_every_change_behind_it(app, client, auth) -> None:
+    """Its order and its menu of countries are kept per version of their
+    data: each kind of change made through the app shows on the next view."""
+    ids = build(app)
+    with app.app_context():
+        festival = db.session.scalar(sa.select(Festival).filter_by(slug="gastro"))
+        _invitation, token = make_invitation(festival, make_city(name="Aarhus", country_code="DK"))
+        parma = db.session.get(City, db.session.get(Delegation, ids["group0"]).city_id)
+        parma_id, parma_fields = (
+            parma.id,
+            {
+                "name": "Parma",
+                "country_code": "IT",
+                "creative_field": parma.creative_field.value,
+                "contact_name": "Giulia Rossi",
+                "contact_email": "creative.city@parma.example",
+                "preferred_language": "en",
+                "year_designated": "2015",
+            },
+        )
+        db.session.commit()
+    auth.organiser()
+
+    def listed() -> tuple[list[str], str]:
+        page = client.get(f"{BASE}/delegations").text
+        found = [n for n in ("Parma", "Lyon", "Aarhus", "Ancona") if f">{n}</a>" in page]
+        return sorted(found, key=lambda n: page.index(f">{n}</a>")), page
+
+    # Two mayors: by precedence, then by city name.
+    assert listed()[0] == ["Lyon", "Parma"]
+    # A city accepts its invitation: its delegation, nobody in it yet, comes last.
+    client.post(f"/invitations/{token}", data={"accept-accept": "Accept"})
+    order, page = listed()
+    assert order == ["Lyon", "Parma", "Aarhus"] and '<option value="DK"' in page
+    # Parma is renamed Ancona: before Lyon by name.
+    edited = client.post(
+        f"/organiser/cities/{parma_id}/edit", data={**parma_fields, "name": "Ancona"}
+    )
+    assert edited.status_code == 302
+    assert listed()[0] == ["Ancona", "Lyon", "Aarhus"]
+    # Ancona's mayor declines: its best-ranked person is now its chef, after Lyon's mayor.
+    client.post(f"{BASE}/delegates/{ids['mayor0']}/decline", data={"decline-reason": "Ill."})
+    assert listed()[0] == ["Lyon", "Ancona", "Aarhus"]

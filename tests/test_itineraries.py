@@ -475,3 +475,28 @@ def test_a_renamed_venue_shows_at_once_in_the_itinerary_and_its_feed(app, client
         db.session.commit()
     assert "Great Hall of Shonai" in client.get("/my/itinerary").text
     assert "Great Hall of Shonai" in client.get(feed).text
+
+
+def test_the_list_counts_an_item_at_a_sessions_start_not_one_when_it_ends(app, client, auth, world):
+    """The list's count of overlaps agrees with the delegation's page at the
+    edges: an instant (a pickup at 14:00) overlaps a session starting then;
+    an item starting when the session ends does not."""
+    with app.app_context():
+        forum = db.session.get(ProgrammeSession, world["forum_id"])
+        db.session.add(Attendance(session=forum, delegate_id=world["mayor"][0]))  # 14:00–16:00
+        add_item(
+            world["parma_id"],
+            title="Pickup",
+            starts_at=tokyo_utc(15, 14),
+            ends_at=tokyo_utc(15, 14),
+        )
+        add_item(
+            world["parma_id"], title="Tea", starts_at=tokyo_utc(15, 16), ends_at=tokyo_utc(15, 17)
+        )
+        db.session.commit()
+    auth.organiser()
+    page = client.get(f"{ADMIN}/{world['parma_id']}").text
+    assert "Overlaps “Mayors&#39; Forum”" in page.split("Pickup")[1].split("</li>")[0]
+    assert "Overlaps" not in page.split("Tea")[1].split("</li>")[0]
+    index = client.get(ADMIN).text
+    assert "⚠ 1" in index.split("Parma</a>")[1].split("</tr>")[0]

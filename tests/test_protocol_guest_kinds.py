@@ -169,8 +169,10 @@ def test_the_delegations_list_runs_the_same_queries_whatever_the_kinds(app, clie
     few = queries_per_page(client, [page])
     add(7)
     # The first view after a change rebuilds the precedence ranks (a fixed
-    # number of statements, festival.protocol.precedence); then steady state.
+    # number of statements, festival.protocol.precedence) and what the list
+    # keeps per version of its data (its order, countries and counts: three
+    # more, and the order's own look at the ranks); then steady state.
     rebuild = queries_per_page(client, [page])
     many = queries_per_page(client, [page])
     assert few == many
-    assert rebuild[0] - many[0] <= 10
+    assert rebuild[0] - many[0] <= 14

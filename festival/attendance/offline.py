@@ -27,7 +27,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeGuard
@@ -36,13 +36,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from festival.cities.models import City
+from festival.core import memo
 from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.eligibility import attendable_by_joined_delegate
 from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
 from festival.registration import names
-from festival.registration.models import Delegate, Delegation
+from festival.registration.models import Delegate, DelegateRole, Delegation
 
 from . import codes
 from .labels import ROLES
@@ -84,7 +85,9 @@ def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[
     """The JSON a door device keeps for ``sessions`` (all of ``festival``).
 
     Four queries whatever the size: the sessions' allowed (session,
-    delegate) pairs, their attendance rows, the people, the other codes.
+    delegate) pairs, their attendance rows, the version of the people and
+    (when it moved) the people, by name, with the others' codes. The salt
+    is fresh each time, so every hash is made for each list.
     """
     salt = secrets.token_urlsafe(12)
     ids = [s.id for s in sessions]
@@ -115,34 +118,13 @@ def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[
     others = []
     # Each role's label translated once for the list, not once per person.
     role_labels = {role: str(label) for role, label in ROLES.items()}
-    for row in db.session.execute(
-        sa.select(
-            Delegate.id,
-            Delegate.full_name,
-            Delegate.family_name,
-            Delegate.given_names,
-            Delegate.name_order,
-            Delegate.native_name,
-            Delegate.shown_role,
-            City.name,
-            City.country_code,
-        )
-        .join(Delegation, Delegation.id == Delegate.delegation_id)
-        .join(City, City.id == Delegation.city_id)
-        .where(Delegation.festival_id == festival.id)
-        .order_by(*Delegate.name_ordering(), Delegate.id)
-    ):
-        delegate_id, full_name, family, given, order, native_name, role, city, country = row
-        hashed = code_hash(salt, codes.code_for(delegate_id).replace("-", ""))
+    hashed = _hasher(salt)
+    for delegate_id, code, known, role in _people(festival):
         if delegate_id not in wanted:
-            others.append(hashed)
+            others.append(hashed(code))
             continue
-        name, own = names_of(names.NameParts(full_name, family, given, order, native_name))
-        person: dict[str, Any] = {"id": delegate_id, "h": hashed, "n": name, "c": city}
-        if own:
-            person["o"] = own
-        if country:
-            person["cc"] = country
+        person = dict(known)
+        person["h"] = hashed(code)
         person["r"] = role_labels.get(role, "")
         people.append(person)
     return {
@@ -167,6 +149,84 @@ def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[
         "people": people,
         "others": others,
     }
+
+
+def _hasher(salt: str) -> Callable[[bytes], str]:
+    """:func:`code_hash` for one salt, over canonical codes as bytes: the
+    salt hashed once, and only the 9 bytes the 12 characters encode."""
+    salted = hashlib.sha256(f"{salt}:".encode("ascii"))
+
+    def hashed(code: bytes) -> str:
+        digest = salted.copy()
+        digest.update(code)
+        return base64.urlsafe_b64encode(digest.digest()[:9]).decode("ascii")
+
+    return hashed
+
+
+# What a door list says of each of the festival's people, by name: kept per
+# version of the data it reads (people_stamp), a few festivals' worth.
+PEOPLE_ENTRIES = 8
+_Person = tuple[int, bytes, dict[str, Any], DelegateRole]
+
+
+def people_stamp(festival: Festival) -> tuple[object, ...]:
+    """The version of what the people of a door list are read from, in one
+    query: every delegate (count, sum of ids, latest change: names, role,
+    delegation), the latest change of any delegation (moved to another
+    festival or city) and of any city (names, countries)."""
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(Delegate.id),
+            sa.func.sum(Delegate.id),
+            sa.func.max(Delegate.updated_at),
+            sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
+            sa.select(sa.func.max(City.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    return (festival.id, *row)
+
+
+def _people(festival: Festival) -> list[_Person]:
+    """The festival's people by name: (id, canonical code, what the door
+    shows of them but the hash and the role's words, role)."""
+    return memo.cached(
+        "door-people",
+        (people_stamp(festival), codes.code_key()),
+        lambda: _read_people(festival),
+        PEOPLE_ENTRIES,
+    )
+
+
+def _read_people(festival: Festival) -> list[_Person]:
+    found: list[_Person] = []
+    for row in db.session.execute(
+        sa.select(
+            Delegate.id,
+            Delegate.full_name,
+            Delegate.family_name,
+            Delegate.given_names,
+            Delegate.name_order,
+            Delegate.native_name,
+            Delegate.shown_role,
+            City.name,
+            City.country_code,
+        )
+        .join(Delegation, Delegation.id == Delegate.delegation_id)
+        .join(City, City.id == Delegation.city_id)
+        .where(Delegation.festival_id == festival.id)
+        .order_by(*Delegate.name_ordering(), Delegate.id)
+    ):
+        delegate_id, full_name, family, given, order, native_name, role, city, country = row
+        code = codes.code_for(delegate_id).replace("-", "").encode("ascii")
+        name, own = names_of(names.NameParts(full_name, family, given, order, native_name))
+        person: dict[str, Any] = {"id": delegate_id, "n": name, "c": city}
+        if own:
+            person["o"] = own
+        if country:
+            person["cc"] = country
+        found.append((delegate_id, code, person, role))
+    return found
 
 
 # --- uploading the device's check-ins ---------------------------------------

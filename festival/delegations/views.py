@@ -41,7 +41,7 @@ from festival.logistics.labels import (
 from festival.logistics.queries import planned_hotels
 from festival.protocol import precedence
 from festival.registration import history
-from festival.registration.models import Delegate, DelegateRole, DelegateStatus
+from festival.registration.models import Delegate, DelegateRole, DelegateStatus, Delegation
 
 bp = organiser_blueprint("delegations", __name__, "/festivals/<slug>")
 load_festival_from_url(bp)
@@ -69,14 +69,31 @@ def index() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()[:200]
     country = request.args.get("country", "").strip().upper()[:2]
     kind = request.args.get("kind", "").strip()[:20]
-    page = paginate(services.delegations_query(festival, q, country, kind))
-    _cities, countries = services.filter_choices(festival)
+    # The order, the countries and the counts are kept per version of the
+    # data they read (two small queries); only the page's rows are loaded.
+    stamps = precedence.rank_stamps(festival)
+    precedence.refresh_ranks(festival, stamps)
+    stamp = (stamps.current, services.delegations_stamp(festival))
+    if q or country or kind:
+        page = paginate(services.delegations_query(festival, q, country, kind))
+    else:
+        page = paginate_by_key(
+            services.delegations_query(festival, ordered=False),
+            Delegation.id,
+            keys=services.delegation_order(festival, stamp),
+        )
+    countries = memo.cached(
+        "delegation-countries",
+        stamp,
+        lambda: services.filter_choices(festival)[1],
+        max_entries=services.MEMO_ENTRIES,
+    )
     return render_template(
         "delegations/index.html",
         festival=festival,
         page=page,
         summaries=services.delegation_summaries(d.id for d in page.items),
-        counts=services.status_counts(festival),
+        counts=services.status_counts(festival, stamps.current),
         countries=countries,
         q=q,
         country=country,

@@ -300,13 +300,17 @@ def _items_of(
 
 
 def _enrolled_query(delegates: Sequence[Delegate], *columns: Any) -> sa.Select:
+    return _enrolled_query_of([d.id for d in delegates], *columns)
+
+
+def _enrolled_query_of(delegate_ids: Sequence[int], *columns: Any) -> sa.Select:
     return (
         sa.select(Attendance.delegate_id, *columns)
         .join(Attendance, Attendance.session_id == ProgrammeSession.id)
         .join(Delegate, Delegate.id == Attendance.delegate_id)
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .where(
-            Attendance.delegate_id.in_([d.id for d in delegates]),
+            Attendance.delegate_id.in_(list(delegate_ids)),
             attendable_by_joined_delegate(),
         )
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
@@ -331,16 +335,35 @@ def enrolled_spans(delegates: Sequence[Delegate]) -> dict[int, list[Any]]:
     """Like :func:`enrolled_sessions`, but only each session's id, title,
     times and status (plain rows): enough to count and to find overlaps for
     a page of delegations, without loading whole sessions."""
-    result: dict[int, list[Any]] = {d.id: [] for d in delegates}
-    if delegates:
-        query = _enrolled_query(
-            delegates,
+    return enrolled_spans_of([d.id for d in delegates])
+
+
+def enrolled_spans_of(
+    delegate_ids: Sequence[int], *, beside_items: bool = False
+) -> dict[int, list[Any]]:
+    """:func:`enrolled_spans` by the delegates' ids; ``beside_items``: only
+    the sessions that meet a timed item of the delegate's delegation, all an
+    overlap with an item needs (touching counted too: a few more rows than
+    overlapping_pairs flags, never fewer). Most sessions meet none."""
+    result: dict[int, list[Any]] = {i: [] for i in delegate_ids}
+    if delegate_ids:
+        query = _enrolled_query_of(
+            delegate_ids,
             ProgrammeSession.id,
             ProgrammeSession.title,
             ProgrammeSession.starts_at,
             ProgrammeSession.ends_at,
             ProgrammeSession.status,
         )
+        if beside_items:
+            query = query.where(
+                sa.exists().where(
+                    ItineraryItem.delegation_id == Delegate.delegation_id,
+                    ItineraryItem.all_day.is_(False),
+                    ItineraryItem.starts_at <= ProgrammeSession.ends_at,
+                    ProgrammeSession.starts_at <= ItineraryItem.ends_at,
+                )
+            )
         for row in db.session.execute(query):
             result[row.delegate_id].append(row)
     return result
@@ -493,28 +516,56 @@ def delegation_clashes(
         people = [None]
     found: dict[int, list[Clash]] = {}
     seen: set[tuple[int, str, str | None]] = set()
-    titles: dict[tuple[str, int], str] = {}
     for person in people:
         person_id = person.id if person else None
-        spans: list[tuple[tuple[str, int], datetime, datetime]] = []
-        for item in items:
-            if item.all_day or item.delegate_id not in (None, person_id):
-                continue
-            spans.append((("item", item.id), item.starts_at, item.ends_at))
-            titles[("item", item.id)] = item.title
-        for session in sessions_by_delegate.get(person_id or 0, []):
-            if session.status == SessionStatus.SCHEDULED:
-                spans.append((("session", session.id), session.starts_at, session.ends_at))
-                titles[("session", session.id)] = session.title
-        for a, b in overlapping_pairs(spans):
-            for mine, other in ((a, b), (b, a)):
-                if mine[0] != "item":
-                    continue
-                whose = person.list_name if person and len(people) > 1 else None
-                marker = (mine[1], f"{other[0]}-{other[1]}", whose)
-                if marker not in seen:
-                    seen.add(marker)
-                    found.setdefault(mine[1], []).append(Clash(mine[1], titles[other], whose))
+        sessions = sessions_by_delegate.get(person_id or 0, [])
+        for item_id, other, title in _clashes_in_a_day(items, person_id, sessions):
+            whose = person.list_name if person and len(people) > 1 else None
+            marker = (item_id, f"{other[0]}-{other[1]}", whose)
+            if marker not in seen:
+                seen.add(marker)
+                found.setdefault(item_id, []).append(Clash(item_id, title, whose))
+    return found
+
+
+def clash_count(
+    items: Sequence[Any], people: Sequence[int], sessions_by_delegate: dict[int, list[Any]]
+) -> int:
+    """How many of a delegation's items :func:`delegation_clashes` flags,
+    from plain rows: ``items`` with the columns it reads, ``people`` the
+    active delegates' ids. Pure: no queries."""
+    flagged = {
+        item_id
+        for person_id in people or (None,)
+        for item_id, _other, _title in _clashes_in_a_day(
+            items, person_id, sessions_by_delegate.get(person_id or 0, [])
+        )
+    }
+    return len(flagged)
+
+
+def _clashes_in_a_day(
+    items: Sequence[Any], person_id: int | None, sessions: Sequence[Any]
+) -> list[tuple[int, tuple[str, int], str]]:
+    """(item id, what it overlaps, its title) in the day of one person (None:
+    nobody in particular): the timed items that concern them and their
+    scheduled sessions."""
+    spans: list[tuple[tuple[str, int], datetime, datetime]] = []
+    titles: dict[tuple[str, int], str] = {}
+    for item in items:
+        if item.all_day or item.delegate_id not in (None, person_id):
+            continue
+        spans.append((("item", item.id), item.starts_at, item.ends_at))
+        titles[("item", item.id)] = item.title
+    for session in sessions:
+        if session.status == SessionStatus.SCHEDULED:
+            spans.append((("session", session.id), session.starts_at, session.ends_at))
+            titles[("session", session.id)] = session.title
+    found = []
+    for a, b in overlapping_pairs(spans):
+        for mine, other in ((a, b), (b, a)):
+            if mine[0] == "item":
+                found.append((mine[1], other, titles[other]))
     return found
 
 
@@ -563,6 +614,40 @@ def delegates_of(delegation_ids: Sequence[int]) -> dict[int, list[Delegate]]:
             .order_by(Delegate.is_head.desc(), Delegate.id)
         ):
             result[delegate.delegation_id].append(delegate)
+    return result
+
+
+def item_spans_of(delegation_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Like :func:`items_of`, but plain rows of what overlaps are found from
+    (id, delegate_id, all_day, starts_at, ends_at, title): a page of
+    delegations counts them without loading whole items."""
+    result: dict[int, list[Any]] = {d: [] for d in delegation_ids}
+    if delegation_ids:
+        for row in db.session.execute(
+            sa.select(
+                ItineraryItem.delegation_id,
+                ItineraryItem.id,
+                ItineraryItem.delegate_id,
+                ItineraryItem.all_day,
+                ItineraryItem.starts_at,
+                ItineraryItem.ends_at,
+                ItineraryItem.title,
+            ).where(ItineraryItem.delegation_id.in_(delegation_ids))
+        ):
+            result[row.delegation_id].append(row)
+    return result
+
+
+def active_ids_of(delegation_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The ids of the active delegates of several delegations (one query)."""
+    result: dict[int, list[int]] = {d: [] for d in delegation_ids}
+    if delegation_ids:
+        for delegation_id, delegate_id in db.session.execute(
+            sa.select(Delegate.delegation_id, Delegate.id)
+            .where(Delegate.delegation_id.in_(delegation_ids), Delegate.status.in_(ACTIVE_STATUSES))
+            .order_by(Delegate.id)
+        ):
+            result[delegation_id].append(delegate_id)
     return result
 
 

@@ -50,13 +50,14 @@ def index() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()[:100]
     page = paginate(services.delegations_query(festival, q))
     ids = [d.id for d in page.items]
-    items = services.items_of(ids)
-    delegates = services.delegates_of(ids)
-    sessions = services.enrolled_spans([d for people in delegates.values() for d in people])
+    # Plain rows of what is counted and compared, not whole items and delegates.
+    items = services.item_spans_of(ids)
+    delegates = services.active_ids_of(ids)
+    sessions = services.enrolled_spans_of(
+        [i for people in delegates.values() for i in people], beside_items=True
+    )
     clashes = {
-        delegation_id: len(
-            services.delegation_clashes(items.get(delegation_id, []), people, sessions)
-        )
+        delegation_id: services.clash_count(items.get(delegation_id, []), people, sessions)
         for delegation_id, people in delegates.items()
     }
     return render_template(

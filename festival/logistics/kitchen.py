@@ -54,10 +54,37 @@ class Requirement:
     kind: str  # "dietary" or "allergen"
     code: str
     plates: list[Plate] = field(default_factory=list)
+    # How many have it in all, when ``plates`` is one page of them.
+    total: int | None = None
 
     @property
     def label(self) -> str:
         return dietary_label(self.code) if self.kind == "dietary" else allergen_label(self.code)
+
+    @property
+    def count(self) -> int:
+        return len(self.plates) if self.total is None else self.total
+
+
+def plate_count(requirements: Iterable[Requirement]) -> int:
+    """The rows of a list of requirements (a delegate once per requirement)."""
+    return sum(len(r.plates) for r in requirements)
+
+
+def page_of(requirements: Sequence[Requirement], start: int, stop: int) -> list[Requirement]:
+    """Rows ``start`` to ``stop`` of the requirements' rows, in order, still
+    grouped: a requirement cut by a page's edge heads each page it is on,
+    with its count in all."""
+    page: list[Requirement] = []
+    offset = 0
+    for r in requirements:
+        first, last = max(start - offset, 0), min(stop - offset, len(r.plates))
+        if first < last:
+            page.append(Requirement(r.kind, r.code, r.plates[first:last], len(r.plates)))
+        offset += len(r.plates)
+        if offset >= stop:
+            break
+    return page
 
 
 def _has_needs() -> sa.ColumnElement[bool]:

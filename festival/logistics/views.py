@@ -516,7 +516,9 @@ def catering(fmt: str = "html") -> ResponseReturnValue:
 def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
     """The catering page's names: per meal, who has which requirement (and
     their table once seated), one day's meals a page at a time; the whole
-    festival's on the first page. Downloads hold every meal."""
+    festival's names on pages of their own (``?day=festival``: 1,700 rows at
+    ten times the scale were 216 KB on every page). Printing (``?day=all``)
+    and downloads hold every meal and the whole festival."""
     festival = g.festival
     wanted = queries.statuses(_include_pending())
     sessions = queries.meal_sessions(festival)
@@ -525,21 +527,43 @@ def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
     for s in sessions:
         local = s.starts_at.astimezone(tz).date()
         days[local] = days.get(local, 0) + 1
+    asked = request.args.get("day", "").strip()
+    on_screen = fmt not in FORMATS
+    whole_festival_page = on_screen and asked == KITCHEN_FESTIVAL
     day = None
-    if fmt not in FORMATS:
-        day = counting.choose_day(
-            request.args.get("day", ""), list(days), _default_day(days, festival)
-        )
-    shown = [s for s in sessions if day is None or s.starts_at.astimezone(tz).date() == day]
+    if on_screen and not whole_festival_page:
+        day = counting.choose_day(asked, list(days), _default_day(days, festival))
     listing = None
-    if day is not None:
-        number, start = _page_number(len(shown), MEALS_PER_PAGE)
-        listing = _ListPage(
-            shown[start : start + MEALS_PER_PAGE], len(shown), number, MEALS_PER_PAGE
+    if whole_festival_page:
+        meals: list[ProgrammeSession] = []
+    else:
+        shown = [s for s in sessions if day is None or s.starts_at.astimezone(tz).date() == day]
+        meals = shown
+        if day is not None:
+            number, start = _page_number(len(shown), MEALS_PER_PAGE)
+            listing = _ListPage(
+                shown[start : start + MEALS_PER_PAGE], len(shown), number, MEALS_PER_PAGE
+            )
+            meals = listing.items
+    by_meal = kitchen.plates(festival, wanted, [s.id for s in meals]) if meals else {}
+    # A day's page links to the whole festival's names instead of holding them.
+    whole: list[kitchen.Requirement] = []
+    if day is None and not whole_festival_page:
+        whole = kitchen.plates(festival, wanted, None).get(kitchen.FESTIVAL, [])
+    festival_listing = None
+    if whole_festival_page:
+        # Kept per version of what it reads: the delegates (needs, names,
+        # status), their delegations and cities, as the travel boards do.
+        whole = memo.cached(
+            "kitchen-festival",
+            (festival.id, stamps.travel_stamp(festival), wanted),
+            lambda: kitchen.plates(festival, wanted, None).get(kitchen.FESTIVAL, []),
+            stamps.MEMO_ENTRIES,
         )
-    meals = shown if listing is None else listing.items
-    by_meal = kitchen.plates(festival, wanted, [s.id for s in meals])
-    whole = kitchen.plates(festival, wanted, None).get(kitchen.FESTIVAL, [])
+        rows = kitchen.plate_count(whole)
+        number, start = _page_number(rows, ROWS_PER_PAGE)
+        whole = kitchen.page_of(whole, start, start + ROWS_PER_PAGE)
+        festival_listing = _ListPage(whole, rows, number, ROWS_PER_PAGE)
     return _respond(
         fmt,
         festival,
@@ -551,9 +575,15 @@ def kitchen_list(fmt: str = "html") -> ResponseReturnValue:
         by_meal=by_meal,
         with_tables=kitchen.has_tables([whole, *by_meal.values()]),
         listing=listing,
+        festival_listing=festival_listing,
+        festival_day=KITCHEN_FESTIVAL,
         day=day,
         days=days,
     )
+
+
+# The kitchen list's ``?day=`` for the whole festival's names.
+KITCHEN_FESTIVAL = "festival"
 
 
 # Delegations per page of the interpreters page, which also shows a day's
@@ -674,9 +704,7 @@ def _sessions_day(
     def choose(days: list[date]) -> date | None:
         if every_day:
             return None
-        return counting.choose_day(
-            request.args.get("day", ""), days, _default_day(days, festival)
-        )
+        return counting.choose_day(request.args.get("day", ""), days, _default_day(days, festival))
 
     return summary.sessions_by_day(
         festival,

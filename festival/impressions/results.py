@@ -17,7 +17,6 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload, load_only
 
 from festival.attendance.services import (
-    attendee_counts_by_session,
     distinct_attendee_count,
     kept_attendee_counts,
 )
@@ -186,7 +185,9 @@ def form_results(form: ImpressionForm) -> FormResults:
     )
     stats = form_stats([form.id])[form.id]
     if form.session_id is not None:
-        stats.attendance = attendee_counts_by_session([form.session_id])[form.session_id]
+        # Kept per version of the session's attendance: its stamp reads
+        # indexes only, where counting applies the attendance rule.
+        stats.attendance = kept_attendee_counts([form.session_id]).get(form.session_id, 0)
     else:
         stats.attendance = festival_attendance(form.festival)
     tallies = [_tally(q, responses) for q in form.questions]

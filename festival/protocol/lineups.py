@@ -4,6 +4,7 @@ per version of what their order reads)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,9 +66,8 @@ def principals(festival: Festival, session: ProgrammeSession) -> list[precedence
         str(get_locale()),
         tuple(tuple(_hashable(value) for value in row) for row in rows),
     )
-    people = [precedence.Person(**row._asdict()) for row in rows]
     return memo.cached(
-        "protocol-principals", key, lambda: _principals(festival, people), max_entries=256
+        "protocol-principals", key, lambda: _principals(festival, rows), max_entries=256
     )
 
 
@@ -76,7 +76,8 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _principals(festival: Festival, people: list[precedence.Person]) -> list[precedence.Standing]:
+def _principals(festival: Festival, rows: Sequence[Any]) -> list[precedence.Standing]:
+    people = [precedence.Person(**row._asdict()) for row in rows]
     ordered = precedence.standings(festival, people)
     return [s for s in ordered if s.rank_class in PRINCIPAL_CLASSES]
 

@@ -20,6 +20,7 @@ from festival.attendance.services import (
     distinct_attendee_count,
     kept_attendee_counts,
 )
+from festival.cities.models import City
 from festival.core.dates import sheet_text
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -166,19 +167,36 @@ def _tally(question: ImpressionQuestion, responses: list[ImpressionResponse]) ->
     return tally
 
 
+# What the results page and the CSV export read of an answer's author.
+AUTHOR_COLUMNS = (
+    Delegate.delegation_id,
+    Delegate.full_name,
+    Delegate.family_name,
+    Delegate.given_names,
+    Delegate.position,
+    Delegate.locale,
+)
+
+
 def form_results(form: ImpressionForm) -> FormResults:
     """Everything the results page shows, in a handful of queries; the
     answers in their authors' order of precedence (issue 11, item 8)."""
     # Before loading anything: refreshing stale ranks commits.
     rank = precedence.rank_of(form.festival, ImpressionResponse.delegate_id)
+    delegate = joinedload(ImpressionResponse.delegate)
+    delegation = delegate.joinedload(Delegate.delegation)
     responses = list(
         db.session.scalars(
             sa.select(ImpressionResponse)
             .where(ImpressionResponse.form_id == form.id)
             .options(
-                joinedload(ImpressionResponse.delegate)
-                .joinedload(Delegate.delegation)
-                .joinedload(Delegation.city)
+                # Of the authors only what the page and the export show (a
+                # delegate's row is wide: passport, travel); raiseload guards the rest.
+                delegate.load_only(*AUTHOR_COLUMNS, raiseload=True),
+                delegation.load_only(Delegation.city_id, raiseload=True),
+                delegation.joinedload(Delegation.city).load_only(
+                    City.name, City.country_code, raiseload=True
+                ),
             )
             .order_by(rank, ImpressionResponse.submitted_at, ImpressionResponse.id)
         ).unique()

@@ -103,6 +103,21 @@ def test_results_show_the_rate_the_distribution_and_the_answers(app, client, aut
     assert "Meeting the mayors of Asia" in text and "発酵食品の食べ比べ" in text
 
 
+def test_results_count_the_attendance_as_it_is_now(app, client, auth):
+    scene = _answered_scene(app)
+    with app.app_context():
+        claire = db.session.scalar(
+            sa.select(Delegate.id).where(Delegate.email == "claire@lyon.example")
+        )
+    auth.organiser()
+    festival = f"/organiser/festivals/{scene.slug}"
+    url = f"{festival}/impressions/forms/{scene.form_id}/results"
+    assert "<strong>3</strong>attended" in client.get(url).text
+    # An organiser takes Claire off the session: the count follows.
+    client.post(f"{festival}/programme/{scene.session_id}/attendees/{claire}/remove")
+    assert "<strong>2</strong>attended" in client.get(url).text
+
+
 def test_results_write_numbers_the_readers_way(app, client, auth):
     scene = _answered_scene(app)
     auth.organiser()

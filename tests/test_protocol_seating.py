@@ -12,7 +12,7 @@ from festival.calendar.services import personal_token
 from festival.extensions import db
 from festival.programme.models import SessionType
 from festival.protocol import placement
-from festival.protocol.models import CityProtocol, Seat, SeatingTable
+from festival.protocol.models import CityProtocol, RankClass, Seat, SeatingTable
 from festival.registration.models import DelegateRole
 from tests.factories import (
     enrol,
@@ -323,6 +323,41 @@ def test_the_speaking_order_gives_each_principal_a_timed_slot(app, client, auth,
     assert host < guerra < roux
     assert "10:05–10:12" in page and "10:12–10:19" in page and "10:19–10:26" in page
     assert "Aiko Mori" not in page and "Paul Vidal" not in page
+
+
+def test_the_speaking_order_and_line_up_follow_every_change_made_through_the_app(
+    app, client, auth, banquet
+) -> None:
+    auth.organiser()
+    festival = f"/organiser/festivals/{banquet['slug']}"
+    base = f"{festival}/protocol/sessions/{banquet['session']}"
+
+    def order(page: str) -> list[str]:
+        text = client.get(f"{base}/{page}").text
+        text = text[text.index("<tbody>") :]  # not the message above
+        names = ("Mina Sato", "Guido Guerra", "Jeanne Roux", "Paul Vidal")
+        return sorted((n for n in names if n in text), key=text.index)
+
+    assert order("speaking") == ["Mina Sato", "Guido Guerra", "Jeanne Roux"]  # kept
+    assert "rank 3" in client.get(f"{base}/photo").text
+    # An organiser ranks the official with the mayors, first among them.
+    client.post(
+        f"{festival}/protocol/people/{banquet['official']}",
+        data={"rank_class": str(int(RankClass.MAYOR)), "position": "1", "note": ""},
+    )
+    assert order("speaking") == ["Mina Sato", "Paul Vidal", "Guido Guerra", "Jeanne Roux"]
+    # The cities in alphabetical order of their English names: Lyon before Parma.
+    client.post(
+        f"{festival}/protocol/settings",
+        data={"rule": "alphabetical", "language": "en", "host_delegate_id": ""},
+    )
+    client.post(f"{festival}/protocol/people/{banquet['official']}", data={"rank_class": ""})
+    assert order("speaking") == ["Mina Sato", "Jeanne Roux", "Guido Guerra"]
+    # A mayor leaves the banquet: the ranks are those among the guests left.
+    client.post(f"{festival}/programme/{banquet['session']}/attendees/{banquet['other']}/remove")
+    assert order("speaking") == ["Mina Sato", "Guido Guerra"]
+    photo = client.get(f"{base}/photo").text
+    assert "Jeanne Roux" not in photo and "rank 2" in photo and "rank 3" not in photo
 
 
 def test_protocol_pages_show_the_session_in_the_readers_language(

@@ -17,10 +17,10 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload, load_only
 
 from festival.attendance.services import (
-    attendee_counts_by_session,
     distinct_attendee_count,
     kept_attendee_counts,
 )
+from festival.cities.models import City
 from festival.core.dates import sheet_text
 from festival.extensions import db
 from festival.festivals.models import Festival
@@ -167,26 +167,45 @@ def _tally(question: ImpressionQuestion, responses: list[ImpressionResponse]) ->
     return tally
 
 
+# What the results page and the CSV export read of an answer's author.
+AUTHOR_COLUMNS = (
+    Delegate.delegation_id,
+    Delegate.full_name,
+    Delegate.family_name,
+    Delegate.given_names,
+    Delegate.position,
+    Delegate.locale,
+)
+
+
 def form_results(form: ImpressionForm) -> FormResults:
     """Everything the results page shows, in a handful of queries; the
     answers in their authors' order of precedence (issue 11, item 8)."""
     # Before loading anything: refreshing stale ranks commits.
     rank = precedence.rank_of(form.festival, ImpressionResponse.delegate_id)
+    delegate = joinedload(ImpressionResponse.delegate)
+    delegation = delegate.joinedload(Delegate.delegation)
     responses = list(
         db.session.scalars(
             sa.select(ImpressionResponse)
             .where(ImpressionResponse.form_id == form.id)
             .options(
-                joinedload(ImpressionResponse.delegate)
-                .joinedload(Delegate.delegation)
-                .joinedload(Delegation.city)
+                # Of the authors only what the page and the export show (a
+                # delegate's row is wide: passport, travel); raiseload guards the rest.
+                delegate.load_only(*AUTHOR_COLUMNS, raiseload=True),
+                delegation.load_only(Delegation.city_id, raiseload=True),
+                delegation.joinedload(Delegation.city).load_only(
+                    City.name, City.country_code, raiseload=True
+                ),
             )
             .order_by(rank, ImpressionResponse.submitted_at, ImpressionResponse.id)
         ).unique()
     )
     stats = form_stats([form.id])[form.id]
     if form.session_id is not None:
-        stats.attendance = attendee_counts_by_session([form.session_id])[form.session_id]
+        # Kept per version of the session's attendance: its stamp reads
+        # indexes only, where counting applies the attendance rule.
+        stats.attendance = kept_attendee_counts([form.session_id]).get(form.session_id, 0)
     else:
         stats.attendance = festival_attendance(form.festival)
     tallies = [_tally(q, responses) for q in form.questions]

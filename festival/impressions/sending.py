@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from festival.core.content import lazy as content_lazy
 from festival.core.tokens import hash_token
@@ -287,6 +287,8 @@ def invites_query(form: ImpressionForm, q: str = "", answered: str = "") -> sa.S
     from festival.cities.models import City
 
     response = sa.orm.aliased(ImpressionResponse)
+    delegate = contains_eager(ImpressionInvite.delegate)
+    delegation = delegate.contains_eager(Delegate.delegation)
     query = (
         sa.select(ImpressionInvite)
         .join(Delegate, Delegate.id == ImpressionInvite.delegate_id)
@@ -301,9 +303,19 @@ def invites_query(form: ImpressionForm, q: str = "", answered: str = "") -> sa.S
         )
         .where(ImpressionInvite.form_id == form.id)
         .options(
-            joinedload(ImpressionInvite.delegate)
-            .joinedload(Delegate.delegation)
-            .joinedload(Delegation.city)
+            # The rows already joined, and of them only what the list shows
+            # (a delegate's row is wide: passport, travel); raiseload guards the rest.
+            delegate.load_only(
+                Delegate.delegation_id,
+                Delegate.full_name,
+                Delegate.family_name,
+                Delegate.given_names,
+                Delegate.email,
+                Delegate.locale,
+                raiseload=True,
+            ),
+            delegation.load_only(Delegation.city_id, raiseload=True),
+            delegation.contains_eager(Delegation.city).load_only(City.name, raiseload=True),
         )
         .order_by(*Delegate.name_ordering(), Delegate.id)
     )

@@ -3,6 +3,9 @@ the results and the printable report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -12,6 +15,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from festival.core.access import organiser_blueprint
+from festival.core.dates import format_moment
 from festival.core.forms import add_error, required
 from festival.core.limits import row_id
 from festival.core.pagination import paginate, url_with_args
@@ -305,7 +309,14 @@ def invites(form_id: int) -> ResponseReturnValue:
         q=q,
         answered=answered,
         closed=form.is_closed(),
+        moment=_moments(g.festival.tz),
     )
+
+
+def _moments(tz: tzinfo) -> Callable[[datetime], str]:
+    """``|moment(tz)``, written once per instant: the worker sends a form
+    to everyone at the same instant, so a page of 50 shares one."""
+    return lru_cache(maxsize=None)(lambda value: format_moment(value, tz))
 
 
 @bp.post("/forms/<int:form_id>/send")

@@ -143,9 +143,15 @@ def sessions_by_day(
     def local_day(session: ProgrammeSession) -> date:
         return session.starts_at.astimezone(festival.tz).date()
 
+    # Every session's coverage, when this request counts the days: the day's
+    # table then takes its rows from it rather than asking again (a third of
+    # the 0.65 s a worker's first view took at ten times the scale).
+    counted: list[list[tuple[ProgrammeSession, Coverage]]] = []
+
     def count_days() -> dict[date, tuple[int, int]]:
         days: dict[date, tuple[int, int]] = {}
-        for session, covered in coverage(scheduled_sessions(festival)):
+        counted.append(coverage(scheduled_sessions(festival)))
+        for session, covered in counted[0]:
             day = local_day(session)
             listed, gaps = days.get(day, (0, 0))
             days[day] = (listed + 1, gaps + covered.has_gaps)
@@ -155,6 +161,8 @@ def sessions_by_day(
     day = choose(sorted(days))
 
     def render_day() -> str:
+        if counted:
+            return render([row for row in counted[0] if day is None or local_day(row[0]) == day])
         # The sessions are loaded only when the day's table is made: a kept
         # table costs no query for them.
         sessions = scheduled_sessions(festival)

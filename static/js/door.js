@@ -423,7 +423,10 @@
     event.preventDefault();
     var input = el.form.querySelector('input[name="code"]');
     var typed = input.value;
-    byCode(typed).then(function () { input.value = ""; input.focus(); });
+    // Emptied at once: a scanner may type the next badge while this one is
+    // still being looked up.
+    input.value = "";
+    byCode(typed).then(function () { input.focus(); });
   });
   document.addEventListener("door:code", function (event) { byCode(event.detail.code); });
   el.session.addEventListener("change", render);

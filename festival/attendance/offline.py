@@ -177,9 +177,7 @@ def people_stamp(festival: Festival) -> tuple[object, ...]:
     festival or city) and of any city (names, countries)."""
     row = db.session.execute(
         sa.select(
-            sa.func.count(Delegate.id),
-            sa.func.sum(Delegate.id),
-            sa.func.max(Delegate.updated_at),
+            *memo.version_columns(Delegate),
             sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
             sa.select(sa.func.max(City.updated_at)).scalar_subquery(),
         )
@@ -203,11 +201,7 @@ def _read_people(festival: Festival) -> list[_Person]:
     for row in db.session.execute(
         sa.select(
             Delegate.id,
-            Delegate.full_name,
-            Delegate.family_name,
-            Delegate.given_names,
-            Delegate.name_order,
-            Delegate.native_name,
+            *Delegate.name_columns(),
             Delegate.shown_role,
             City.name,
             City.country_code,

@@ -47,9 +47,7 @@ def content_stamp(festival: Festival) -> tuple[object, ...]:
     move it) and the latest change."""
 
     def version(model: Any, *where: Any, join: Any = None) -> sa.Subquery:
-        query = sa.select(
-            sa.func.count(model.id), sa.func.sum(model.id), sa.func.max(model.updated_at)
-        )
+        query = sa.select(*memo.version_columns(model))
         if join is not None:
             query = query.join(*join)
         return query.where(*where).subquery()

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
+import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import Flask, current_app
 
@@ -61,3 +62,10 @@ def clear(app: Flask | None = None) -> None:
     with _lock:
         for store in _stores(app).values():
             store.clear()
+
+
+def version_columns(model: Any) -> tuple[sa.ColumnElement[Any], ...]:
+    """A stamp's columns for the rows of ``model`` a query selects: how many,
+    the sum of their ids (one removed and another added still moves it) and
+    their latest change (``updated_at``)."""
+    return (sa.func.count(model.id), sa.func.sum(model.id), sa.func.max(model.updated_at))

@@ -294,9 +294,7 @@ def delegations_stamp(festival: Festival) -> tuple[object, ...]:
     accepted invitation's delegation may have nobody yet)."""
     row = db.session.execute(
         sa.select(
-            sa.func.count(Delegation.id),
-            sa.func.coalesce(sa.func.sum(Delegation.id), 0),
-            sa.func.max(Delegation.updated_at),
+            *memo.version_columns(Delegation),
             sa.func.max(City.updated_at),
         )
         .join(City, Delegation.city_id == City.id)

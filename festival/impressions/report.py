@@ -155,27 +155,21 @@ def report_stamp(festival: Festival) -> tuple[object, ...]:
 
     forms = (
         sa.select(
-            sa.func.count(ImpressionForm.id),
-            sa.func.sum(ImpressionForm.id),
-            sa.func.max(ImpressionForm.updated_at),
+            *memo.version_columns(ImpressionForm),
         )
         .where(ImpressionForm.festival_id == festival.id)
         .subquery()
     )
     sessions = (
         sa.select(
-            sa.func.count(ProgrammeSession.id),
-            sa.func.sum(ProgrammeSession.id),
-            sa.func.max(ProgrammeSession.updated_at),
+            *memo.version_columns(ProgrammeSession),
         )
         .where(ProgrammeSession.festival_id == festival.id)
         .subquery()
     )
     invites = sa.select(sa.func.count(ImpressionInvite.id), sa.func.sum(ImpressionInvite.id))
     responses = sa.select(
-        sa.func.count(ImpressionResponse.id),
-        sa.func.sum(ImpressionResponse.id),
-        sa.func.max(ImpressionResponse.updated_at),
+        *memo.version_columns(ImpressionResponse),
     )
     attendance = sa.select(
         sa.func.count(Attendance.id),

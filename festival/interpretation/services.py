@@ -181,13 +181,7 @@ _DELEGATION = aliased(Delegation)
 
 
 # A person's name columns: lists show "YAMAMOTO Tatsuji" (names.list_name).
-_NAME_COLUMNS = (
-    Delegate.full_name,
-    Delegate.family_name,
-    Delegate.given_names,
-    Delegate.name_order,
-    Delegate.native_name,
-)
+_NAME_COLUMNS = Delegate.name_columns()
 
 
 def _name(row: Any) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from festival.cities.models import City
+from festival.core import memo
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.itineraries.models import ItineraryItem
@@ -73,14 +74,10 @@ def catering_stamp(festival: Festival) -> tuple[object, ...]:
     whole table took a millisecond more at 10x); they are never edited in
     place: added, they move the highest id anywhere; removed, the count.
     """
-    people = sa.select(
-        sa.func.count(Delegate.id), sa.func.sum(Delegate.id), sa.func.max(Delegate.updated_at)
-    ).subquery()
+    people = sa.select(*memo.version_columns(Delegate)).subquery()
     sessions = (
         sa.select(
-            sa.func.count(ProgrammeSession.id),
-            sa.func.sum(ProgrammeSession.id),
-            sa.func.max(ProgrammeSession.updated_at),
+            *memo.version_columns(ProgrammeSession),
         )
         .where(ProgrammeSession.festival_id == festival.id)
         .subquery()
@@ -117,9 +114,7 @@ def travel_stamp(festival: Festival) -> tuple[object, ...]:
     Over every festival's rows, as catering_stamp: a change elsewhere only
     costs a recount, and a whole table is cheaper to read than a join.
     """
-    people = sa.select(
-        sa.func.count(Delegate.id), sa.func.sum(Delegate.id), sa.func.max(Delegate.updated_at)
-    ).subquery()
+    people = sa.select(*memo.version_columns(Delegate)).subquery()
     row = db.session.execute(
         sa.select(
             *people.c,

@@ -90,11 +90,7 @@ def _mayors() -> tuple[tuple[int, str], ...]:
     rows = db.session.execute(
         sa.select(
             Delegate.id,
-            Delegate.full_name,
-            Delegate.family_name,
-            Delegate.given_names,
-            Delegate.name_order,
-            Delegate.native_name,
+            *Delegate.name_columns(),
         )
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .where(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from festival.auth.models import User
@@ -246,6 +246,12 @@ class Delegate(Model):
     def name_sort_key(self) -> tuple[str, str, str]:
         """The key that sorts people by family name (see names.sort_key)."""
         return names.sort_key(self)
+
+    @classmethod
+    def name_columns(cls) -> tuple[InstrumentedAttribute[Any], ...]:
+        """The columns of a person's name (names.NameParts, in its order), for
+        lists that select columns rather than load delegates."""
+        return (cls.full_name, cls.family_name, cls.given_names, cls.name_order, cls.native_name)
 
     @classmethod
     def name_ordering(cls) -> tuple[ColumnElement[str], ...]:

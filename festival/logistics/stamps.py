@@ -28,34 +28,20 @@ MEMO_ENTRIES = 64
 
 
 def stays_stamp(festival: Festival) -> tuple[object, ...]:
-    """What the rooming list is computed from, as it is now."""
-    here = Delegation.festival_id == festival.id
-    people = (
-        sa.select(
-            sa.func.count(Delegate.id).label("people"),
-            sa.func.sum(Delegate.id).label("people_ids"),
-            sa.func.max(Delegate.updated_at).label("people_changed"),
-            sa.func.max(Delegation.updated_at).label("delegations_changed"),
-        )
-        .join(Delegation, Delegation.id == Delegate.delegation_id)
-        .where(here)
-        .subquery()
-    )
-    items = (
-        sa.select(
-            sa.func.count(ItineraryItem.id).label("items"),
-            sa.func.sum(ItineraryItem.id).label("item_ids"),
-            sa.func.max(ItineraryItem.updated_at).label("items_changed"),
-        )
-        .join(Delegation, Delegation.id == ItineraryItem.delegation_id)
-        .where(here)
-        .subquery()
-    )
-    # One row from each: each table read once.
+    """What the rooming list is computed from, as it is now: the delegates
+    (their rooms, nights, names, status), the delegations and cities, the
+    itinerary items (the hotels), and the festival (its zone).
+
+    Over every festival's rows, as travel_stamp: a whole table is cheaper to
+    read than a join to this festival's (7 -> 3 ms at ten times the scale),
+    and a change elsewhere only costs a recount."""
+    people = sa.select(*memo.version_columns(Delegate)).subquery()
+    items = sa.select(*memo.version_columns(ItineraryItem)).subquery()
     row = db.session.execute(
         sa.select(
             *people.c,
             *items.c,
+            sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
             sa.select(sa.func.max(City.updated_at)).scalar_subquery(),
         ).select_from(people.join(items, sa.true()))
     ).one()

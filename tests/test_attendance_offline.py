@@ -27,6 +27,7 @@ from tests.factories import (
     make_festival,
     make_session,
 )
+from tests.hostile import CHOICE_KINDS, forms_in
 from tests.support.queries import queries_per_page
 from tests.test_route_audit import _rules, _url
 
@@ -380,3 +381,63 @@ def test_the_list_follows_every_change_to_its_people(app, client, auth, door):
     client.post(f"{base}/{door['aiko']}/anonymise", data={"anonymise-confirm": "y"})
     removed = people()[0][door["aiko"]]
     assert "Aiko" not in removed["n"] and "o" not in removed
+
+
+def _as_sent(form):
+    """What a browser sends for ``form`` untouched: its values, its ticks."""
+    data = {}
+    for field in form.fields.values():
+        if field.name == "csrf_token" or field.kind == "file":
+            continue
+        if field.kind in CHOICE_KINDS:
+            if field.selected:
+                data[field.name] = field.selected
+        else:
+            data[field.name] = field.value
+    return data
+
+
+def test_who_may_enter_follows_every_change_to_the_rules(app, client, auth, door):
+    """Who may enter the opened sessions is kept per version of the people
+    and of the sessions' rules: a delegate declined, a delegation added, a
+    session for mayors only, then for invited delegations, one more
+    delegation invited (a change to no session's row) each show on the
+    next download."""
+    auth.organiser()
+    url = f"/check-in/gastro/list.json?s={door['talk']}"
+
+    def allowed():
+        (talk,) = client.get(url).get_json()["sessions"]
+        return set(talk["allowed"])
+
+    assert {door["aiko"], door["walker"], door["mayor"]} <= allowed()
+    decline = f"/organiser/festivals/gastro/delegates/{door['walker']}/decline"
+    response = client.post(decline, data={"decline-reason": "No places left"})
+    assert response.status_code == 302
+    assert door["walker"] not in allowed() and door["aiko"] in allowed()
+
+    with app.app_context():
+        festival = db.session.get(Festival, door["festival"])
+        parma = db.session.get(Delegate, door["aiko"]).delegation_id
+        lyon = make_delegation(festival, make_city(name="Lyon", country_code="FR"))
+        chef = make_delegate(lyon, full_name="Paul Chef").id
+        lyon = lyon.id
+        db.session.commit()
+    assert chef in allowed()
+    edit = f"/organiser/festivals/gastro/programme/{door['talk']}/edit"
+    (form,) = [f for f in forms_in(client.get(edit).text, edit) if f.action == edit]
+    mayors = {**_as_sent(form), "audience": Audience.MAYORS.value, "save_anyway": "y"}
+    assert client.post(edit, data=mayors).status_code == 302
+    assert allowed() == {door["mayor"]}
+    parma_only = {
+        **_as_sent(form),
+        "audience": Audience.INVITED.value,
+        "invited_delegations": [str(parma)],
+        "save_anyway": "y",
+    }
+    assert client.post(edit, data=parma_only).status_code == 302
+    assert allowed() == {door["aiko"], door["mayor"]}
+    # Lyon invited too: a row of the invitations table, the session's own unchanged.
+    both = {**parma_only, "invited_delegations": [str(parma), str(lyon)]}
+    assert client.post(edit, data=both).status_code == 302
+    assert allowed() == {door["aiko"], door["mayor"], chef}

@@ -211,7 +211,7 @@ def door_list() -> ResponseReturnValue:
     """What the door needs offline, for the sessions ``?s=`` it opened."""
     ids = [int(v) for v in request.args.getlist("s") if v.isdigit() and len(v) < 10]
     sessions = _sessions_or_404(ids)
-    response = jsonify(offline.door_list(g.festival, sessions))
+    response = Response(offline.door_list(g.festival, sessions), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeGuard
@@ -41,7 +42,12 @@ from festival.core.types import utcnow
 from festival.extensions import db
 from festival.festivals.models import Festival
 from festival.programme.eligibility import attendable_by_joined_delegate
-from festival.programme.models import Attendance, ProgrammeSession, SessionStatus
+from festival.programme.models import (
+    Attendance,
+    ProgrammeSession,
+    SessionStatus,
+    session_invited_delegations,
+)
 from festival.registration import names
 from festival.registration.models import Delegate, DelegateRole, Delegation
 
@@ -81,26 +87,25 @@ def list_expires_at(festival: Festival) -> datetime:
     return end.astimezone(UTC)
 
 
-def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[str, Any]:
-    """The JSON a door device keeps for ``sessions`` (all of ``festival``).
+def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> str:
+    """The JSON text a door device keeps for ``sessions`` (all of ``festival``).
 
-    Four queries whatever the size: the sessions' allowed (session,
-    delegate) pairs, their attendance rows, the version of the people and
-    (when it moved) the people, by name, with the others' codes. The salt
-    is fresh each time, so every hash is made for each list.
+    Two queries whatever the size: the versions of what the list is made
+    of (:func:`_versions`) and the sessions' attendance rows; who may enter
+    them and the people, by name with their codes, are read again only when
+    their version moves (:func:`_allowed`, :func:`_people`). The salt is
+    fresh each time, so every hash is made for each list.
+
+    The text is put together here rather than by ``json.dumps`` of one
+    dict: each person's JSON is kept per version of the people up to their
+    hash (:func:`_people`), and only the hashes and role words are added
+    per list: a list names every delegate of the festival (~5,000 at ten
+    times the usual size), and encoding it whole cost more than the rest.
     """
     salt = secrets.token_urlsafe(12)
     ids = [s.id for s in sessions]
-    allowed: dict[int, list[int]] = {session_id: [] for session_id in ids}
-    pairs = db.session.execute(
-        sa.select(ProgrammeSession.id, Delegate.id)
-        .select_from(ProgrammeSession)
-        .join(Delegation, Delegation.festival_id == ProgrammeSession.festival_id)
-        .join(Delegate, Delegate.delegation_id == Delegation.id)
-        .where(ProgrammeSession.id.in_(ids), attendable_by_joined_delegate())
-    )
-    for session_id, delegate_id in pairs:
-        allowed[session_id].append(delegate_id)
+    people_version, invited_version = _versions(festival, ids)
+    allowed = _allowed(sessions, people_version, invited_version)
     enrolled: dict[int, list[int]] = {session_id: [] for session_id in ids}
     checked_in: dict[int, list[int]] = {session_id: [] for session_id in ids}
     rows = db.session.execute(
@@ -114,83 +119,144 @@ def door_list(festival: Festival, sessions: Sequence[ProgrammeSession]) -> dict[
             checked_in[session_id].append(delegate_id)
     wanted = {d for people in allowed.values() for d in people}
     wanted |= {d for people in checked_in.values() for d in people}
-    people = []
-    others = []
-    # Each role's label translated once for the list, not once per person.
-    role_labels = {role: str(label) for role, label in ROLES.items()}
-    hashed = _hasher(salt)
-    for delegate_id, code, known, role in _people(festival):
-        if delegate_id not in wanted:
-            others.append(hashed(code))
-            continue
-        person = dict(known)
-        person["h"] = hashed(code)
-        person["r"] = role_labels.get(role, "")
-        people.append(person)
-    return {
-        "festival": festival.slug,
-        "generated_at": utcnow().isoformat(),
-        "expires_at": list_expires_at(festival).isoformat(),
-        "salt": salt,
-        "sessions": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "starts_at": s.starts_at.isoformat(),
-                "ends_at": s.ends_at.isoformat(),
-                "cancelled": s.status == SessionStatus.CANCELLED,
-                "places": s.capacity,
-                "allowed": sorted(allowed[s.id]),
-                "enrolled": sorted(enrolled[s.id]),
-                "checked_in": sorted(checked_in[s.id]),
-            }
-            for s in sessions
-        ],
-        "people": people,
-        "others": others,
-    }
+
+    everyone = _people(festival, people_version)
+    hashes = _hashes(salt, [person.code for person in everyone])
+    # Each role's words translated once for the list, not once per person;
+    # a person's JSON ends with them.
+    endings = {role: f'","r":{_json(str(label))}}}' for role, label in ROLES.items()}
+    people: list[str] = []
+    others: list[str] = []
+    for person, hashed in zip(everyone, hashes, strict=True):
+        if person.id in wanted:
+            people.append(person.head + hashed + endings.get(person.role, '","r":""}'))
+        else:
+            others.append(hashed)
+    head = _json(
+        {
+            "festival": festival.slug,
+            "generated_at": utcnow().isoformat(),
+            "expires_at": list_expires_at(festival).isoformat(),
+            "salt": salt,
+            "sessions": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "starts_at": s.starts_at.isoformat(),
+                    "ends_at": s.ends_at.isoformat(),
+                    "cancelled": s.status == SessionStatus.CANCELLED,
+                    "places": s.capacity,
+                    "allowed": allowed[s.id],
+                    "enrolled": sorted(enrolled[s.id]),
+                    "checked_in": sorted(checked_in[s.id]),
+                }
+                for s in sessions
+            ],
+        }
+    )
+    # The head's closing brace makes way for the people and the others.
+    return f'{head[:-1]},"people":[{",".join(people)}],"others":{_json(others)}}}'
 
 
-def _hasher(salt: str) -> Callable[[bytes], str]:
-    """:func:`code_hash` for one salt, over canonical codes as bytes: the
-    salt hashed once, and only the 9 bytes the 12 characters encode."""
+def _json(value: Any) -> str:
+    """Compact JSON, its non-ASCII text as UTF-8 (names in their own scripts)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hashes(salt: str, canonical_codes: Sequence[bytes]) -> list[str]:
+    """:func:`code_hash` of each code (canonical, as bytes), in one pass: the
+    salt hashed once, and the cut digests (9 bytes, 12 characters each)
+    encoded together, with no padding to strip."""
     salted = hashlib.sha256(f"{salt}:".encode("ascii"))
-
-    def hashed(code: bytes) -> str:
+    digests = []
+    for code in canonical_codes:
         digest = salted.copy()
         digest.update(code)
-        return base64.urlsafe_b64encode(digest.digest()[:9]).decode("ascii")
-
-    return hashed
+        digests.append(digest.digest()[:9])
+    text = base64.urlsafe_b64encode(b"".join(digests)).decode("ascii")
+    return [text[i : i + HASH_CHARS] for i in range(0, len(text), HASH_CHARS)]
 
 
 # What a door list says of each of the festival's people, by name: kept per
 # version of the data it reads (people_stamp), a few festivals' worth.
 PEOPLE_ENTRIES = 8
-_Person = tuple[int, bytes, dict[str, Any], DelegateRole]
 
 
-def people_stamp(festival: Festival) -> tuple[object, ...]:
-    """The version of what the people of a door list are read from, in one
-    query: every delegate (count, sum of ids, latest change: names, role,
-    delegation), the latest change of any delegation (moved to another
-    festival or city) and of any city (names, countries)."""
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    code: bytes  # canonical (no dash), as the device hashes it
+    head: str  # their JSON object up to their hash: '{"id":…,"n":…,…,"h":"'
+    role: DelegateRole
+
+
+def _versions(
+    festival: Festival, session_ids: list[int]
+) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The versions a door list's kept parts are read from, in one query:
+    the people's (every delegate: count, sum of ids, latest change of names,
+    role, status or delegation; the latest change of any delegation, moved
+    to another festival or city, and of any city: names, countries) and the
+    sessions' invited delegations' (adding one to a session does not change
+    the session's row)."""
+    invited = session_invited_delegations.c
+    of_sessions = invited.session_id.in_(session_ids)
     row = db.session.execute(
         sa.select(
             *memo.version_columns(Delegate),
             sa.select(sa.func.max(Delegation.updated_at)).scalar_subquery(),
             sa.select(sa.func.max(City.updated_at)).scalar_subquery(),
+            sa.select(sa.func.count()).where(of_sessions).scalar_subquery(),
+            # Two delegations swapped between two sessions still move this sum.
+            sa.select(sa.func.sum(invited.delegation_id * invited.session_id))
+            .where(of_sessions)
+            .scalar_subquery(),
         )
     ).one()
-    return (festival.id, *row)
+    return (festival.id, *row[:5]), tuple(row[5:])
 
 
-def _people(festival: Festival) -> list[_Person]:
-    """The festival's people by name: (id, canonical code, what the door
-    shows of them but the hash and the role's words, role)."""
+# Who may enter the opened sessions, kept per version of the people and of
+# the sessions' rules: the widest query of a list, and the same for every
+# door that opens the same sessions.
+ALLOWED_ENTRIES = 64
+
+
+def _allowed(
+    sessions: Sequence[ProgrammeSession],
+    people_version: tuple[object, ...],
+    invited_version: tuple[object, ...],
+) -> dict[int, list[int]]:
+    """{session id: the delegates allowed in, by id}."""
+    rules = tuple((s.id, s.festival_id, s.audience, s.open_to_accompanying) for s in sessions)
+    return memo.cached(
+        "door-allowed",
+        (people_version, invited_version, rules),
+        lambda: _read_allowed([s.id for s in sessions]),
+        ALLOWED_ENTRIES,
+    )
+
+
+def _read_allowed(ids: list[int]) -> dict[int, list[int]]:
+    allowed: dict[int, list[int]] = {session_id: [] for session_id in ids}
+    pairs = db.session.execute(
+        sa.select(ProgrammeSession.id, Delegate.id)
+        .select_from(ProgrammeSession)
+        .join(Delegation, Delegation.festival_id == ProgrammeSession.festival_id)
+        .join(Delegate, Delegate.delegation_id == Delegation.id)
+        .where(ProgrammeSession.id.in_(ids), attendable_by_joined_delegate())
+        .order_by(ProgrammeSession.id, Delegate.id)
+    )
+    for session_id, delegate_id in pairs:
+        allowed[session_id].append(delegate_id)
+    return allowed
+
+
+def _people(festival: Festival, version: tuple[object, ...]) -> list[_Person]:
+    """The festival's people by name, as of ``version`` (:func:`_versions`)."""
     return memo.cached(
         "door-people",
-        (people_stamp(festival), codes.code_key()),
+        (version, codes.code_key()),
         lambda: _read_people(festival),
         PEOPLE_ENTRIES,
     )
@@ -219,7 +285,9 @@ def _read_people(festival: Festival) -> list[_Person]:
             person["o"] = own
         if country:
             person["cc"] = country
-        found.append((delegate_id, code, person, role))
+        # '{"id":1,"n":"…","c":"…"}' made '{"id":1,"n":"…","c":"…","h":"'.
+        head = _json(person)[:-1] + ',"h":"'
+        found.append(_Person(delegate_id, code, head, role))
     return found
 
 

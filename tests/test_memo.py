@@ -1,7 +1,16 @@
-"""The stamp-keyed memo: one LRU per kind of value."""
+"""The stamp-keyed memo: one LRU per kind of value, and the values every
+app server shares through Redis."""
 
 from __future__ import annotations
 
+import json
+import os
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from festival import create_app
 from festival.core import memo
 
 
@@ -35,3 +44,79 @@ def test_clear_forgets_every_namespace(app):
         for namespace in ("programme", "my-itinerary"):
             memo.cached(namespace, 1, lambda: made.append("made") or "value")
     assert len(made) == 4
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping())
+    except redis.RedisError:
+        return False
+
+
+def another_server(app: Flask, **config: Any) -> Flask:
+    """A second app on the same database (another worker or app server)."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SERVER_URL": app.config["SERVER_URL"],
+            "SMTP_HOST": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **config,
+        }
+    )
+
+
+@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL} (.ci/run starts one)")
+def test_a_shared_value_is_made_by_one_app_server_for_all(app):
+    made: list[str] = []
+
+    def make(label: str) -> Any:
+        def inner() -> dict[str, str]:
+            made.append(label)
+            return {"value": label}
+
+        return inner
+
+    def shared(key: object, label: str) -> Any:
+        return memo.shared(
+            "coverage", ("stamp", key), make(label), encode=json.dumps, decode=json.loads
+        )
+
+    app.config["REDIS_URL"] = REDIS_URL
+    other = another_server(app, REDIS_URL=REDIS_URL)
+    elsewhere = another_server(
+        app, REDIS_URL=REDIS_URL, SQLALCHEMY_DATABASE_URI="sqlite:///another-site.db"
+    )
+    with app.app_context():
+        memo.clear()
+        assert shared(1, "first") == {"value": "first"}
+    with other.app_context():
+        assert shared(1, "again") == {"value": "first"}  # read from Redis
+        assert shared(2, "new version") == {"value": "new version"}
+    with elsewhere.app_context():  # another site (database) on the same Redis
+        assert shared(1, "another site's") == {"value": "another site's"}
+    assert made == ["first", "new version", "another site's"]
+    with app.app_context():
+        memo.clear()  # this site's shared values go too, not another site's
+    with other.app_context():
+        memo.clear(other)  # its memory only: the values in Redis went above
+        assert shared(1, "after clearing") == {"value": "after clearing"}
+    with elsewhere.app_context():
+        assert shared(1, "kept elsewhere") == {"value": "another site's"}
+        memo.clear()
+
+
+def test_a_shared_value_is_made_here_when_redis_does_not_answer(app, caplog):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    with app.app_context():
+        value = memo.shared("coverage", 1, lambda: "made here", encode=str, decode=str)
+        assert value == "made here"
+        assert memo.shared("coverage", 1, lambda: "again", encode=str, decode=str) == "made here"
+    assert "Redis unavailable" in caplog.text

@@ -23,7 +23,8 @@ from tests.factories import (
     make_festival,
     make_session,
 )
-from tests.support.queries import queries_per_page
+from tests.support.queries import queries_per_page, recorded_statements
+from tests.test_memo import REDIS_URL, _redis_up, another_server
 
 SLUG = "gastro"
 BASE = f"/organiser/festivals/{SLUG}"
@@ -341,3 +342,37 @@ def test_the_session_page_s_kept_coverage_follows_each_change(app, client, auth,
         db.session.commit()
     section = session_page(client, forum).split('id="interpretation"')[1]
     assert "Michele Guerra" not in section
+
+
+@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL} (.ci/run starts one)")
+def test_every_app_server_takes_the_coverage_one_of_them_made(app, client, auth, forum):
+    """With Redis, a worker's first view takes the sessions' coverage another
+    worker made (each making it took ~0.4 s at ten times the scale), and a
+    change shows on every worker."""
+    app.config["REDIS_URL"] = REDIS_URL
+    other = another_server(app, REDIS_URL=REDIS_URL)
+    other.test_client_class = type(client)
+    with app.app_context():
+        memo.clear()
+    auth.organiser()
+    url = f"{BASE}/logistics/interpreters"
+    with recorded_statements(app) as made:
+        first = client.get(url)
+    assert "2 people are left uncovered" in first.text
+    second_server = other.test_client()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    second_server.set_cookie("session", cookie.value, domain=cookie.domain)
+    with recorded_statements(other) as taken:
+        second = second_server.get(url)
+    assert second.status_code == 200 and "2 people are left uncovered" in second.text
+    # Its own stamp and page, no coverage made: fewer statements than the first.
+    assert len(taken) < len(made)
+    with app.app_context():  # Lyon's mayor forgets English and French
+        lyon = db.session.scalar(sa.select(Delegate).filter_by(full_name="Grégory Doucet"))
+        lyon.languages = ["pt"]
+        db.session.commit()
+    assert "3 people are left uncovered" in second_server.get(url).text
+    assert "3 people are left uncovered" in client.get(url).text
+    with app.app_context():
+        memo.clear()

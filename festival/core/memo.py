@@ -7,10 +7,17 @@ change makes a new key and nothing stale is served; old keys fall out of an
 LRU. Each kind of value has its own LRU (``namespace``), so thousands of
 delegates' itineraries cannot push the programme's pages out; each app has
 its own stores (each test has its own database).
+
+A value that costs a worker a noticeable time to make (the interpreters'
+coverage of every session: ~0.4 s at ten times the usual size) is also
+kept in Redis when REDIS_URL is set (:func:`shared`): the first of the app
+servers' workers to need it makes it, the others read it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
@@ -21,6 +28,11 @@ from flask import Flask, current_app
 
 MAX_ENTRIES = 512
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# A shared value outlives its version by at most this long in Redis (a
+# version's key is never asked for again once the data has moved on).
+SHARED_TTL_SECONDS = 24 * 3600
 
 # cachetools' caches are not thread-safe: every read and write takes this lock.
 _lock = threading.Lock()
@@ -57,11 +69,82 @@ def cached(
     return value
 
 
+def shared(
+    namespace: str,
+    key: Hashable,
+    make: Callable[[], T],
+    *,
+    encode: Callable[[T], str],
+    decode: Callable[[str], T],
+    max_entries: int = MAX_ENTRIES,
+) -> T:
+    """:func:`cached`, and with REDIS_URL kept in Redis too, as the text
+    ``encode`` makes of it (``decode`` reads it back): a worker that has not
+    made the value yet takes the one another worker made. ``key`` must be
+    made of values whose repr is the same in every process (numbers, text,
+    dates, tuples of them), as a version stamp is. Redis trouble costs only
+    the sharing: the value is made here."""
+
+    def from_redis() -> T:
+        client = _redis()
+        if client is None:
+            return make()
+        name = _shared_name(namespace, key)
+        try:
+            kept = client.get(name)
+        except Exception as error:  # noqa: BLE001  (any Redis trouble: make it here)
+            log.warning("memo: Redis unavailable (%s); not shared", type(error).__name__)
+            return make()
+        if kept is not None:
+            return decode(kept.decode("utf-8"))
+        value = make()
+        try:
+            client.set(name, encode(value).encode("utf-8"), ex=SHARED_TTL_SECONDS)
+        except Exception as error:  # noqa: BLE001
+            log.warning("memo: Redis unavailable (%s); not shared", type(error).__name__)
+        return value
+
+    return cached(namespace, key, from_redis, max_entries)
+
+
+def _redis() -> Any:
+    """The app's Redis client for shared values, or None without REDIS_URL."""
+    app = current_app
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = app.extensions.get("festival_memo_redis")
+    if client is None:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        app.extensions["festival_memo_redis"] = client
+    return client
+
+
+def _shared_prefix() -> str:
+    """The Redis keys of this site's shared values: two sites (or test
+    databases) sharing one Redis never read each other's."""
+    database = str(current_app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+    return f"festival:memo:{hashlib.sha256(database.encode('utf-8')).hexdigest()[:12]}:"
+
+
+def _shared_name(namespace: str, key: Hashable) -> str:
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+    return f"{_shared_prefix()}{namespace}:{digest}"
+
+
 def clear(app: Flask | None = None) -> None:
-    """Forget every value of every namespace (this app's, or the current one's)."""
+    """Forget every value of every namespace (this app's, or the current
+    one's), those it shares in Redis included."""
     with _lock:
         for store in _stores(app).values():
             store.clear()
+    with (app or current_app).app_context():
+        client = _redis()
+        if client is not None:
+            for name in client.scan_iter(match=_shared_prefix() + "*", count=1000):
+                client.delete(name)
 
 
 def version_columns(model: Any) -> tuple[sa.ColumnElement[Any], ...]:

@@ -477,3 +477,41 @@ def test_the_delegations_list_follows_every_change_behind_it(app, client, auth) 
     # Ancona's mayor declines: its best-ranked person is now its chef, after Lyon's mayor.
     client.post(f"{BASE}/delegates/{ids['mayor0']}/decline", data={"decline-reason": "Ill."})
     assert listed()[0] == ["Lyon", "Ancona", "Aarhus"]
+
+
+def test_the_kept_rows_follow_every_change_they_show(app, client, auth) -> None:
+    """With nobody ticked, a page's rows are kept per version of what they
+    show: each change below, made between two views, shows on the next."""
+    ids = build(app, cities=2)
+    with app.app_context():  # a city with no delegation yet
+        modena = make_city(name="Modena").id
+        db.session.commit()
+    auth.organiser()
+
+    def row(delegate_id: int, query: str = "") -> str:
+        text = client.get(f"{BASE}/delegates{query}").text
+        start = text.index(f'href="/organiser/festivals/gastro/delegates/{delegate_id}"')
+        return text[text.rindex("<tr>", 0, start) : text.index("</tr>", start)]
+
+    assert "badge-pending" in row(ids["chef0"]) and "Parma" in row(ids["chef0"])
+    assert "France" in row(ids["chef1"])
+    client.post(f"{BASE}/delegates/{ids['chef0']}/confirm")  # through the app
+    assert "badge-confirmed" in row(ids["chef0"]) and "badge-pending" not in row(ids["chef0"])
+    # Ticked elsewhere: the row is made for this view, with its tick.
+    assert "checked" in row(ids["chef1"], f"?picked={ids['chef1']}")
+    assert "checked" not in row(ids["chef1"])
+    with app.app_context():  # a city moves to another country
+        db.session.get(Delegation, ids["group1"]).city.country_code = "MC"
+        db.session.commit()
+    assert "Monaco" in row(ids["chef1"])
+    with app.app_context():  # the delegation is given another city (no city changes)
+        db.session.get(Delegation, ids["group0"]).city_id = modena
+        db.session.commit()
+    assert "Modena" in row(ids["chef0"])
+    arrival = row(ids["mayor1"])
+    with app.app_context():  # the festival moves to another time zone
+        db.session.scalar(sa.select(Festival).filter_by(slug="gastro")).timezone = "Europe/Paris"
+        db.session.commit()
+    assert row(ids["mayor1"]) != arrival and "01:30" in row(ids["mayor1"])
+    client.post("/language", data={"locale": "fr", "next": "/"})
+    assert "Confirmé" in row(ids["chef0"])

@@ -87,13 +87,30 @@ def paginate_by_key(
     them (see delegations.services.delegate_order): the page is cut from
     them, with no query for the keys or their count.
     """
-    page = paginate(query.with_only_columns(key), total) if keys is None else paginate_list(keys)
+    page = paginate_keys(query, key, total, keys)
+    load_rows(page, query, key)
+    return page
+
+
+def paginate_keys(
+    query: Select,
+    key: InstrumentedAttribute[Any],
+    total: int | None = None,
+    keys: Sequence[Any] | None = None,
+) -> Pagination:
+    """The first half of :func:`paginate_by_key`: the page, its items the
+    keys of its rows (for a caller that may not need the rows: one that
+    keeps the page's HTML per version of them, say)."""
+    return paginate(query.with_only_columns(key), total) if keys is None else paginate_list(keys)
+
+
+def load_rows(page: Pagination, query: Select, key: InstrumentedAttribute[Any]) -> None:
+    """The second half: ``page``'s keys replaced by their rows of ``query``, in order."""
     shown = page.items
     if shown:
         position = {value: index for index, value in enumerate(shown)}
         rows = db.session.scalars(query.where(key.in_(shown))).unique().all()
         page.items = sorted(rows, key=lambda row: position[getattr(row, key.key)])
-    return page
 
 
 # The keywords url_for keeps for itself. A query key by one of these names

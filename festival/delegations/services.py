@@ -7,12 +7,13 @@ commit: the view does, and the e-mails queued here leave with that commit.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -285,6 +286,29 @@ def delegate_order(query: sa.Select, festival: Festival, stamp: str) -> list[int
         lambda: list(db.session.scalars(query.with_only_columns(Delegate.id))),
         max_entries=MEMO_ENTRIES,
     )
+
+
+def delegate_rows(
+    festival: Festival,
+    stamps: precedence.RankStamps,
+    shown: tuple[int, ...],
+    filtered: bool,
+    render: Callable[[], str],
+) -> str:
+    """The HTML rows of a page of the delegate list showing ``shown`` (ids,
+    in order), as ``render()`` makes them, kept per version of what they
+    show: the people and their cities (``stamps``, read by the caller), their
+    delegations, the festival's zone (arrival times) and the language."""
+    key = (
+        festival.id,
+        festival.timezone,
+        stamps.current,
+        stamps.delegations_changed,
+        shown,
+        filtered,  # an empty page says "no match" rather than "nobody yet"
+        str(get_locale()),
+    )
+    return memo.cached("delegate-rows", key, render, max_entries=4 * MEMO_ENTRIES)
 
 
 def delegations_stamp(festival: Festival) -> tuple[object, ...]:

@@ -23,7 +23,7 @@ from festival.core.access import organiser_blueprint
 from festival.core.forms import required
 from festival.core.i18n import language_name
 from festival.core.limits import row_id
-from festival.core.pagination import paginate, paginate_by_key
+from festival.core.pagination import load_rows, paginate, paginate_by_key, paginate_keys
 from festival.core.view_helpers import MAX_CARRIED_IDS, carried_ids, form_ids, id_args
 from festival.delegations import letters, roles, services
 from festival.delegations.downloads import delegates_table
@@ -122,24 +122,39 @@ def delegates() -> ResponseReturnValue:
     counts = services.status_counts(festival, stamps.current)
     city_options, country_options = _filter_menus(festival, filters)
     query = services.delegates_query(festival, filters, stamps)
-    if filters.active:
-        page = paginate_by_key(query, Delegate.id)
-    else:
-        # Unfiltered, the list holds every delegate, in an order kept per stamp.
-        order = services.delegate_order(query, festival, stamps.current)
-        page = paginate_by_key(query, Delegate.id, keys=order)
+    # Unfiltered, the list holds every delegate, in an order kept per stamp.
+    order = None if filters.active else services.delegate_order(query, festival, stamps.current)
+    page = paginate_keys(query, Delegate.id, keys=order)
+    shown = tuple(page.items)
     # Ticks carried from another filter or page (see select_delegates).
     picked = carried_ids(id_args("picked"))
-    shown = {d.id for d in page.items}
+
+    def render_rows() -> str:
+        load_rows(page, query, Delegate.id)
+        return render_template(
+            "delegations/_delegate_rows.html",
+            festival=festival,
+            items=page.items,
+            filters=filters,
+            picked=set(picked),
+        )
+
+    # With nobody ticked, the rows are the same for every organiser: kept
+    # per version of the people shown (half of the page's time at 10x).
+    rows = (
+        render_rows()
+        if picked
+        else services.delegate_rows(festival, stamps, shown, filters.active, render_rows)
+    )
     return render_template(
         "delegations/delegates.html",
         festival=festival,
         page=page,
+        rows=Markup(rows),  # noqa: S704  (autoescaped template output)
         filters=filters,
         city_options=city_options,
         country_options=country_options,
         counts=counts,
-        picked=set(picked),
         picked_elsewhere=[i for i in picked if i not in shown],
     )
 

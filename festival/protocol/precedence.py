@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -354,6 +355,9 @@ class RankStamps:
 
     current: str
     stored: str | None
+    # The latest change of the festival's delegations (of those with people):
+    # not a thing precedence reads, but pages that key on ``current`` may.
+    delegations_changed: datetime | None = None
 
 
 def rank_stamps(festival: Festival) -> RankStamps:
@@ -382,12 +386,13 @@ def rank_stamps(festival: Festival) -> RankStamps:
             sa.func.max(Delegate.updated_at),
             sa.func.max(City.updated_at),
             stored,
+            sa.func.max(Delegation.updated_at),
         )
         .join(Delegation, Delegation.id == Delegate.delegation_id)
         .join(City, City.id == Delegation.city_id)
         .where(Delegation.festival_id == festival.id)
     ).one()
-    return RankStamps(f"{row[0] or 0}|{row[1]}|{row[2] or 0}|{row[3]}|{row[4]}", row[5])
+    return RankStamps(f"{row[0] or 0}|{row[1]}|{row[2] or 0}|{row[3]}|{row[4]}", row[5], row[6])
 
 
 def ranks_stamp(festival: Festival) -> str:
@@ -470,9 +475,7 @@ def refresh_ranks(festival: Festival, stamps: RankStamps | None = None) -> None:
         db.session.rollback()
 
 
-def rank_order_by(
-    festival: Festival, stamps: RankStamps | None = None
-) -> sa.ColumnElement[int]:
+def rank_order_by(festival: Festival, stamps: RankStamps | None = None) -> sa.ColumnElement[int]:
     """An ORDER BY term for a query over ``Delegate`` that joins the ranks
     (:func:`with_ranks`): precedence first (people without a rank last).
     Refreshes the ranks if stale (see :func:`refresh_ranks` for ``stamps``)."""

@@ -335,3 +335,46 @@ def test_the_head_adds_a_member_with_all_their_details_in_one_form(app, client):
     assert "<legend>Who they are</legend>" in edit.text and "Needs a hotel room" in edit.text
     # The member's own page speaks to them.
     assert "<legend>Who you are</legend>" in client.get("/my/details").text
+
+
+def test_the_kept_blank_form_follows_its_city_its_festival_and_the_language(app, client):
+    """The form's fields as first shown are kept per version of what they
+    are made of: each change shows on the next view, and another city's
+    invitation never shows this city's contact."""
+    from festival.cities.models import City
+    from festival.core.types import utcnow
+    from festival.festivals.models import Festival
+    from festival.invitations.models import Invitation, InvitationStatus
+    from festival.registration.models import Delegation
+    from tests import factories
+
+    invited = accepted_invitation(app, contact_email="office@parma.example")
+    with app.app_context():  # Lyon invited too, its city changed at the same instant
+        festival = db.session.get(Festival, invited.festival_id)
+        parma = db.session.get(Invitation, invited.invitation_id).city
+        lyon = factories.make_city(contact_email="mairie@lyon.example")
+        invitation, token = factories.make_invitation(
+            festival, lyon, deadline=utcnow() + timedelta(days=30), status=InvitationStatus.ACCEPTED
+        )
+        db.session.add(Delegation(invitation=invitation, festival=festival, city_id=lyon.id))
+        db.session.flush()
+        lyon.updated_at = parma.updated_at
+        db.session.commit()
+    assert 'value="office@parma.example"' in client.get(invited.url).text
+    page = client.get(f"/invitations/{token}").text
+    assert 'value="mairie@lyon.example"' in page and "parma" not in page
+    with app.app_context():  # the city's contact changes
+        city = db.session.get(Invitation, invited.invitation_id).city
+        city.contact_email = "sindaco@parma.example"
+        db.session.commit()
+        assert db.session.get(City, city.id).contact_email == "sindaco@parma.example"
+    assert 'value="sindaco@parma.example"' in client.get(invited.url).text
+    with app.app_context():  # the festival moves: the usual nights move with it
+        festival = db.session.get(Festival, invited.festival_id)
+        festival.starts_on += timedelta(days=7)
+        festival.ends_on += timedelta(days=7)
+        night_before = (festival.starts_on - timedelta(days=1)).isoformat()
+        db.session.commit()
+    assert f'value="{night_before}"' in client.get(invited.url).text
+    client.post("/language", data={"locale": "ja", "next": "/"})
+    assert "<legend>言語</legend>" in client.get(invited.url).text

@@ -32,9 +32,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from markupsafe import Markup
 
 from festival.auth.forms import ConfirmForm
 from festival.auth.services import send_login_link
+from festival.core import memo
 from festival.core.i18n import INTERFACE_LANGUAGES
 from festival.core.types import utcnow
 from festival.core.view_helpers import private_download
@@ -377,6 +379,23 @@ def _prefill(form: DetailsForm, invitation: Invitation) -> None:
     form.check_in_on.data, form.check_out_on.data = default_nights(invitation.festival)
 
 
+def _blank_fields(form: DetailsForm, invitation: Invitation) -> Markup:
+    """The registration form's fields as first shown (``form`` prefilled by
+    :func:`_prefill`, no errors), kept per version of what they are made of:
+    the festival (dates), the city (the prefilled contact) and the language.
+    Half of the page's time went to rendering its ~30 fields and their menus
+    of languages and countries; the CSRF token is outside them."""
+    city, festival = invitation.city, invitation.festival
+    key = (city.id, city.updated_at, festival.id, festival.updated_at, str(get_locale()))
+    html = memo.cached(
+        "registration-form",
+        key,
+        lambda: render_template("registration/_register_fields.html", form=form, festival=festival),
+        max_entries=256,
+    )
+    return Markup(html)  # noqa: S704  (autoescaped template output)
+
+
 def registration_page(invitation: Invitation, token: str) -> ResponseReturnValue:
     """GET and POST of /invitations/<token> once the invitation is accepted."""
     delegation = invitation.delegation
@@ -402,7 +421,12 @@ def registration_page(invitation: Invitation, token: str) -> ResponseReturnValue
                 closed=services.closed_message(invitation),
                 **context,
             ), 410
-        return render_template("registration/register.html", form=form, **context)
+        return render_template(
+            "registration/register.html",
+            form=form,
+            fields=_blank_fields(form, invitation),
+            **context,
+        )
 
     if not services.is_open(invitation):
         form.validate()

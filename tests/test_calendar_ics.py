@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from festival.calendar.cache import MemoryStore, RedisStore
 from festival.calendar.ics import FeedEvent, FeedMeta, build_calendar
 from festival.calendar.tokens import feed_token, token_delegate_id, token_is_valid
 from tests.calendar_helpers import ARABIC, FRENCH, JAPANESE
+from tests.support.redis_server import REDIS_URL, needs_redis, redis_up
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PARIS = ZoneInfo("Europe/Paris")
@@ -164,19 +164,7 @@ def test_memory_store_keeps_a_bounded_lru_and_moves_last_modified_forward(monkey
     assert store.last_modified("feed", "v1") == (second.at + 1, True)
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL}")
+@needs_redis
 def test_redis_store_is_shared_between_app_servers():
     import secrets
 
@@ -197,7 +185,7 @@ def test_feeds_are_served_through_redis_when_configured(app, client, monkeypatch
     from festival.calendar import cache
     from tests.calendar_helpers import build_world
 
-    if not _redis_up():
+    if not redis_up():
         pytest.skip(f"no Redis at {REDIS_URL}")
     world = build_world(app)
     app.config["REDIS_URL"] = REDIS_URL

@@ -4,14 +4,10 @@ app server shares through Redis."""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-import pytest
-from flask import Flask
-
-from festival import create_app
 from festival.core import memo
+from tests.support.redis_server import REDIS_URL, another_server, needs_redis
 
 
 def test_a_namespace_full_of_values_leaves_the_others_alone(app):
@@ -46,34 +42,7 @@ def test_clear_forgets_every_namespace(app):
     assert len(made) == 4
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping())
-    except redis.RedisError:
-        return False
-
-
-def another_server(app: Flask, **config: Any) -> Flask:
-    """A second app on the same database (another worker or app server)."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SERVER_URL": app.config["SERVER_URL"],
-            "SMTP_HOST": None,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            **config,
-        }
-    )
-
-
-@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL} (.ci/run starts one)")
+@needs_redis
 def test_a_shared_value_is_made_by_one_app_server_for_all(app):
     made: list[str] = []
 

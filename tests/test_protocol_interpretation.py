@@ -24,7 +24,7 @@ from tests.factories import (
     make_session,
 )
 from tests.support.queries import queries_per_page, recorded_statements
-from tests.test_memo import REDIS_URL, _redis_up, another_server
+from tests.support.redis_server import REDIS_URL, another_server, needs_redis
 
 SLUG = "gastro"
 BASE = f"/organiser/festivals/{SLUG}"
@@ -344,7 +344,7 @@ def test_the_session_page_s_kept_coverage_follows_each_change(app, client, auth,
     assert "Michele Guerra" not in section
 
 
-@pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL} (.ci/run starts one)")
+@needs_redis
 def test_every_app_server_takes_the_coverage_one_of_them_made(app, client, auth, forum):
     """With Redis, a worker's first view takes the sessions' coverage another
     worker made (each making it took ~0.4 s at ten times the scale), and a

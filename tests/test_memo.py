@@ -89,3 +89,27 @@ def test_a_shared_value_is_made_here_when_redis_does_not_answer(app, caplog):
         assert value == "made here"
         assert memo.shared("coverage", 1, lambda: "again", encode=str, decode=str) == "made here"
     assert "Redis unavailable" in caplog.text
+
+
+@needs_redis
+def test_an_unreadable_shared_value_is_made_again(app, caplog):
+    app.config["REDIS_URL"] = REDIS_URL
+    other = another_server(app, REDIS_URL=REDIS_URL)
+
+    def shared(label: str) -> Any:
+        return memo.shared(
+            "coverage", ("stamp", 1), lambda: [label], encode=json.dumps, decode=json.loads
+        )
+
+    with app.app_context():
+        memo.clear()
+        assert shared("first") == ["first"]
+        client = memo.redis_client()
+        pattern = f"festival:memo:{memo.site_namespace()}:*"
+        for name in client.scan_iter(match=pattern):
+            client.set(name, b"\xff not JSON")  # not what encode wrote
+    with other.app_context():
+        assert shared("made again") == ["made again"]
+    assert "unreadable shared value" in caplog.text
+    with app.app_context():
+        memo.clear()

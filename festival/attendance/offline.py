@@ -178,7 +178,7 @@ def _hashes(salt: str, canonical_codes: Sequence[bytes]) -> list[str]:
 
 
 # What a door list says of each of the festival's people, by name: kept per
-# version of the data it reads (people_stamp), a few festivals' worth.
+# version of the data it reads (_versions), a few festivals' worth.
 PEOPLE_ENTRIES = 8
 
 

@@ -22,7 +22,6 @@ feed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -30,6 +29,8 @@ from typing import Any, NamedTuple, Protocol
 
 from cachetools import LRUCache
 from flask import Flask, current_app
+
+from festival.core import memo
 
 log = logging.getLogger(__name__)
 
@@ -189,9 +190,7 @@ def feed_store(app: Flask | None = None) -> FeedStore:
     if store is None:
         url = app.config.get("REDIS_URL")
         memory = MemoryStore()
-        database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
-        namespace = hashlib.sha256(database.encode("utf-8")).hexdigest()[:12]
-        store = FallbackStore(RedisStore(url, namespace), memory) if url else memory
+        store = FallbackStore(RedisStore(url, memo.site_namespace(app)), memory) if url else memory
         app.extensions["calendar_feed_store"] = store
     return store
 

@@ -86,7 +86,7 @@ def shared(
     the sharing: the value is made here."""
 
     def from_redis() -> T:
-        client = _redis()
+        client = redis_client()
         if client is None:
             return make()
         name = _shared_name(namespace, key)
@@ -96,7 +96,10 @@ def shared(
             log.warning("memo: Redis unavailable (%s); not shared", type(error).__name__)
             return make()
         if kept is not None:
-            return decode(kept.decode("utf-8"))
+            try:
+                return decode(kept.decode("utf-8"))
+            except ValueError:  # not what encode wrote (UnicodeError, JSON): make it again
+                log.warning("memo: unreadable shared value %s; made again", name)
         value = make()
         try:
             client.set(name, encode(value).encode("utf-8"), ex=SHARED_TTL_SECONDS)
@@ -107,26 +110,31 @@ def shared(
     return cached(namespace, key, from_redis, max_entries)
 
 
-def _redis() -> Any:
-    """The app's Redis client for shared values, or None without REDIS_URL."""
-    app = current_app
+def redis_client(app: Flask | None = None) -> Any:
+    """The app's Redis client (REDIS_URL), made once, answering within a
+    second or raising; None without REDIS_URL."""
+    app = app or current_app
     url = app.config.get("REDIS_URL")
     if not url:
         return None
-    client = app.extensions.get("festival_memo_redis")
+    client = app.extensions.get("festival_redis")
     if client is None:
         import redis
 
         client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
-        app.extensions["festival_memo_redis"] = client
+        app.extensions["festival_redis"] = client
     return client
 
 
+def site_namespace(app: Flask | None = None) -> str:
+    """A name for this site (its database) in a Redis that several sites,
+    or test runs, may share: their keys never mix."""
+    database = str((app or current_app).config.get("SQLALCHEMY_DATABASE_URI", ""))
+    return hashlib.sha256(database.encode("utf-8")).hexdigest()[:12]
+
+
 def _shared_prefix() -> str:
-    """The Redis keys of this site's shared values: two sites (or test
-    databases) sharing one Redis never read each other's."""
-    database = str(current_app.config.get("SQLALCHEMY_DATABASE_URI", ""))
-    return f"festival:memo:{hashlib.sha256(database.encode('utf-8')).hexdigest()[:12]}:"
+    return f"festival:memo:{site_namespace()}:"
 
 
 def _shared_name(namespace: str, key: Hashable) -> str:
@@ -141,7 +149,7 @@ def clear(app: Flask | None = None) -> None:
         for store in _stores(app).values():
             store.clear()
     with (app or current_app).app_context():
-        client = _redis()
+        client = redis_client()
         if client is not None:
             for name in client.scan_iter(match=_shared_prefix() + "*", count=1000):
                 client.delete(name)

@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from festival.core import memo
 from festival.core.urls import safe_next
 from festival.extensions import csrf, db
 
@@ -46,12 +47,7 @@ def _redis_state() -> str:
     """ "ok", or "degraded" when Redis does not answer within a second."""
     import redis
 
-    client = current_app.extensions.get("healthz_redis")
-    if client is None:
-        client = redis.Redis.from_url(
-            current_app.config["REDIS_URL"], socket_connect_timeout=1.0, socket_timeout=1.0
-        )
-        current_app.extensions["healthz_redis"] = client
+    client = memo.redis_client()
     try:
         client.ping()
     except redis.RedisError:

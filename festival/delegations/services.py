@@ -298,10 +298,11 @@ def delegate_rows(
     """The HTML rows of a page of the delegate list showing ``shown`` (ids,
     in order), as ``render()`` makes them, kept per version of what they
     show: the people and their cities (``stamps``, read by the caller), their
-    delegations, the festival's zone (arrival times) and the language."""
+    delegations, the festival (its zone for arrival times, its address in
+    the links) and the language."""
     key = (
         festival.id,
-        festival.timezone,
+        festival.updated_at,
         stamps.current,
         stamps.delegations_changed,
         shown,

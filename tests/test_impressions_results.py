@@ -6,18 +6,29 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 from functools import partial
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from festival.core import memo
 from festival.extensions import db
+from festival.festivals.models import Festival
 from festival.impressions import sending, services
 from festival.impressions.charts import Bar, bar_chart
 from festival.impressions.models import ImpressionForm, ImpressionInvite, ImpressionResponse
+from festival.programme.models import ProgrammeSession
 from festival.registration.models import Delegate, DelegateRole
-from tests.impressions_support import answer, build_answered_festival, build_scene, form
+from tests.factories import make_session
+from tests.impressions_support import (
+    SESSION_END,
+    answer,
+    build_answered_festival,
+    build_scene,
+    form,
+)
 from tests.support.queries import queries_per_page
 from tests.support.snapshots import scene
 
@@ -394,3 +405,97 @@ def test_the_printed_report_follows_every_change_made_through_the_app(app, clien
     # Another interface language: its own render.
     japanese = client.get(url, headers={"Accept-Language": "ja"}).text
     assert "Fermented Tomorrows" in japanese and japanese != client.get(url).text
+
+
+def test_the_kept_overview_rows_follow_every_change_they_show(app, client, auth):
+    """The overview's rows are kept per version of what they show (the same
+    for every organiser): each change below, made between two views, shows
+    on the next, and so does the moment a form closes."""
+    with time_machine.travel(SESSION_END + timedelta(hours=2)) as clock:
+        with app.app_context():
+            scene = build_scene()
+            claire = db.session.scalar(
+                sa.select(Delegate.id).where(Delegate.email == "claire@lyon.example")
+            )
+        auth.organiser()
+        base = f"/organiser/festivals/{scene.slug}/impressions"
+
+        def row(title: str = "Fermented Futures") -> tuple[str, list[str]]:
+            """The session's row, and its numbers: attendance, answers, rate, rating."""
+            text = client.get(base).text
+            start = text.index(f"<td>{title}")
+            found = text[text.rindex("<tr>", 0, start) : text.index("</tr>", start)]
+            return found, re.findall(r'<td class="num">(.*?)</td>', found)
+
+        text, numbers = row()
+        assert "badge-pending" in text and numbers == ["3", "0 / 0", "—", "—"]
+        # The organiser sends it later (the form changes, no number does).
+        client.post(
+            f"{base}/forms/{scene.form_id}",
+            data={"title": "Fermented Futures", "delay_minutes": "180", "closes_at": ""},
+        )
+        assert row()[0] != text and "badge-pending" in row()[0]
+        client.post(f"{base}/forms/{scene.form_id}/send")  # through the app
+        text, numbers = row()
+        assert "badge-sent" in text and numbers == ["3", "0 / 3", "0%", "—"]
+        with app.app_context():
+            invite = db.session.scalar(
+                sa.select(ImpressionInvite)
+                .join(Delegate, Delegate.id == ImpressionInvite.delegate_id)
+                .where(
+                    ImpressionInvite.form_id == scene.form_id,
+                    Delegate.email == "maria@parma.example",
+                )
+            )
+            token = sending.token_for(invite)
+            overall = next(
+                q.field_name for q in form(scene.form_id).questions if q.builtin == "overall"
+            )
+        answered = client.post(f"/impressions/{token}", data={overall: "4"})
+        assert answered.status_code in (200, 302, 303)
+        assert row()[1] == ["3", "1 / 3", "33%", "4.0"]
+        client.post(
+            f"/organiser/festivals/{scene.slug}/programme/{scene.session_id}/attendees/{claire}/remove"
+        )
+        assert row()[1][0] == "2"
+        with app.app_context():  # the session is renamed
+            db.session.get(ProgrammeSession, scene.session_id).title = "Koji Futures"
+            db.session.commit()
+        assert "badge-sent" in row("Koji Futures")[0]
+        when = row("Koji Futures")[0]
+        with app.app_context():  # the festival moves to another time zone
+            db.session.get(Festival, scene.festival_id).timezone = "Europe/Paris"
+            db.session.commit()
+        assert row("Koji Futures")[0] != when
+        client.post("/language", data={"locale": "fr", "next": "/"})
+        assert "4,0" in row("Koji Futures")[0]
+        # Nothing changes but the time: the form closes.
+        with app.app_context():
+            closes_at = form(scene.form_id).effective_closes_at
+        clock.move_to(closes_at + timedelta(minutes=1))
+        assert "badge-closed" in row("Koji Futures")[0]
+
+
+def test_the_overview_creates_a_form_from_a_kept_row(app, client, auth):
+    """A session without a form has a "Create form" button in its row; the
+    rows are the same for every organiser, so the button submits one form
+    outside them that carries the organiser's own CSRF token."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    with app.app_context():
+        scene = build_scene()
+        extra = make_session(db.session.get(Festival, scene.festival_id), title="Sake Pairing").id
+        db.session.commit()
+    auth.organiser()
+    base = f"/organiser/festivals/{scene.slug}/impressions"
+    page = client.get(base).text
+    button = re.search(r'<button type="submit" form="create-session-form"[^>]*>', page)
+    assert button and f'value="{extra}"' in button.group(0)
+    form_html = re.search(r'<form[^>]*id="create-session-form".*?</form>', page, re.S).group(0)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form_html).group(1)
+    created = client.post(f"{base}/forms", data={"csrf_token": token, "session_id": extra})
+    assert created.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(
+            sa.select(ImpressionForm.id).where(ImpressionForm.session_id == extra)
+        )
+    assert 'form="create-session-form"' not in client.get(base).text

@@ -18,7 +18,7 @@ from festival.core.access import organiser_blueprint
 from festival.core.dates import format_moment
 from festival.core.forms import add_error, required
 from festival.core.limits import row_id
-from festival.core.pagination import paginate, url_with_args
+from festival.core.pagination import load_rows, paginate, paginate_keys, url_with_args
 from festival.core.view_helpers import form_ids, private_download
 from festival.extensions import db
 from festival.festivals.access import festival_row_or_404, load_festival_from_url
@@ -58,8 +58,19 @@ def index() -> ResponseReturnValue:
     sort = sort if sort in results.SORTS else "start"
     descending = request.args.get("desc") == "1"
     q = request.args.get("q", "").strip()
-    page = paginate(results.comparison_query(festival, sort, descending, q))
-    forms, stats = results.session_stats(page.items)
+    query = results.comparison_query(festival, sort, descending, q)
+    page = paginate_keys(query, ProgrammeSession.id)
+
+    def sessions() -> list[ProgrammeSession]:
+        load_rows(page, query, ProgrammeSession.id)
+        return list(page.items)
+
+    def render_rows(**shown: Any) -> str:
+        return render_template(
+            "impressions/_comparison_rows.html", festival=festival, filtered=bool(q), **shown
+        )
+
+    comparison = results.comparison(festival, page.items, bool(q), sessions, render_rows)
     closing = db.session.scalar(
         db.select(ImpressionForm).where(
             ImpressionForm.festival_id == festival.id, ImpressionForm.session_id.is_(None)
@@ -70,11 +81,9 @@ def index() -> ResponseReturnValue:
         "impressions/index.html",
         festival=festival,
         page=page,
-        forms=forms,
-        stats=stats,
+        comparison=comparison,
         closing=closing,
         closing_stats=closing_stats,
-        chart=results.comparison_chart(page.items, stats),
         sort=sort,
         descending=descending,
         q=q,

@@ -384,7 +384,7 @@ def comparison(
     times the scale. The key holds what the rows read: the sessions and
     their attendance (the attendance stamp, which follows the sessions'
     changes too), each form (its change), the counts and averages shown
-    (two small aggregate queries the page made anyway), the festival (its
+    (one small query of index probes the page makes anyway), the festival (its
     zone), the language, and the next instant a form on the page closes,
     the one change time makes by itself. ``sessions()`` loads the rows and
     ``render_rows(sessions=, forms=, stats=)`` makes their HTML, only when

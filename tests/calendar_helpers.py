@@ -21,6 +21,7 @@ from tests.factories import (
     make_session,
     make_venue,
 )
+from tests.support.snapshots import scene
 
 JAPANESE = "鶴岡の食文化と持続可能な農業についての国際シンポジウム：伝統野菜、発酵、精進料理"
 FRENCH = "Gastronomie créative : échanges entre villes, « terroir » et cuisine d'hôtes à l'œuvre"
@@ -50,7 +51,12 @@ class World:
 
 def build_world(app) -> World:
     """A Tokyo festival with a mayor and an interpreter from Parma, enrolled in
-    everything they may attend, a pickup for the mayor and a hotel for both."""
+    everything they may attend, a pickup for the mayor and a hotel for both.
+    Built once per process and database, copied back after (tests/support/snapshots.py)."""
+    return scene(app, "calendar world", lambda: _build_world(app))
+
+
+def _build_world(app) -> World:
     with app.app_context():
         festival = make_festival(slug="gastronomy-2027", name="Gastronomy Festival 2027")
         venue = make_venue(

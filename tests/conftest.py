@@ -24,6 +24,7 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy.engine import make_url
 
 from festival import create_app
@@ -142,8 +143,14 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture(scope="session")
-def _shared_app(database_url: str) -> Iterator[PristineApp]:
-    """One app per database for the whole run, with its state as built."""
+def _shared_app(database_url: str, run_folder: Path) -> Iterator[PristineApp]:
+    """One app per database for the whole run, with its state as built.
+
+    Its templates are compiled once per run, not once per app: Jinja keeps
+    the compiled code in the run's shared folder (checked against each
+    template's source), where the other apps and workers find it. Compiling
+    the hundred-odd templates costs each app a few seconds of CPU.
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -155,6 +162,9 @@ def _shared_app(database_url: str) -> Iterator[PristineApp]:
         }
     )
     app.test_client_class = CSRFClient
+    compiled = run_folder / "compiled-templates"
+    compiled.mkdir(exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
     yield PristineApp(app)
     with app.app_context():
         db.session.remove()

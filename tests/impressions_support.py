@@ -7,12 +7,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
+
 from festival.extensions import db
 from festival.impressions import services
 from festival.impressions.models import ImpressionForm
 from festival.programme.models import Audience
 from festival.registration.models import DelegateRole, DelegateStatus
 from tests.factories import enrol, make_delegate, make_delegation, make_festival, make_session
+from tests.support import snapshots
 
 SESSION_START = datetime(2027, 6, 15, 1, 0, tzinfo=UTC)
 SESSION_END = SESSION_START + timedelta(hours=1, minutes=30)
@@ -35,7 +38,13 @@ class Scene:
 
 
 def build_scene() -> Scene:
-    """Call inside an app context; commits."""
+    """Call inside an app context; commits. Built once per process and
+    database, then copied back (tests/support/snapshots.py) when the tables
+    are empty."""
+    return snapshots.scene(current_app._get_current_object(), "impressions scene", _build_scene)
+
+
+def _build_scene() -> Scene:
     festival = make_festival()
     parma = make_delegation(festival)
     lyon = make_delegation(festival)

@@ -18,6 +18,7 @@ from tests.factories import (
     make_session,
     make_venue,
 )
+from tests.support.snapshots import scene
 
 SLUG = "gf"
 # 14–18 June 2027 in Tokyo; 10:00 there is 01:00 UTC.
@@ -31,7 +32,12 @@ def tokyo_utc(day: int, hour: int, minute: int = 0) -> datetime:
 
 def build_world(app: Flask) -> dict[str, Any]:
     """Parma (a mayor, an interpreter) and Lyon (a deputy mayor, an official);
-    a public talk, the Mayors' Forum and a session for Parma only."""
+    a public talk, the Mayors' Forum and a session for Parma only. Built once
+    per process and database, copied back after (tests/support/snapshots.py)."""
+    return scene(app, "programme world", lambda: _build_world(app))
+
+
+def _build_world(app: Flask) -> dict[str, Any]:
     with app.app_context():
         festival = make_festival(slug=SLUG, starts_on=FIRST_DAY, ends_on=date(2027, 6, 18))
         hall = make_venue(festival, name="Main Hall", capacity=100)

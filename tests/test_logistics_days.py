@@ -26,6 +26,7 @@ from tests.factories import (
     make_festival,
     make_session,
 )
+from tests.support.snapshots import scene
 
 # Local days in Tokyo (UTC+9): 23:30 UTC on the 13th is 08:30 on the 14th.
 DAY1 = datetime(2027, 6, 13, 23, 30, tzinfo=UTC)
@@ -34,7 +35,13 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def build(app: Flask, slug: str = "days", per_day: tuple[int, int] = (2, 3)) -> None:
-    """``per_day`` arrivals on the 14th and 15th; each stays until the 18th."""
+    """``per_day`` arrivals on the 14th and 15th; each stays until the 18th.
+    Built once per process and database, then copied back
+    (tests/support/snapshots.py) when the tables are empty."""
+    scene(app, f"days {slug} {per_day}", lambda: _build(app, slug, per_day))
+
+
+def _build(app: Flask, slug: str, per_day: tuple[int, int]) -> None:
     with app.app_context():
         festival = make_festival(slug=slug)
         first = make_session(festival, title="First lunch", type=SessionType.MEAL, venue=None)

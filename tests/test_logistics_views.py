@@ -25,12 +25,19 @@ from tests.factories import (
     make_session,
 )
 from tests.support.queries import queries_per_page
+from tests.support.snapshots import scene
 
 ARRIVAL = datetime(2027, 6, 13, 23, 30, tzinfo=UTC)  # 08:30 on the 14th in Tokyo
 
 
 def build(app: Flask, delegations: int = 2, slug: str = "gastro") -> dict:
-    """A festival whose delegations each bring a mayor, an interpreter and a chef."""
+    """A festival whose delegations each bring a mayor, an interpreter and a
+    chef. Built once per process and database, then copied back
+    (tests/support/snapshots.py) when the tables are empty."""
+    return scene(app, f"logistics {slug} {delegations}", lambda: _build(app, delegations, slug))
+
+
+def _build(app: Flask, delegations: int, slug: str) -> dict:
     with app.app_context():
         festival = make_festival(slug=slug, contact_email="festival@tsuruoka.example")
         lunch = make_session(festival, title="Welcome lunch", type=SessionType.MEAL, venue=None)

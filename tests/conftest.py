@@ -48,6 +48,24 @@ __all__ = ["AuthActions", "CSRFClient", "SMTPSink"]
 gc.set_threshold(50_000, 20, 20)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``markup_only`` run on one database, the production one
+    when it is there: they read what the browser draws (axe's audit, a
+    phone's layout), which is the same page on either, and each costs the
+    browser tens of seconds of CPU."""
+    chosen = BACKENDS[-1]
+    drop = [
+        item
+        for item in items
+        if item.get_closest_marker("markup_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url", chosen) != chosen
+    ]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = [item for item in items if item not in drop]
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()

@@ -85,6 +85,7 @@ class Audit:
         assert not self.found, "axe found serious or critical violations:\n" + report
 
 
+@pytest.mark.markup_only
 @pytest.mark.parametrize("language", ["en", "ja", "fr"])
 def test_main_pages_have_no_serious_violation(app, live_server, browser, language):
     scene = build_scene(app, language)

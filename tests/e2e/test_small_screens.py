@@ -68,6 +68,7 @@ SMALL_TARGETS = """() => {
 }"""
 
 
+@pytest.mark.markup_only
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_main_pages_fit_a_phone(app, live_server, browser, language):
     scene = build_scene(app, language)

@@ -4,6 +4,7 @@ is put back before the next test, so no test sees another's leftovers."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from festival import create_app
@@ -13,6 +14,7 @@ from festival.extensions import db, limiter
 from festival.festivals.models import Festival
 from tests import factories
 from tests.support.database import empty_tables, filled_tables
+from tests.support.snapshots import scene
 
 
 def _wrong_passwords(client, times: int) -> list[int]:
@@ -68,3 +70,39 @@ def test_emptying_leaves_no_row_and_ids_start_again_at_one(app):
         assert factories.make_festival().id == 1
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Festival)) == 0
+
+
+def _rows(app) -> dict[str, list[tuple]]:
+    with app.app_context():
+        found = {
+            table.name: sorted(tuple(row) for row in db.session.execute(table.select()))
+            for table in filled_tables()
+        }
+        db.session.remove()
+        return found
+
+
+def test_a_scene_comes_back_with_the_same_rows_and_ids_go_on_from_its_last(app):
+    def build() -> int:
+        with app.app_context():
+            delegation = factories.make_delegation(factories.make_festival(name="Fête 祭"))
+            for _ in range(3):
+                factories.make_delegate(delegation)
+            db.session.commit()
+            return delegation.id
+
+    built = scene(app, "isolation check", build)
+    as_built = _rows(app)
+    with app.app_context():
+        empty_tables()
+
+    again = scene(app, "isolation check", lambda: pytest.fail("built twice"))
+
+    assert again == built
+    assert _rows(app) == as_built
+    with app.app_context():
+        # The sequences stand where the build left them: a new row does not
+        # take an id the scene's rows hold.
+        newest = max(row[0] for row in as_built["festivals"])
+        assert factories.make_festival().id == newest + 1
+        db.session.rollback()

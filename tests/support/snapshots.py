@@ -50,9 +50,6 @@ class _PostgresRows:
     tables: list[tuple[str, bytes]] = field(default_factory=list)
     sequences: list[tuple[str, int]] = field(default_factory=list)
 
-    def close(self) -> None:
-        pass
-
 
 @dataclass
 class _Copy:
@@ -159,7 +156,7 @@ def scene(app: Flask, name: str, build: Callable[[], T], *, replace: bool = Fals
             tables = filled_tables()
             db.session.remove()
         taken = _take_postgres(engine, tables)
-    if kept is not None:
+    if kept is not None and isinstance(kept.database, sqlite3.Connection):
         kept.database.close()
     _copies[key] = _Copy(copy.deepcopy(value), taken, time.monotonic(), time.time())
     return value

@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ),
     )
     i18n.escape_lazy_strings()
+    i18n.look_up_translations_quickly()
     templating.init_app(app)
     security.init_app(app)
     incoming.init_app(app)

@@ -384,3 +384,26 @@ def test_organiser_pages_show_statuses_in_the_organiser_s_language(
         db.session.commit()
     outbox = client.get("/organiser/outbox/").text
     assert "送信待ち" in outbox and ">pending<" not in outbox
+
+
+def test_the_language_follows_each_context_and_force_locale(app):
+    """Flask-Babel's per-request state, looked up our quicker way
+    (core.i18n.look_up_translations_quickly): English outside any context,
+    the default in the worker's app context, a forced language for as long
+    as it is forced, and each request its own language."""
+    from flask_babel import force_locale, get_locale, gettext, lazy_gettext
+
+    sign_in = lazy_gettext("Sign in")
+    assert gettext("Sign in") == "Sign in" and get_locale() is None  # no context at all
+    with app.app_context():
+        assert gettext("Sign in") == "Sign in"
+        with force_locale("ja"):
+            japanese = gettext("Sign in")
+            with force_locale("fr"):
+                assert str(sign_in) == "Se connecter"
+            assert gettext("Sign in") == japanese != "Sign in"
+        assert gettext("Sign in") == "Sign in"
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert str(get_locale()) == "fr" and str(sign_in) == "Se connecter"
+    with app.test_request_context("/", headers={"Accept-Language": "ja"}):
+        assert str(get_locale()) == "ja" and gettext("Sign in") == japanese

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 from typing import Any
 
+import flask_babel
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern, match_skeleton, parse_pattern
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -78,6 +80,34 @@ def escape_lazy_strings() -> None:
 
 def _escaped_html(self: LazyString) -> Markup:
     return escape(str(self))
+
+
+def look_up_translations_quickly() -> None:
+    """Find Flask-Babel's per-request state in one step instead of three.
+
+    Flask-Babel keeps the request's locale and translations in a namespace
+    on ``g``, and every ``gettext``, lazy string and ``get_locale`` reaches
+    it through ``_get_current_context``, which asks the ``g`` proxy three
+    times (``not g``, ``hasattr``, the attribute): 2.8 us, three times per
+    translated string, about a hundred strings a page. Reading the app
+    context's ``g`` once does the same (None outside an app context, the
+    namespace made on first use) in a tenth of the time. The bench's pages
+    ask for it 80 to 460 times a request; measured in turn on the same
+    requests, they answer 3 to 10% sooner (rooming 18.5 -> 17.2 ms, the
+    seating plan 22.7 -> 21.3 ms). Checked against Flask-Babel 4.0 (the
+    lock's); tests/test_i18n.py holds its behaviour.
+    """
+    flask_babel._get_current_context = _babel_state
+
+
+def _babel_state() -> SimpleNamespace | None:
+    if not has_app_context():
+        return None  # as Flask-Babel: no context, no translations
+    state = g._get_current_object().__dict__
+    namespace = state.get("_flask_babel")
+    if namespace is None:
+        namespace = state["_flask_babel"] = SimpleNamespace()
+    return namespace
 
 
 def language_name(code: str) -> str:

@@ -64,6 +64,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## mypy over the package, as configured in pyproject.toml ([tool.mypy]).
 typecheck: install

@@ -120,9 +120,7 @@ def _people(count: int) -> tuple[object, list[object]]:
     for n in range(count):
         if n % 3 == 0:
             delegation = make_delegation(festival)
-        people.append(
-            make_delegate(delegation, with_user=False, locale=("en", "fr", "ja")[n % 3])
-        )
+        people.append(make_delegate(delegation, with_user=False, locale=("en", "fr", "ja")[n % 3]))
     return festival, people
 
 

@@ -311,9 +311,7 @@ def test_two_versions_in_one_second_never_give_a_stale_304(app, client, world, m
 # --- item 7: feeds never touch the session; gzip in any case -------------------------------
 
 
-def test_session_files_exports_and_revoked_feeds_never_touch_the_session(
-    app, client, auth, world
-):
+def test_session_files_exports_and_revoked_feeds_never_touch_the_session(app, client, auth, world):
     from festival.calendar.services import regenerate_feed_secret
     from festival.registration.models import Delegate
 

@@ -130,9 +130,12 @@ def test_a_head_cannot_take_over_another_citys_head_through_a_member(app):
     user_b = _user(app, head_b.user_id)
     assert user_b.email == "bea@bologna.example"
     with app.app_context():
-        assert db.session.scalar(
-            sa.select(sa.func.count(Delegate.id)).where(Delegate.user_id == user_b.id)
-        ) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Delegate.id)).where(Delegate.user_id == user_b.id)
+            )
+            == 1
+        )
     # A sign-in link for the attacker's address signs in to A's record only.
     as_attacker = _sign_in_by_mail(app, "evil@attacker.example")
     for page in ("/my/delegation", "/my/details", "/my"):

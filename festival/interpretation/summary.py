@@ -141,6 +141,7 @@ def sessions_by_day(
     every day) rendered once per language. ``coverage`` gives the sessions
     that matter with their coverage; ``render`` makes their table.
     """
+
     def local_day(session: ProgrammeSession) -> date:
         return session.starts_at.astimezone(festival.tz).date()
 

@@ -161,6 +161,8 @@ class HostInterpreter(Model):
 
     def __repr__(self) -> str:
         return f"<HostInterpreter {self.name!r}>"
+
+
 class WaitingEntry(Model):
     """A delegate waiting for a place in a full session; first come (lowest
     id) is first served when a place frees (festival.programme.waitlist)."""

@@ -415,7 +415,7 @@ class DetailsForm(MemberForm):
                 ok = self._fail(
                     code_field,
                     _(
-                        "We do not know the airport \"%(typed)s\". Type its three-letter code "
+                        'We do not know the airport "%(typed)s". Type its three-letter code '
                         "(on the ticket) or its name, for example HND or Haneda.",
                         typed=code_field.data,
                     ),
@@ -535,7 +535,7 @@ def _ambiguous_message(typed: str, several: AmbiguousAirport) -> str:
     shown = several.candidates[:MAX_NAMED_CANDIDATES]
     choices = "; ".join(f"{a.code} ({a.name}, {a.city}, {a.country})" for a in shown)
     return _(
-        "Several airports answer to \"%(typed)s\": %(choices)s. Type the code of yours.",
+        'Several airports answer to "%(typed)s": %(choices)s. Type the code of yours.',
         typed=typed,
         choices=choices,
     )

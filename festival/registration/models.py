@@ -340,6 +340,8 @@ def _raise_travel_sequence(session: Session, _context: object, _instances: objec
         state = sa.inspect(record)
         if any(state.attrs[name].history.has_changes() for name in TRAVEL_FIELDS):
             record.travel_sequence = (record.travel_sequence or 0) + 1
+
+
 class DelegateChange(Model):
     """One field of a delegate's record changed: by whom, when, from what to what.
 

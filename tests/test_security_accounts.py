@@ -287,6 +287,16 @@ def test_every_page_behind_a_sign_in_or_a_secret_link_is_no_store(
         _no_store(client, path)
 
 
+def test_a_browser_signed_in_by_its_remember_me_cookie_alone_gets_no_store(
+    app, organiser, private_pages
+):
+    """No session yet, only the remember-me cookie: the first page already
+    knows who is there and stays out of caches, public pages too."""
+    for path in ("/festivals/cached/programme", "/", private_pages["organiser_pages"][0]):
+        remembered = _only_the_remember_cookie_of(app, _sign_in(app, remember=True))
+        _no_store(remembered, path)
+
+
 def test_the_personal_feed_is_private_and_revalidated_each_time(app, client, private_pages):
     path = f"/feeds/{private_pages['feed']}.ics"
     first = client.get(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 from flask_login import current_user
 
 # No inline script or style anywhere: templates link static files only.
@@ -50,11 +50,14 @@ def keep_private_pages_out_of_caches(response: Response) -> Response:
 
     A view that chose its own Cache-Control keeps it (the public feeds, the
     personal feed, downloads); so do anonymous public pages. The secret link
-    is checked first: it needs no look-up of the signed-in user.
+    and the session's user id are checked first: neither needs the signed-in
+    user, whom a commit in the view has expired (asking ``current_user``
+    would load them again, one query more for every form sent). Only a
+    visitor with neither is asked for, for a remember-me cookie.
     """
     if "Cache-Control" in response.headers:
         return response
-    if is_secret_link() or current_user.is_authenticated:
+    if is_secret_link() or "_user_id" in session or current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -11,17 +11,27 @@ DEV_LOCK := requirements-dev.lock
 
 .PHONY: run test lint typecheck install translations migrate demo worker bench e2e clean lock upgrade-deps
 
+## A venv with uv and no pip: uv installs everything else. uv comes from the
+## system's pip where it has one (pip 22.3+ installs into another Python's
+## environment): 3 s, where making the venv with its own pip and upgrading that
+## took 8 s of a new machine's first `make`. Without it, from the pip that
+## ensurepip puts in the venv.
+define venv-with-uv
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --upgrade uv 2>/dev/null || \
+	  { $(BIN)/python -m ensurepip --default-pip >/dev/null && $(BIN)/python -m pip install --quiet --upgrade uv; }
+endef
+
 ## The venv holds exactly the dev lock, then the project itself (editable, no
-## dependencies of its own choosing). `pip check` catches a dependency added to
-## pyproject.toml but not yet locked. uv installs them (the same hashes checked):
-## it fetches and unpacks in parallel, 13 s on a new 2-core machine where pip
-## took 24 to 29 s.
+## dependencies of its own choosing). `uv pip check` catches a dependency added
+## to pyproject.toml but not yet locked. uv installs them (the same hashes
+## checked): it fetches and unpacks in parallel, 13 s on a new 2-core machine
+## where pip took 24 to 29 s.
 $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip uv
+	$(venv-with-uv)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r $(DEV_LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	@$(BIN)/pip check || { echo "pyproject.toml asks for something the lock files lack: run make lock" >&2; exit 1; }
+	@$(BIN)/uv pip check --quiet --python $(BIN)/python || { echo "pyproject.toml asks for something the lock files lack: run make lock" >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP) translations
@@ -89,8 +99,7 @@ clean:
 ## $(1): extra uv options (--upgrade, or nothing to keep the pins that still fit).
 UV_COMPILE := pip compile pyproject.toml --universal --generate-hashes --no-header --quiet
 define compile-locks
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade uv
+	$(venv-with-uv)
 	$(BIN)/uv $(UV_COMPILE) $(1) --extra dev -o $(DEV_LOCK)
 	$(BIN)/uv $(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
 	py=$$($(BIN)/python -c 'import platform; print(platform.python_version())'); \

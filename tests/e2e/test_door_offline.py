@@ -41,6 +41,10 @@ ELSEWHERE = """() => Array.from(document.querySelectorAll('#door-people li'))
     .filter(li => li.textContent.includes('Checked in at another door'))
     .map(li => Number(li.dataset.person))"""
 NETWORK_UP = "() => fetch('/healthz').then(() => true, () => false)"
+# The people the list shows as in: each with no button left to check them in.
+LINES_IN = """() => Array.from(document.querySelectorAll('#door-people li.is-checked-in'))
+    .filter(li => !li.querySelector('button'))
+    .map(li => Number(li.dataset.person))"""
 
 
 @pytest.fixture
@@ -156,6 +160,10 @@ def test_two_doors_check_200_people_in_offline_exactly_once(app, browser, live_s
         # Ten codes at scanner speed, then the door must hold all of them.
         for n, code in enumerate(hall["codes"][:110], start=1):
             _type(page_a, code, n, wait=n % 10 == 0)
+            if n == 10:
+                # Each scan shows at once in the list: that person's line and the count.
+                assert sorted(page_a.evaluate(LINES_IN)) == sorted(hall["ids"][:10])
+                assert page_a.get_attribute("#door-counts", "data-checked-in") == "10"
             if n == 60:
                 page_a.close()
                 page_a = door_a.new_page()

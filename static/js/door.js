@@ -358,7 +358,13 @@
     if (!s) { return; }
     var state = sessionState(s);
     var line = el.people.querySelector('li[data-person="' + person.id + '"]');
-    if (line) { line.replaceWith(drawPerson(person, state)); }
+    if (line) {
+      // The button just pressed goes with the old line: the search box takes
+      // the focus, where a keyboard user looks for the next person.
+      var hadFocus = line.contains(document.activeElement);
+      line.replaceWith(drawPerson(person, state));
+      if (hadFocus) { el.search.focus(); }
+    }
     renderCounts(state);
   }
 

@@ -185,6 +185,9 @@ def test_two_doors_check_200_people_in_offline_exactly_once(app, browser, live_s
             page_b.wait_for_function(
                 f"() => document.getElementById('door-waiting').dataset.count === '{n}'"
             )
+            # The pressed button is gone with its line; the focus waits in
+            # the search box for the next name.
+            assert page_b.evaluate("() => document.activeElement.id") == "door-search"
         # The same code twice at one door is one check-in.
         page_b.focus("#code")
         _type(page_b, hall["codes"][100], enrolled - 90 + WALK_INS)

@@ -4,8 +4,9 @@ build it, and (with Chromium) the time from opening the door page to the
 list being on the device (``#door[data-ready]``), and the time from a
 scanned code to the door showing that person in, offline.
 
-Goals: under 200 KB gzipped, ready in under a second, a scan shown at once. Standalone (SQLite
-in a temporary folder), so it runs without the full ``make bench`` set-up.
+Goals: under 200 KB gzipped, ready in under a second, a scan shown at
+once. Standalone (SQLite in a temporary folder), so it runs without the
+full ``make bench`` set-up.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test lint typecheck install translations migrate demo worker bench e2e clean lock upgrade-deps
+.PHONY: run test lint typecheck install translations migrate demo worker bench clean lock upgrade-deps
 
 ## A venv with uv and no pip: uv installs everything else. uv comes from the
 ## system's pip where it has one (pip 22.3+ installs into another Python's
